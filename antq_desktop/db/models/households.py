@@ -1,0 +1,83 @@
+"""Households, their residents and their yearly sign-up (DOMAIN.md §1)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Date, Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ...enums import Relationship, ResidenceKind, Sex
+from .base import Base, Timestamped
+
+
+def _enum(cls):
+    return Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e],
+                validate_strings=True)
+
+
+class Household(Timestamped, Base):
+    __tablename__ = "household"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(30), unique=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("area.id"), index=True)
+    address: Mapped[str] = mapped_column(String(300))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    moved_out_on: Mapped[date | None] = mapped_column(Date)
+    moved_out_reason: Mapped[str] = mapped_column(String(300), default="")
+
+    # Kept by services.households in the same transaction as the members, so that the list can
+    # sort, count and search 100,000 households with one indexed table and no joins.
+    head_name: Mapped[str] = mapped_column(String(100), default="")
+    head_sort: Mapped[str] = mapped_column(String(100), default="", index=True)
+    member_count: Mapped[int] = mapped_column(Integer, default=0)
+    residence_kind: Mapped[ResidenceKind] = mapped_column(_enum(ResidenceKind))  # the head's
+    search_folded: Mapped[str] = mapped_column(Text, default="")
+    search_lower: Mapped[str] = mapped_column(Text, default="")
+
+    residents: Mapped[list[Resident]] = relationship(
+        back_populates="household", order_by="Resident.id", cascade="save-update, merge"
+    )
+
+    __table_args__ = (Index("ix_household_moved_area", "moved_out_on", "area_id"),)
+
+
+class Resident(Timestamped, Base):
+    __tablename__ = "resident"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
+    full_name: Mapped[str] = mapped_column(String(100))
+    name_folded: Mapped[str] = mapped_column(String(100), index=True)
+    birth_date: Mapped[date] = mapped_column(Date)
+    sex: Mapped[Sex] = mapped_column(_enum(Sex))
+    id_number: Mapped[str | None] = mapped_column(String(12), index=True)
+    old_id_number: Mapped[str | None] = mapped_column(String(9))
+    relation: Mapped[Relationship] = mapped_column(_enum(Relationship))
+    residence_kind: Mapped[ResidenceKind] = mapped_column(_enum(ResidenceKind))
+    residence_from: Mapped[date | None] = mapped_column(Date)
+    residence_to: Mapped[date | None] = mapped_column(Date)
+    phone: Mapped[str] = mapped_column(String(20), default="")
+    occupation: Mapped[str] = mapped_column(String(100), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    moved_out_on: Mapped[date | None] = mapped_column(Date)
+    moved_out_reason: Mapped[str] = mapped_column(String(300), default="")
+
+    household: Mapped[Household] = relationship(back_populates="residents")
+
+
+class HouseholdSignup(Base):
+    """A household's sign-up, for one year, to build a "safe" residential area."""
+
+    __tablename__ = "household_signup"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    signed_on: Mapped[date] = mapped_column(Date)
+
+    __table_args__ = (
+        UniqueConstraint("household_id", "year", name="uq_household_signup_household_year"),
+        Index("ix_household_signup_year", "year", "household_id"),
+    )

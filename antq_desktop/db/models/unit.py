@@ -1,0 +1,38 @@
+"""The ward police unit using the app, and its residential areas."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Date, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base, Timestamped
+
+
+class Unit(Timestamped, Base):
+    """One row: the unit's place and the lines printed on its documents (DOMAIN.md §6)."""
+
+    __tablename__ = "unit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    province_code: Mapped[int] = mapped_column(Integer)
+    province_name: Mapped[str] = mapped_column(String(100))
+    ward_code: Mapped[int] = mapped_column(Integer)
+    ward_name: Mapped[str] = mapped_column(String(100))
+    header_superior: Mapped[str] = mapped_column(String(200))  # e.g. "CÔNG AN TỈNH …"
+    header_issuer: Mapped[str] = mapped_column(String(200))  # e.g. "CÔNG AN PHƯỜNG …"
+    place_name: Mapped[str] = mapped_column(String(100))  # "Phường X" in "Phường X, ngày …"
+    commander_name: Mapped[str] = mapped_column(String(100), default="")
+    commander_title: Mapped[str] = mapped_column(String(200), default="")
+
+
+class Area(Timestamped, Base):
+    """A residential area (khu dân cư: tổ dân phố, thôn, ấp…). Retired, never deleted."""
+
+    __tablename__ = "area"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    retired_on: Mapped[date | None] = mapped_column(Date)

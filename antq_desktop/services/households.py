@@ -1,0 +1,465 @@
+"""Households and residents: listing, searching, saving with validation, moving, yearly sign-up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Iterable, Sequence
+
+from sqlalchemy import and_, case, func, insert, select
+from sqlalchemy.orm import Session
+
+from ..db.engine import Database
+from ..db.models import Area, Household, HouseholdSignup, Resident
+from ..enums import Relationship, ResidenceKind, Sex
+from ..text import fold, like_escape, lower, normalize, title_name
+from ..validation import (
+    FieldError,
+    check_birth_date,
+    check_event_date,
+    check_id_number,
+    check_old_id_number,
+    check_phone,
+    normalize_phone,
+)
+
+TEMPORARY_RESIDENCE_MAX_DAYS = 2 * 366  # Luật Cư trú 2020: a temporary stay is up to 2 years
+
+
+class Status:
+    ACTIVE = "active"
+    MOVED = "moved"
+    ALL = "all"
+
+
+SORT_KEYS = ("code", "head", "address", "area", "members", "residence", "signup")
+
+
+@dataclass
+class MemberData:
+    """A resident as edited in the household dialog. ``id`` is None for a new member."""
+
+    full_name: str
+    birth_date: date | None
+    sex: Sex | None
+    relation: Relationship
+    residence_kind: ResidenceKind = ResidenceKind.PERMANENT
+    id_number: str = ""
+    old_id_number: str = ""
+    residence_from: date | None = None
+    residence_to: date | None = None
+    phone: str = ""
+    occupation: str = ""
+    notes: str = ""
+    moved_out_on: date | None = None
+    moved_out_reason: str = ""
+    id: int | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.moved_out_on is None
+
+
+@dataclass
+class HouseholdData:
+    code: str
+    area_id: int | None
+    address: str
+    members: list[MemberData] = field(default_factory=list)
+    notes: str = ""
+    moved_out_on: date | None = None
+    moved_out_reason: str = ""
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class HouseholdRow:
+    """One line of the households list."""
+
+    id: int
+    code: str
+    head_name: str
+    address: str
+    area_name: str
+    member_count: int
+    residence_kind: ResidenceKind
+    signed_on: date | None
+    moved_out_on: date | None
+
+
+@dataclass(frozen=True)
+class AreaSignup:
+    area_id: int
+    area_name: str
+    signed: int
+    total: int
+
+
+@dataclass(frozen=True)
+class Counts:
+    households: int
+    residents: int
+
+
+# -- validation ---------------------------------------------------------------------------------
+def member_errors(m: MemberData, today: date | None = None) -> list[FieldError]:
+    """Every problem with one member's fields (not the household-wide rules)."""
+    today = today or date.today()
+    who = normalize(m.full_name) or "Nhân khẩu chưa có tên"
+    errors: list[FieldError] = []
+
+    def add(label: str, message: str | None) -> None:
+        if message:
+            errors.append(FieldError(label, message, who))
+
+    if not normalize(m.full_name):
+        add("Họ và tên", "chưa nhập.")
+    elif any(ch.isdigit() for ch in m.full_name):
+        add("Họ và tên", "không được chứa chữ số.")
+    add("Ngày sinh", check_birth_date(m.birth_date, today))
+    if m.sex is None:
+        add("Giới tính", "chưa chọn.")
+    add("Số định danh cá nhân", check_id_number(m.id_number or "", m.sex, m.birth_date))
+    add("Số CMND cũ", check_old_id_number(m.old_id_number or ""))
+    add("Số điện thoại", check_phone(m.phone))
+    add("Cư trú từ ngày", check_event_date(m.residence_from, m.birth_date, today))
+    if m.residence_to is not None:
+        start = m.residence_from or m.birth_date
+        if start is not None and m.residence_to < start:
+            add("Cư trú đến ngày", f"không được trước ngày {start:%d/%m/%Y}.")
+        elif (m.residence_kind is ResidenceKind.TEMPORARY and m.residence_from is not None
+              and (m.residence_to - m.residence_from).days > TEMPORARY_RESIDENCE_MAX_DAYS):
+            add("Cư trú đến ngày", "tạm trú mỗi lần không quá 2 năm; hãy gia hạn thành lần mới.")
+    if m.moved_out_on is not None:
+        add("Ngày chuyển đi",
+            check_event_date(m.moved_out_on, m.residence_from or m.birth_date, today))
+    return errors
+
+
+def household_errors(h: HouseholdData, today: date | None = None) -> list[FieldError]:
+    """Every problem with the household and its members, duplicates inside it included."""
+    errors: list[FieldError] = []
+    if not normalize(h.code):
+        errors.append(FieldError("Số hộ", "chưa nhập."))
+    if h.area_id is None:
+        errors.append(FieldError("Khu dân cư", "chưa chọn."))
+    if not normalize(h.address):
+        errors.append(FieldError("Địa chỉ", "chưa nhập."))
+    active = [m for m in h.members if m.active]
+    if not h.members:
+        errors.append(FieldError("Nhân khẩu", "hộ phải có ít nhất một nhân khẩu (chủ hộ)."))
+    elif h.moved_out_on is None:
+        heads = [m for m in active if m.relation is Relationship.HEAD]
+        if len(heads) == 0:
+            errors.append(FieldError("Quan hệ với chủ hộ", "hộ chưa có chủ hộ; cần đúng một chủ hộ."))
+        elif len(heads) > 1:
+            names = ", ".join(normalize(m.full_name) for m in heads)
+            errors.append(FieldError("Quan hệ với chủ hộ",
+                                     f"hộ có {len(heads)} chủ hộ ({names}); chỉ được một."))
+    if h.moved_out_on is not None:
+        msg = check_event_date(h.moved_out_on, None, today)
+        if msg:
+            errors.append(FieldError("Ngày hộ chuyển đi", msg))
+    seen: dict[str, str] = {}
+    for m in h.members:
+        errors.extend(member_errors(m, today))
+        number = (m.id_number or "").strip()
+        if number and m.active:
+            if number in seen:
+                errors.append(FieldError("Số định danh cá nhân",
+                                         f"{number} trùng với nhân khẩu {seen[number]} trong hộ.",
+                                         normalize(m.full_name)))
+            seen[number] = normalize(m.full_name)
+    return errors
+
+
+def _search_text(code: str, address: str, members: Iterable[MemberData]) -> tuple[str, str]:
+    parts = [code, address]
+    for m in members:
+        if m.active:
+            parts += [m.full_name, m.id_number or "", m.old_id_number or "", m.phone or ""]
+    joined = " | ".join(p for p in parts if p)
+    return fold(joined), lower(joined)
+
+
+def _clean_member(m: MemberData) -> MemberData:
+    m.full_name = title_name(m.full_name)
+    m.id_number = normalize(m.id_number).replace(" ", "")
+    m.old_id_number = normalize(m.old_id_number).replace(" ", "")
+    m.phone = normalize_phone(m.phone)
+    m.occupation = normalize(m.occupation)
+    m.notes = (m.notes or "").strip()
+    m.moved_out_reason = normalize(m.moved_out_reason)
+    return m
+
+
+def name_sort_key(full_name: str) -> str:
+    """Vietnamese list order: by given name (the last word), then the whole name."""
+    folded = fold(full_name)
+    return f"{folded.rsplit(' ', 1)[-1]} {folded}"
+
+
+class HouseholdService:
+    def __init__(self, db: Database):
+        self.db = db
+
+    # -- list -------------------------------------------------------------------------------
+    def _filtered(self, stmt, search: str, area_id: int | None, status: str):
+        if status == Status.ACTIVE:
+            stmt = stmt.where(Household.moved_out_on.is_(None))
+        elif status == Status.MOVED:
+            stmt = stmt.where(Household.moved_out_on.is_not(None))
+        if area_id is not None:
+            stmt = stmt.where(Household.area_id == area_id)
+        folded = fold(search)
+        if folded:
+            stmt = stmt.where(Household.search_folded.like(f"%{like_escape(folded)}%", escape="\\"))
+        return stmt
+
+    def query_ids(self, search: str = "", area_id: int | None = None, status: str = Status.ACTIVE,
+                  sort: str = "code", descending: bool = False,
+                  year: int | None = None) -> list[int]:
+        """Ids of the households matching the filters, in display order.
+
+        Households whose text matches the search with its exact diacritics come first.
+        """
+        stmt = self._filtered(select(Household.id), search, area_id, status)
+        order = []
+        exact = lower(search)
+        if exact and exact != fold(search):
+            order.append(case(
+                (Household.search_lower.like(f"%{like_escape(exact)}%", escape="\\"), 0), else_=1))
+        year = year or date.today().year
+        key = {
+            "code": Household.code,
+            "head": Household.head_sort,
+            "address": Household.address,
+            "members": Household.member_count,
+            "residence": Household.residence_kind,
+        }.get(sort)
+        if sort == "area":
+            stmt = stmt.join(Area, Area.id == Household.area_id)
+            key = Area.sort_order
+        elif sort == "signup":
+            stmt = stmt.outerjoin(HouseholdSignup, and_(HouseholdSignup.household_id == Household.id,
+                                                        HouseholdSignup.year == year))
+            key = HouseholdSignup.signed_on
+        if key is None:
+            raise ValueError(f"unknown sort key {sort!r}")
+        order.append(key.desc() if descending else key.asc())
+        if sort != "code":
+            order.append(Household.code)
+        with self.db.session() as s:
+            return list(s.scalars(stmt.order_by(*order)))
+
+    def rows(self, ids: Sequence[int], year: int | None = None) -> dict[int, HouseholdRow]:
+        if not ids:
+            return {}
+        year = year or date.today().year
+        stmt = (
+            select(Household.id, Household.code, Household.head_name, Household.address,
+                   Area.name, Household.member_count, Household.residence_kind,
+                   HouseholdSignup.signed_on, Household.moved_out_on)
+            .join(Area, Area.id == Household.area_id)
+            .outerjoin(HouseholdSignup, and_(HouseholdSignup.household_id == Household.id,
+                                             HouseholdSignup.year == year))
+            .where(Household.id.in_(list(ids)))
+        )
+        with self.db.session() as s:
+            return {r[0]: HouseholdRow(*r) for r in s.execute(stmt)}
+
+    def counts(self) -> Counts:
+        with self.db.session() as s:
+            households = s.scalar(select(func.count()).select_from(Household)
+                                  .where(Household.moved_out_on.is_(None)))
+            residents = s.scalar(select(func.coalesce(func.sum(Household.member_count), 0))
+                                 .where(Household.moved_out_on.is_(None)))
+        return Counts(households or 0, residents or 0)
+
+    def is_empty(self) -> bool:
+        with self.db.session() as s:
+            return s.scalar(select(Household.id).limit(1)) is None
+
+    # -- one household ------------------------------------------------------------------------
+    def get(self, household_id: int) -> HouseholdData:
+        with self.db.session() as s:
+            h = s.get(Household, household_id)
+            if h is None:
+                raise LookupError(household_id)
+            members = [
+                MemberData(
+                    id=r.id, full_name=r.full_name, birth_date=r.birth_date, sex=r.sex,
+                    relation=r.relation, residence_kind=r.residence_kind,
+                    id_number=r.id_number or "", old_id_number=r.old_id_number or "",
+                    residence_from=r.residence_from, residence_to=r.residence_to, phone=r.phone,
+                    occupation=r.occupation, notes=r.notes, moved_out_on=r.moved_out_on,
+                    moved_out_reason=r.moved_out_reason,
+                )
+                for r in h.residents
+            ]
+            return HouseholdData(id=h.id, code=h.code, area_id=h.area_id, address=h.address,
+                                 members=members, notes=h.notes, moved_out_on=h.moved_out_on,
+                                 moved_out_reason=h.moved_out_reason)
+
+    def next_code(self) -> str:
+        """A free household code "HK000001"-style, one above the highest numeric one."""
+        with self.db.session() as s:
+            codes = s.scalars(select(Household.code).where(Household.code.like("HK%"))
+                              .order_by(Household.code.desc()).limit(50))
+            top = max((int(c[2:]) for c in codes if c[2:].isdigit()), default=0)
+        return f"HK{top + 1:06d}"
+
+    def _check_against_db(self, s: Session, h: HouseholdData) -> None:
+        clash = s.scalar(select(Household.id).where(Household.code == h.code))
+        if clash is not None and clash != h.id:
+            raise FieldError("Số hộ", f"{h.code} đã dùng cho một hộ khác.")
+        area = s.get(Area, h.area_id)
+        if area is None:
+            raise FieldError("Khu dân cư", "không tồn tại.")
+        if area.retired_on is not None and h.id is None:
+            raise FieldError("Khu dân cư", f"“{area.name}” đã thôi sử dụng.")
+        own_ids = {m.id for m in h.members if m.id is not None}
+        numbers = {m.id_number: m for m in h.members if m.id_number and m.active}
+        if numbers:
+            stmt = (select(Resident.id, Resident.id_number, Resident.full_name, Household.code)
+                    .join(Household, Household.id == Resident.household_id)
+                    .where(Resident.id_number.in_(list(numbers)), Resident.moved_out_on.is_(None),
+                           Household.moved_out_on.is_(None)))
+            for rid, number, name, code in s.execute(stmt):
+                if rid not in own_ids:
+                    raise FieldError(
+                        "Số định danh cá nhân",
+                        f"{number} đã có ở nhân khẩu {name}, hộ {code}.",
+                        numbers[number].full_name,
+                    )
+
+    def save(self, data: HouseholdData) -> int:
+        """Validate and save a household with its members in one transaction; return its id.
+
+        Raises FieldError (nothing saved) on the first problem found.
+        """
+        data.code = normalize(data.code).upper()
+        data.address = normalize(data.address)
+        data.notes = (data.notes or "").strip()
+        for m in data.members:
+            _clean_member(m)
+        errors = household_errors(data)
+        if errors:
+            raise errors[0]
+        with self.db.session.begin() as s:
+            self._check_against_db(s, data)
+            if data.id is None:
+                h = Household(code=data.code)
+                s.add(h)
+            else:
+                h = s.get(Household, data.id)
+                if h is None:
+                    raise LookupError(data.id)
+            h.code, h.area_id, h.address, h.notes = data.code, data.area_id, data.address, data.notes
+            h.moved_out_on, h.moved_out_reason = data.moved_out_on, normalize(data.moved_out_reason)
+            existing = {r.id: r for r in h.residents}
+            kept = {m.id for m in data.members if m.id is not None}
+            if existing.keys() - kept:
+                # Nothing about a person is hard-deleted: members leave with a date instead.
+                raise FieldError("Nhân khẩu",
+                                 "không được xóa nhân khẩu; hãy ghi ngày chuyển đi cho người đó.")
+            for m in data.members:
+                r = existing.get(m.id) if m.id is not None else None
+                if r is None:
+                    if m.id is not None:
+                        raise FieldError("Nhân khẩu", "không thuộc hộ này.", m.full_name)
+                    r = Resident()
+                    h.residents.append(r)
+                r.full_name, r.name_folded = m.full_name, fold(m.full_name)
+                r.birth_date, r.sex, r.relation = m.birth_date, m.sex, m.relation
+                r.residence_kind = m.residence_kind
+                r.id_number = m.id_number or None
+                r.old_id_number = m.old_id_number or None
+                r.residence_from, r.residence_to = m.residence_from, m.residence_to
+                r.phone, r.occupation, r.notes = m.phone, m.occupation, m.notes
+                r.moved_out_on, r.moved_out_reason = m.moved_out_on, m.moved_out_reason
+            self._refresh_cache(h, data.members)
+            s.flush()
+            return h.id
+
+    @staticmethod
+    def _refresh_cache(h: Household, members: list[MemberData]) -> None:
+        active = [m for m in members if m.active]
+        head = next((m for m in active if m.relation is Relationship.HEAD), None)
+        head = head or (active[0] if active else members[0])
+        h.head_name, h.head_sort = head.full_name, name_sort_key(head.full_name)
+        h.residence_kind = head.residence_kind
+        h.member_count = len(active)
+        h.search_folded, h.search_lower = _search_text(h.code, h.address, members)
+
+    def move_away(self, household_id: int, on: date, reason: str = "") -> None:
+        """The whole household leaves the ward; its records stay."""
+        msg = check_event_date(on, None, required=True)
+        if msg:
+            raise FieldError("Ngày hộ chuyển đi", msg)
+        with self.db.session.begin() as s:
+            h = s.get(Household, household_id)
+            if h.moved_out_on is not None:
+                raise FieldError("Ngày hộ chuyển đi",
+                                 f"hộ đã chuyển đi ngày {h.moved_out_on:%d/%m/%Y}.")
+            h.moved_out_on, h.moved_out_reason = on, normalize(reason)
+
+    # -- yearly sign-up -----------------------------------------------------------------------
+    @staticmethod
+    def _check_signup_date(year: int, on: date) -> None:
+        msg = check_event_date(on, None, required=True)
+        if not msg and on.year != year:
+            msg = f"phải thuộc năm {year}."
+        if msg:
+            raise FieldError("Ngày đăng ký", msg)
+
+    def sign_up(self, household_id: int, year: int, on: date) -> None:
+        self._check_signup_date(year, on)
+        with self.db.session.begin() as s:
+            h = s.get(Household, household_id)
+            if h.moved_out_on is not None:
+                raise FieldError("Đăng ký", "hộ đã chuyển đi.")
+            row = s.scalar(select(HouseholdSignup).where(HouseholdSignup.household_id == h.id,
+                                                         HouseholdSignup.year == year))
+            if row is None:
+                s.add(HouseholdSignup(household_id=h.id, year=year, signed_on=on))
+            else:
+                row.signed_on = on
+
+    def cancel_sign_up(self, household_id: int, year: int) -> None:
+        """Undo a sign-up recorded by mistake (the sign-up is a fact about a year, not a person)."""
+        with self.db.session.begin() as s:
+            row = s.scalar(select(HouseholdSignup).where(
+                HouseholdSignup.household_id == household_id, HouseholdSignup.year == year))
+            if row is not None:
+                s.delete(row)
+
+    def sign_up_area(self, area_id: int, year: int, on: date) -> int:
+        """Record the sign-up of every resident household of an area not yet signed; return how many."""
+        self._check_signup_date(year, on)
+        with self.db.session.begin() as s:
+            signed = select(HouseholdSignup.household_id).where(HouseholdSignup.year == year)
+            ids = list(s.scalars(select(Household.id).where(
+                Household.area_id == area_id, Household.moved_out_on.is_(None),
+                Household.id.not_in(signed))))
+            if ids:
+                s.execute(insert(HouseholdSignup),
+                          [{"household_id": i, "year": year, "signed_on": on} for i in ids])
+            return len(ids)
+
+    def signup_summary(self, year: int) -> list[AreaSignup]:
+        """Per active area: households signed up for ``year`` of the households living there."""
+        signed = func.count(HouseholdSignup.id)
+        stmt = (
+            select(Area.id, Area.name, signed, func.count(Household.id))
+            .select_from(Area)
+            .outerjoin(Household, and_(Household.area_id == Area.id,
+                                       Household.moved_out_on.is_(None)))
+            .outerjoin(HouseholdSignup, and_(HouseholdSignup.household_id == Household.id,
+                                             HouseholdSignup.year == year))
+            .where(Area.retired_on.is_(None))
+            .group_by(Area.id, Area.name, Area.sort_order)
+            .order_by(Area.sort_order, Area.id)
+        )
+        with self.db.session() as s:
+            return [AreaSignup(*r) for r in s.execute(stmt)]

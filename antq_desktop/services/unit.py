@@ -1,0 +1,140 @@
+"""The unit's settings and its residential areas."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+
+from .. import places
+from ..db.engine import Database
+from ..db.models import Area, Household, Unit
+from ..text import lower, normalize
+from ..validation import FieldError
+
+
+@dataclass
+class UnitInfo:
+    province_code: int
+    province_name: str
+    ward_code: int
+    ward_name: str
+    header_superior: str
+    header_issuer: str
+    place_name: str
+    commander_name: str = ""
+    commander_title: str = ""
+
+
+@dataclass
+class AreaInfo:
+    id: int
+    name: str
+    retired_on: date | None
+    household_count: int = 0
+
+    @property
+    def active(self) -> bool:
+        return self.retired_on is None
+
+
+class UnitService:
+    def __init__(self, db: Database):
+        self.db = db
+
+    def get(self) -> UnitInfo | None:
+        with self.db.session() as s:
+            row = s.get(Unit, 1)
+            if row is None:
+                return None
+            return UnitInfo(
+                row.province_code, row.province_name, row.ward_code, row.ward_name,
+                row.header_superior, row.header_issuer, row.place_name,
+                row.commander_name, row.commander_title,
+            )
+
+    def save(self, info: UnitInfo) -> None:
+        try:
+            places.ward(info.province_code, info.ward_code)
+        except StopIteration:
+            raise FieldError("Phường/xã", "không có trong danh mục đơn vị hành chính.") from None
+        for label, value in (("Dòng cơ quan cấp trên", info.header_superior),
+                             ("Dòng cơ quan ban hành", info.header_issuer),
+                             ("Địa danh", info.place_name)):
+            if not normalize(value):
+                raise FieldError(label, "chưa nhập.")
+        with self.db.session.begin() as s:
+            row = s.get(Unit, 1) or Unit(id=1)
+            row.province_code = info.province_code
+            row.province_name = normalize(info.province_name)
+            row.ward_code = info.ward_code
+            row.ward_name = normalize(info.ward_name)
+            row.header_superior = normalize(info.header_superior).upper()
+            row.header_issuer = normalize(info.header_issuer).upper()
+            row.place_name = normalize(info.place_name)
+            row.commander_name = normalize(info.commander_name)
+            row.commander_title = normalize(info.commander_title)
+            s.add(row)
+
+    # -- residential areas -------------------------------------------------------------------
+    def areas(self, include_retired: bool = False) -> list[AreaInfo]:
+        counts = (
+            select(Household.area_id, func.count().label("n"))
+            .where(Household.moved_out_on.is_(None))
+            .group_by(Household.area_id)
+            .subquery()
+        )
+        stmt = (
+            select(Area.id, Area.name, Area.retired_on, func.coalesce(counts.c.n, 0))
+            .outerjoin(counts, counts.c.area_id == Area.id)
+            .order_by(Area.sort_order, Area.id)
+        )
+        if not include_retired:
+            stmt = stmt.where(Area.retired_on.is_(None))
+        with self.db.session() as s:
+            return [AreaInfo(*r) for r in s.execute(stmt)]
+
+    def _check_name(self, s, name: str, own_id: int | None = None) -> str:
+        name = normalize(name)
+        if not name:
+            raise FieldError("Tên khu dân cư", "chưa nhập.")
+        # Compared in Python: SQL lower() does not fold Vietnamese capitals such as "Đ".
+        clash = next((i for i, n in s.execute(select(Area.id, Area.name)) if lower(n) == lower(name)),
+                     None)
+        if clash is not None and clash != own_id:
+            raise FieldError("Tên khu dân cư", f"“{name}” đã có.")
+        return name
+
+    def add_area(self, name: str) -> int:
+        with self.db.session.begin() as s:
+            name = self._check_name(s, name)
+            order = (s.scalar(select(func.max(Area.sort_order))) or 0) + 1
+            area = Area(name=name, sort_order=order)
+            s.add(area)
+            s.flush()
+            return area.id
+
+    def rename_area(self, area_id: int, name: str) -> None:
+        with self.db.session.begin() as s:
+            area = s.get(Area, area_id)
+            area.name = self._check_name(s, name, area_id)
+
+    def retire_area(self, area_id: int, on: date | None = None) -> None:
+        """Stop using an area (it merged or was renamed away). Its records stay."""
+        with self.db.session.begin() as s:
+            active = s.scalar(
+                select(func.count()).select_from(Household)
+                .where(Household.area_id == area_id, Household.moved_out_on.is_(None))
+            )
+            if active:
+                raise FieldError(
+                    "Khu dân cư",
+                    f"còn {active} hộ đang cư trú; hãy chuyển các hộ sang khu khác trước khi "
+                    "thôi sử dụng.",
+                )
+            s.get(Area, area_id).retired_on = on or date.today()
+
+    def restore_area(self, area_id: int) -> None:
+        with self.db.session.begin() as s:
+            s.get(Area, area_id).retired_on = None

@@ -1,0 +1,4 @@
+from antq_desktop.cli import main
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,57 @@
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import pytest  # noqa: E402
+
+from antq_desktop.db.engine import open_database  # noqa: E402
+from antq_desktop.enums import Relationship, ResidenceKind, Sex  # noqa: E402
+from antq_desktop.services.households import HouseholdData, HouseholdService, MemberData  # noqa: E402
+from antq_desktop.services.unit import UnitInfo, UnitService  # noqa: E402
+
+
+@pytest.fixture
+def db(tmp_path):
+    database = open_database(f"sqlite:///{tmp_path / 'test.db'}")
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def unit_service(db):
+    return UnitService(db)
+
+
+@pytest.fixture
+def households(db):
+    return HouseholdService(db)
+
+
+@pytest.fixture
+def ward(db, unit_service):
+    """A configured unit (Phường Hoàn Kiếm, Hà Nội) with two residential areas."""
+    unit_service.save(UnitInfo(
+        province_code=1, province_name="Thành phố Hà Nội", ward_code=70,
+        ward_name="Phường Hoàn Kiếm", header_superior="CÔNG AN THÀNH PHỐ HÀ NỘI",
+        header_issuer="CÔNG AN PHƯỜNG HOÀN KIẾM", place_name="Phường Hoàn Kiếm",
+        commander_name="Nguyễn Văn Hùng", commander_title="Trưởng Công an phường",
+    ))
+    return [unit_service.add_area("Tổ dân phố số 1"), unit_service.add_area("Tổ dân phố số 2")]
+
+
+def member(name="Đặng Đức Anh", born=date(1980, 5, 1), sex=Sex.MALE, rel=Relationship.HEAD,
+           id_number="001080012345", **kw) -> MemberData:
+    return MemberData(full_name=name, birth_date=born, sex=sex, relation=rel,
+                      residence_kind=kw.pop("residence_kind", ResidenceKind.PERMANENT),
+                      id_number=id_number, **kw)
+
+
+def household(area_id, code="HK000001", members=None, address="12 Hàng Bạc") -> HouseholdData:
+    return HouseholdData(code=code, area_id=area_id, address=address,
+                         members=members if members is not None else [member()])
