@@ -39,3 +39,8 @@ def sqlite_path(url: str) -> Path | None:
     if not rest or rest.startswith(":memory:"):
         return None
     return Path(rest.split("?", 1)[0])
+
+
+def resources_dir() -> Path:
+    """The project's ``resources/`` folder (style sheet, icons)."""
+    return Path(__file__).resolve().parents[1] / "resources"

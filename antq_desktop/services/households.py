@@ -413,18 +413,21 @@ class HouseholdService:
         if msg:
             raise FieldError("Ngày đăng ký", msg)
 
-    def sign_up(self, household_id: int, year: int, on: date) -> None:
+    def sign_up(self, household_ids: int | Sequence[int], year: int, on: date) -> None:
+        """Record the sign-up of one or several households, all or nothing."""
+        ids = [household_ids] if isinstance(household_ids, int) else list(household_ids)
         self._check_signup_date(year, on)
         with self.db.session.begin() as s:
-            h = s.get(Household, household_id)
-            if h.moved_out_on is not None:
-                raise FieldError("Đăng ký", "hộ đã chuyển đi.")
-            row = s.scalar(select(HouseholdSignup).where(HouseholdSignup.household_id == h.id,
-                                                         HouseholdSignup.year == year))
-            if row is None:
-                s.add(HouseholdSignup(household_id=h.id, year=year, signed_on=on))
-            else:
-                row.signed_on = on
+            for h in s.scalars(select(Household).where(Household.id.in_(ids))):
+                if h.moved_out_on is not None:
+                    raise FieldError("Đăng ký", f"hộ {h.code} đã chuyển đi.")
+            existing = {r.household_id: r for r in s.scalars(select(HouseholdSignup).where(
+                HouseholdSignup.household_id.in_(ids), HouseholdSignup.year == year))}
+            for hid in ids:
+                if hid in existing:
+                    existing[hid].signed_on = on
+                else:
+                    s.add(HouseholdSignup(household_id=hid, year=year, signed_on=on))
 
     def cancel_sign_up(self, household_id: int, year: int) -> None:
         """Undo a sign-up recorded by mistake (the sign-up is a fact about a year, not a person)."""

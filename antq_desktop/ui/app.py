@@ -1,0 +1,45 @@
+"""Starting the GUI: open the database with clear messages, first-start setup, main window."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from ..config import APP_NAME, ORG_NAME, resources_dir
+from ..db.engine import DatabaseOpenError, open_database
+from ..services.unit import UnitService
+
+
+def make_app(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
+    app.setOrganizationName(ORG_NAME)
+    app.setApplicationName(APP_NAME)
+    style = resources_dir() / "style.qss"
+    if style.exists():
+        app.setStyleSheet(style.read_text(encoding="utf-8"))
+    return app
+
+
+def run_gui(url: str) -> int:
+    app = make_app()
+    try:
+        db = open_database(url)
+    except DatabaseOpenError as exc:
+        QMessageBox.critical(None, APP_NAME, str(exc))
+        return 1
+    from .main_window import MainWindow
+    from .unit_dialog import UnitDialog
+
+    units = UnitService(db)
+    if units.get() is None and not UnitDialog(units, first_start=True).exec():
+        db.dispose()
+        return 0
+    window = MainWindow(db)
+    window.show()
+    if db.backup_path is not None:
+        window.statusBar().showMessage(
+            f"Đã nâng cấp cơ sở dữ liệu; bản sao trước khi nâng cấp: {db.backup_path}", 15000)
+    code = app.exec()
+    db.dispose()
+    return code

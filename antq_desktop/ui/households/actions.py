@@ -1,0 +1,111 @@
+"""Small dialogs of the households tab: a household moving away, yearly sign-up."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QWidget,
+)
+
+from ...services.unit import AreaInfo
+from ...validation import FieldError
+from ..widgets.fields import DateField
+
+
+class _FormDialog(QDialog):
+    """A titled form with OK/Cancel and a red error line; ``check()`` validates before closing."""
+
+    def __init__(self, title: str, intro: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.form = QFormLayout(self)
+        if intro:
+            label = QLabel(intro, wordWrap=True)
+            self.form.addRow(label)
+        self.error = QLabel(wordWrap=True, objectName="dialogError")
+        self.error.setStyleSheet("color: #b00020;")
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Đồng ý")
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Hủy")
+        self.buttons.accepted.connect(self._ok)
+        self.buttons.rejected.connect(self.reject)
+
+    def finish_layout(self) -> None:
+        self.form.addRow(self.error)
+        self.form.addRow(self.buttons)
+
+    def check(self) -> None:
+        """Raise FieldError to keep the dialog open with the message."""
+
+    def _ok(self) -> None:
+        try:
+            self.check()
+        except FieldError as err:
+            self.error.setText(str(err))
+            return
+        self.accept()
+
+    def _date(self, field: DateField, label: str) -> date:
+        try:
+            value = field.date()
+        except ValueError as exc:
+            raise FieldError(label, str(exc)) from None
+        if value is None:
+            raise FieldError(label, "chưa nhập.")
+        return value
+
+
+class MoveAwayDialog(_FormDialog):
+    def __init__(self, household_text: str, parent: QWidget | None = None):
+        super().__init__("Hộ chuyển đi",
+                         f"Ghi {household_text} chuyển khỏi địa bàn. Hồ sơ của hộ vẫn được giữ "
+                         "và xem được ở bộ lọc “Đã chuyển đi”.", parent)
+        self.on = DateField(self, date.today())
+        self.reason = QLineEdit(maxLength=300)
+        self.reason.setPlaceholderText("Ví dụ: chuyển hộ khẩu về phường Bến Thành, TP Hồ Chí Minh")
+        self.form.addRow("Ngày chuyển đi:", self.on)
+        self.form.addRow("Lý do, nơi đến:", self.reason)
+        self.finish_layout()
+        self.value: date | None = None
+
+    def check(self) -> None:
+        self.value = self._date(self.on, "Ngày chuyển đi")
+
+
+class SignupDialog(_FormDialog):
+    """Sign-up date for the chosen households, or for every unsigned household of one area."""
+
+    def __init__(self, year: int, intro: str, areas: list[AreaInfo] | None = None,
+                 parent: QWidget | None = None):
+        super().__init__(f"Đăng ký xây dựng khu dân cư “An toàn về ANTT” năm {year}", intro, parent)
+        self.year = year
+        self.area: QComboBox | None = None
+        if areas is not None:
+            self.area = QComboBox(objectName="signupArea")
+            for a in areas:
+                self.area.addItem(a.name, a.id)
+            self.form.addRow("Khu dân cư:", self.area)
+        default = date.today() if date.today().year == year else date(year, 1, 15)
+        self.on = DateField(self, default)
+        self.on.setObjectName("signupDate")
+        self.form.addRow("Ngày đăng ký:", self.on)
+        self.finish_layout()
+        self.value: date | None = None
+
+    def check(self) -> None:
+        self.value = self._date(self.on, "Ngày đăng ký")
+        if self.value.year != self.year:
+            raise FieldError("Ngày đăng ký", f"phải thuộc năm {self.year}.")
+        if self.value > date.today():
+            raise FieldError("Ngày đăng ký", "không được sau ngày hôm nay.")
+
+    def area_id(self) -> int | None:
+        return self.area.currentData() if self.area is not None else None

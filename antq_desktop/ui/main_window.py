@@ -1,0 +1,97 @@
+"""The main window: the work areas as tabs, menus, and a status bar with the unit and counts."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
+
+from .. import __version__
+from ..config import APP_NAME
+from ..db.engine import Database
+from ..services.households import HouseholdService
+from ..services.unit import UnitService
+from .households.tab import HouseholdsTab
+from .unit_dialog import UnitDialog
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, db: Database, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.db = db
+        self.units = UnitService(db)
+        self.households = HouseholdService(db)
+
+        self.tabs = QTabWidget(objectName="mainTabs")
+        self.households_tab = HouseholdsTab(self.households, self.units)
+        self.tabs.addTab(self.households_tab, "Hộ gia đình")
+        self.setCentralWidget(self.tabs)
+
+        self.unit_label = QLabel(objectName="statusUnit")
+        self.count_label = QLabel(objectName="statusCounts")
+        self.statusBar().addWidget(self.unit_label, 1)
+        self.statusBar().addPermanentWidget(self.count_label)
+        self.households_tab.countsChanged.connect(self.update_status)
+
+        file_menu = self.menuBar().addMenu("&Tệp")
+        self._action(file_menu, "Thông tin đơn vị và khu dân cư…", self.edit_unit, "Ctrl+,")
+        file_menu.addSeparator()
+        self._action(file_menu, "Thoát", self.close, QKeySequence.StandardKey.Quit)
+        help_menu = self.menuBar().addMenu("Trợ &giúp")
+        self._action(help_menu, "Giới thiệu", self.about)
+
+        self.update_status()
+        self.restore_geometry()
+
+    def _action(self, menu, text: str, slot, shortcut=None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def update_status(self) -> None:
+        info = self.units.get()
+        title = f"{info.header_issuer.title()} — {info.province_name}" if info else "Chưa thiết lập"
+        self.unit_label.setText(title)
+        self.setWindowTitle(f"{APP_NAME} — {info.ward_name}" if info else APP_NAME)
+        counts = self.households.counts()
+        self.count_label.setText(
+            f"{counts.households:,} hộ · {counts.residents:,} nhân khẩu".replace(",", "."))
+
+    def edit_unit(self) -> None:
+        if UnitDialog(self.units, parent=self).exec():
+            self.update_status()
+        self.households_tab.reload_areas()  # areas are saved as they change, even on Cancel
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self, "Giới thiệu",
+            f"<b>{APP_NAME}</b> {__version__}<br>Sổ sách phong trào Toàn dân bảo vệ an ninh "
+            f"Tổ quốc.<br><br>Cơ sở dữ liệu: {self.db.url}<br>Dữ liệu chỉ lưu trên máy này, "
+            "không gửi đi đâu.")
+
+    # -- remembered size and layout -------------------------------------------------------------
+    def restore_geometry(self) -> None:
+        settings = QSettings()
+        geometry = settings.value("mainWindow/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        splitter = settings.value("households/splitter")
+        if splitter is not None:
+            self.households_tab.splitter.restoreState(splitter)
+        header = settings.value("households/header")
+        if header is not None:
+            self.households_tab.table.horizontalHeader().restoreState(header)
+
+    def closeEvent(self, event) -> None:
+        settings = QSettings()
+        settings.setValue("mainWindow/geometry", self.saveGeometry())
+        settings.setValue("households/splitter", self.households_tab.splitter.saveState())
+        settings.setValue("households/header",
+                          self.households_tab.table.horizontalHeader().saveState())
+        super().closeEvent(event)
