@@ -39,16 +39,18 @@ class EnumCombo(QComboBox):
     def __init__(self, enum_cls: type[LabeledEnum], parent: QWidget | None = None,
                  allow_empty: str | None = None, **kw):
         super().__init__(parent, **kw)
+        self.enum_cls = enum_cls
         if allow_empty is not None:
             self.addItem(allow_empty, None)
         for member in enum_cls:
-            self.addItem(member.label, member)
+            self.addItem(member.label, member.value)  # Qt would turn the member into a plain str
 
     def value(self):
-        return self.currentData()
+        data = self.currentData()
+        return None if data is None else self.enum_cls(data)
 
     def set_value(self, member) -> None:
-        self.setCurrentIndex(max(0, self.findData(member)))
+        self.setCurrentIndex(max(0, self.findData(None if member is None else member.value)))
 
 
 class SearchBox(QLineEdit):

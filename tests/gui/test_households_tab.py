@@ -1,0 +1,171 @@
+from datetime import date
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QPushButton
+from sqlalchemy import func, select
+
+from antq_desktop.db.models import Household, Resident
+from antq_desktop.enums import Relationship, Sex
+from antq_desktop.ui.main_window import MainWindow
+from tests.conftest import household, member
+from tests.gui.conftest import type_text
+
+
+def _count(db, model):
+    with db.session() as s:
+        return s.scalar(select(func.count()).select_from(model))
+
+
+def _window(qtbot, db):
+    window = MainWindow(db)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def _type(qtbot, dialog, name, text):
+    field = dialog.findChild(QLineEdit, name)
+    field.clear()
+    type_text(field, text)
+
+
+def _fill_head(qtbot, dialog, name="Đặng Đức Thắng", born="07/03/1985",
+               id_number="001085009876"):
+    _type(qtbot, dialog, "householdAddress", "18 ngõ Hàng Hành")
+    _type(qtbot, dialog, "memberName", name)
+    _type(qtbot, dialog, "memberBirthDate", born)
+    dialog.findChild(type(dialog.form.sex), "memberSex").set_value(Sex.MALE)
+    _type(qtbot, dialog, "memberIdNumber", id_number)
+
+
+def test_main_window_shows_tabs_and_status(qtbot, db, ward):
+    window = _window(qtbot, db)
+    assert window.objectName() == "mainWindow"
+    assert window.tabs.objectName() == "mainTabs"
+    assert window.tabs.count() == 1  # no placeholder tabs for areas that do not exist yet
+    assert window.findChild(QLabel, "statusUnit").text().startswith("Công An Phường Hoàn Kiếm")
+    assert "0 hộ" in window.findChild(QLabel, "statusCounts").text()
+
+
+def test_add_household_through_dialog_then_find_without_diacritics(qtbot, db, ward, when_modal):
+    window = _window(qtbot, db)
+    tab = window.households_tab
+
+    def fill(dialog):
+        assert dialog.objectName() == "householdDialog"
+        assert dialog.code.text() == "HK000001"
+        dialog.area.setCurrentIndex(dialog.area.findData(ward[1]))
+        _fill_head(qtbot, dialog)
+        assert dialog.form.errors.text() == ""
+        qtbot.mouseClick(dialog.add_member_button, Qt.MouseButton.LeftButton)
+        _type(qtbot, dialog, "memberName", "nguyễn thị mai")
+        _type(qtbot, dialog, "memberBirthDate", "1/2/1988")
+        dialog.form.sex.set_value(Sex.FEMALE)
+        dialog.form.relation.set_value(Relationship.WIFE)
+        qtbot.mouseClick(dialog.findChild(QPushButton, "householdSave"), Qt.MouseButton.LeftButton)
+
+    when_modal(fill)
+    qtbot.mouseClick(tab.findChild(QPushButton, "householdsAdd"), Qt.MouseButton.LeftButton)
+
+    assert _count(db, Household) == 1 and _count(db, Resident) == 2
+    assert tab.model.rowCount() == 1
+    assert tab.model.index(0, 1).data() == "Đặng Đức Thắng"
+    assert tab.model.index(0, 4).data() == "2"
+    assert "1 hộ · 2 nhân khẩu" in window.count_label.text()
+
+    # another household, so the search has something to leave out
+    window.households.save(household(ward[0], "HK000002", [member("Trần Văn Bình")]))
+    tab.reload()
+    assert tab.model.rowCount() == 2
+
+    search = tab.findChild(QLineEdit, "householdsSearch")
+    type_text(search, "dang duc")
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 1, timeout=2000)
+    assert tab.model.index(0, 1).data() == "Đặng Đức Thắng"
+    search.clear()
+    type_text(search, "nguyen thi mai")  # any member, not only the head
+    qtbot.waitUntil(lambda: tab.model.index(0, 0).data() == "HK000001"
+                    and tab.model.rowCount() == 1, timeout=2000)
+
+
+def test_invalid_id_number_refused_and_nothing_saved(qtbot, db, ward, when_modal):
+    window = _window(qtbot, db)
+    tab = window.households_tab
+    seen = {}
+
+    def fill(dialog):
+        dialog.area.setCurrentIndex(1)
+        _fill_head(qtbot, dialog, id_number="001185009876")  # digit 4 = female, but male chosen
+        seen["live"] = dialog.form.errors.text()
+        qtbot.mouseClick(dialog.findChild(QPushButton, "householdSave"), Qt.MouseButton.LeftButton)
+        seen["visible"] = dialog.isVisible()
+        seen["error"] = dialog.findChild(QLabel, "householdError").text()
+        dialog.reject()
+
+    when_modal(fill)
+    qtbot.mouseClick(tab.add_button, Qt.MouseButton.LeftButton)
+    assert "Số định danh cá nhân" in seen["live"] and "giới tính" in seen["live"]
+    assert seen["visible"] is True
+    assert "Chưa lưu" in seen["error"] and "Số định danh cá nhân" in seen["error"]
+    assert _count(db, Household) == 0 and _count(db, Resident) == 0
+    assert tab.model.rowCount() == 0
+
+
+def test_impossible_date_named_in_message(qtbot, db, households, ward):
+    window = _window(qtbot, db)
+    dialog = window.households_tab.open_dialog()
+    _fill_head(qtbot, dialog, born="31/02/1985", id_number="")
+    assert "Ngày sinh: ngày 31/02/1985 không tồn tại." in dialog.form.errors.text()
+    dialog.save()
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    assert "Ngày sinh" in dialog.error.text()
+    assert _count(db, Household) == 0
+
+
+def test_edit_household_and_move_member(qtbot, db, households, ward):
+    hid = households.save(household(ward[0], members=[
+        member(), member("Đặng Thu Hà", date(2001, 1, 1), Sex.FEMALE, Relationship.CHILD,
+                         "001301000001")]))
+    window = _window(qtbot, db)
+    tab = window.households_tab
+    tab.table.selectRow(0)
+    dialog = tab.open_dialog(hid)
+    dialog.members.selectRow(1)
+    _type(qtbot, dialog, "memberMovedOn", "01/09/2025")
+    _type(qtbot, dialog, "memberMovedReason", "Đi học đại học ở Huế")
+    assert "Chuyển đi 01/09/2025" in dialog.members.item(1, 6).text()
+    dialog.save()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert households.rows([hid])[hid].member_count == 1
+    assert _count(db, Resident) == 2
+
+
+def test_signup_selected_and_summary(qtbot, db, households, ward, when_modal):
+    households.save(household(ward[0]))
+    households.save(household(ward[0], "HK000002", [member("Lê Văn Tám", id_number="")]))
+    window = _window(qtbot, db)
+    tab = window.households_tab
+    assert tab.summary.item(0, 1).text() == "0/2"
+    tab.table.selectRow(0)
+
+    def confirm(dialog):
+        qtbot.mouseClick(dialog.buttons.buttons()[0], Qt.MouseButton.LeftButton)
+
+    when_modal(confirm)
+    qtbot.mouseClick(tab.signup_button, Qt.MouseButton.LeftButton)
+    assert tab.summary.item(0, 1).text() == "1/2"
+    assert tab.model.index(0, 6).data() == date.today().strftime("%d/%m/%Y")
+    assert tab.model.index(1, 6).data() == "Chưa"
+
+
+def test_sorting_by_header_click(qtbot, db, households, ward):
+    households.save(household(ward[0], "HK000001", [member("Vũ Văn An", id_number="")]))
+    households.save(household(ward[1], "HK000002", [member("Lê Thị Yến", sex=Sex.FEMALE,
+                                                            id_number="")]))
+    window = _window(qtbot, db)
+    tab = window.households_tab
+    header = tab.table.horizontalHeader()
+    header.sectionClicked.emit(1)  # "Chủ hộ": by given name
+    assert [tab.model.index(i, 1).data() for i in range(2)] == ["Vũ Văn An", "Lê Thị Yến"]
+    header.sectionClicked.emit(1)
+    assert [tab.model.index(i, 1).data() for i in range(2)] == ["Lê Thị Yến", "Vũ Văn An"]
