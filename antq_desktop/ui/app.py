@@ -7,7 +7,9 @@ import sys
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from ..config import APP_NAME, ORG_NAME, resources_dir
-from ..db.engine import DatabaseOpenError, open_database
+from sqlalchemy.exc import DBAPIError
+
+from ..db.engine import DatabaseOpenError, describe_error, open_database
 from ..services.unit import UnitService
 
 
@@ -21,8 +23,26 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+def install_error_handler(url: str) -> None:
+    """Show an unexpected error as a Vietnamese message instead of a traceback in a console.
+
+    The message names the kind of failure only: no record content is shown or logged.
+    """
+
+    def handler(kind, exc, tb) -> None:
+        if isinstance(exc, DBAPIError):
+            text = describe_error(exc, url) + "\nThao tác vừa rồi chưa được lưu."
+        else:
+            text = ("Đã xảy ra lỗi không mong muốn; thao tác vừa rồi chưa được lưu. "
+                    f"Chi tiết kỹ thuật: {kind.__name__}.")
+        QMessageBox.critical(QApplication.activeWindow(), APP_NAME, text)
+
+    sys.excepthook = handler
+
+
 def run_gui(url: str) -> int:
     app = make_app()
+    install_error_handler(url)
     try:
         db = open_database(url)
     except DatabaseOpenError as exc:
