@@ -84,6 +84,13 @@ def describe_error(exc: BaseException, url: str) -> str:
     return f"Không mở được cơ sở dữ liệu {where}. Chi tiết kỹ thuật: {type(exc).__name__}."
 
 
+def database_error_message(exc: BaseException, url: str) -> str | None:
+    """The user's message for a database failure met while working, or None if ``exc`` is not one."""
+    if isinstance(exc, (DBAPIError, sqlite3.Error)):
+        return describe_error(exc, url)
+    return None
+
+
 def _backup_sqlite(path: Path, revision: str) -> Path:
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.stem}.truoc-nang-cap-{revision}-{stamp}{path.suffix}")

@@ -7,9 +7,7 @@ import sys
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from ..config import APP_NAME, ORG_NAME, resources_dir
-from sqlalchemy.exc import DBAPIError
-
-from ..db.engine import DatabaseOpenError, describe_error, open_database
+from ..db.engine import DatabaseOpenError, database_error_message, open_database
 from ..services.unit import UnitService
 
 
@@ -30,8 +28,9 @@ def install_error_handler(url: str) -> None:
     """
 
     def handler(kind, exc, tb) -> None:
-        if isinstance(exc, DBAPIError):
-            text = describe_error(exc, url) + "\nThao tác vừa rồi chưa được lưu."
+        text = database_error_message(exc, url)
+        if text is not None:
+            text += "\nThao tác vừa rồi chưa được lưu."
         else:
             text = ("Đã xảy ra lỗi không mong muốn; thao tác vừa rồi chưa được lưu. "
                     f"Chi tiết kỹ thuật: {kind.__name__}.")

@@ -105,3 +105,13 @@ def test_resolve_db_url(tmp_path, monkeypatch):
     assert resolve_db_url().startswith("postgresql")
     monkeypatch.delenv("ANTQ_DB")
     assert resolve_db_url().endswith("antq-desktop/antq.db")
+
+
+def test_error_met_while_working_is_described(db):
+    from sqlalchemy.exc import OperationalError
+
+    from antq_desktop.db.engine import database_error_message
+
+    exc = OperationalError("insert …", {}, sqlite3.OperationalError("database is locked"))
+    assert "đang bị khóa" in database_error_message(exc, db.url)
+    assert database_error_message(ValueError("x"), db.url) is None
