@@ -44,7 +44,7 @@ def _columns() -> list[Column]:
         Column("Nhân khẩu", "members", lambda r: str(r.member_count), RIGHT, width=80),
         Column("Cư trú", "residence", lambda r: r.residence_kind.label, width=90),
         Column("Đăng ký", "signup",
-               lambda r: format_date(r.signed_on) if r.signed_on else "Chưa", CENTER, width=100),
+               lambda r: format_date(r.signed_on) if r.signed_on else "Chưa", CENTER, width=115),
     ]
 
 
@@ -118,7 +118,12 @@ class HouseholdsTab(QWidget):
         self.summary.setHorizontalHeaderLabels(["Khu dân cư", "Đã đăng ký", "Tỷ lệ"])
         self.summary.verticalHeader().setVisible(False)
         self.summary.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.summary.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.summary.setWordWrap(False)
+        self.summary.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        sh = self.summary.horizontalHeader()
+        sh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        sh.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        sh.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.summary_title = QLabel(objectName="householdsSignupTitle", wordWrap=True)
 
         filters = QHBoxLayout()
@@ -142,7 +147,7 @@ class HouseholdsTab(QWidget):
         self.splitter.addWidget(side)
         self.splitter.setStretchFactor(0, 4)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([900, 280])
+        self.splitter.setSizes([920, 300])
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
         layout.addLayout(buttons)
@@ -200,7 +205,7 @@ class HouseholdsTab(QWidget):
             self.search.text(), self.area.currentData(), self.status.currentData(),
             self.sort_key, self.descending, self.year.value())
         self.model.columns[-1] = Column(
-            f"Đăng ký {self.year.value()}", "signup", self.model.columns[-1].value, CENTER, 100)
+            f"Đăng ký {self.year.value()}", "signup", self.model.columns[-1].value, CENTER, 115)
         self.model.set_ids(ids)
         self.count_label.setText(f"{len(ids):,} hộ".replace(",", "."))
         if keep is not None:
@@ -222,7 +227,7 @@ class HouseholdsTab(QWidget):
             f"Toàn phường: {signed:,}/{total:,} hộ".replace(",", "."))
         self.summary.setRowCount(len(rows))
         for i, r in enumerate(rows):
-            ratio = f"{100 * r.signed / r.total:.1f}%" if r.total else "—"
+            ratio = f"{100 * r.signed / r.total:.1f}%".replace(".", ",") if r.total else "—"
             for col, text in enumerate((r.area_name, f"{r.signed}/{r.total}", ratio)):
                 item = QTableWidgetItem(text)
                 if col:
@@ -259,6 +264,7 @@ class HouseholdsTab(QWidget):
         self.move_button.setEnabled(len(chosen) == 1)
         self.signup_button.setEnabled(bool(chosen))
         self.add_button.setEnabled(any(a.active for a in self.areas))
+        self.signup_area_button.setEnabled(self.add_button.isEnabled())
         self.add_button.setToolTip("Thêm hộ gia đình (Ctrl+N)" if self.add_button.isEnabled()
                                    else "Hãy thêm khu dân cư trong Tệp → Thông tin đơn vị trước")
 
