@@ -17,6 +17,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..config import sqlite_path
+from .search import has_household_fts
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 BUSY_TIMEOUT_MS = 5000
@@ -32,6 +33,7 @@ class Database:
     engine: Engine
     session: sessionmaker[Session]
     backup_path: Path | None = None  # copy taken before this start's upgrade, if any
+    has_fts: bool = False  # SQLite trigram index for the household search
 
     @property
     def is_sqlite(self) -> bool:
@@ -47,6 +49,8 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA cache_size=-65536")  # 64 MiB: the households list and search stay in memory
+    cur.execute("PRAGMA mmap_size=268435456")
     cur.close()
 
 
@@ -147,5 +151,7 @@ def open_database(url: str, *, upgrade: bool = True) -> Database:
     except (DBAPIError, SQLAlchemyError, sqlite3.Error, OSError) as exc:
         engine.dispose()
         raise DatabaseOpenError(describe_error(exc, url)) from exc
+    with engine.connect() as conn:
+        fts = has_household_fts(conn)
     factory = sessionmaker(engine, expire_on_commit=False)
-    return Database(url=url, engine=engine, session=factory, backup_path=backup_path)
+    return Database(url=url, engine=engine, session=factory, backup_path=backup_path, has_fts=fts)

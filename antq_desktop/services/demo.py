@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from .. import places
 from ..db.engine import Database
-from ..db.models import Area, Household, HouseholdSignup, Resident, Unit
+from ..db.models import Area, Household, HouseholdSearch, HouseholdSignup, Resident, Unit
 from ..enums import Relationship, ResidenceKind, Sex
 from ..text import fold
 from ..validation import ID_PROVINCE_CODES
@@ -612,23 +612,24 @@ def _write_chunk(s: Session, gen: _Generator, chunk: list[_Household], area_ids:
         # The cached list columns, exactly as HouseholdService._refresh_cache sets them.
         active = [m for m in h.members if m.active]
         head = next(m for m in active if m.relation is R.HEAD)
-        search_folded, search_lower = _search_text(h.code, h.address, h.members)
         rows.append({
             "code": h.code, "area_id": area_ids[h.area_index], "address": h.address,
             "notes": h.notes, "moved_out_on": h.moved_out_on,
             "moved_out_reason": h.moved_out_reason, "head_name": head.full_name,
             "head_sort": name_sort_key(head.full_name), "residence_kind": head.residence_kind,
-            "member_count": len(active), "search_folded": search_folded,
-            "search_lower": search_lower,
+            "member_count": len(active),
         })
     s.execute(_bulk(Household), rows)
     # Ids looked up by code rather than with RETURNING: a plain executemany is a third faster.
     codes = [h.code for h in chunk]
     ids = dict(iter(s.execute(select(Household.code, Household.id)
                               .where(Household.code.in_(codes)))))
-    people, signed = [], []
+    people, signed, search = [], [], []
     for h in chunk:
         hid = ids[h.code]
+        # The search text exactly as HouseholdService._refresh_cache writes it.
+        folded, lowered = _search_text(h.code, h.address, h.members)
+        search.append({"household_id": hid, "folded": folded, "lower": lowered})
         for m in h.members:
             people.append({
                 "household_id": hid, "full_name": m.full_name,
@@ -642,6 +643,7 @@ def _write_chunk(s: Session, gen: _Generator, chunk: list[_Household], area_ids:
             })
         signed += gen.signups(hid, h, campaigns)
     s.execute(_bulk(Resident), people)
+    s.execute(_bulk(HouseholdSearch), search)
     if signed:
         s.execute(_bulk(HouseholdSignup), signed)
     return len(people), len(signed)

@@ -10,7 +10,8 @@ from sqlalchemy import and_, case, func, insert, select
 from sqlalchemy.orm import Session
 
 from ..db.engine import Database
-from ..db.models import Area, Household, HouseholdSignup, Resident
+from ..db.models import Area, Household, HouseholdSearch, HouseholdSignup, Resident
+from ..db.search import household_match
 from ..enums import Relationship, ResidenceKind, Sex
 from ..text import fold, like_escape, lower, normalize, title_name
 from ..validation import (
@@ -213,7 +214,7 @@ class HouseholdService:
             stmt = stmt.where(Household.area_id == area_id)
         folded = fold(search)
         if folded:
-            stmt = stmt.where(Household.search_folded.like(f"%{like_escape(folded)}%", escape="\\"))
+            stmt = stmt.where(household_match(folded, self.db.has_fts))
         return stmt
 
     def query_ids(self, search: str = "", area_id: int | None = None, status: str = Status.ACTIVE,
@@ -227,8 +228,9 @@ class HouseholdService:
         order = []
         exact = lower(search)
         if exact and exact != fold(search):
+            stmt = stmt.join(HouseholdSearch, HouseholdSearch.household_id == Household.id)
             order.append(case(
-                (Household.search_lower.like(f"%{like_escape(exact)}%", escape="\\"), 0), else_=1))
+                (HouseholdSearch.lower.like(f"%{like_escape(exact)}%", escape="\\"), 0), else_=1))
         year = year or date.today().year
         key = {
             "code": Household.code,
@@ -390,7 +392,11 @@ class HouseholdService:
         h.head_name, h.head_sort = head.full_name, name_sort_key(head.full_name)
         h.residence_kind = head.residence_kind
         h.member_count = len(active)
-        h.search_folded, h.search_lower = _search_text(h.code, h.address, members)
+        folded, lowered = _search_text(h.code, h.address, members)
+        if h.search is None:
+            h.search = HouseholdSearch(folded=folded, lower=lowered)
+        else:
+            h.search.folded, h.search.lower = folded, lowered
 
     def move_away(self, household_id: int, on: date, reason: str = "") -> None:
         """The whole household leaves the ward; its records stay."""

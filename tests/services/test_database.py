@@ -12,7 +12,8 @@ def test_migrations_from_an_empty_file(tmp_path):
     db = open_database(f"sqlite:///{path}")
     with db.engine.connect() as conn:
         tables = set(inspect(conn).get_table_names())
-        assert {"unit", "area", "household", "resident", "household_signup"} <= tables
+        assert {"unit", "area", "household", "resident", "household_signup",
+                "household_search", "household_fts"} <= tables
         assert conn.execute(text("select version_num from alembic_version")).scalar() == \
             head_revision()
         assert conn.execute(text("pragma foreign_keys")).scalar() == 1
@@ -31,9 +32,9 @@ def test_foreign_keys_enforced(db):
     with pytest.raises(Exception):
         with db.session.begin() as s:
             s.execute(text("insert into household (code, area_id, address, notes, "
-                           "moved_out_reason, head_name, head_sort, member_count, search_folded, "
-                           "search_lower, residence_kind) values ('X', 999, 'a', '', '', '', '', 0,"
-                           " '', '', 'permanent')"))
+                           "moved_out_reason, head_name, head_sort, member_count, "
+                           "residence_kind) values ('X', 999, 'a', '', '', '', '', 0, "
+                           "'permanent')"))
 
 
 def test_backup_copy_is_a_readable_database(tmp_path, db, households, ward):

@@ -175,3 +175,31 @@ def test_next_code(households, ward):
     assert households.next_code() == "HK000001"
     households.save(household(ward[0], "HK000041"))
     assert households.next_code() == "HK000042"
+
+
+def test_fts_and_like_paths_agree_and_stay_in_sync(db, households, ward):
+    assert db.has_fts  # SQLite with FTS5 trigram: the fast path is the one in use
+    a, b, c = _ward_of_three(households, ward)
+    queries = ["dang duc", "Đặng", "an", "du", "hk00000", '"dang', "lo su", "0987", "xyz", ""]
+
+    def both(q):
+        db.has_fts = True
+        fast = households.query_ids(q)
+        db.has_fts = False
+        slow = households.query_ids(q)
+        db.has_fts = True
+        return fast, slow
+
+    for q in queries:
+        fast, slow = both(q)
+        assert fast == slow, q
+    data = households.get(c)
+    data.members[1].full_name = "Phạm Ngọc Diệp"
+    households.save(data)
+    assert households.query_ids("dang duc thao") == []
+    assert households.query_ids("pham ngoc diep") == [c]
+    assert both("pham ngoc diep") == ([c], [c])
+    data = households.get(c)
+    data.members[1].moved_out_on = date(2025, 1, 1)
+    households.save(data)
+    assert households.query_ids("pham ngoc diep") == []  # only current members are searched

@@ -1,7 +1,7 @@
 """All mapped models; importing this package registers every table on ``Base.metadata``."""
 
 from .base import Base
-from .households import Household, HouseholdSignup, Resident
+from .households import Household, HouseholdSearch, HouseholdSignup, Resident
 from .unit import Area, Unit
 
-__all__ = ["Base", "Unit", "Area", "Household", "Resident", "HouseholdSignup"]
+__all__ = ["Base", "Unit", "Area", "Household", "Resident", "HouseholdSignup", "HouseholdSearch"]

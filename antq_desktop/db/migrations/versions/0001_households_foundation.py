@@ -6,6 +6,8 @@ Revises:
 from alembic import op
 import sqlalchemy as sa
 
+from antq_desktop.db.search import create_household_fts, drop_household_fts
+
 
 revision = '0001'
 down_revision = None
@@ -52,8 +54,6 @@ def upgrade() -> None:
     sa.Column('head_sort', sa.String(length=100), nullable=False),
     sa.Column('member_count', sa.Integer(), nullable=False),
     sa.Column('residence_kind', sa.Enum('permanent', 'temporary', 'absent', name='residencekind', native_enum=False, length=20), nullable=False),
-    sa.Column('search_folded', sa.Text(), nullable=False),
-    sa.Column('search_lower', sa.Text(), nullable=False),
     sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.Column('updated_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.ForeignKeyConstraint(['area_id'], ['area.id'], name=op.f('fk_household_area_id_area')),
@@ -64,7 +64,15 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_household_area_id'), ['area_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_household_head_sort'), ['head_sort'], unique=False)
         batch_op.create_index('ix_household_moved_area', ['moved_out_on', 'area_id'], unique=False)
+        batch_op.create_index('ix_household_moved_code', ['moved_out_on', 'code'], unique=False)
 
+    op.create_table('household_search',
+    sa.Column('household_id', sa.Integer(), nullable=False),
+    sa.Column('folded', sa.Text(), nullable=False),
+    sa.Column('lower', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['household_id'], ['household.id'], name=op.f('fk_household_search_household_id_household')),
+    sa.PrimaryKeyConstraint('household_id', name=op.f('pk_household_search'))
+    )
     op.create_table('household_signup',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('household_id', sa.Integer(), nullable=False),
@@ -105,10 +113,11 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_resident_id_number'), ['id_number'], unique=False)
         batch_op.create_index(batch_op.f('ix_resident_name_folded'), ['name_folded'], unique=False)
 
-
+    create_household_fts(op.get_bind())
 
 
 def downgrade() -> None:
+    drop_household_fts(op.get_bind())
 
     with op.batch_alter_table('resident', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_resident_name_folded'))
@@ -120,7 +129,9 @@ def downgrade() -> None:
         batch_op.drop_index('ix_household_signup_year')
 
     op.drop_table('household_signup')
+    op.drop_table('household_search')
     with op.batch_alter_table('household', schema=None) as batch_op:
+        batch_op.drop_index('ix_household_moved_code')
         batch_op.drop_index('ix_household_moved_area')
         batch_op.drop_index(batch_op.f('ix_household_head_sort'))
         batch_op.drop_index(batch_op.f('ix_household_area_id'))

@@ -1,0 +1,73 @@
+"""The household search index: SQLite's trigram FTS5 where available, plain LIKE elsewhere.
+
+This is the one switch for SQLite-specific search (DESIGN.md "Data"): callers ask
+``household_match(...)`` for a WHERE clause and never name FTS5 themselves.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, Integer, inspect, select, text
+from sqlalchemy.sql.elements import ColumnElement
+
+from ..text import like_escape
+from .models import Household, HouseholdSearch
+
+FTS_TABLE = "household_fts"
+TRIGRAM = 3  # FTS5's trigram index answers substrings of at least three characters
+
+_FTS_DDL = [
+    f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(folded, content='household_search', "
+    "content_rowid='household_id', tokenize='trigram')",
+    f"CREATE TRIGGER household_search_ai AFTER INSERT ON household_search BEGIN "
+    f"INSERT INTO {FTS_TABLE}(rowid, folded) VALUES (new.household_id, new.folded); END",
+    f"CREATE TRIGGER household_search_ad AFTER DELETE ON household_search BEGIN "
+    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, folded) "
+    f"VALUES ('delete', old.household_id, old.folded); END",
+    f"CREATE TRIGGER household_search_au AFTER UPDATE ON household_search BEGIN "
+    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, folded) "
+    f"VALUES ('delete', old.household_id, old.folded); "
+    f"INSERT INTO {FTS_TABLE}(rowid, folded) VALUES (new.household_id, new.folded); END",
+]
+
+
+def sqlite_has_trigram(conn: Connection) -> bool:
+    try:
+        conn.exec_driver_sql("CREATE VIRTUAL TABLE temp._antq_probe USING fts5(x, tokenize='trigram')")
+    except Exception:
+        return False
+    conn.exec_driver_sql("DROP TABLE temp._antq_probe")
+    return True
+
+
+def create_household_fts(conn: Connection) -> None:
+    """Create the FTS index (SQLite with FTS5 trigram only) and fill it from household_search."""
+    if conn.dialect.name != "sqlite" or not sqlite_has_trigram(conn):
+        return
+    for ddl in _FTS_DDL:
+        conn.exec_driver_sql(ddl)
+    conn.exec_driver_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+
+
+def drop_household_fts(conn: Connection) -> None:
+    if conn.dialect.name != "sqlite":
+        return
+    for name in ("household_search_ai", "household_search_ad", "household_search_au"):
+        conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
+    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {FTS_TABLE}")
+
+
+def has_household_fts(conn: Connection) -> bool:
+    return conn.dialect.name == "sqlite" and FTS_TABLE in inspect(conn).get_table_names()
+
+
+def household_match(folded: str, use_fts: bool) -> ColumnElement[bool]:
+    """WHERE clause: the household's folded search text contains ``folded`` (already folded)."""
+    if use_fts and len(folded) >= TRIGRAM:
+        phrase = '"' + folded.replace('"', '""') + '"'
+        ids = text(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :phrase").bindparams(
+            phrase=phrase).columns(rowid=Integer)
+        return Household.id.in_(ids)
+    return (select(HouseholdSearch.household_id)
+            .where(HouseholdSearch.household_id == Household.id,
+                   HouseholdSearch.folded.like(f"%{like_escape(folded)}%", escape="\\"))
+            .correlate_except(HouseholdSearch).exists())
