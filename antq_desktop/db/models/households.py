@@ -40,7 +40,8 @@ class Household(Timestamped, Base):
     search: Mapped[HouseholdSearch | None] = relationship(cascade="save-update, merge")
 
     __table_args__ = (
-        Index("ix_household_moved_area", "moved_out_on", "area_id"),
+        # covering for the counts and the per-area sign-up totals
+        Index("ix_household_moved_area", "moved_out_on", "area_id", "member_count"),
         Index("ix_household_moved_code", "moved_out_on", "code"),  # the default list order
     )
 

@@ -63,7 +63,7 @@ def upgrade() -> None:
     with op.batch_alter_table('household', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_household_area_id'), ['area_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_household_head_sort'), ['head_sort'], unique=False)
-        batch_op.create_index('ix_household_moved_area', ['moved_out_on', 'area_id'], unique=False)
+        batch_op.create_index('ix_household_moved_area', ['moved_out_on', 'area_id', 'member_count'], unique=False)
         batch_op.create_index('ix_household_moved_code', ['moved_out_on', 'code'], unique=False)
 
     op.create_table('household_search',
