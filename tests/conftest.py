@@ -16,9 +16,30 @@ from antq_desktop.services.households import HouseholdData, HouseholdService, Me
 from antq_desktop.services.unit import UnitInfo, UnitService  # noqa: E402
 
 
+PG_URL = os.environ.get("ANTQ_TEST_PG_URL")  # e.g. postgresql+psycopg2://antq:antq@localhost/antq
+
+
+sqlite_only = pytest.mark.skipif(bool(PG_URL), reason="a feature of the SQLite file")
+
+
+def _fresh_pg(url: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
 @pytest.fixture
 def db(tmp_path):
-    database = open_database(f"sqlite:///{tmp_path / 'test.db'}")
+    """A fresh database per test: SQLite in tmp_path, or PostgreSQL when ANTQ_TEST_PG_URL is set."""
+    if PG_URL:
+        _fresh_pg(PG_URL)
+        database = open_database(PG_URL)
+    else:
+        database = open_database(f"sqlite:///{tmp_path / 'test.db'}")
     yield database
     database.dispose()
 

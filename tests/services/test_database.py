@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import inspect, text
 
 from antq_desktop.config import resolve_db_url, sqlite_path
+from tests.conftest import sqlite_only
 from antq_desktop.db.engine import DatabaseOpenError, _backup_sqlite, head_revision, open_database
 
 
@@ -37,6 +38,7 @@ def test_foreign_keys_enforced(db):
                            "'permanent')"))
 
 
+@sqlite_only
 def test_backup_copy_is_a_readable_database(tmp_path, db, households, ward):
     from tests.conftest import household
     households.save(household(ward[0]))
