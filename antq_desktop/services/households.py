@@ -434,13 +434,18 @@ class HouseholdService:
                 else:
                     s.add(HouseholdSignup(household_id=hid, year=year, signed_on=on))
 
-    def cancel_sign_up(self, household_id: int, year: int) -> None:
-        """Undo a sign-up recorded by mistake (the sign-up is a fact about a year, not a person)."""
+    def cancel_sign_up(self, household_ids: int | Sequence[int], year: int) -> int:
+        """Undo sign-ups recorded by mistake; return how many were removed.
+
+        A sign-up is a fact about a household's year, not about a person, so it may be removed.
+        """
+        ids = [household_ids] if isinstance(household_ids, int) else list(household_ids)
         with self.db.session.begin() as s:
-            row = s.scalar(select(HouseholdSignup).where(
-                HouseholdSignup.household_id == household_id, HouseholdSignup.year == year))
-            if row is not None:
+            rows = list(s.scalars(select(HouseholdSignup).where(
+                HouseholdSignup.household_id.in_(ids), HouseholdSignup.year == year)))
+            for row in rows:
                 s.delete(row)
+            return len(rows)
 
     def sign_up_area(self, area_id: int, year: int, on: date) -> int:
         """Record the sign-up of every resident household of an area not yet signed; return how many."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,6 +36,7 @@ from ...services.households import (
 from ...services.unit import AreaInfo
 from ...text import title_name
 from ...validation import FieldError, parse_date
+from ..widgets import messages
 from ..widgets.fields import DateField, EnumCombo, format_date
 
 MEMBER_COLUMNS = ["Họ và tên", "Ngày sinh", "Giới tính", "Số định danh", "Quan hệ", "Cư trú",
@@ -267,6 +268,9 @@ class HouseholdDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         self.resize(900, 720)
+        geometry = QSettings().value("householdDialog/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
 
         self.members.itemSelectionChanged.connect(self._select_member)
         for m in self.data.members:
@@ -276,6 +280,7 @@ class HouseholdDialog(QDialog):
         else:
             self.add_member()
         (self.address if new else self.members).setFocus()
+        self.original = copy.deepcopy(self.current_data())  # to tell whether Cancel loses work
 
     # -- members ------------------------------------------------------------------------------
     def _append_row(self, m: MemberData) -> None:
@@ -334,6 +339,17 @@ class HouseholdDialog(QDialog):
                       "Địa chỉ": self.address}.get(err.field)
             if target is not None:
                 target.setFocus()
+
+    def done(self, result: int) -> None:
+        QSettings().setValue("householdDialog/geometry", self.saveGeometry())
+        super().done(result)
+
+    def reject(self) -> None:
+        """Cancel or Esc: ask before throwing away what was typed."""
+        if self.current_data() != self.original and not messages.confirm(
+                self, "Bỏ các thay đổi chưa lưu của hộ này?", "Đóng mà không lưu"):
+            return
+        super().reject()
 
     def save(self) -> None:
         data = self.current_data()

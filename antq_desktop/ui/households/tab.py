@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QPushButton,
     QSpinBox,
     QSplitter,
@@ -113,6 +114,8 @@ class HouseholdsTab(QWidget):
         hh.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         hh.sectionClicked.connect(self._header_clicked)
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
 
         self.summary = QTableWidget(0, 3, objectName="householdsSignupSummary")
         self.summary.setHorizontalHeaderLabels(["Khu dân cư", "Đã đăng ký", "Tỷ lệ"])
@@ -267,6 +270,30 @@ class HouseholdsTab(QWidget):
         self.signup_area_button.setEnabled(self.add_button.isEnabled())
         self.add_button.setToolTip("Thêm hộ gia đình (Ctrl+N)" if self.add_button.isEnabled()
                                    else "Hãy thêm khu dân cư trong Tệp → Thông tin đơn vị trước")
+
+    def _context_menu(self, pos) -> None:
+        chosen = self.selected_ids()
+        if not chosen:
+            return
+        year = self.year.value()
+        menu = QMenu(self)
+        menu.addAction("Sửa…", self.edit_selected).setEnabled(len(chosen) == 1)
+        menu.addAction("Chuyển đi…", self.move_selected).setEnabled(len(chosen) == 1)
+        menu.addSeparator()
+        menu.addAction(f"Đăng ký năm {year}…", self.signup_selected)
+        menu.addAction(f"Hủy đăng ký năm {year}…", self.cancel_signup_selected)
+        menu.exec(self.table.viewport().mapToGlobal(pos))
+
+    def cancel_signup_selected(self) -> None:
+        ids = self.selected_ids()
+        year = self.year.value()
+        if not ids or not messages.confirm(
+                self, f"Hủy đăng ký năm {year} của {len(ids)} hộ đang chọn? Chỉ dùng khi đã ghi "
+                      "nhầm."):
+            return
+        n = self.service.cancel_sign_up(ids, year)
+        self._changed()
+        self.window().statusBar().showMessage(f"Đã hủy đăng ký năm {year} của {n} hộ.", 5000)
 
     def _changed(self, select_id: int | None = None) -> None:
         self.model.refresh_rows()
