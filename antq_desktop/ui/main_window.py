@@ -43,6 +43,7 @@ class MainWindow(QMainWindow):
 
         self.update_status()
         self.restore_geometry()
+        self.households_tab.search.setFocus()  # most work starts with finding a household
 
     def _action(self, menu, text: str, slot, shortcut=None) -> QAction:
         action = QAction(text, self)
@@ -54,7 +55,7 @@ class MainWindow(QMainWindow):
 
     def update_status(self) -> None:
         info = self.units.get()
-        title = f"{info.header_issuer.title()} — {info.province_name}" if info else "Chưa thiết lập"
+        title = f"{info.ward_name}, {info.province_name}" if info else "Chưa thiết lập đơn vị"
         self.unit_label.setText(title)
         self.setWindowTitle(f"{APP_NAME} — {info.ward_name}" if info else APP_NAME)
         counts = self.households.counts()
@@ -79,8 +80,9 @@ class MainWindow(QMainWindow):
         geometry = settings.value("mainWindow/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
-        else:
-            self.resize(1280, 800)
+        else:  # first start: most of the screen, never more than it
+            area = self.screen().availableGeometry()
+            self.resize(min(1400, int(area.width() * 0.92)), min(860, int(area.height() * 0.9)))
         splitter = settings.value("households/splitter")
         if splitter is not None:
             self.households_tab.splitter.restoreState(splitter)

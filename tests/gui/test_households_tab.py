@@ -43,7 +43,8 @@ def test_main_window_shows_tabs_and_status(qtbot, db, ward):
     assert window.objectName() == "mainWindow"
     assert window.tabs.objectName() == "mainTabs"
     assert window.tabs.count() == 1  # no placeholder tabs for areas that do not exist yet
-    assert window.findChild(QLabel, "statusUnit").text().startswith("Công An Phường Hoàn Kiếm")
+    assert window.findChild(QLabel, "statusUnit").text() == "Phường Hoàn Kiếm, Thành phố Hà Nội"
+    assert window.households_tab.search.hasFocus() or not window.isActiveWindow()
     assert "0 hộ" in window.findChild(QLabel, "statusCounts").text()
 
 

@@ -110,6 +110,7 @@ class HouseholdsTab(QWidget):
         hh.setStretchLastSection(False)
         for i, col in enumerate(self.model.columns):
             self.table.setColumnWidth(i, col.width)
+        hh.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)  # the address takes the rest
         hh.setSortIndicatorShown(True)
         hh.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         hh.sectionClicked.connect(self._header_clicked)
@@ -156,8 +157,8 @@ class HouseholdsTab(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.splitter, 1)
 
-        self._shortcut("Ctrl+N", self.add_household)
-        self._shortcut("Ctrl+F", self._focus_search)
+        self._shortcut("Ctrl+N", self.add_household, window_wide=True)
+        self._shortcut("Ctrl+F", self._focus_search, window_wide=True)
         self._shortcut("Return", self.edit_selected, self.table)
         self._shortcut("F5", self.reload)
 
@@ -174,10 +175,12 @@ class HouseholdsTab(QWidget):
 
         self.reload_areas()
 
-    def _shortcut(self, keys: str, slot, widget: QWidget | None = None) -> None:
+    def _shortcut(self, keys: str, slot, widget: QWidget | None = None,
+                  window_wide: bool = False) -> None:
         action = QAction(widget or self)
         action.setShortcut(QKeySequence(keys))
-        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut if window_wide
+                                  else Qt.ShortcutContext.WidgetWithChildrenShortcut)
         action.triggered.connect(slot)
         (widget or self).addAction(action)
 
@@ -235,7 +238,7 @@ class HouseholdsTab(QWidget):
                 item = QTableWidgetItem(text)
                 if col:
                     item.setTextAlignment(RIGHT)
-                if r.total and r.signed < r.total:
+                if col == 2 and r.total and r.signed < r.total:
                     item.setForeground(QBrush(QColor("#b00020")))
                 self.summary.setItem(i, col, item)
 
