@@ -15,7 +15,6 @@ from antq_desktop.enums import Relationship, ResidenceKind, Sex  # noqa: E402
 from antq_desktop.services.households import HouseholdData, HouseholdService, MemberData  # noqa: E402
 from antq_desktop.services.unit import UnitInfo, UnitService  # noqa: E402
 
-
 PG_URL = os.environ.get("ANTQ_TEST_PG_URL")  # e.g. postgresql+psycopg2://antq:antq@localhost/antq
 
 

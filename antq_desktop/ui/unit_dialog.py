@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -26,6 +25,7 @@ from .. import places
 from ..services.unit import UnitInfo, UnitService
 from ..validation import FieldError
 from .widgets import messages
+from .widgets.dialogs import button_row, error_label
 
 
 def _searchable(combo: QComboBox) -> None:
@@ -96,16 +96,9 @@ class UnitDialog(QDialog):
         self.area_list.itemDoubleClicked.connect(lambda _i: self.rename_area())
         self.area_list.currentRowChanged.connect(lambda _r: self._update_area_buttons())
 
-        self.error = QLabel(objectName="unitError", wordWrap=True)
-        self.error.setStyleSheet("color: #b00020;")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText("&Lưu")
-        buttons.button(QDialogButtonBox.StandardButton.Save).setObjectName("unitSave")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(
-            "Thoát" if first_start else "Hủy")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        self.error = error_label("unitError")
+        buttons = button_row("&Lưu", self.save, self.reject, "unitSave",
+                             "Thoát" if first_start else "Hủy")
 
         layout = QVBoxLayout(self)
         layout.addWidget(unit_box)

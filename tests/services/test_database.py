@@ -4,8 +4,8 @@ import pytest
 from sqlalchemy import inspect, text
 
 from antq_desktop.config import resolve_db_url, sqlite_path
-from tests.conftest import sqlite_only
 from antq_desktop.db.engine import DatabaseOpenError, _backup_sqlite, head_revision, open_database
+from tests.conftest import sqlite_only
 
 
 def test_migrations_from_an_empty_file(tmp_path):

@@ -7,7 +7,6 @@ from datetime import date
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -16,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from ...services.unit import AreaInfo
 from ...validation import FieldError
+from ..widgets.dialogs import button_row, error_label
 from ..widgets.fields import DateField
 
 
@@ -29,14 +29,8 @@ class _FormDialog(QDialog):
         if intro:
             label = QLabel(intro, wordWrap=True)
             self.form.addRow(label)
-        self.error = QLabel(wordWrap=True, objectName="dialogError")
-        self.error.setStyleSheet("color: #b00020;")
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Đồng ý")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Hủy")
-        self.buttons.accepted.connect(self._ok)
-        self.buttons.rejected.connect(self.reject)
+        self.error = error_label("dialogError")
+        self.buttons = button_row("Đồng ý", self._ok, self.reject, "dialogOk")
 
     def finish_layout(self) -> None:
         self.form.addRow(self.error)

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -37,6 +36,7 @@ from ...services.unit import AreaInfo
 from ...text import title_name
 from ...validation import FieldError, parse_date
 from ..widgets import messages
+from ..widgets.dialogs import button_row, error_label
 from ..widgets.fields import DateField, EnumCombo, format_date
 
 MEMBER_COLUMNS = ["Họ và tên", "Ngày sinh", "Giới tính", "Số định danh", "Quan hệ", "Cư trú",
@@ -79,8 +79,7 @@ class MemberForm(QGroupBox):
         self.notes = QLineEdit(objectName="memberNotes")
         self.moved_out_on = DateField(objectName="memberMovedOn")
         self.moved_out_reason = QLineEdit(objectName="memberMovedReason", maxLength=300)
-        self.errors = QLabel(objectName="memberErrors", wordWrap=True)
-        self.errors.setStyleSheet("color: #b00020;")
+        self.errors = error_label("memberErrors")
 
         self.widget_for = {
             "Họ và tên": self.full_name, "Ngày sinh": self.birth_date, "Giới tính": self.sex,
@@ -248,15 +247,8 @@ class HouseholdDialog(QDialog):
         self.form = MemberForm(self)
         self.form.on_change = self._member_changed
 
-        self.error = QLabel(objectName="householdError", wordWrap=True)
-        self.error.setStyleSheet("color: #b00020; font-weight: bold;")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText("&Lưu")
-        buttons.button(QDialogButtonBox.StandardButton.Save).setObjectName("householdSave")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Hủy")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        self.error = error_label("householdError", bold=True)
+        buttons = button_row("&Lưu", self.save, self.reject, "householdSave")
         QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save)
         QShortcut(QKeySequence("Ctrl+Shift+N"), self, activated=self.add_member)
 

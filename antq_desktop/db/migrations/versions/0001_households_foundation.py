@@ -1,13 +1,12 @@
 """households foundation
 
 Revision ID: 0001
-Revises: 
+Revises:
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 from antq_desktop.db.search import create_household_fts, drop_household_fts
-
 
 revision = '0001'
 down_revision = None
