@@ -228,6 +228,17 @@ def test_search_by_folded_name_finds_household(db, demo, households):
             assert hid in households.query_ids(r.id_number)
 
 
+def test_search_index_built_after_the_load(db, demo, households, monkeypatch):
+    """The demo builds the SQLite search index in one go; it must agree with plain LIKE."""
+    if not db.has_fts:
+        pytest.skip("SQLite without FTS5 trigram")
+    terms = ["nguyen van", "hang bac", "thi thu", "001", "hk0001", "tran"]
+    with_index = {t: households.query_ids(t) for t in terms}
+    monkeypatch.setattr(db, "has_fts", False)
+    assert {t: households.query_ids(t) for t in terms} == with_index
+    assert all(with_index[t] for t in ("nguyen van", "001", "hk0001", "tran"))
+
+
 def test_signups(db, demo, households):
     this_year, last_year = TODAY.year, TODAY.year - 1
     now = households.signup_summary(this_year)
@@ -277,15 +288,22 @@ def test_progress_and_cancel(db, unit_service, monkeypatch):
         calls.append((done, total))
         return done < 80
 
+    schema = "SELECT type, name FROM sqlite_master ORDER BY name"
+    with db.engine.connect() as conn:
+        before = conn.exec_driver_sql(schema).all()
     with pytest.raises(DemoError, match="hủy"):
         generate(db, households=200, progress=cancel_midway)
     assert calls == [(0, 200), (40, 200), (80, 200)]
     assert set(_counts(db).values()) == {0} and unit_service.get() is None
+    with db.engine.connect() as conn:  # the search index and its triggers are back
+        assert conn.exec_driver_sql(schema).all() == before
 
     calls.clear()
     generate(db, households=100, progress=lambda done, total: calls.append((done, total)))
     assert calls == [(0, 100), (40, 100), (80, 100), (100, 100)]  # None from it: go on
     assert _count(db, Household) == 100
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql(schema).all() == before
 
 
 def test_same_seed_same_ward(db, demo, tmp_path):
