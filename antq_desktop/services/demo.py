@@ -230,7 +230,6 @@ class _Generator:
         self.used_old_ids: set[str] = set()
         self.used_phones: set[str] = set()
         self.min_birth = date(1900, 1, 1).toordinal()
-        self.folded_words: dict[str, str] = {}
 
     # -- small helpers ----------------------------------------------------------------------------
     def age(self, birth: int) -> float:
@@ -545,21 +544,6 @@ class _Generator:
                              "signed_on": date.fromordinal(day)})
         return rows
 
-    def fold_name(self, name: str) -> str:
-        """``text.fold(name)``, word by word with a cache: names repeat their words a lot.
-
-        Same result as folding the whole name, because a generated name is words of letters
-        joined by single spaces (the tests compare it with ``fold`` on every resident).
-        """
-        words = self.folded_words
-        out = []
-        for w in name.split(" "):
-            f = words.get(w)
-            if f is None:
-                f = words[w] = fold(w)
-            out.append(f)
-        return " ".join(out)
-
     def commander(self) -> str:
         return self.name(self.surname(), M, self.today.year - self.rng.randint(40, 52))
 
@@ -634,7 +618,7 @@ def _write_chunk(s: Session, gen: _Generator, chunk: list[_Household], area_ids:
         for m in h.members:
             people.append({
                 "household_id": hid, "full_name": m.full_name,
-                "name_folded": gen.fold_name(m.full_name), "birth_date": m.birth_date,
+                "name_folded": fold(m.full_name), "birth_date": m.birth_date,
                 "sex": m.sex, "id_number": m.id_number or None,
                 "old_id_number": m.old_id_number or None, "relation": m.relation,
                 "residence_kind": m.residence_kind, "residence_from": m.residence_from,
@@ -730,7 +714,7 @@ def _generate(db: Database, households: int, seed: int,
                 report(start + len(chunk))
             if fts:
                 create_household_fts(s.connection())  # creates and fills it from household_search
-    UnitService(db).save(unit)
+            UnitService.save_in(s, unit)
     return DemoSummary(place_name=ward.name, province_name=province.name, areas=k,
                        households=households, residents=residents, signups=signups)
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from .. import places
 from ..db.engine import Database
@@ -55,6 +56,12 @@ class UnitService:
             )
 
     def save(self, info: UnitInfo) -> None:
+        with self.db.session.begin() as s:
+            self.save_in(s, info)
+
+    @staticmethod
+    def save_in(s: Session, info: UnitInfo) -> None:
+        """Validate and write the unit inside the caller's transaction."""
         try:
             places.ward(info.province_code, info.ward_code)
         except StopIteration:
@@ -64,18 +71,17 @@ class UnitService:
                              ("Địa danh", info.place_name)):
             if not normalize(value):
                 raise FieldError(label, "chưa nhập.")
-        with self.db.session.begin() as s:
-            row = s.get(Unit, 1) or Unit(id=1)
-            row.province_code = info.province_code
-            row.province_name = normalize(info.province_name)
-            row.ward_code = info.ward_code
-            row.ward_name = normalize(info.ward_name)
-            row.header_superior = normalize(info.header_superior).upper()
-            row.header_issuer = normalize(info.header_issuer).upper()
-            row.place_name = normalize(info.place_name)
-            row.commander_name = normalize(info.commander_name)
-            row.commander_title = normalize(info.commander_title)
-            s.add(row)
+        row = s.get(Unit, 1) or Unit(id=1)
+        row.province_code = info.province_code
+        row.province_name = normalize(info.province_name)
+        row.ward_code = info.ward_code
+        row.ward_name = normalize(info.ward_name)
+        row.header_superior = normalize(info.header_superior).upper()
+        row.header_issuer = normalize(info.header_issuer).upper()
+        row.place_name = normalize(info.place_name)
+        row.commander_name = normalize(info.commander_name)
+        row.commander_title = normalize(info.commander_title)
+        s.add(row)
 
     # -- residential areas -------------------------------------------------------------------
     def areas(self, include_retired: bool = False) -> list[AreaInfo]:
