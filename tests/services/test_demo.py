@@ -3,7 +3,7 @@ import unicodedata
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 
 from antq_desktop.cli import main
 from antq_desktop.db.engine import open_database
@@ -288,22 +288,24 @@ def test_progress_and_cancel(db, unit_service, monkeypatch):
         calls.append((done, total))
         return done < 80
 
-    schema = "SELECT type, name FROM sqlite_master ORDER BY name"
-    with db.engine.connect() as conn:
-        before = conn.exec_driver_sql(schema).all()
+    def schema():
+        with db.engine.connect() as conn:
+            return sorted(inspect(conn).get_table_names()) + (
+                conn.exec_driver_sql("SELECT type, name FROM sqlite_master ORDER BY name").all()
+                if db.is_sqlite else [])
+
+    before = schema()
     with pytest.raises(DemoError, match="hủy"):
         generate(db, households=200, progress=cancel_midway)
     assert calls == [(0, 200), (40, 200), (80, 200)]
     assert set(_counts(db).values()) == {0} and unit_service.get() is None
-    with db.engine.connect() as conn:  # the search index and its triggers are back
-        assert conn.exec_driver_sql(schema).all() == before
+    assert schema() == before  # the search index and its triggers are back
 
     calls.clear()
     generate(db, households=100, progress=lambda done, total: calls.append((done, total)))
     assert calls == [(0, 100), (40, 100), (80, 100), (100, 100)]  # None from it: go on
     assert _count(db, Household) == 100
-    with db.engine.connect() as conn:
-        assert conn.exec_driver_sql(schema).all() == before
+    assert schema() == before
 
 
 def test_same_seed_same_ward(db, demo, tmp_path):
