@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from ..db.engine import Database
 from ..db.models import Area, Household, HouseholdSearch, HouseholdSignup, Resident
+from ..db.query import fetch_column
 from ..db.search import household_match
 from ..enums import Relationship, ResidenceKind, Sex
 from ..text import fold, like_escape, lower, normalize, title_name
@@ -251,8 +252,8 @@ class HouseholdService:
         order.append(key.desc() if descending else key.asc())
         if sort != "code":
             order.append(Household.code)
-        with self.db.engine.connect() as conn:  # Core: no ORM bookkeeping for 100,000 ids
-            return conn.execute(stmt.order_by(*order)).scalars().all()
+        with self.db.engine.connect() as conn:
+            return fetch_column(conn, stmt.order_by(*order))
 
     def rows(self, ids: Sequence[int], year: int | None = None) -> dict[int, HouseholdRow]:
         if not ids:

@@ -205,3 +205,18 @@ def test_fts_and_like_paths_agree_and_stay_in_sync(db, households, ward):
     data.members[1].moved_out_on = date(2025, 1, 1)
     households.save(data)
     assert households.query_ids("pham ngoc diep") == []  # only current members are searched
+
+
+def test_fast_id_fetch_matches_sqlalchemy(db, households, ward):
+    from antq_desktop.db.query import fetch_column
+
+    _ward_of_three(households, ward)
+    statements = [
+        select(Household.id).where(Household.moved_out_on.is_(None)).order_by(Household.code),
+        select(Household.id).where(Household.area_id == ward[1], Household.code.like("HK%")),
+        select(Household.id).where(Household.id.in_([1, 3])).order_by(Household.id.desc()),
+        select(Resident.full_name).where(Resident.birth_date > date(1990, 1, 1)),
+    ]
+    with db.engine.connect() as conn:
+        for stmt in statements:
+            assert fetch_column(conn, stmt) == list(conn.execute(stmt).scalars())
