@@ -1,0 +1,28 @@
+import sys
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from antq_desktop.ui import app as app_module
+
+
+@pytest.fixture(autouse=True)
+def keep_excepthook(monkeypatch):
+    """run_gui installs the app's error handler; put the test runner's back afterwards."""
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+
+
+def test_damaged_database_gets_a_message_not_a_traceback(qapp, tmp_path, monkeypatch):
+    path = tmp_path / "antq.db"
+    path.write_bytes(b"\x00garbage" * 512)
+    shown = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: shown.append(text))
+    assert app_module.run_gui(f"sqlite:///{path}") == 1
+    assert shown and "bị hỏng hoặc không phải cơ sở dữ liệu" in shown[0]
+    assert path.read_bytes().startswith(b"\x00garbage")  # left as it was
+
+
+def test_first_start_cancelled_quits_cleanly(qapp, tmp_path, monkeypatch):
+    monkeypatch.setattr("antq_desktop.ui.unit_dialog.UnitDialog.exec", lambda self: 0)
+    assert app_module.run_gui(f"sqlite:///{tmp_path / 'new.db'}") == 0
+    assert (tmp_path / "new.db").exists()  # created and migrated, nothing else
