@@ -45,3 +45,48 @@ class ResidenceKind(LabeledEnum):
     PERMANENT = ("permanent", "Thường trú")
     TEMPORARY = ("temporary", "Tạm trú")
     ABSENT = ("absent", "Tạm vắng")
+
+
+# -- rehabilitation (DOMAIN.md §2) ------------------------------------------------------------
+class Regime(LabeledEnum):
+    REINTEGRATION = ("reintegration", "Tái hòa nhập cộng đồng")
+    DRUG_USER = ("drug_user", "Người sử dụng trái phép chất ma túy")
+    POST_REHAB = ("post_rehab", "Quản lý sau cai nghiện")
+    WARD_EDUCATION = ("ward_education", "Giáo dục tại xã, phường")
+    SUSPENDED = ("suspended", "Án treo, cải tạo không giam giữ, tha tù có điều kiện")
+    YOUTH = ("youth", "Thanh thiếu niên chậm tiến, có nguy cơ")
+
+
+class Classification(LabeledEnum):
+    A = ("A", "Loại A – chấp hành tốt, ổn định")
+    B = ("B", "Loại B – chấp hành nhưng còn khó khăn")
+    C = ("C", "Loại C – không chấp hành, không hợp tác")
+    D = ("D", "Loại D – bị tạm giữ, tạm giam hoặc ở cơ sở")
+    PROGRESS = ("progress", "Tiến bộ")
+    NO_PROGRESS = ("no_progress", "Chưa tiến bộ")
+    VIOLATION = ("violation", "Vi phạm")
+    RELAPSE = ("relapse", "Tái phạm")
+
+    @property
+    def short(self) -> str:
+        return self.value if len(self.value) == 1 else self.label
+
+
+class SupportKind(LabeledEnum):
+    VOCATIONAL = ("vocational", "Học nghề")
+    JOB = ("job", "Giới thiệu việc làm")
+    LOAN = ("loan", "Vay vốn")
+    PAPERS = ("papers", "Giấy tờ tùy thân, hộ tịch")
+    SCHOOLING = ("schooling", "Học văn hóa")
+    COUNSELLING = ("counselling", "Tư vấn tâm lý, pháp lý")
+
+
+class EndReason(LabeledEnum):
+    COMPLETED = ("completed", "Chấp hành xong, hết thời hạn")
+    RECORD_CLEARED = ("record_cleared", "Được xóa án tích")
+    MOVED = ("moved", "Chuyển nơi cư trú (chuyển hồ sơ)")
+    EMIGRATED = ("emigrated", "Xuất cảnh")
+    MISSING = ("missing", "Bỏ trốn, mất tích")
+    DEAD = ("dead", "Chết")
+    NEW_SENTENCE = ("new_sentence", "Bị kết án mới, đưa vào cơ sở")
+    OTHER = ("other", "Lý do khác")

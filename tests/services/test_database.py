@@ -118,3 +118,30 @@ def test_error_met_while_working_is_described(db):
     exc = OperationalError("insert …", {}, sqlite3.OperationalError("database is locked"))
     assert "đang bị khóa" in database_error_message(exc, db.url)
     assert database_error_message(ValueError("x"), db.url) is None
+
+
+@sqlite_only
+def test_upgrade_from_first_release_keeps_data_and_a_copy(tmp_path):
+    from alembic import command
+
+    from antq_desktop.db.engine import alembic_config, make_engine
+
+    path = tmp_path / "old.db"
+    engine = make_engine(f"sqlite:///{path}")
+    command.upgrade(alembic_config(engine), "0001")  # a database from the first version
+    with engine.begin() as conn:
+        conn.execute(text("insert into area (name, sort_order) values ('Tổ 1', 1)"))
+    engine.dispose()
+
+    db = open_database(f"sqlite:///{path}")
+    assert db.backup_path is not None and db.backup_path.exists()
+    assert "truoc-nang-cap-0001" in db.backup_path.name
+    with db.engine.connect() as conn:
+        assert conn.execute(text("select name from area")).scalar() == "Tổ 1"
+        assert "rehab_case" in inspect(conn).get_table_names()
+        assert conn.execute(text("select version_num from alembic_version")).scalar() == \
+            head_revision()
+    db.dispose()
+    con = sqlite3.connect(db.backup_path)  # the copy is the database as it was
+    assert con.execute("select version_num from alembic_version").fetchone() == ("0001",)
+    con.close()

@@ -2,6 +2,8 @@
 
 from .base import Base
 from .households import Household, HouseholdSearch, HouseholdSignup, Resident
+from .rehabilitation import RehabCase, RehabEvaluation, RehabSupport
 from .unit import Area, Unit
 
-__all__ = ["Base", "Unit", "Area", "Household", "Resident", "HouseholdSignup", "HouseholdSearch"]
+__all__ = ["Base", "Unit", "Area", "Household", "Resident", "HouseholdSignup", "HouseholdSearch",
+           "RehabCase", "RehabEvaluation", "RehabSupport"]

@@ -1,0 +1,385 @@
+"""Rehabilitation cases: opening, evaluating, supporting and closing them; listing with due dates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import or_, select
+
+from ..db.engine import Database
+from ..db.models import Area, Household, RehabCase, RehabEvaluation, RehabSupport, Resident
+from ..db.search import household_match
+from ..enums import Classification, EndReason, Regime, Sex, SupportKind
+from ..regimes import REGIMES, Due, DueState, Period, next_due
+from ..text import fold, like_escape, normalize, title_name
+from ..validation import FieldError, check_birth_date, check_event_date, check_id_number
+
+
+class CaseStatus:
+    OPEN = "open"
+    CLOSED = "closed"
+    ALL = "all"
+
+
+class DueFilter:
+    ANY = ""
+    DUE_OR_OVERDUE = "due_or_overdue"
+    OVERDUE = "overdue"
+
+
+@dataclass
+class EvaluationData:
+    evaluated_on: date | None
+    period: Period | None
+    classification: Classification | None
+    remarks: str = ""
+    id: int | None = None
+
+
+@dataclass
+class SupportData:
+    given_on: date | None
+    kind: SupportKind | None
+    details: str = ""
+    amount: int | None = None
+    lender: str = ""
+    id: int | None = None
+
+
+@dataclass
+class CaseData:
+    person_name: str
+    regime: Regime | None
+    start_date: date | None
+    resident_id: int | None = None
+    birth_date: date | None = None
+    sex: Sex | None = None
+    id_number: str = ""
+    address: str = ""
+    area_id: int | None = None
+    decision_number: str = ""
+    decision_date: date | None = None
+    decision_signer: str = ""
+    planned_end: date | None = None
+    supervisor: str = ""
+    model: str = ""
+    notes: str = ""
+    id: int | None = None
+    # read-only on save: changed through add_evaluation / add_support / close
+    closed_on: date | None = None
+    close_reason: EndReason | None = None
+    close_note: str = ""
+    evaluations: list[EvaluationData] = field(default_factory=list)
+    supports: list[SupportData] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    id: int
+    person_name: str
+    birth_year: int | None
+    regime: Regime
+    decision: str
+    supervisor: str
+    start_date: date
+    planned_end: date | None
+    area_name: str
+    latest: Classification | None
+    latest_period: Period | None
+    closed_on: date | None
+    close_reason: EndReason | None
+    due: Due
+
+    @property
+    def status_label(self) -> str:
+        if self.closed_on:
+            reason = self.close_reason.label if self.close_reason else ""
+            return f"Đã kết thúc {self.closed_on:%d/%m/%Y}" + (f" ({reason})" if reason else "")
+        return "Đang quản lý"
+
+
+@dataclass(frozen=True)
+class ResidentChoice:
+    """A registered resident offered by the person picker."""
+
+    id: int
+    full_name: str
+    birth_date: date
+    sex: Sex
+    id_number: str
+    address: str
+    area_id: int
+    household_code: str
+
+    @property
+    def label(self) -> str:
+        born = self.birth_date.strftime("%d/%m/%Y")
+        number = f" — {self.id_number}" if self.id_number else ""
+        return f"{self.full_name} ({born}){number} — {self.address} (hộ {self.household_code})"
+
+
+def _period_of(regime: Regime, year: int, number: int) -> Period:
+    return Period(year, number, REGIMES[regime].months_per_period)
+
+
+def case_errors(c: CaseData, today: date | None = None) -> list[FieldError]:
+    today = today or date.today()
+    errors: list[FieldError] = []
+
+    def add(label: str, message: str | None) -> None:
+        if message:
+            errors.append(FieldError(label, message))
+
+    if not normalize(c.person_name):
+        add("Họ và tên", "chưa nhập.")
+    if c.regime is None:
+        add("Diện quản lý", "chưa chọn.")
+    if c.birth_date is not None:
+        add("Ngày sinh", check_birth_date(c.birth_date, today))
+    add("Số định danh cá nhân", check_id_number(c.id_number, c.sex, c.birth_date))
+    add("Ngày bắt đầu", check_event_date(c.start_date, c.birth_date, today, required=True))
+    if c.decision_date is not None:
+        add("Ngày quyết định", check_event_date(c.decision_date, None, today))
+    if c.planned_end is not None and c.start_date is not None and c.planned_end < c.start_date:
+        add("Dự kiến kết thúc", f"không được trước ngày bắt đầu {c.start_date:%d/%m/%Y}.")
+    return errors
+
+
+class RehabilitationService:
+    def __init__(self, db: Database):
+        self.db = db
+
+    # -- list -------------------------------------------------------------------------------
+    def list_cases(self, search: str = "", regime: Regime | None = None,
+                   status: str = CaseStatus.OPEN, area_id: int | None = None,
+                   due: str = DueFilter.ANY, today: date | None = None) -> list[CaseRow]:
+        """Cases matching the filters, overdue first, then by name. A ward holds hundreds of
+        cases, not hundreds of thousands: rows are read whole and the due state computed here."""
+        today = today or date.today()
+        stmt = select(RehabCase, Area.name).outerjoin(Area, Area.id == RehabCase.area_id)
+        if status == CaseStatus.OPEN:
+            stmt = stmt.where(RehabCase.closed_on.is_(None))
+        elif status == CaseStatus.CLOSED:
+            stmt = stmt.where(RehabCase.closed_on.is_not(None))
+        if regime is not None:
+            stmt = stmt.where(RehabCase.regime == regime)
+        if area_id is not None:
+            stmt = stmt.where(RehabCase.area_id == area_id)
+        folded = fold(search)
+        if folded:
+            pattern = f"%{like_escape(folded)}%"
+            stmt = stmt.where(or_(RehabCase.name_folded.like(pattern, escape="\\"),
+                                  RehabCase.id_number.like(pattern, escape="\\"),
+                                  RehabCase.decision_number.like(pattern, escape="\\")))
+        with self.db.session() as s:
+            cases = [(c, area) for c, area in s.execute(stmt)]
+            latest = self._latest_evaluations(s, [c.id for c, _ in cases])
+        rows = []
+        for c, area in cases:
+            ev = latest.get(c.id)
+            period = _period_of(c.regime, ev.period_year, ev.period_no) if ev else None
+            d = next_due(c.regime, c.start_date, period, today, c.closed_on)
+            if due == DueFilter.OVERDUE and d.state != DueState.OVERDUE:
+                continue
+            if due == DueFilter.DUE_OR_OVERDUE and d.state not in (DueState.DUE,
+                                                                   DueState.OVERDUE):
+                continue
+            decision = " ngày ".join(x for x in (c.decision_number, c.decision_date and
+                                                 c.decision_date.strftime("%d/%m/%Y")) if x)
+            rows.append(CaseRow(
+                c.id, c.person_name, c.birth_date.year if c.birth_date else None, c.regime,
+                decision, c.supervisor, c.start_date, c.planned_end, area or "",
+                ev.classification if ev else None, period, c.closed_on, c.close_reason, d))
+        order = {DueState.OVERDUE: 0, DueState.DUE: 1, DueState.NOT_DUE: 2, DueState.CLOSED: 3}
+        rows.sort(key=lambda r: (order[r.due.state], fold(r.person_name.rsplit(" ", 1)[-1]),
+                                 fold(r.person_name), r.id))
+        return rows
+
+    @staticmethod
+    def _latest_evaluations(s, case_ids: list[int]) -> dict[int, RehabEvaluation]:
+        latest: dict[int, RehabEvaluation] = {}
+        if not case_ids:
+            return latest
+        stmt = (select(RehabEvaluation).where(RehabEvaluation.case_id.in_(case_ids))
+                .order_by(RehabEvaluation.period_year, RehabEvaluation.period_no))
+        for ev in s.scalars(stmt):
+            latest[ev.case_id] = ev  # ascending: the last one seen is the latest period
+        return latest
+
+    def counts(self) -> tuple[int, int]:
+        """(open cases, open cases overdue)."""
+        rows = self.list_cases()
+        return len(rows), sum(r.due.state == DueState.OVERDUE for r in rows)
+
+    # -- the person picker --------------------------------------------------------------------
+    def find_residents(self, text: str, limit: int = 30) -> list[ResidentChoice]:
+        """Residents living in the ward whose name (with or without diacritics) or ID number
+        contains ``text``. Uses the households' search index, then checks each member."""
+        folded = fold(text)
+        if len(folded) < 2:
+            return []
+        stmt = (
+            select(Resident.id, Resident.full_name, Resident.birth_date, Resident.sex,
+                   Resident.id_number, Household.address, Household.area_id, Household.code,
+                   Resident.name_folded)
+            .join(Household, Household.id == Resident.household_id)
+            .where(Household.moved_out_on.is_(None), Resident.moved_out_on.is_(None),
+                   household_match(folded, self.db.has_fts))
+            .order_by(Resident.name_folded)
+        )
+        out = []
+        with self.db.session() as s:
+            for r in s.execute(stmt):
+                if folded in r.name_folded or folded in (r.id_number or ""):
+                    out.append(ResidentChoice(r.id, r.full_name, r.birth_date, r.sex,
+                                              r.id_number or "", r.address, r.area_id, r.code))
+                    if len(out) >= limit:
+                        break
+        return out
+
+    def resident(self, resident_id: int) -> ResidentChoice:
+        with self.db.session() as s:
+            r, h = s.execute(select(Resident, Household).join(Household)
+                             .where(Resident.id == resident_id)).one()
+            return ResidentChoice(r.id, r.full_name, r.birth_date, r.sex, r.id_number or "",
+                                  h.address, h.area_id, h.code)
+
+    # -- one case -----------------------------------------------------------------------------
+    def get(self, case_id: int) -> CaseData:
+        with self.db.session() as s:
+            c = s.get(RehabCase, case_id)
+            if c is None:
+                raise LookupError(case_id)
+            return CaseData(
+                id=c.id, person_name=c.person_name, regime=c.regime, start_date=c.start_date,
+                resident_id=c.resident_id, birth_date=c.birth_date, sex=c.sex,
+                id_number=c.id_number or "", address=c.address, area_id=c.area_id,
+                decision_number=c.decision_number, decision_date=c.decision_date,
+                decision_signer=c.decision_signer, planned_end=c.planned_end,
+                supervisor=c.supervisor, model=c.model, notes=c.notes, closed_on=c.closed_on,
+                close_reason=c.close_reason, close_note=c.close_note,
+                evaluations=[EvaluationData(e.evaluated_on,
+                                            _period_of(c.regime, e.period_year, e.period_no),
+                                            e.classification, e.remarks, e.id)
+                             for e in c.evaluations],
+                supports=[SupportData(p.given_on, p.kind, p.details, p.amount, p.lender, p.id)
+                          for p in c.supports],
+            )
+
+    def save(self, data: CaseData) -> int:
+        """Open or edit a case (its person, regime, decision, supervisor); one transaction."""
+        data.person_name = title_name(data.person_name)
+        data.id_number = normalize(data.id_number).replace(" ", "")
+        errors = case_errors(data)
+        if errors:
+            raise errors[0]
+        with self.db.session.begin() as s:
+            if data.resident_id is not None:
+                resident = s.get(Resident, data.resident_id)
+                if resident is None:
+                    raise FieldError("Người được quản lý", "không còn trong sổ hộ khẩu.")
+            if data.id is None:
+                c = RehabCase()
+                s.add(c)
+            else:
+                c = s.get(RehabCase, data.id)
+                if c.regime != data.regime and c.evaluations:
+                    raise FieldError("Diện quản lý",
+                                     "không đổi được khi đã có đánh giá; hãy kết thúc hồ sơ và "
+                                     "mở hồ sơ mới theo diện mới.")
+            c.resident_id = data.resident_id
+            c.person_name, c.name_folded = data.person_name, fold(data.person_name)
+            c.birth_date, c.sex, c.id_number = data.birth_date, data.sex, data.id_number or None
+            c.address, c.area_id = normalize(data.address), data.area_id
+            c.regime = data.regime
+            c.decision_number = normalize(data.decision_number)
+            c.decision_date = data.decision_date
+            c.decision_signer = normalize(data.decision_signer)
+            c.start_date, c.planned_end = data.start_date, data.planned_end
+            c.supervisor, c.model = normalize(data.supervisor), normalize(data.model)
+            c.notes = (data.notes or "").strip()
+            s.flush()
+            return c.id
+
+    def add_evaluation(self, case_id: int, ev: EvaluationData, today: date | None = None) -> int:
+        today = today or date.today()
+        with self.db.session.begin() as s:
+            c = s.get(RehabCase, case_id)
+            info = REGIMES[c.regime]
+            msg = check_event_date(ev.evaluated_on, c.start_date, today, required=True)
+            if msg:
+                raise FieldError("Ngày đánh giá", msg)
+            if c.closed_on is not None and ev.evaluated_on > c.closed_on:
+                raise FieldError("Ngày đánh giá",
+                                 f"hồ sơ đã kết thúc ngày {c.closed_on:%d/%m/%Y}.")
+            if ev.classification is None:
+                raise FieldError("Xếp loại", "chưa chọn.")
+            if ev.classification not in info.classes:
+                allowed = ", ".join(k.short for k in info.classes)
+                raise FieldError("Xếp loại", f"diện {c.regime.label} xếp loại: {allowed}.")
+            if ev.period is None:
+                raise FieldError("Kỳ đánh giá", "chưa chọn.")
+            period = _period_of(c.regime, ev.period.year, ev.period.number)
+            first = Period.containing(c.start_date, info.months_per_period)
+            if period < first:
+                raise FieldError("Kỳ đánh giá", f"trước kỳ bắt đầu quản lý ({first.label}).")
+            if period.first_day > ev.evaluated_on:
+                raise FieldError("Kỳ đánh giá", f"{period.label} chưa bắt đầu vào ngày đánh giá.")
+            taken = s.scalar(select(RehabEvaluation.id).where(
+                RehabEvaluation.case_id == case_id, RehabEvaluation.period_year == period.year,
+                RehabEvaluation.period_no == period.number))
+            if taken is not None:
+                raise FieldError("Kỳ đánh giá", f"{period.label} đã có đánh giá.")
+            row = RehabEvaluation(case_id=case_id, evaluated_on=ev.evaluated_on,
+                                  period_year=period.year, period_no=period.number,
+                                  classification=ev.classification,
+                                  remarks=(ev.remarks or "").strip())
+            s.add(row)
+            s.flush()
+            return row.id
+
+    def add_support(self, case_id: int, sp: SupportData, today: date | None = None) -> int:
+        today = today or date.today()
+        with self.db.session.begin() as s:
+            c = s.get(RehabCase, case_id)
+            msg = check_event_date(sp.given_on, c.start_date, today, required=True)
+            if msg:
+                raise FieldError("Ngày hỗ trợ", msg)
+            if sp.kind is None:
+                raise FieldError("Hình thức hỗ trợ", "chưa chọn.")
+            if sp.kind is SupportKind.LOAN:
+                if not sp.amount or sp.amount <= 0:
+                    raise FieldError("Số tiền vay", "phải lớn hơn 0 đồng.")
+                if not normalize(sp.lender):
+                    raise FieldError("Nơi cho vay", "chưa nhập (ví dụ Ngân hàng Chính sách xã hội).")
+            elif sp.amount is not None and sp.amount < 0:
+                raise FieldError("Số tiền", "không được âm.")
+            row = RehabSupport(case_id=case_id, given_on=sp.given_on, kind=sp.kind,
+                               details=(sp.details or "").strip(), amount=sp.amount,
+                               lender=normalize(sp.lender))
+            s.add(row)
+            s.flush()
+            return row.id
+
+    def close(self, case_id: int, on: date | None, reason: EndReason | None, note: str = "",
+              today: date | None = None) -> None:
+        """End a case with a date and reason; it stays searchable under "Đã kết thúc"."""
+        with self.db.session.begin() as s:
+            c = s.get(RehabCase, case_id)
+            if c.closed_on is not None:
+                raise FieldError("Ngày kết thúc", f"hồ sơ đã kết thúc ngày {c.closed_on:%d/%m/%Y}.")
+            msg = check_event_date(on, c.start_date, today, required=True)
+            if msg:
+                raise FieldError("Ngày kết thúc", msg)
+            if reason is None:
+                raise FieldError("Lý do kết thúc", "chưa chọn.")
+            if reason is EndReason.OTHER and not normalize(note):
+                raise FieldError("Ghi chú kết thúc", "hãy ghi rõ lý do khác.")
+            c.closed_on, c.close_reason, c.close_note = on, reason, normalize(note)
+
+    def reopen(self, case_id: int) -> None:
+        """Undo a close recorded by mistake."""
+        with self.db.session.begin() as s:
+            c = s.get(RehabCase, case_id)
+            c.closed_on, c.close_reason, c.close_note = None, None, ""
