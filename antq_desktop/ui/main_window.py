@@ -10,8 +10,10 @@ from .. import __version__
 from ..config import APP_NAME
 from ..db.engine import Database
 from ..services.households import HouseholdService
+from ..services.rehabilitation import RehabilitationService
 from ..services.unit import UnitService
 from .households.tab import HouseholdsTab
+from .rehabilitation.tab import RehabilitationTab
 from .unit_dialog import UnitDialog
 
 
@@ -22,10 +24,13 @@ class MainWindow(QMainWindow):
         self.db = db
         self.units = UnitService(db)
         self.households = HouseholdService(db)
+        self.rehabilitation = RehabilitationService(db)
 
         self.tabs = QTabWidget(objectName="mainTabs")
         self.households_tab = HouseholdsTab(self.households, self.units)
         self.tabs.addTab(self.households_tab, "Hộ gia đình")
+        self.rehabilitation_tab = RehabilitationTab(self.rehabilitation, self.units)
+        self.tabs.addTab(self.rehabilitation_tab, "Quản lý, giáo dục, giúp đỡ")
         self.setCentralWidget(self.tabs)
 
         self.unit_label = QLabel(objectName="statusUnit")
@@ -33,6 +38,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.unit_label, 1)
         self.statusBar().addPermanentWidget(self.count_label)
         self.households_tab.countsChanged.connect(self.update_status)
+        self.rehabilitation_tab.countsChanged.connect(self.update_status)
 
         file_menu = self.menuBar().addMenu("&Tệp")
         self._action(file_menu, "Thông tin đơn vị và khu dân cư…", self.edit_unit, "Ctrl+,")
@@ -59,13 +65,16 @@ class MainWindow(QMainWindow):
         self.unit_label.setText(title)
         self.setWindowTitle(f"{APP_NAME} — {info.ward_name}" if info else APP_NAME)
         counts = self.households.counts()
-        self.count_label.setText(
-            f"{counts.households:,} hộ · {counts.residents:,} nhân khẩu".replace(",", "."))
+        cases, overdue = self.rehabilitation.counts()
+        text = f"{counts.households:,} hộ · {counts.residents:,} nhân khẩu · {cases:,} người " \
+               "đang quản lý" + (f" ({overdue} quá hạn đánh giá)" if overdue else "")
+        self.count_label.setText(text.replace(",", "."))
 
     def edit_unit(self) -> None:
         if UnitDialog(self.units, parent=self).exec():
             self.update_status()
         self.households_tab.reload_areas()  # areas are saved as they change, even on Cancel
+        self.rehabilitation_tab.reload_areas()
 
     def about(self) -> None:
         QMessageBox.about(

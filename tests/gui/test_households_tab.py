@@ -42,7 +42,9 @@ def test_main_window_shows_tabs_and_status(qtbot, db, ward):
     window = _window(qtbot, db)
     assert window.objectName() == "mainWindow"
     assert window.tabs.objectName() == "mainTabs"
-    assert window.tabs.count() == 1  # no placeholder tabs for areas that do not exist yet
+    # only the areas that exist: no placeholder tabs
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == [
+        "Hộ gia đình", "Quản lý, giáo dục, giúp đỡ"]
     assert window.findChild(QLabel, "statusUnit").text() == "Phường Hoàn Kiếm, Thành phố Hà Nội"
     assert window.households_tab.search.hasFocus() or not window.isActiveWindow()
     assert "0 hộ" in window.findChild(QLabel, "statusCounts").text()

@@ -4,60 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDialog,
-    QFormLayout,
-    QLabel,
-    QLineEdit,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
 from ...services.unit import AreaInfo
 from ...validation import FieldError
-from ..widgets.dialogs import button_row, error_label
+from ..widgets.dialogs import FormDialog
 from ..widgets.fields import DateField
 
 
-class _FormDialog(QDialog):
-    """A titled form with OK/Cancel and a red error line; ``check()`` validates before closing."""
-
-    def __init__(self, title: str, intro: str, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self.form = QFormLayout(self)
-        if intro:
-            label = QLabel(intro, wordWrap=True)
-            self.form.addRow(label)
-        self.error = error_label("dialogError")
-        self.buttons = button_row("Đồng ý", self._ok, self.reject, "dialogOk")
-
-    def finish_layout(self) -> None:
-        self.form.addRow(self.error)
-        self.form.addRow(self.buttons)
-
-    def check(self) -> None:
-        """Raise FieldError to keep the dialog open with the message."""
-
-    def _ok(self) -> None:
-        try:
-            self.check()
-        except FieldError as err:
-            self.error.setText(str(err))
-            return
-        self.accept()
-
-    def _date(self, field: DateField, label: str) -> date:
-        try:
-            value = field.date()
-        except ValueError as exc:
-            raise FieldError(label, str(exc)) from None
-        if value is None:
-            raise FieldError(label, "chưa nhập.")
-        return value
-
-
-class MoveAwayDialog(_FormDialog):
+class MoveAwayDialog(FormDialog):
     def __init__(self, household_text: str, parent: QWidget | None = None):
         super().__init__("Hộ chuyển đi",
                          f"Ghi {household_text} chuyển khỏi địa bàn. Hồ sơ của hộ vẫn được giữ "
@@ -71,10 +26,10 @@ class MoveAwayDialog(_FormDialog):
         self.value: date | None = None
 
     def check(self) -> None:
-        self.value = self._date(self.on, "Ngày chuyển đi")
+        self.value = self.read_date(self.on, "Ngày chuyển đi")
 
 
-class SignupDialog(_FormDialog):
+class SignupDialog(FormDialog):
     """Sign-up date for the chosen households, or for every unsigned household of one area."""
 
     def __init__(self, year: int, intro: str, areas: list[AreaInfo] | None = None,
@@ -95,7 +50,7 @@ class SignupDialog(_FormDialog):
         self.value: date | None = None
 
     def check(self) -> None:
-        self.value = self._date(self.on, "Ngày đăng ký")
+        self.value = self.read_date(self.on, "Ngày đăng ký")
         if self.value.year != self.year:
             raise FieldError("Ngày đăng ký", f"phải thuộc năm {self.year}.")
         if self.value > date.today():

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Callable
 
-from PySide6.QtWidgets import QDialogButtonBox, QLabel
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QWidget
+
+from ...validation import FieldError
+from .fields import DateField
 
 ERROR_STYLE = "color: #b00020;"
 
@@ -28,3 +32,46 @@ def error_label(name: str, bold: bool = False) -> QLabel:
     label = QLabel(objectName=name, wordWrap=True)
     label.setStyleSheet(ERROR_STYLE + (" font-weight: bold;" if bold else ""))
     return label
+
+
+class FormDialog(QDialog):
+    """A titled form with OK/Cancel and a red error line.
+
+    ``check()`` validates (and may save) before the dialog closes; a FieldError it raises keeps
+    the dialog open with the message, so a failed save never loses what was typed.
+    """
+
+    def __init__(self, title: str, intro: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.form = QFormLayout(self)
+        if intro:
+            label = QLabel(intro, wordWrap=True)
+            self.form.addRow(label)
+        self.error = error_label("dialogError")
+        self.buttons = button_row("Đồng ý", self._ok, self.reject, "dialogOk")
+
+    def finish_layout(self) -> None:
+        self.form.addRow(self.error)
+        self.form.addRow(self.buttons)
+
+    def check(self) -> None:
+        """Raise FieldError to keep the dialog open with the message."""
+
+    def _ok(self) -> None:
+        try:
+            self.check()
+        except FieldError as err:
+            self.error.setText(str(err))
+            return
+        self.accept()
+
+    @staticmethod
+    def read_date(field: DateField, label: str, required: bool = True) -> date | None:
+        try:
+            value = field.date()
+        except ValueError as exc:
+            raise FieldError(label, str(exc)) from None
+        if value is None and required:
+            raise FieldError(label, "chưa nhập.")
+        return value

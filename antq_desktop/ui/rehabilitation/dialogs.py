@@ -1,0 +1,465 @@
+"""Dialogs of the rehabilitation tab: the case, an evaluation, support given, closing."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...enums import Classification, EndReason, Regime, Sex, SupportKind
+from ...regimes import REGIMES, Period, add_months, next_due, periods_between
+from ...services.rehabilitation import (
+    CaseData,
+    EvaluationData,
+    RehabilitationService,
+    ResidentChoice,
+    SupportData,
+)
+from ...services.unit import AreaInfo
+from ...validation import FieldError
+from ..widgets import messages
+from ..widgets.dialogs import FormDialog, button_row, error_label
+from ..widgets.fields import DateField, EnumCombo, format_date
+
+
+def _money(amount: int | None) -> str:
+    return f"{amount:,}".replace(",", ".") + " đ" if amount else ""
+
+
+def _table(headers: list[str], name: str) -> QTableWidget:
+    table = QTableWidget(0, len(headers), objectName=name)
+    table.setHorizontalHeaderLabels(headers)
+    table.verticalHeader().setVisible(False)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.horizontalHeader().setSectionResizeMode(len(headers) - 1,
+                                                  QHeaderView.ResizeMode.Stretch)
+    return table
+
+
+def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
+    table.setRowCount(len(rows))
+    for i, cells in enumerate(rows):
+        for j, text in enumerate(cells):
+            table.setItem(i, j, QTableWidgetItem(text))
+    table.resizeColumnsToContents()
+
+
+class EvaluationDialog(FormDialog):
+    """One periodic evaluation; saved by the service when OK is pressed."""
+
+    def __init__(self, service: RehabilitationService, case: CaseData,
+                 parent: QWidget | None = None, today: date | None = None):
+        info = REGIMES[case.regime]
+        super().__init__("Đánh giá, xếp loại", f"{case.person_name} — {case.regime.label} "
+                         f"(đánh giá {info.cycle_label}).", parent)
+        self.setObjectName("rehabEvaluationDialog")
+        self.service, self.case = service, case
+        today = today or date.today()
+        self.on = DateField(self, today, objectName="evaluationDate")
+        self.period = QComboBox(objectName="evaluationPeriod")
+        first = Period.containing(case.start_date, info.months_per_period)
+        last = Period.containing(today, info.months_per_period)
+        done = {e.period for e in case.evaluations}
+        latest = max(done) if done else None
+        suggested = next_due(case.regime, case.start_date, latest, today).period
+        for p in reversed(periods_between(first, last)):
+            if p not in done:
+                self.period.addItem(p.label, p)
+        self.period.setCurrentIndex(max(0, self.period.findText(suggested.label)))
+        self.classification = QComboBox(objectName="evaluationClass")
+        for c in info.classes:
+            self.classification.addItem(c.label, c.value)
+        self.remarks = QPlainTextEdit(objectName="evaluationRemarks")
+        self.remarks.setFixedHeight(70)
+        self.form.addRow("Ngày đánh giá:", self.on)
+        self.form.addRow("Kỳ đánh giá:", self.period)
+        self.form.addRow("Xếp loại:", self.classification)
+        self.form.addRow("Nhận xét:", self.remarks)
+        self.finish_layout()
+        self.saved_id: int | None = None
+
+    def check(self) -> None:
+        data = self.classification.currentData()
+        self.saved_id = self.service.add_evaluation(self.case.id, EvaluationData(
+            self.read_date(self.on, "Ngày đánh giá"), self.period.currentData(),
+            Classification(data) if data else None, self.remarks.toPlainText()))
+
+
+class SupportDialog(FormDialog):
+    def __init__(self, service: RehabilitationService, case: CaseData,
+                 parent: QWidget | None = None):
+        super().__init__("Hỗ trợ, giúp đỡ", f"{case.person_name} — {case.regime.label}.", parent)
+        self.setObjectName("rehabSupportDialog")
+        self.service, self.case = service, case
+        self.on = DateField(self, date.today(), objectName="supportDate")
+        self.kind = EnumCombo(SupportKind, objectName="supportKind")
+        self.details = QLineEdit(objectName="supportDetails")
+        self.details.setPlaceholderText("Ví dụ: lớp sửa xe máy 3 tháng tại trung tâm GDNN quận")
+        self.amount = QLineEdit(objectName="supportAmount")
+        self.amount.setPlaceholderText("đồng, ví dụ 30.000.000")
+        self.lender = QLineEdit(objectName="supportLender")
+        self.lender.setPlaceholderText("Ví dụ: Ngân hàng Chính sách xã hội")
+        self.form.addRow("Ngày:", self.on)
+        self.form.addRow("Hình thức:", self.kind)
+        self.form.addRow("Nội dung:", self.details)
+        self.form.addRow("Số tiền:", self.amount)
+        self.form.addRow("Nơi cho vay:", self.lender)
+        self.kind.currentIndexChanged.connect(self._kind_changed)
+        self._kind_changed()
+        self.finish_layout()
+        self.saved_id: int | None = None
+
+    def _kind_changed(self, *_args) -> None:
+        loan = self.kind.value() is SupportKind.LOAN
+        self.lender.setEnabled(loan)
+
+    def check(self) -> None:
+        text = self.amount.text().replace(".", "").replace(",", "").replace(" ", "").strip()
+        text = text.removesuffix("đ").removesuffix("d")
+        if text and not text.isdigit():
+            raise FieldError("Số tiền", "chỉ gồm chữ số (ví dụ 30.000.000).")
+        self.saved_id = self.service.add_support(self.case.id, SupportData(
+            self.read_date(self.on, "Ngày hỗ trợ"), self.kind.value(), self.details.text(),
+            int(text) if text else None, self.lender.text()))
+
+
+class CloseDialog(FormDialog):
+    def __init__(self, service: RehabilitationService, case_id: int, person: str,
+                 parent: QWidget | None = None):
+        super().__init__("Kết thúc quản lý", f"Kết thúc hồ sơ của {person}. Hồ sơ vẫn được "
+                         "giữ và tìm được ở bộ lọc “Đã kết thúc”.", parent)
+        self.setObjectName("rehabCloseDialog")
+        self.service, self.case_id = service, case_id
+        self.on = DateField(self, date.today(), objectName="closeDate")
+        self.reason = EnumCombo(EndReason, allow_empty="— chọn lý do —", objectName="closeReason")
+        self.note = QLineEdit(objectName="closeNote", maxLength=300)
+        self.form.addRow("Ngày kết thúc:", self.on)
+        self.form.addRow("Lý do:", self.reason)
+        self.form.addRow("Ghi chú:", self.note)
+        self.finish_layout()
+
+    def check(self) -> None:
+        self.service.close(self.case_id, self.read_date(self.on, "Ngày kết thúc"),
+                           self.reason.value(), self.note.text())
+
+
+class CaseDialog(QDialog):
+    """Open or edit a case. For a saved case, evaluations and support are added from here too
+    (each saved at once, in its own transaction)."""
+
+    def __init__(self, service: RehabilitationService, areas: list[AreaInfo],
+                 data: CaseData | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("rehabCaseDialog")
+        self.service = service
+        self.saved_id: int | None = data.id if data else None
+        self.data = data
+        self.setWindowTitle("Mở hồ sơ quản lý, giúp đỡ" if data is None
+                            else f"Hồ sơ: {data.person_name}")
+
+        # -- the person ------------------------------------------------------------------
+        self.registered = QRadioButton("Người đang cư trú trong phường (tìm trong sổ hộ khẩu)",
+                                       objectName="rehabRegistered")
+        self.unregistered = QRadioButton("Người không đăng ký cư trú tại phường (nhập tay)",
+                                         objectName="rehabUnregistered")
+        group = QButtonGroup(self)
+        group.addButton(self.registered)
+        group.addButton(self.unregistered)
+        self.person_search = QLineEdit(objectName="rehabPersonSearch")
+        self.person_search.setPlaceholderText("Gõ họ tên (có dấu hoặc không dấu) hoặc số định danh")
+        self.person_results = QListWidget(objectName="rehabPersonResults")
+        self.person_results.setMaximumHeight(110)
+        self._search_timer = QTimer(self, singleShot=True, interval=200)
+        self._search_timer.timeout.connect(self._search_people)
+        self.person_search.textEdited.connect(lambda _t: self._search_timer.start())
+        self.person_results.currentItemChanged.connect(self._pick_person)
+
+        self.name = QLineEdit(objectName="rehabName", maxLength=100)
+        self.birth = DateField(objectName="rehabBirthDate")
+        self.sex = EnumCombo(Sex, allow_empty="—", objectName="rehabSex")
+        self.id_number = QLineEdit(objectName="rehabIdNumber", maxLength=14)
+        self.address = QLineEdit(objectName="rehabAddress", maxLength=300)
+        self.area = QComboBox(objectName="rehabArea")
+        self.area.addItem("— ngoài các khu dân cư —", None)
+        for a in areas:
+            if a.active or (data and a.id == data.area_id):
+                self.area.addItem(a.name, a.id)
+        self.resident_id: int | None = data.resident_id if data else None
+
+        person_box = QGroupBox("Người được quản lý, giáo dục, giúp đỡ")
+        grid = QGridLayout(person_box)
+        grid.addWidget(self.registered, 0, 0, 1, 4)
+        grid.addWidget(self.person_search, 1, 0, 1, 4)
+        grid.addWidget(self.person_results, 2, 0, 1, 4)
+        grid.addWidget(self.unregistered, 3, 0, 1, 4)
+        for i, (label, widget) in enumerate((("Họ và tên:", self.name),
+                                             ("Ngày sinh:", self.birth),
+                                             ("Giới tính:", self.sex),
+                                             ("Số định danh:", self.id_number),
+                                             ("Địa chỉ:", self.address),
+                                             ("Khu dân cư:", self.area))):
+            row, col = divmod(i, 2)
+            grid.addWidget(QLabel(label), 4 + row, col * 2)
+            grid.addWidget(widget, 4 + row, col * 2 + 1)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
+        self.registered.toggled.connect(self._mode_changed)
+
+        # -- the decision ---------------------------------------------------------------
+        self.regime = EnumCombo(Regime, allow_empty="— chọn diện —", objectName="rehabRegime")
+        self.regime_info = QLabel(objectName="rehabRegimeInfo", wordWrap=True)
+        self.regime_info.setStyleSheet("color: #555;")
+        self.decision_number = QLineEdit(objectName="rehabDecisionNumber", maxLength=50)
+        self.decision_number.setPlaceholderText("Ví dụ: 125/QĐ-UBND")
+        self.decision_date = DateField(objectName="rehabDecisionDate")
+        self.decision_signer = QLineEdit(objectName="rehabDecisionSigner", maxLength=200)
+        self.start = DateField(objectName="rehabStart")
+        self.planned_end = DateField(objectName="rehabPlannedEnd")
+        self.supervisor = QLineEdit(objectName="rehabSupervisor", maxLength=200)
+        self.supervisor.setPlaceholderText("Người hoặc tổ chức được giao giúp đỡ")
+        self.model = QLineEdit(objectName="rehabModel", maxLength=200)
+        self.model.setPlaceholderText("Ví dụ: 3 cộng 1")
+        self.notes = QPlainTextEdit(objectName="rehabNotes")
+        self.notes.setFixedHeight(50)
+        decision_box = QGroupBox("Diện quản lý và quyết định")
+        form = QFormLayout(decision_box)
+        form.addRow("Diện quản lý:", self.regime)
+        form.addRow("", self.regime_info)
+        row = QHBoxLayout()
+        row.addWidget(self.decision_number, 2)
+        row.addWidget(QLabel("ngày"))
+        row.addWidget(self.decision_date)
+        form.addRow("Quyết định số:", row)
+        form.addRow("Người ký:", self.decision_signer)
+        dates = QHBoxLayout()
+        dates.addWidget(self.start)
+        dates.addWidget(QLabel("dự kiến kết thúc:"))
+        dates.addWidget(self.planned_end)
+        dates.addStretch(1)
+        form.addRow("Bắt đầu quản lý:", dates)
+        form.addRow("Người/tổ chức giúp đỡ:", self.supervisor)
+        form.addRow("Mô hình:", self.model)
+        form.addRow("Ghi chú:", self.notes)
+        self.regime.currentIndexChanged.connect(self._regime_changed)
+        self.start.editingFinished.connect(self._suggest_end)
+
+        details = QWidget()
+        details_layout = QVBoxLayout(details)
+        details_layout.addWidget(person_box)
+        details_layout.addWidget(decision_box)
+
+        # -- history (saved cases) ------------------------------------------------------
+        self.evaluations = _table(["Kỳ", "Ngày đánh giá", "Xếp loại", "Nhận xét"],
+                                  "rehabEvaluations")
+        self.add_evaluation_button = QPushButton("Thêm đánh giá…", objectName="rehabAddEvaluation")
+        self.add_evaluation_button.clicked.connect(self.add_evaluation)
+        self.supports = _table(["Ngày", "Hình thức", "Số tiền", "Nơi cho vay", "Nội dung"],
+                               "rehabSupports")
+        self.add_support_button = QPushButton("Thêm hỗ trợ…", objectName="rehabAddSupport")
+        self.add_support_button.clicked.connect(self.add_support)
+        history = QWidget()
+        history_layout = QVBoxLayout(history)
+        history_layout.addWidget(QLabel("<b>Đánh giá, xếp loại</b>"))
+        history_layout.addWidget(self.evaluations)
+        history_layout.addWidget(self.add_evaluation_button, 0, Qt.AlignmentFlag.AlignRight)
+        history_layout.addWidget(QLabel("<b>Hỗ trợ đã thực hiện</b>"))
+        history_layout.addWidget(self.supports)
+        history_layout.addWidget(self.add_support_button, 0, Qt.AlignmentFlag.AlignRight)
+
+        self.pages = QTabWidget(objectName="rehabCasePages")
+        self.pages.addTab(details, "Thông tin hồ sơ")
+        self.pages.addTab(history, "Đánh giá và hỗ trợ")
+        self.error = error_label("rehabCaseError", bold=True)
+        buttons = button_row("&Lưu", self.save, self.reject, "rehabCaseSave", "Đóng")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.pages)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.resize(820, 760)
+        geometry = QSettings().value("rehabCaseDialog/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+
+        if data is None:
+            self.registered.setChecked(True)
+            self.start.set_date(date.today())
+            self.person_search.setFocus()
+        else:
+            self._load(data)
+        self._mode_changed()
+        self._regime_changed()
+
+    # -- loading ----------------------------------------------------------------------------
+    def _load(self, d: CaseData) -> None:
+        (self.registered if d.resident_id else self.unregistered).setChecked(True)
+        if d.resident_id:
+            self.person_search.setText(d.person_name)
+        self.name.setText(d.person_name)
+        self.birth.set_date(d.birth_date)
+        self.sex.set_value(d.sex)
+        self.id_number.setText(d.id_number)
+        self.address.setText(d.address)
+        self.area.setCurrentIndex(max(0, self.area.findData(d.area_id)))
+        self.regime.set_value(d.regime)
+        self.decision_number.setText(d.decision_number)
+        self.decision_date.set_date(d.decision_date)
+        self.decision_signer.setText(d.decision_signer)
+        self.start.set_date(d.start_date)
+        self.planned_end.set_date(d.planned_end)
+        self.supervisor.setText(d.supervisor)
+        self.model.setText(d.model)
+        self.notes.setPlainText(d.notes)
+        self._fill_history(d)
+
+    def _fill_history(self, d: CaseData) -> None:
+        _fill(self.evaluations, [[e.period.label, format_date(e.evaluated_on),
+                                  e.classification.label, e.remarks] for e in d.evaluations])
+        _fill(self.supports, [[format_date(p.given_on), p.kind.label, _money(p.amount),
+                               p.lender, p.details] for p in d.supports])
+        closed = d.closed_on is not None
+        self.add_evaluation_button.setEnabled(not closed)
+        self.add_support_button.setEnabled(not closed)
+        if closed:
+            self.setWindowTitle(f"Hồ sơ: {d.person_name} — đã kết thúc "
+                                f"{format_date(d.closed_on)}")
+
+    # -- the person ---------------------------------------------------------------------------
+    def _mode_changed(self, *_args) -> None:
+        registered = self.registered.isChecked()
+        self.person_search.setEnabled(registered)
+        self.person_results.setEnabled(registered)
+        for w in (self.name, self.birth, self.sex, self.id_number, self.address, self.area):
+            w.setEnabled(not registered)
+        if not registered:
+            self.resident_id = None
+
+    def _search_people(self) -> None:
+        self.person_results.clear()
+        for choice in self.service.find_residents(self.person_search.text()):
+            item = QListWidgetItem(choice.label)
+            item.setData(Qt.ItemDataRole.UserRole, choice)
+            self.person_results.addItem(item)
+        if self.person_results.count() == 0 and len(self.person_search.text().strip()) >= 2:
+            self.person_results.addItem("(không tìm thấy; nếu người này không cư trú tại "
+                                        "phường, hãy chọn nhập tay)")
+
+    def _pick_person(self, item: QListWidgetItem | None, _previous=None) -> None:
+        choice = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        if not isinstance(choice, ResidentChoice):
+            return
+        self.resident_id = choice.id
+        self.name.setText(choice.full_name)
+        self.birth.set_date(choice.birth_date)
+        self.sex.set_value(choice.sex)
+        self.id_number.setText(choice.id_number)
+        self.address.setText(choice.address)
+        self.area.setCurrentIndex(max(0, self.area.findData(choice.area_id)))
+
+    # -- the regime ---------------------------------------------------------------------------
+    def _regime_changed(self, *_args) -> None:
+        regime = self.regime.value()
+        if regime is None:
+            self.regime_info.setText("")
+            return
+        info = REGIMES[regime]
+        term = (f"thời hạn mặc định {info.default_term_months} tháng"
+                if info.default_term_months else "thời hạn theo quyết định hoặc bản án")
+        classes = ", ".join(c.short for c in info.classes)
+        self.regime_info.setText(f"Căn cứ: {info.basis}. Đánh giá {info.cycle_label}; "
+                                 f"xếp loại: {classes}; {term}.")
+        self._suggest_end()
+
+    def _suggest_end(self) -> None:
+        regime = self.regime.value()
+        if regime is None or self.planned_end.text().strip():
+            return
+        months = REGIMES[regime].default_term_months
+        try:
+            start = self.start.date()
+        except ValueError:
+            return
+        if months and start:
+            self.planned_end.set_date(add_months(start, months))
+
+    # -- saving -------------------------------------------------------------------------------
+    def current_data(self) -> CaseData:
+        def read(field: DateField, label: str) -> date | None:
+            return FormDialog.read_date(field, label, required=False)
+
+        if self.registered.isChecked() and self.resident_id is None:
+            raise FieldError("Người được quản lý", "hãy tìm và chọn một người trong danh sách, "
+                                                   "hoặc chọn nhập tay.")
+        base = self.data or CaseData("", None, None)
+        return CaseData(
+            id=base.id, person_name=self.name.text(), regime=self.regime.value(),
+            start_date=read(self.start, "Ngày bắt đầu"), resident_id=self.resident_id,
+            birth_date=read(self.birth, "Ngày sinh"), sex=self.sex.value(),
+            id_number=self.id_number.text(), address=self.address.text(),
+            area_id=self.area.currentData(), decision_number=self.decision_number.text(),
+            decision_date=read(self.decision_date, "Ngày quyết định"),
+            decision_signer=self.decision_signer.text(),
+            planned_end=read(self.planned_end, "Dự kiến kết thúc"),
+            supervisor=self.supervisor.text(), model=self.model.text(),
+            notes=self.notes.toPlainText(), evaluations=base.evaluations, supports=base.supports)
+
+    def _store(self) -> bool:
+        try:
+            self.saved_id = self.service.save(self.current_data())
+        except FieldError as err:
+            self.error.setText(f"Chưa lưu. {err}")
+            self.pages.setCurrentIndex(0)
+            return False
+        self.data = self.service.get(self.saved_id)
+        self.error.setText("")
+        return True
+
+    def save(self) -> None:
+        if self._store():
+            self.accept()
+
+    def done(self, result: int) -> None:
+        QSettings().setValue("rehabCaseDialog/geometry", self.saveGeometry())
+        super().done(result)
+
+    def _ensure_saved(self) -> bool:
+        """Evaluations and support belong to a saved case: save a new one first."""
+        if self.data is not None and self.data.id is not None:
+            return True
+        if not messages.confirm(self, "Cần lưu hồ sơ trước khi thêm đánh giá hoặc hỗ trợ. "
+                                      "Lưu ngay?"):
+            return False
+        return self._store()
+
+    def add_evaluation(self) -> None:
+        if self._ensure_saved() and EvaluationDialog(self.service, self.data, self).exec():
+            self.data = self.service.get(self.data.id)
+            self._fill_history(self.data)
+
+    def add_support(self) -> None:
+        if self._ensure_saved() and SupportDialog(self.service, self.data, self).exec():
+            self.data = self.service.get(self.data.id)
+            self._fill_history(self.data)

@@ -1,0 +1,268 @@
+"""The rehabilitation tab: people managed, educated and helped, with evaluations due."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...enums import Regime
+from ...regimes import DueState
+from ...services.rehabilitation import CaseRow, CaseStatus, DueFilter, RehabilitationService
+from ...services.unit import UnitService
+from ...validation import FieldError
+from ..widgets import messages
+from ..widgets.fields import EnumCombo, SearchBox, format_date
+from ..widgets.lazy_model import Column, LazyRowsModel
+from .dialogs import CaseDialog, CloseDialog, EvaluationDialog, SupportDialog
+
+OVERDUE_BACKGROUND = QColor("#fde2e1")
+DUE_BACKGROUND = QColor("#fff4d6")
+
+COLUMNS = [
+    Column("Họ và tên", "name", lambda r: r.person_name, width=170),
+    Column("Năm sinh", "born", lambda r: str(r.birth_year or ""), width=70),
+    Column("Diện quản lý", "regime", lambda r: r.regime.label, width=200),
+    Column("Quyết định", "decision", lambda r: r.decision, width=160),
+    Column("Người giúp đỡ", "supervisor", lambda r: r.supervisor, width=160),
+    Column("Bắt đầu", "start", lambda r: format_date(r.start_date), width=85),
+    Column("Dự kiến kết thúc", "end", lambda r: format_date(r.planned_end), width=110),
+    Column("Xếp loại gần nhất", "latest",
+           lambda r: f"{r.latest.short} ({r.latest_period.label})" if r.latest else "Chưa đánh giá",
+           width=170),
+    Column("Kỳ đánh giá tới", "due", lambda r: r.due.label, width=240),
+    Column("Tình trạng", "status", lambda r: r.status_label, width=150),
+]
+
+SORT_KEYS = {
+    "name": lambda r: (r.person_name.rsplit(" ", 1)[-1], r.person_name),
+    "born": lambda r: r.birth_year or 0,
+    "regime": lambda r: r.regime.label,
+    "decision": lambda r: r.decision,
+    "supervisor": lambda r: r.supervisor,
+    "start": lambda r: r.start_date,
+    "end": lambda r: (r.planned_end is None, r.planned_end or r.start_date),
+    "latest": lambda r: (r.latest is None, r.latest.value if r.latest else ""),
+    "due": lambda r: (r.due.due_on is None, r.due.due_on or r.start_date),
+    "status": lambda r: (r.closed_on is not None, r.closed_on or r.start_date),
+}
+
+
+def _row_style(row: CaseRow, role: int):
+    if role == Qt.ItemDataRole.BackgroundRole:
+        if row.due.state == DueState.OVERDUE:
+            return QBrush(OVERDUE_BACKGROUND)
+        if row.due.state == DueState.DUE:
+            return QBrush(DUE_BACKGROUND)
+    if role == Qt.ItemDataRole.ForegroundRole and row.closed_on is not None:
+        return QBrush(QColor("#888888"))
+    return None
+
+
+class RehabilitationTab(QWidget):
+    countsChanged = Signal()
+
+    def __init__(self, service: RehabilitationService, units: UnitService,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("rehabilitationTab")
+        self.service, self.units = service, units
+        self.rows: dict[int, CaseRow] = {}
+        self.sort_key: str | None = None
+        self.descending = False
+
+        self.search = SearchBox(objectName="rehabilitationSearch")
+        self.search.setPlaceholderText("Tìm theo họ tên (có dấu hoặc không dấu), số định danh, "
+                                       "số quyết định…")
+        self.regime = EnumCombo(Regime, allow_empty="Tất cả các diện",
+                                objectName="rehabilitationRegime")
+        self.status = QComboBox(objectName="rehabilitationStatus")
+        for text, value in (("Đang quản lý", CaseStatus.OPEN), ("Đã kết thúc", CaseStatus.CLOSED),
+                            ("Tất cả", CaseStatus.ALL)):
+            self.status.addItem(text, value)
+        self.area = QComboBox(objectName="rehabilitationArea")
+        self.due = QComboBox(objectName="rehabilitationDue")
+        for text, value in (("Mọi hạn đánh giá", DueFilter.ANY),
+                            ("Đến hạn hoặc quá hạn", DueFilter.DUE_OR_OVERDUE),
+                            ("Quá hạn đánh giá", DueFilter.OVERDUE)):
+            self.due.addItem(text, value)
+        self.count_label = QLabel(objectName="rehabilitationCount")
+
+        self.add_button = QPushButton("&Mở hồ sơ mới", objectName="rehabilitationAdd")
+        self.edit_button = QPushButton("Xem, sửa", objectName="rehabilitationEdit")
+        self.evaluate_button = QPushButton("Đánh giá…", objectName="rehabilitationEvaluate")
+        self.support_button = QPushButton("Hỗ trợ…", objectName="rehabilitationSupport")
+        self.close_button = QPushButton("Kết thúc…", objectName="rehabilitationClose")
+
+        self.model = LazyRowsModel(COLUMNS, lambda ids: {i: self.rows[i] for i in ids}, self)
+        self.model.row_style = _row_style
+        self.table = QTableView(objectName="rehabilitationTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        header = self.table.horizontalHeader()
+        for i, col in enumerate(COLUMNS):
+            self.table.setColumnWidth(i, col.width)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.sectionClicked.connect(self._header_clicked)
+        self.table.doubleClicked.connect(lambda _i: self.edit_selected())
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 3)
+        for w in (self.regime, self.status, self.area, self.due):
+            filters.addWidget(w, 1)
+        buttons = QHBoxLayout()
+        for b in (self.add_button, self.edit_button, self.evaluate_button, self.support_button,
+                  self.close_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        buttons.addWidget(self.count_label)
+        legend = QLabel("Nền đỏ: quá hạn đánh giá · nền vàng: đến hạn đánh giá (trong 5 ngày "
+                        "đầu kỳ sau)")
+        legend.setStyleSheet("color: #555;")
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addLayout(buttons)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(legend)
+
+        action = QAction(self.table)
+        action.setShortcut(QKeySequence("Return"))
+        action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        action.triggered.connect(self.edit_selected)
+        self.table.addAction(action)
+
+        self.search.searchChanged.connect(lambda _t: self.reload())
+        for combo in (self.regime, self.status, self.area, self.due):
+            combo.currentIndexChanged.connect(lambda _i: self.reload())
+        self.add_button.clicked.connect(self.add_case)
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.evaluate_button.clicked.connect(self.evaluate_selected)
+        self.support_button.clicked.connect(self.support_selected)
+        self.close_button.clicked.connect(self.close_selected)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        self.reload_areas()
+
+    # -- data -----------------------------------------------------------------------------------
+    def reload_areas(self) -> None:
+        current = self.area.currentData()
+        self.areas = self.units.areas(include_retired=True)
+        self.area.blockSignals(True)
+        self.area.clear()
+        self.area.addItem("Tất cả khu dân cư", None)
+        for a in self.areas:
+            self.area.addItem(a.name, a.id)
+        self.area.setCurrentIndex(max(0, self.area.findData(current)))
+        self.area.blockSignals(False)
+        self.reload()
+
+    def reload(self, select_id: int | None = None) -> None:
+        keep = select_id if select_id is not None else self.selected_id()
+        rows = self.service.list_cases(self.search.text(), self.regime.value(),
+                                       self.status.currentData(), self.area.currentData(),
+                                       self.due.currentData())
+        if self.sort_key is not None:
+            rows.sort(key=SORT_KEYS[self.sort_key], reverse=self.descending)
+        self.rows = {r.id: r for r in rows}
+        self.model.set_ids([r.id for r in rows])
+        overdue = sum(r.due.state == DueState.OVERDUE for r in rows)
+        self.count_label.setText(f"{len(rows)} hồ sơ" + (f" · {overdue} quá hạn" if overdue
+                                                           else ""))
+        if keep is not None and self.model.row_of(keep) >= 0:
+            self.table.selectRow(self.model.row_of(keep))
+        self._update_buttons()
+
+    def _header_clicked(self, section: int) -> None:
+        key = COLUMNS[section].sort_key
+        self.descending = (not self.descending) if key == self.sort_key else False
+        self.sort_key = key
+        self.table.horizontalHeader().setSortIndicatorShown(True)
+        self.table.horizontalHeader().setSortIndicator(
+            section, Qt.SortOrder.DescendingOrder if self.descending else Qt.SortOrder.AscendingOrder)
+        self.reload()
+
+    def selected_id(self) -> int | None:
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        return self.model.id_at(rows[0].row()) if rows else None
+
+    def _update_buttons(self) -> None:
+        case_id = self.selected_id()
+        open_case = case_id is not None and self.rows[case_id].closed_on is None
+        self.edit_button.setEnabled(case_id is not None)
+        for b in (self.evaluate_button, self.support_button):
+            b.setEnabled(open_case)
+        self.close_button.setEnabled(case_id is not None)
+        self.close_button.setText("Kết thúc…" if open_case or case_id is None else "Mở lại…")
+
+    def _changed(self, select_id: int | None = None) -> None:
+        self.reload(select_id)
+        self.countsChanged.emit()
+
+    # -- actions --------------------------------------------------------------------------------
+    def open_dialog(self, case_id: int | None = None) -> CaseDialog:
+        data = self.service.get(case_id) if case_id is not None else None
+        return CaseDialog(self.service, self.areas, data, self)
+
+    def add_case(self) -> None:
+        dialog = self.open_dialog()
+        dialog.exec()
+        if dialog.saved_id is not None:  # saved, even if evaluations were added then closed
+            self._changed(dialog.saved_id)
+
+    def edit_selected(self) -> None:
+        case_id = self.selected_id()
+        if case_id is None:
+            return
+        self.open_dialog(case_id).exec()
+        self._changed(case_id)
+
+    def evaluate_selected(self) -> None:
+        case_id = self.selected_id()
+        if case_id is not None and EvaluationDialog(self.service, self.service.get(case_id),
+                                                    self).exec():
+            self._changed(case_id)
+
+    def support_selected(self) -> None:
+        case_id = self.selected_id()
+        if case_id is not None and SupportDialog(self.service, self.service.get(case_id),
+                                                 self).exec():
+            self._changed(case_id)
+
+    def close_selected(self) -> None:
+        """Close the chosen open case; on a closed one the same button reopens it."""
+        case_id = self.selected_id()
+        if case_id is None:
+            return
+        row = self.rows[case_id]
+        if row.closed_on is not None:
+            self.reopen_selected()
+            return
+        if CloseDialog(self.service, case_id, row.person_name, self).exec():
+            self._changed(case_id)
+
+    def reopen_selected(self) -> None:
+        case_id = self.selected_id()
+        if case_id is None or self.rows[case_id].closed_on is None:
+            return
+        if messages.confirm(self, f"Mở lại hồ sơ của {self.rows[case_id].person_name}? "
+                                  "Chỉ dùng khi đã ghi kết thúc nhầm."):
+            try:
+                self.service.reopen(case_id)
+            except FieldError as err:
+                messages.error(self, str(err))
+                return
+            self._changed(case_id)
