@@ -35,6 +35,7 @@ from ..enums import Relationship, ResidenceKind, Sex
 from ..text import fold
 from ..validation import ID_PROVINCE_CODES
 from .households import TEMPORARY_RESIDENCE_MAX_DAYS, MemberData, _search_text, name_sort_key
+from .demo_rehab import add_rehabilitation
 from .unit import UnitInfo, UnitService
 
 DEMO_PROVINCE_CODE = 1  # Thành phố Hà Nội
@@ -66,11 +67,13 @@ class DemoSummary:
     households: int  # rows created, the ~1 % that moved away included
     residents: int  # rows created, moved-out people included
     signups: int  # household sign-ups over last year and this year
+    rehab_cases: int = 0
 
     def describe(self) -> str:
         return (f"Đã tạo phường mẫu {self.place_name} ({self.province_name}): "
                 f"{_n(self.areas)} khu dân cư, {_n(self.households)} hộ, "
-                f"{_n(self.residents)} nhân khẩu, {_n(self.signups)} lượt đăng ký.")
+                f"{_n(self.residents)} nhân khẩu, {_n(self.signups)} lượt đăng ký, "
+                f"{_n(self.rehab_cases)} hồ sơ quản lý, giáo dục, giúp đỡ.")
 
 
 def _n(value: int) -> str:
@@ -714,9 +717,11 @@ def _generate(db: Database, households: int, seed: int,
                 report(start + len(chunk))
             if fts:
                 create_household_fts(s.connection())  # creates and fills it from household_search
+            cases = add_rehabilitation(s, random.Random(seed + 1), households, today)
             UnitService.save_in(s, unit)
     return DemoSummary(place_name=ward.name, province_name=province.name, areas=k,
-                       households=households, residents=residents, signups=signups)
+                       households=households, residents=residents, signups=signups,
+                       rehab_cases=cases)
 
 
 __all__ = ["DemoError", "DemoSummary", "generate", "area_count"]

@@ -68,16 +68,18 @@ def test_counts_and_summary(db, demo, households, unit_service):
     text = demo.describe()
     assert text.startswith("Đã tạo phường mẫu Phường Hoàn Kiếm (Thành phố Hà Nội): 6 khu dân cư, "
                            "300 hộ, ")
-    assert f"{demo.signups:,}".replace(",", ".") + " lượt đăng ký." in text
+    assert f"{demo.signups:,}".replace(",", ".") + " lượt đăng ký, " in text
+    assert text.endswith(f"{demo.rehab_cases} hồ sơ quản lý, giáo dục, giúp đỡ.")
     with db.session() as s:
         names = set(s.scalars(select(Resident.full_name)))
     assert not any(name in text for name in names)  # no personal data in the summary
 
 
 def test_thousands_separator_in_summary():
-    summary = DemoSummary("Phường Hoàn Kiếm", "Thành phố Hà Nội", 12, 2000, 7812, 3650)
+    summary = DemoSummary("Phường Hoàn Kiếm", "Thành phố Hà Nội", 12, 2000, 7812, 3650, 1200)
     assert summary.describe() == ("Đã tạo phường mẫu Phường Hoàn Kiếm (Thành phố Hà Nội): "
-                                  "12 khu dân cư, 2.000 hộ, 7.812 nhân khẩu, 3.650 lượt đăng ký.")
+                                  "12 khu dân cư, 2.000 hộ, 7.812 nhân khẩu, 3.650 lượt đăng ký, "
+                                  "1.200 hồ sơ quản lý, giáo dục, giúp đỡ.")
 
 
 def test_one_active_head_per_active_household(db, demo):
@@ -344,3 +346,25 @@ def test_cli_demo(tmp_path, capsys):
         assert _count(db, Household) == 50
     finally:
         db.dispose()
+
+
+def test_demo_rehabilitation_cases_follow_the_rules(db, demo):
+    from antq_desktop.db.models import RehabCase, RehabEvaluation
+    from antq_desktop.regimes import REGIMES, DueState
+    from antq_desktop.services.demo_rehab import case_count
+    from antq_desktop.services.rehabilitation import CaseStatus, RehabilitationService
+
+    rehab = RehabilitationService(db)
+    everything = rehab.list_cases(status=CaseStatus.ALL)
+    assert len(everything) == case_count(N) == demo.rehab_cases
+    assert len({r.regime for r in everything}) >= 4
+    assert any(r.closed_on for r in everything) and any(not r.closed_on for r in everything)
+    assert any(r.due.state in (DueState.DUE, DueState.OVERDUE) for r in everything)
+    with db.session() as s:
+        for case in s.scalars(select(RehabCase)):
+            info = REGIMES[case.regime]
+            assert case.resident_id is not None
+            for ev in s.scalars(select(RehabEvaluation).where(RehabEvaluation.case_id == case.id)):
+                assert ev.classification in info.classes
+                assert case.start_date <= ev.evaluated_on <= date.today()
+                assert ev.period_no <= 12 // info.months_per_period
