@@ -47,6 +47,15 @@ REGIMES: dict[Regime, RegimeInfo] = {
 
 IMPROVED = (Classification.A, Classification.PROGRESS)
 
+SHORT_LABELS = {
+    Regime.REINTEGRATION: "Tái hòa nhập",
+    Regime.DRUG_USER: "Sử dụng trái phép ma túy",
+    Regime.POST_REHAB: "Sau cai nghiện",
+    Regime.WARD_EDUCATION: "GD tại xã, phường",
+    Regime.SUSPENDED: "Án treo, CTKGG, tha tù ĐK",
+    Regime.YOUTH: "Thanh thiếu niên",
+}
+
 
 @dataclass(frozen=True, order=True)
 class Period:

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...enums import Regime
-from ...regimes import DueState
+from ...regimes import SHORT_LABELS, DueState
 from ...services.rehabilitation import CaseRow, CaseStatus, DueFilter, RehabilitationService
 from ...services.unit import UnitService
 from ...validation import FieldError
@@ -31,12 +31,12 @@ DUE_BACKGROUND = QColor("#fff4d6")
 
 COLUMNS = [
     Column("Họ và tên", "name", lambda r: r.person_name, width=170),
-    Column("Năm sinh", "born", lambda r: str(r.birth_year or ""), width=70),
-    Column("Diện quản lý", "regime", lambda r: r.regime.label, width=200),
+    Column("Năm sinh", "born", lambda r: str(r.birth_year or ""), width=75),
+    Column("Diện quản lý", "regime", lambda r: SHORT_LABELS[r.regime], width=170),
     Column("Quyết định", "decision", lambda r: r.decision, width=160),
     Column("Người giúp đỡ", "supervisor", lambda r: r.supervisor, width=160),
     Column("Bắt đầu", "start", lambda r: format_date(r.start_date), width=85),
-    Column("Dự kiến kết thúc", "end", lambda r: format_date(r.planned_end), width=110),
+    Column("Dự kiến kết thúc", "end", lambda r: format_date(r.planned_end), width=120),
     Column("Xếp loại gần nhất", "latest",
            lambda r: f"{r.latest.short} ({r.latest_period.label})" if r.latest else "Chưa đánh giá",
            width=170),
@@ -118,6 +118,7 @@ class RehabilitationTab(QWidget):
         for i, col in enumerate(COLUMNS):
             self.table.setColumnWidth(i, col.width)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
         header.sectionClicked.connect(self._header_clicked)
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
 
