@@ -23,6 +23,15 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--households", type=int, default=2000, metavar="N",
                       help="số hộ gia đình (mặc định 2000)")
     demo.add_argument("--seed", type=int, default=2026, help=argparse.SUPPRESS)
+    sub.add_parser("forms", help="liệt kê các biểu mẫu báo cáo: mã và tên")
+    export = sub.add_parser("export", help="xuất một biểu mẫu báo cáo ra tệp Excel (.xlsx)")
+    export.add_argument("form", metavar="FORM", help="mã biểu mẫu (xem lệnh forms)")
+    export.add_argument("--year", required=True, metavar="YYYY", help="năm báo cáo")
+    export.add_argument("--quarter", metavar="Q", help="quý 1–4 (với biểu lập theo quý)")
+    export.add_argument("--area", metavar="NAME_OR_ID",
+                        help="tên hoặc mã số khu dân cư (với biểu lập theo khu)")
+    export.add_argument("-o", "--output", required=True, metavar="FILE.xlsx",
+                        help="tệp kết quả")
     return parser
 
 
@@ -50,11 +59,94 @@ def run_demo(url: str, households: int, seed: int) -> int:
     return 0
 
 
+def run_forms() -> int:
+    from .reports import registry
+
+    forms = registry.all_forms()
+    if not forms:
+        print("Chưa có biểu mẫu báo cáo nào.")
+    for form in forms:
+        print(f"{form.id}\t{form.title}")
+    return 0
+
+
+def _whole_number(text: str | None, label: str) -> int | None:
+    if text is None:
+        return None
+    try:
+        return int(text.strip())
+    except ValueError:
+        raise ValueError(f"{label} “{text}” không hợp lệ: phải là một số.") from None
+
+
+def _find_area(db, wanted: str) -> int:
+    from .services.unit import UnitService
+    from .text import fold
+
+    areas = UnitService(db).areas(include_retired=True)
+    key = wanted.strip()
+    for area in areas:
+        if key.isdigit() and area.id == int(key):
+            return area.id
+    for area in areas:
+        if fold(area.name) == fold(key):
+            return area.id
+    raise ValueError(f"Không có khu dân cư “{wanted}”.")
+
+
+def run_export(url: str, args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .db.engine import database_error_message
+    from .reports import registry
+    from .reports.export import export_xlsx
+
+    output = Path(args.output).expanduser()
+    if output.suffix.lower() == ".pdf":
+        print("antq-desktop: chưa hỗ trợ xuất PDF; hãy xuất tệp .xlsx (in và xuất PDF sẽ có "
+              "ở phiên bản sau).", file=sys.stderr)
+        return 2
+    if output.suffix.lower() != ".xlsx":
+        return _fail(f"Tệp kết quả phải có đuôi .xlsx: {output}")
+    try:
+        year = _whole_number(args.year, "Năm")
+        quarter = _whole_number(args.quarter, "Quý")
+        form = registry.get(args.form)
+        form.check(registry.Params(year=year, quarter=quarter))
+        if args.area is not None and not form.takes_area:
+            raise registry.ReportError(registry.NO_AREA.format(title=form.title))
+    except (ValueError, registry.ReportError) as exc:
+        return _fail(str(exc))
+    try:
+        db = open_database(url)
+    except DatabaseOpenError as exc:
+        return _fail(str(exc))
+    try:
+        area_id = _find_area(db, args.area) if args.area is not None else None
+        params = registry.Params(year=year, quarter=quarter, area_id=area_id)
+        path = export_xlsx(db, form.id, params, output)
+    except (ValueError, registry.ReportError, FieldError) as exc:
+        return _fail(str(exc))
+    except Exception as exc:
+        message = database_error_message(exc, url)
+        if message is None:
+            raise
+        return _fail(message)
+    finally:
+        db.dispose()
+    print(path.resolve())
+    return 0
+
+
 def main(argv: list[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
     url = resolve_db_url(args.db)
     if args.command == "demo":
         sys.exit(run_demo(url, args.households, args.seed))
+    if args.command == "forms":
+        sys.exit(run_forms())
+    if args.command == "export":
+        sys.exit(run_export(url, args))
     from .ui.app import run_gui
 
     sys.exit(run_gui(url))

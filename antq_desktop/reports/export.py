@@ -1,0 +1,71 @@
+"""Writing a form to a file: built in memory, saved atomically next to the target."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import registry
+from .registry import Params, ReportError
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+
+    from ..db.engine import Database
+
+Progress = Callable[[int, str], None]  # (percent 0–100, Vietnamese status line)
+
+
+class ExportError(ReportError):
+    """The file could not be written; the message is Vietnamese."""
+
+
+def export_xlsx(db: Database, form_id: str, params: Params, path: str | os.PathLike,
+                progress: Progress | None = None) -> Path:
+    """Build form ``form_id`` for ``params`` and save it to ``path`` (.xlsx). Returns the path.
+
+    Raises UnknownFormError, ReportError (bad parameters, unit not set up) or ExportError.
+    A failed save leaves an existing file at ``path`` untouched.
+    """
+    form = registry.get(form_id)
+    form.check(params)
+    path = Path(path)
+    report = progress or (lambda _percent, _text: None)
+    report(0, f"Đang lập “{form.title}”…")
+    workbook = form.build(db, params)
+    workbook.properties.creator = "ANTQ Desktop"
+    workbook.properties.title = form.title
+    report(80, f"Đang ghi tệp {path.name}…")
+    save_atomically(workbook, path)
+    report(100, f"Đã ghi {path}.")
+    return path
+
+
+def save_atomically(workbook: Workbook, path: Path) -> None:
+    """Save to a temporary file in the same folder, then replace ``path`` in one step."""
+    if path.is_dir():
+        raise ExportError(f"Không ghi được tệp {path}: đó là một thư mục.")
+    folder = path.parent
+    if not folder.is_dir():
+        raise ExportError(f"Không ghi được tệp {path}: thư mục {folder} không tồn tại.")
+    tmp: str | None = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=folder)
+        os.close(fd)
+        workbook.save(tmp)
+        os.replace(tmp, path)
+        tmp = None
+    except PermissionError:
+        raise ExportError(f"Không ghi được tệp {path}: tệp đang mở trong chương trình khác "
+                          "hoặc không có quyền ghi.") from None
+    except OSError as exc:
+        raise ExportError(f"Không ghi được tệp {path}: {exc.strerror or exc}.") from None
+    finally:
+        if tmp is not None:
+            try:
+                os.remove(tmp)
+            except OSError:
+                pass

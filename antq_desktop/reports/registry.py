@@ -1,0 +1,118 @@
+"""The registry of report forms: each area's module registers its forms when imported.
+
+A form is an id ("rehab-list"), a Vietnamese title, the parameters it takes (always a year;
+optionally a quarter and a residential area) and a builder ``build(db, params) -> Workbook`` that
+reads through the services and draws with :mod:`antq_desktop.reports.layout`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from .layout import Letterhead
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+
+    from ..db.engine import Database
+
+MIN_YEAR = 2000
+NO_QUARTER = "Biểu “{title}” không lập theo quý."
+NO_AREA = "Biểu “{title}” không lập riêng cho từng khu dân cư."
+
+
+class ReportError(Exception):
+    """A report cannot be produced; the message is Vietnamese and meant for the user."""
+
+
+class UnknownFormError(ReportError, KeyError):
+    """No form with that id. A KeyError too, but prints its message without quotes."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+@dataclass(frozen=True)
+class Params:
+    year: int
+    quarter: int | None = None  # 1–4, for forms that take a quarter
+    area_id: int | None = None  # one residential area, for forms that take an area; None = all
+
+
+@dataclass(frozen=True)
+class Form:
+    id: str  # "rehab-list": lower-case, used on the command line
+    title: str  # "Danh sách người được giáo dục tại địa phương"
+    build: Callable[[Database, Params], Workbook]
+    takes_quarter: bool = False
+    takes_area: bool = False
+
+    def check(self, params: Params, today: date | None = None) -> None:
+        """Raise ReportError (Vietnamese) for parameters this form cannot use."""
+        this_year = (today or date.today()).year
+        if not MIN_YEAR <= params.year <= this_year + 1:
+            raise ReportError(f"Năm {params.year} không hợp lệ: phải từ {MIN_YEAR} đến "
+                              f"{this_year + 1}.")
+        if params.quarter is not None:
+            if not self.takes_quarter:
+                raise ReportError(NO_QUARTER.format(title=self.title))
+            if params.quarter not in (1, 2, 3, 4):
+                raise ReportError(f"Quý {params.quarter} không hợp lệ: phải từ 1 đến 4.")
+        if params.area_id is not None and not self.takes_area:
+            raise ReportError(NO_AREA.format(title=self.title))
+
+
+_FORMS: dict[str, Form] = {}
+_loaded = False
+
+
+def _load_forms() -> None:
+    """Import the area modules once; each registers its own forms."""
+    global _loaded
+    if not _loaded:
+        _loaded = True
+        importlib.import_module(f"{__package__}.forms")
+
+
+def register(form: Form) -> Form:
+    """Add ``form``; registering the same id twice with a different form is a programming error."""
+    existing = _FORMS.get(form.id)
+    if existing is not None and existing is not form:
+        raise ValueError(f"A report form with id {form.id!r} is already registered.")
+    _FORMS[form.id] = form
+    return form
+
+
+def unregister(form_id: str) -> None:
+    _FORMS.pop(form_id, None)
+
+
+def all_forms() -> list[Form]:
+    """The registered forms, in registration order."""
+    _load_forms()
+    return list(_FORMS.values())
+
+
+def get(form_id: str) -> Form:
+    _load_forms()
+    try:
+        return _FORMS[form_id]
+    except KeyError:
+        raise UnknownFormError(
+            f"Không có biểu mẫu “{form_id}”. Xem danh sách bằng lệnh: antq-desktop forms."
+        ) from None
+
+
+def load_letterhead(db: Database) -> Letterhead:
+    """The unit's document lines, or ReportError when the unit has not been set up yet."""
+    from ..services.unit import UnitService
+
+    info = UnitService(db).get()
+    if info is None:
+        raise ReportError("Chưa nhập thông tin đơn vị (Tệp → Thông tin đơn vị và khu dân cư), "
+                          "nên chưa lập được biểu mẫu.")
+    return Letterhead.from_unit(info)
