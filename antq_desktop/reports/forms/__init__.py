@@ -1,7 +1,7 @@
 """The report forms of every area.
 
 Each area module registers its own forms (``registry.register(Form(...))``) when it is imported;
-add one import line here per area module, e.g. ``from . import rehabilitation  # noqa: F401``.
+add one import line here per area module.
 """
 
-# No area forms yet.
+from . import rehabilitation  # noqa: F401
