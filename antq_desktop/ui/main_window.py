@@ -14,6 +14,7 @@ from ..services.rehabilitation import RehabilitationService
 from ..services.unit import UnitService
 from .households.tab import HouseholdsTab
 from .rehabilitation.tab import RehabilitationTab
+from .reports.dialog import ReportsDialog
 from .unit_dialog import UnitDialog
 
 
@@ -44,6 +45,8 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "Thông tin đơn vị và khu dân cư…", self.edit_unit, "Ctrl+,")
         file_menu.addSeparator()
         self._action(file_menu, "Thoát", self.close, QKeySequence.StandardKey.Quit)
+        reports_menu = self.menuBar().addMenu("&Báo cáo")
+        self._action(reports_menu, "Xuất biểu mẫu Excel…", self.open_reports, "Ctrl+E")
         help_menu = self.menuBar().addMenu("Trợ &giúp")
         self._action(help_menu, "Giới thiệu", self.about)
 
@@ -75,6 +78,9 @@ class MainWindow(QMainWindow):
             self.update_status()
         self.households_tab.reload_areas()  # areas are saved as they change, even on Cancel
         self.rehabilitation_tab.reload_areas()
+
+    def open_reports(self) -> None:
+        ReportsDialog(self.db, self).exec()
 
     def about(self) -> None:
         QMessageBox.about(
