@@ -34,8 +34,8 @@ from ..db.search import create_household_fts, drop_household_fts
 from ..enums import Relationship, ResidenceKind, Sex
 from ..text import fold
 from ..validation import ID_PROVINCE_CODES
-from .households import TEMPORARY_RESIDENCE_MAX_DAYS, MemberData, _search_text, name_sort_key
 from .demo_rehab import add_rehabilitation
+from .households import TEMPORARY_RESIDENCE_MAX_DAYS, MemberData, _search_text, name_sort_key
 from .unit import UnitInfo, UnitService
 
 DEMO_PROVINCE_CODE = 1  # Thành phố Hà Nội

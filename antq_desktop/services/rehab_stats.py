@@ -13,6 +13,7 @@ from ..db.models import Area, RehabCase, RehabEvaluation, RehabSupport
 from ..enums import Classification, EndReason, Regime, SupportKind
 from ..regimes import IMPROVED, REGIMES, Period
 from ..text import fold
+from .rehabilitation import decision_text
 
 
 def period_bounds(year: int, quarter: int | None) -> tuple[date, date]:
@@ -99,8 +100,7 @@ class RehabStats:
                 latest[ev.case_id] = (ev.classification, p.label)
         for c, area in cases:
             cls, label = latest.get(c.id, (None, ""))
-            decision = " ngày ".join(x for x in (c.decision_number, c.decision_date and
-                                                 c.decision_date.strftime("%d/%m/%Y")) if x)
+            decision = decision_text(c)
             closed = ""
             if c.closed_on is not None and c.closed_on <= end:
                 closed = f"{c.closed_on:%d/%m/%Y} — {c.close_reason.label}"

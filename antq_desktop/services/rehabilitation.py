@@ -119,6 +119,12 @@ class ResidentChoice:
         return f"{self.full_name} ({born}){number} — {self.address} (hộ {self.household_code})"
 
 
+def decision_text(c: RehabCase) -> str:
+    """"125/QĐ-UBND ngày 03/02/2026", or whichever part is known."""
+    when = c.decision_date.strftime("%d/%m/%Y") if c.decision_date else ""
+    return " ngày ".join(x for x in (c.decision_number, when) if x)
+
+
 def _period_of(regime: Regime, year: int, number: int) -> Period:
     return Period(year, number, REGIMES[regime].months_per_period)
 
@@ -185,8 +191,7 @@ class RehabilitationService:
             if due == DueFilter.DUE_OR_OVERDUE and d.state not in (DueState.DUE,
                                                                    DueState.OVERDUE):
                 continue
-            decision = " ngày ".join(x for x in (c.decision_number, c.decision_date and
-                                                 c.decision_date.strftime("%d/%m/%Y")) if x)
+            decision = decision_text(c)
             rows.append(CaseRow(
                 c.id, c.person_name, c.birth_date.year if c.birth_date else None, c.regime,
                 decision, c.supervisor, c.start_date, c.planned_end, area or "",

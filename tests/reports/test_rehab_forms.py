@@ -1,10 +1,11 @@
 """The rehabilitation forms, opened as files and checked cell by cell against the records."""
 
+from openpyxl import load_workbook
+
 from antq_desktop.cli import main
 from antq_desktop.reports import registry
 from antq_desktop.reports.export import export_xlsx
 from antq_desktop.reports.registry import Params
-from openpyxl import load_workbook
 from tests.services.test_rehab_stats import TODAY, records  # noqa: F401  (fixture)
 
 

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QSplitter,
-    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -29,6 +28,7 @@ from ...validation import FieldError
 from ..widgets import messages
 from ..widgets.fields import SearchBox, format_date
 from ..widgets.lazy_model import Column, LazyRowsModel
+from ..widgets.lists import fill_area_filter, list_view
 from .actions import MoveAwayDialog, SignupDialog
 from .dialog import HouseholdDialog
 
@@ -95,21 +95,8 @@ class HouseholdsTab(QWidget):
 
         self.model = LazyRowsModel(_columns(), self._fetch, self)
         self.model.row_style = _row_style
-        self.table = QTableView(objectName="householdsTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        vh = self.table.verticalHeader()
-        vh.setVisible(False)
-        vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        vh.setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.table = list_view(self.model, "householdsTable")
         hh = self.table.horizontalHeader()
-        hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        hh.setStretchLastSection(False)
-        for i, col in enumerate(self.model.columns):
-            self.table.setColumnWidth(i, col.width)
         hh.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)  # the address takes the rest
         hh.setSortIndicatorShown(True)
         hh.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
@@ -194,15 +181,8 @@ class HouseholdsTab(QWidget):
 
     def reload_areas(self) -> None:
         """Refill the area filter (after the unit's areas changed) and reload everything."""
-        current = self.area.currentData()
         self.areas = self.units.areas(include_retired=True)
-        self.area.blockSignals(True)
-        self.area.clear()
-        self.area.addItem("Tất cả khu dân cư", None)
-        for a in self.areas:
-            self.area.addItem(a.name + ("" if a.active else " (thôi sử dụng)"), a.id)
-        self.area.setCurrentIndex(max(0, self.area.findData(current)))
-        self.area.blockSignals(False)
+        fill_area_filter(self.area, self.areas)
         self.reload(with_summary=True)
 
     def reload(self, with_summary: bool = False, select_id: int | None = None) -> None:

@@ -8,10 +8,8 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -24,6 +22,7 @@ from ...validation import FieldError
 from ..widgets import messages
 from ..widgets.fields import EnumCombo, SearchBox, format_date
 from ..widgets.lazy_model import Column, LazyRowsModel
+from ..widgets.lists import fill_area_filter, list_view
 from .dialogs import CaseDialog, CloseDialog, EvaluationDialog, SupportDialog
 
 OVERDUE_BACKGROUND = QColor("#fde2e1")
@@ -106,18 +105,10 @@ class RehabilitationTab(QWidget):
 
         self.model = LazyRowsModel(COLUMNS, lambda ids: {i: self.rows[i] for i in ids}, self)
         self.model.row_style = _row_style
-        self.table = QTableView(objectName="rehabilitationTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table = list_view(self.model, "rehabilitationTable")
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.table.setAlternatingRowColors(False)  # the due colours carry meaning
         header = self.table.horizontalHeader()
-        for i, col in enumerate(COLUMNS):
-            self.table.setColumnWidth(i, col.width)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         header.sectionClicked.connect(self._header_clicked)
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
@@ -160,15 +151,8 @@ class RehabilitationTab(QWidget):
 
     # -- data -----------------------------------------------------------------------------------
     def reload_areas(self) -> None:
-        current = self.area.currentData()
         self.areas = self.units.areas(include_retired=True)
-        self.area.blockSignals(True)
-        self.area.clear()
-        self.area.addItem("Tất cả khu dân cư", None)
-        for a in self.areas:
-            self.area.addItem(a.name, a.id)
-        self.area.setCurrentIndex(max(0, self.area.findData(current)))
-        self.area.blockSignals(False)
+        fill_area_filter(self.area, self.areas)
         self.reload()
 
     def reload(self, select_id: int | None = None) -> None:
