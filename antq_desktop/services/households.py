@@ -90,6 +90,26 @@ class HouseholdRow:
 
 
 @dataclass(frozen=True)
+class ResidentChoice:
+    """A registered resident offered by the person picker."""
+
+    id: int
+    full_name: str
+    birth_date: date
+    sex: Sex
+    id_number: str
+    address: str
+    area_id: int
+    household_code: str
+
+    @property
+    def label(self) -> str:
+        born = self.birth_date.strftime("%d/%m/%Y")
+        number = f" — {self.id_number}" if self.id_number else ""
+        return f"{self.full_name} ({born}){number} — {self.address} (hộ {self.household_code})"
+
+
+@dataclass(frozen=True)
 class AreaSignup:
     area_id: int
     area_name: str
@@ -477,3 +497,36 @@ class HouseholdService:
         )
         with self.db.session() as s:
             return [AreaSignup(*r) for r in s.execute(stmt)]
+
+    # -- picking a resident (rehabilitation cases, mediation parties) -------------------------
+    def find_residents(self, text: str, limit: int = 30) -> list[ResidentChoice]:
+        """Residents living in the ward whose name (with or without diacritics) or ID number
+        contains ``text``. Uses the households' search index, then checks each member."""
+        folded = fold(text)
+        if len(folded) < 2:
+            return []
+        stmt = (
+            select(Resident.id, Resident.full_name, Resident.birth_date, Resident.sex,
+                   Resident.id_number, Household.address, Household.area_id, Household.code,
+                   Resident.name_folded)
+            .join(Household, Household.id == Resident.household_id)
+            .where(Household.moved_out_on.is_(None), Resident.moved_out_on.is_(None),
+                   household_match(folded, self.db.has_fts))
+            .order_by(Resident.name_folded)
+        )
+        out = []
+        with self.db.session() as s:
+            for r in s.execute(stmt):
+                if folded in r.name_folded or folded in (r.id_number or ""):
+                    out.append(ResidentChoice(r.id, r.full_name, r.birth_date, r.sex,
+                                              r.id_number or "", r.address, r.area_id, r.code))
+                    if len(out) >= limit:
+                        break
+        return out
+
+    def resident(self, resident_id: int) -> ResidentChoice:
+        with self.db.session() as s:
+            r, h = s.execute(select(Resident, Household).join(Household)
+                             .where(Resident.id == resident_id)).one()
+            return ResidentChoice(r.id, r.full_name, r.birth_date, r.sex, r.id_number or "",
+                                  h.address, h.area_id, h.code)
