@@ -42,7 +42,7 @@ def test_main_window_shows_tabs_and_status(qtbot, db, ward):
     window = _window(qtbot, db)
     assert window.objectName() == "mainWindow"
     assert window.tabs.objectName() == "mainTabs"
-    # only the areas that exist: no placeholder tabs
+    # one tab per work area that exists, nothing more
     assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == [
         "Hộ gia đình", "Quản lý, giáo dục, giúp đỡ"]
     assert window.findChild(QLabel, "statusUnit").text() == "Phường Hoàn Kiếm, Thành phố Hà Nội"
