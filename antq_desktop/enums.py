@@ -90,3 +90,56 @@ class EndReason(LabeledEnum):
     DEAD = ("dead", "Chết")
     NEW_SENTENCE = ("new_sentence", "Bị kết án mới, đưa vào cơ sở")
     OTHER = ("other", "Lý do khác")
+
+
+# -- grassroots mediation (DOMAIN.md §3) ------------------------------------------------------
+class MediationType(LabeledEnum):
+    """Scope of a case (Nghị định 15/2014/NĐ-CP, Điều 5)."""
+
+    EVERYDAY = ("everyday", "Mâu thuẫn, tranh chấp trong sinh hoạt hằng ngày")
+    CIVIL = ("civil", "Tranh chấp dân sự")
+    LAND = ("land", "Tranh chấp đất đai")
+    FAMILY = ("family", "Hôn nhân và gia đình")
+    MINOR_VIOLATION = ("minor_violation", "Vi phạm pháp luật nhỏ chưa đến mức xử lý")
+    OTHER = ("other", "Việc khác")
+
+    @property
+    def short(self) -> str:
+        """A few words for narrow table columns and lists."""
+        return _MEDIATION_TYPE_SHORT[self.value]
+
+
+_MEDIATION_TYPE_SHORT = {
+    "everyday": "Sinh hoạt hằng ngày", "civil": "Dân sự", "land": "Đất đai",
+    "family": "Hôn nhân, gia đình", "minor_violation": "Vi phạm nhỏ", "other": "Việc khác",
+}
+
+
+class CaseOrigin(LabeledEnum):
+    """How a mediation starts (Luật Hòa giải ở cơ sở 2013, Điều 16)."""
+
+    PARTY_REQUEST = ("party_request", "Một bên hoặc các bên yêu cầu")
+    WITNESSED = ("witnessed", "Hòa giải viên chứng kiến hoặc biết")
+    ASSIGNED = ("assigned", "Tổ trưởng tổ hòa giải phân công")
+    PROPOSED = ("proposed", "Cơ quan, tổ chức, cá nhân đề nghị")
+
+
+class MediationStatus(LabeledEnum):
+    IN_PROGRESS = ("in_progress", "Đang hòa giải")
+    SUCCEEDED = ("succeeded", "Hòa giải thành")
+    FAILED = ("failed", "Hòa giải không thành")
+    STOPPED = ("stopped", "Chấm dứt theo yêu cầu")
+    REFERRED = ("referred", "Chuyển cơ quan có thẩm quyền")
+
+    @property
+    def closed(self) -> bool:
+        return self is not MediationStatus.IN_PROGRESS
+
+
+class Compliance(LabeledEnum):
+    """Follow-up of whether the parties carried out their agreement."""
+
+    MONITORING = ("monitoring", "Đang theo dõi")
+    DONE = ("done", "Đã thực hiện")
+    PARTIAL = ("partial", "Thực hiện một phần")
+    NOT_DONE = ("not_done", "Không thực hiện")
