@@ -10,9 +10,11 @@ from .. import __version__
 from ..config import APP_NAME
 from ..db.engine import Database
 from ..services.households import HouseholdService
+from ..services.mediation import MediationService
 from ..services.rehabilitation import RehabilitationService
 from ..services.unit import UnitService
 from .households.tab import HouseholdsTab
+from .mediation.tab import MediationTab
 from .rehabilitation.tab import RehabilitationTab
 from .reports.dialog import ReportsDialog
 from .unit_dialog import UnitDialog
@@ -26,12 +28,15 @@ class MainWindow(QMainWindow):
         self.units = UnitService(db)
         self.households = HouseholdService(db)
         self.rehabilitation = RehabilitationService(db)
+        self.mediation = MediationService(db)
 
         self.tabs = QTabWidget(objectName="mainTabs")
         self.households_tab = HouseholdsTab(self.households, self.units)
         self.tabs.addTab(self.households_tab, "Hộ gia đình")
         self.rehabilitation_tab = RehabilitationTab(self.rehabilitation, self.units)
         self.tabs.addTab(self.rehabilitation_tab, "Quản lý, giáo dục, giúp đỡ")
+        self.mediation_tab = MediationTab(self.mediation)
+        self.tabs.addTab(self.mediation_tab, "Hòa giải ở cơ sở")
         self.setCentralWidget(self.tabs)
 
         self.unit_label = QLabel(objectName="statusUnit")
@@ -40,6 +45,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.count_label)
         self.households_tab.countsChanged.connect(self.update_status)
         self.rehabilitation_tab.countsChanged.connect(self.update_status)
+        self.mediation_tab.countsChanged.connect(self.update_status)
 
         file_menu = self.menuBar().addMenu("&Tệp")
         self._action(file_menu, "Thông tin đơn vị và khu dân cư…", self.edit_unit, "Ctrl+,")
@@ -78,6 +84,7 @@ class MainWindow(QMainWindow):
             self.update_status()
         self.households_tab.reload_areas()  # areas are saved as they change, even on Cancel
         self.rehabilitation_tab.reload_areas()
+        self.mediation_tab.reload_teams()
 
     def open_reports(self) -> None:
         ReportsDialog(self.db, self).exec()

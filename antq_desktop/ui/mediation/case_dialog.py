@@ -1,0 +1,283 @@
+"""A mediation case: how it came in, the parties, the mediators, the result and its follow-up."""
+
+from __future__ import annotations
+
+import copy
+from datetime import date
+
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...enums import CaseOrigin, Compliance, MediationStatus, MediationType
+from ...services.households import ResidentChoice
+from ...services.mediation import CaseData, MediationService, PartyData, TeamRow
+from ...validation import FieldError
+from ..widgets.dialogs import FormDialog, button_row, error_label
+from ..widgets.fields import DateField, EnumCombo
+
+PARTY_COLUMNS = ["Họ và tên", "Năm sinh", "Tuổi", "Địa chỉ"]
+
+
+def _text(widget: QPlainTextEdit, height: int = 54) -> QPlainTextEdit:
+    widget.setFixedHeight(height)
+    return widget
+
+
+class MediationCaseDialog(QDialog):
+    def __init__(self, service: MediationService, teams: list[TeamRow],
+                 data: CaseData | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("mediationCaseDialog")
+        self.service = service
+        self.saved_id: int | None = None
+        self.data = copy.deepcopy(data) if data else CaseData(None, date.today(), None, None, "")
+        self.setWindowTitle("Vụ việc hòa giải mới" if data is None else "Vụ việc hòa giải")
+
+        self.team = QComboBox(objectName="caseTeam")
+        self.team.addItem("— chọn tổ hòa giải —", None)
+        for t in teams:
+            self.team.addItem(f"{t.name} ({t.area_name})", t.id)
+        self.received = DateField(self, self.data.received_on, objectName="caseReceived")
+        self.origin = EnumCombo(CaseOrigin, allow_empty="— chọn —", objectName="caseOrigin")
+        self.case_type = EnumCombo(MediationType, allow_empty="— chọn —", objectName="caseType")
+        self.assigned = DateField(self, self.data.assigned_on, objectName="caseAssigned")
+        self.started = DateField(self, self.data.started_on, objectName="caseStarted")
+        self.late = QLabel(objectName="caseLate", wordWrap=True)
+        self.late.setStyleSheet("color: #b00020;")
+        self.content = _text(QPlainTextEdit(self.data.content, objectName="caseContent"))
+        intake = QGroupBox("Tiếp nhận")
+        form = QFormLayout(intake)
+        form.addRow("Tổ hòa giải:", self.team)
+        row = QHBoxLayout()
+        row.addWidget(self.received)
+        row.addWidget(QLabel("Nguồn:"))
+        row.addWidget(self.origin, 1)
+        form.addRow("Ngày tiếp nhận:", row)
+        form.addRow("Loại việc:", self.case_type)
+        row = QHBoxLayout()
+        row.addWidget(self.assigned)
+        row.addWidget(QLabel("bắt đầu hòa giải:"))
+        row.addWidget(self.started)
+        row.addStretch(1)
+        form.addRow("Ngày phân công:", row)
+        form.addRow("", self.late)
+        form.addRow("Nội dung chính:", self.content)
+
+        self.parties = QTableWidget(0, len(PARTY_COLUMNS), objectName="caseParties")
+        self.parties.setHorizontalHeaderLabels(PARTY_COLUMNS)
+        self.parties.verticalHeader().setVisible(False)
+        self.parties.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.parties.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.parties.setFixedHeight(110)
+        self.party_search = QLineEdit(objectName="casePartySearch")
+        self.party_search.setPlaceholderText("Tìm người trong sổ hộ khẩu (họ tên có hoặc không "
+                                             "dấu, số định danh) để thêm làm một bên")
+        self.party_results = QListWidget(objectName="casePartyResults")
+        self.party_results.setFixedHeight(70)
+        self.add_typed = QPushButton("Thêm người ngoài sổ", objectName="caseAddTypedParty")
+        self.remove_party = QPushButton("Bỏ dòng đang chọn", objectName="caseRemoveParty")
+        self._timer = QTimer(self, singleShot=True, interval=200)
+        self._timer.timeout.connect(self._search)
+        self.party_search.textEdited.connect(lambda _t: self._timer.start())
+        self.party_results.itemActivated.connect(self._add_resident)
+        self.party_results.itemDoubleClicked.connect(self._add_resident)
+        self.add_typed.clicked.connect(lambda: self._append_party(PartyData("")))
+        self.remove_party.clicked.connect(self._remove_party)
+        party_box = QGroupBox("Các bên (tên, tuổi, địa chỉ)")
+        v = QVBoxLayout(party_box)
+        v.addWidget(self.parties)
+        row = QHBoxLayout()
+        row.addWidget(self.party_search, 1)
+        row.addWidget(self.add_typed)
+        row.addWidget(self.remove_party)
+        v.addLayout(row)
+        v.addWidget(self.party_results)
+
+        self.mediators = QListWidget(objectName="caseMediators")
+        self.mediators.setFixedHeight(80)
+        self.invited = QLineEdit(self.data.invited, objectName="caseInvited")
+        self.invited.setPlaceholderText("Người được mời tham gia (nếu có)")
+        self.status = EnumCombo(MediationStatus, objectName="caseStatus")
+        self.closed = DateField(self, self.data.closed_on, objectName="caseClosed")
+        self.agreement = _text(QPlainTextEdit(self.data.agreement, objectName="caseAgreement"))
+        self.agreement.setPlaceholderText("Thỏa thuận đạt được; nếu không thành: yêu cầu của "
+                                          "từng bên")
+        self.compliance = EnumCombo(Compliance, allow_empty="—", objectName="caseCompliance")
+        self.compliance_note = QLineEdit(self.data.compliance_note, objectName="caseComplianceNote")
+        self.notes = QLineEdit(self.data.notes, objectName="caseNotes")
+        result = QGroupBox("Hòa giải và kết quả")
+        form = QFormLayout(result)
+        form.addRow("Hòa giải viên:", self.mediators)
+        form.addRow("Người được mời:", self.invited)
+        row = QHBoxLayout()
+        row.addWidget(self.status, 1)
+        row.addWidget(QLabel("ngày kết thúc:"))
+        row.addWidget(self.closed)
+        form.addRow("Kết quả:", row)
+        form.addRow("Thỏa thuận:", self.agreement)
+        row = QHBoxLayout()
+        row.addWidget(self.compliance)
+        row.addWidget(self.compliance_note, 1)
+        form.addRow("Theo dõi thực hiện:", row)
+        form.addRow("Ghi chú:", self.notes)
+
+        self.error = error_label("caseError", bold=True)
+        buttons = button_row("&Lưu", self.save, self.reject, "caseSave")
+        layout = QVBoxLayout(self)
+        for w in (intake, party_box, result):
+            layout.addWidget(w)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.resize(860, 900)
+        geometry = QSettings().value("mediationCaseDialog/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+
+        self.team.setCurrentIndex(max(0, self.team.findData(self.data.team_id)))
+        if self.data.team_id is None and len(teams) == 1:
+            self.team.setCurrentIndex(1)
+        self.origin.set_value(self.data.origin)
+        self.case_type.set_value(self.data.case_type)
+        self.status.set_value(self.data.status)
+        self.compliance.set_value(self.data.compliance)
+        for p in self.data.parties:
+            self._append_party(p)
+        self.team.currentIndexChanged.connect(lambda _i: self._fill_mediators())
+        self._fill_mediators()
+        for w in (self.received, self.assigned, self.started):
+            w.textEdited.connect(lambda _t: self._show_late())
+        self.origin.currentIndexChanged.connect(lambda _i: self._show_late())
+        self._show_late()
+
+    # -- parties ------------------------------------------------------------------------------
+    def _append_party(self, p: PartyData) -> None:
+        row = self.parties.rowCount()
+        self.parties.insertRow(row)
+        cells = [p.full_name, str(p.birth_year or ""), str(p.age or ""), p.address]
+        for col, text in enumerate(cells):
+            item = QTableWidgetItem(text)
+            if col == 0:
+                item.setData(Qt.ItemDataRole.UserRole, (p.resident_id, p.id))
+            self.parties.setItem(row, col, item)
+        if p.resident_id is not None:  # the register's particulars are not retyped here
+            for col in range(3):
+                cell = self.parties.item(row, col)
+                cell.setFlags(cell.flags() & ~Qt.ItemFlag.ItemIsEditable)
+        self.parties.setCurrentCell(row, 0)
+
+    def _remove_party(self) -> None:
+        row = self.parties.currentRow()
+        if row >= 0:
+            self.parties.removeRow(row)
+
+    def _search(self) -> None:
+        self.party_results.clear()
+        for choice in self.service.find_residents(self.party_search.text()):
+            item = QListWidgetItem(choice.label)
+            item.setData(Qt.ItemDataRole.UserRole, choice)
+            self.party_results.addItem(item)
+
+    def _add_resident(self, item: QListWidgetItem) -> None:
+        choice = item.data(Qt.ItemDataRole.UserRole)
+        if isinstance(choice, ResidentChoice):
+            self._append_party(PartyData.from_resident(choice))
+            self.party_search.clear()
+            self.party_results.clear()
+
+    def party_rows(self) -> list[PartyData]:
+        out = []
+        for row in range(self.parties.rowCount()):
+            def text(col: int) -> str:
+                item = self.parties.item(row, col)
+                return item.text().strip() if item is not None else ""
+
+            resident_id, party_id = self.parties.item(row, 0).data(Qt.ItemDataRole.UserRole) or (
+                None, None)
+            numbers = []
+            for col, label in ((1, "Năm sinh"), (2, "Tuổi")):
+                value = text(col)
+                if value and not value.isdigit():
+                    raise FieldError(label, f"dòng {row + 1}: chỉ gồm chữ số.")
+                numbers.append(int(value) if value else None)
+            out.append(PartyData(text(0), numbers[0], numbers[1], text(3), resident_id,
+                                 party_id))
+        return out
+
+    # -- mediators ----------------------------------------------------------------------------
+    def _fill_mediators(self) -> None:
+        chosen = set(self.data.mediator_ids) | {
+            self.mediators.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(self.mediators.count())
+            if self.mediators.item(i).checkState() == Qt.CheckState.Checked}
+        self.mediators.clear()
+        team_id = self.team.currentData()
+        if team_id is None:
+            return
+        for m in self.service.mediator_choices(team_id, keep=self.data.mediator_ids):
+            item = QListWidgetItem(m.label)
+            item.setData(Qt.ItemDataRole.UserRole, m.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if m.id in chosen
+                               else Qt.CheckState.Unchecked)
+            self.mediators.addItem(item)
+
+    def checked_mediators(self) -> list[int]:
+        return [self.mediators.item(i).data(Qt.ItemDataRole.UserRole)
+                for i in range(self.mediators.count())
+                if self.mediators.item(i).checkState() == Qt.CheckState.Checked]
+
+    # -- the 3-day rule and saving ------------------------------------------------------------
+    def _show_late(self) -> None:
+        try:
+            data = self.current_data()
+        except FieldError:
+            return
+        check = self.service.late_check(data)
+        self.late.setText(f"⚠ {check.label}" if check.late else "")
+
+    def current_data(self) -> CaseData:
+        def read(field: DateField, label: str) -> date | None:
+            return FormDialog.read_date(field, label, required=False)
+
+        return CaseData(
+            id=self.data.id, team_id=self.team.currentData(),
+            received_on=read(self.received, "Ngày tiếp nhận"), origin=self.origin.value(),
+            case_type=self.case_type.value(), content=self.content.toPlainText(),
+            parties=self.party_rows(), mediator_ids=self.checked_mediators(),
+            invited=self.invited.text(), assigned_on=read(self.assigned, "Ngày phân công"),
+            started_on=read(self.started, "Ngày bắt đầu hòa giải"), status=self.status.value(),
+            closed_on=read(self.closed, "Ngày kết thúc"), agreement=self.agreement.toPlainText(),
+            compliance=self.compliance.value(), compliance_note=self.compliance_note.text(),
+            notes=self.notes.text())
+
+    def save(self) -> None:
+        try:
+            self.saved_id = self.service.save(self.current_data())
+        except FieldError as err:
+            self.error.setText(f"Chưa lưu. {err}")
+            return
+        self.accept()
+
+    def done(self, result: int) -> None:
+        QSettings().setValue("mediationCaseDialog/geometry", self.saveGeometry())
+        super().done(result)
+
+
+
