@@ -95,7 +95,7 @@ class BookEntry:
     number: int
     received_on: date
     mediators: str  # "Hòa giải viên: …" and "Người được mời: …" lines
-    parties: str  # one party per line: name, age, address
+    parties: tuple[str, ...]  # each: name, age, address
     content: str
     agreement: str
     status: MediationStatus  # as recorded now
@@ -233,7 +233,7 @@ class MediationStats:
                                 c.closed_on if c.status.closed else None, today)
             entry = BookEntry(
                 number, c.received_on, "\n".join(lines),
-                "\n".join(p.book_text(c.received_on) for p in parties.get(c.id, [])),
+                tuple(p.book_text(c.received_on) for p in parties.get(c.id, [])),
                 c.content, c.agreement, c.status, c.closed_on,
                 _notes(c, check.label if check.late else ""), c.case_type)
             book.entries.append(entry)

@@ -133,7 +133,7 @@ def test_book_part_one_and_two(db, records):
     first = book.entries[0]
     assert first.mediators == ("Hòa giải viên: Nguyễn Văn Hòa, Trần Thị Bích\n"
                                "Người được mời: Ông Trần Văn Bảo, Bí thư chi bộ")
-    assert first.parties == ("Hoàng Văn Khải, 55 tuổi, số 3, ngõ 5, phố Hàng Bạc\n"
+    assert first.parties == ("Hoàng Văn Khải, 55 tuổi, số 3, ngõ 5, phố Hàng Bạc",
                              "Vũ Thị Lan, 50 tuổi")
     assert first.succeeded and not first.failed
     assert first.notes == "Kết thúc ngày 08/01/2026.\nThực hiện thỏa thuận: đã thực hiện."

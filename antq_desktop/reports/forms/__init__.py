@@ -5,3 +5,4 @@ add one import line here per area module.
 """
 
 from . import rehabilitation  # noqa: F401
+from . import mediation  # noqa: F401
