@@ -34,6 +34,7 @@ from ..db.search import create_household_fts, drop_household_fts
 from ..enums import Relationship, ResidenceKind, Sex
 from ..text import fold
 from ..validation import ID_PROVINCE_CODES
+from .demo_mediation import add_mediation
 from .demo_rehab import add_rehabilitation
 from .households import TEMPORARY_RESIDENCE_MAX_DAYS, MemberData, _search_text, name_sort_key
 from .unit import UnitInfo, UnitService
@@ -68,12 +69,14 @@ class DemoSummary:
     residents: int  # rows created, moved-out people included
     signups: int  # household sign-ups over last year and this year
     rehab_cases: int = 0
+    mediation_cases: int = 0
 
     def describe(self) -> str:
         return (f"Đã tạo phường mẫu {self.place_name} ({self.province_name}): "
                 f"{_n(self.areas)} khu dân cư, {_n(self.households)} hộ, "
                 f"{_n(self.residents)} nhân khẩu, {_n(self.signups)} lượt đăng ký, "
-                f"{_n(self.rehab_cases)} hồ sơ quản lý, giáo dục, giúp đỡ.")
+                f"{_n(self.rehab_cases)} hồ sơ quản lý, giáo dục, giúp đỡ, "
+                f"{_n(self.mediation_cases)} vụ, việc hòa giải.")
 
 
 def _n(value: int) -> str:
@@ -718,10 +721,11 @@ def _generate(db: Database, households: int, seed: int,
             if fts:
                 create_household_fts(s.connection())  # creates and fills it from household_search
             cases = add_rehabilitation(s, random.Random(seed + 1), households, today)
+            mediation = add_mediation(s, random.Random(seed + 2), households, today)
             UnitService.save_in(s, unit)
     return DemoSummary(place_name=ward.name, province_name=province.name, areas=k,
                        households=households, residents=residents, signups=signups,
-                       rehab_cases=cases)
+                       rehab_cases=cases, mediation_cases=mediation)
 
 
 __all__ = ["DemoError", "DemoSummary", "generate", "area_count"]

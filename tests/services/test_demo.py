@@ -69,17 +69,20 @@ def test_counts_and_summary(db, demo, households, unit_service):
     assert text.startswith("Đã tạo phường mẫu Phường Hoàn Kiếm (Thành phố Hà Nội): 6 khu dân cư, "
                            "300 hộ, ")
     assert f"{demo.signups:,}".replace(",", ".") + " lượt đăng ký, " in text
-    assert text.endswith(f"{demo.rehab_cases} hồ sơ quản lý, giáo dục, giúp đỡ.")
+    assert text.endswith(f"{demo.rehab_cases} hồ sơ quản lý, giáo dục, giúp đỡ, "
+                         f"{demo.mediation_cases} vụ, việc hòa giải.")
     with db.session() as s:
         names = set(s.scalars(select(Resident.full_name)))
     assert not any(name in text for name in names)  # no personal data in the summary
 
 
 def test_thousands_separator_in_summary():
-    summary = DemoSummary("Phường Hoàn Kiếm", "Thành phố Hà Nội", 12, 2000, 7812, 3650, 1200)
+    summary = DemoSummary("Phường Hoàn Kiếm", "Thành phố Hà Nội", 12, 2000, 7812, 3650, 1200,
+                          1034)
     assert summary.describe() == ("Đã tạo phường mẫu Phường Hoàn Kiếm (Thành phố Hà Nội): "
                                   "12 khu dân cư, 2.000 hộ, 7.812 nhân khẩu, 3.650 lượt đăng ký, "
-                                  "1.200 hồ sơ quản lý, giáo dục, giúp đỡ.")
+                                  "1.200 hồ sơ quản lý, giáo dục, giúp đỡ, "
+                                  "1.034 vụ, việc hòa giải.")
 
 
 def test_one_active_head_per_active_household(db, demo):
