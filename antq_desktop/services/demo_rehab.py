@@ -76,7 +76,7 @@ def add_rehabilitation(s: Session, rng: random.Random, households: int, today: d
             closed_on = min(closed_on, today)
             reason = rng.choice([EndReason.MOVED, EndReason.NEW_SENTENCE, EndReason.MISSING])
         cases.append({
-            "id": number, "resident_id": person.id, "person_name": person.full_name,
+            "resident_id": person.id, "person_name": person.full_name,
             "name_folded": fold(person.full_name), "birth_date": person.birth_date,
             "sex": person.sex, "id_number": person.id_number, "address": person.address,
             "area_id": person.area_id, "regime": regime,
@@ -117,7 +117,11 @@ def add_rehabilitation(s: Session, rng: random.Random, households: int, today: d
                 else None,
                 "lender": "Ngân hàng Chính sách xã hội" if kind is SupportKind.LOAN else "",
             })
-    s.execute(insert(RehabCase), cases)
+    # Ids come back from the database (explicit ids would leave PostgreSQL's sequence behind).
+    ids = list(s.scalars(insert(RehabCase).returning(RehabCase.id, sort_by_parameter_order=True),
+                         cases))
+    for row in evaluations + supports:
+        row["case_id"] = ids[row["case_id"] - 1]
     if evaluations:
         s.execute(insert(RehabEvaluation), evaluations)
     if supports:

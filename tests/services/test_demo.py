@@ -371,3 +371,14 @@ def test_demo_rehabilitation_cases_follow_the_rules(db, demo):
                 assert ev.classification in info.classes
                 assert case.start_date <= ev.evaluated_on <= date.today()
                 assert ev.period_no <= 12 // info.months_per_period
+
+
+def test_cases_can_be_added_after_the_demo(db, demo):
+    """The demo leaves the id sequences where new records can follow (PostgreSQL too)."""
+    from antq_desktop.enums import Regime
+    from antq_desktop.services.rehabilitation import CaseData, RehabilitationService
+
+    rehab = RehabilitationService(db)
+    before = len(rehab.list_cases(status="all"))
+    rehab.save(CaseData("Lê Văn Mới", Regime.YOUTH, date.today()))
+    assert len(rehab.list_cases(status="all")) == before + 1
