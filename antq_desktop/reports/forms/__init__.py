@@ -4,5 +4,7 @@ Each area module registers its own forms (``registry.register(Form(...))``) when
 add one import line here per area module.
 """
 
-from . import rehabilitation  # noqa: F401
-from . import mediation  # noqa: F401
+from . import (
+    mediation,  # noqa: F401
+    rehabilitation,  # noqa: F401
+)

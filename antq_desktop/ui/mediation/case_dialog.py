@@ -251,6 +251,7 @@ class MediationCaseDialog(QDialog):
             return
         check = self.service.late_check(data)
         self.late.setText(f"⚠ {check.label}" if check.late else "")
+        self.late.setVisible(check.late)
 
     def current_data(self) -> CaseData:
         def read(field: DateField, label: str) -> date | None:
