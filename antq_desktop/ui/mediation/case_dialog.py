@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from datetime import date
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -26,11 +26,11 @@ from PySide6.QtWidgets import (
 )
 
 from ...enums import CaseOrigin, Compliance, MediationStatus, MediationType
-from ...services.households import ResidentChoice
 from ...services.mediation import CaseData, MediationService, PartyData, TeamRow
 from ...validation import FieldError
 from ..widgets.dialogs import FormDialog, button_row, error_label
 from ..widgets.fields import DateField, EnumCombo
+from ..widgets.resident_search import ResidentSearch
 
 PARTY_COLUMNS = ["Họ và tên", "Năm sinh", "Tuổi", "Địa chỉ"]
 
@@ -93,9 +93,8 @@ class MediationCaseDialog(QDialog):
         self.party_results.setFixedHeight(70)
         self.add_typed = QPushButton("Thêm người ngoài sổ", objectName="caseAddTypedParty")
         self.remove_party = QPushButton("Bỏ dòng đang chọn", objectName="caseRemoveParty")
-        self._timer = QTimer(self, singleShot=True, interval=200)
-        self._timer.timeout.connect(self._search)
-        self.party_search.textEdited.connect(lambda _t: self._timer.start())
+        self.people = ResidentSearch(self.party_search, self.party_results,
+                                     service.find_residents)
         self.party_results.itemActivated.connect(self._add_resident)
         self.party_results.itemDoubleClicked.connect(self._add_resident)
         self.add_typed.clicked.connect(lambda: self._append_party(PartyData("")))
@@ -187,16 +186,9 @@ class MediationCaseDialog(QDialog):
         if row >= 0:
             self.parties.removeRow(row)
 
-    def _search(self) -> None:
-        self.party_results.clear()
-        for choice in self.service.find_residents(self.party_search.text()):
-            item = QListWidgetItem(choice.label)
-            item.setData(Qt.ItemDataRole.UserRole, choice)
-            self.party_results.addItem(item)
-
     def _add_resident(self, item: QListWidgetItem) -> None:
-        choice = item.data(Qt.ItemDataRole.UserRole)
-        if isinstance(choice, ResidentChoice):
+        choice = ResidentSearch.choice(item)
+        if choice is not None:
             self._append_party(PartyData.from_resident(choice))
             self.party_search.clear()
             self.party_results.clear()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -35,7 +35,6 @@ from ...services.rehabilitation import (
     CaseData,
     EvaluationData,
     RehabilitationService,
-    ResidentChoice,
     SupportData,
 )
 from ...services.unit import AreaInfo
@@ -43,6 +42,7 @@ from ...validation import FieldError
 from ..widgets import messages
 from ..widgets.dialogs import FormDialog, button_row, error_label
 from ..widgets.fields import DateField, EnumCombo, format_date
+from ..widgets.resident_search import ResidentSearch
 
 
 def _money(amount: int | None) -> str:
@@ -193,9 +193,9 @@ class CaseDialog(QDialog):
         self.person_search.setPlaceholderText("Gõ họ tên (có dấu hoặc không dấu) hoặc số định danh")
         self.person_results = QListWidget(objectName="rehabPersonResults")
         self.person_results.setMaximumHeight(110)
-        self._search_timer = QTimer(self, singleShot=True, interval=200)
-        self._search_timer.timeout.connect(self._search_people)
-        self.person_search.textEdited.connect(lambda _t: self._search_timer.start())
+        self.people = ResidentSearch(
+            self.person_search, self.person_results, service.find_residents,
+            "(không tìm thấy; nếu người này không cư trú tại phường, hãy chọn nhập tay)")
         self.person_results.currentItemChanged.connect(self._pick_person)
 
         self.name = QLineEdit(objectName="rehabName", maxLength=100)
@@ -362,19 +362,9 @@ class CaseDialog(QDialog):
         if not registered:
             self.resident_id = None
 
-    def _search_people(self) -> None:
-        self.person_results.clear()
-        for choice in self.service.find_residents(self.person_search.text()):
-            item = QListWidgetItem(choice.label)
-            item.setData(Qt.ItemDataRole.UserRole, choice)
-            self.person_results.addItem(item)
-        if self.person_results.count() == 0 and len(self.person_search.text().strip()) >= 2:
-            self.person_results.addItem("(không tìm thấy; nếu người này không cư trú tại "
-                                        "phường, hãy chọn nhập tay)")
-
     def _pick_person(self, item: QListWidgetItem | None, _previous=None) -> None:
-        choice = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
-        if not isinstance(choice, ResidentChoice):
+        choice = ResidentSearch.choice(item)
+        if choice is None:
             return
         self.resident_id = choice.id
         self.name.setText(choice.full_name)
