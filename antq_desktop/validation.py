@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .enums import Sex
-from .text import digits
+from .text import digits, normalize
 
 # Province codes used in the first three digits of the personal ID number (birth registration
 # place): the 63 pre-2025 provinces' codes, which stay valid on issued numbers.
@@ -34,6 +34,27 @@ class FieldError(Exception):
     def __str__(self) -> str:
         where = f"{self.row} — " if self.row else ""
         return f"{where}{self.field}: {self.message}"
+
+
+class ErrorList(list):
+    """Collects a form's FieldErrors: ``add(label, message)`` keeps only real messages, each
+    naming ``row`` (the person) when given."""
+
+    def __init__(self, row: str | None = None):
+        super().__init__()
+        self.row = row
+
+    def add(self, label: str, message: str | None) -> None:
+        if message:
+            self.append(FieldError(label, message, self.row))
+
+
+def check_person_name(name: str | None) -> str | None:
+    if not normalize(name):
+        return "chưa nhập."
+    if any(ch.isdigit() for ch in name):
+        return "không được chứa chữ số."
+    return None
 
 
 def id_number_facts(number: str) -> tuple[int, Sex, int]:

@@ -16,11 +16,13 @@ from ..db.search import household_match
 from ..enums import Relationship, ResidenceKind, Sex
 from ..text import fold, like_escape, lower, normalize, title_name
 from ..validation import (
+    ErrorList,
     FieldError,
     check_birth_date,
     check_event_date,
     check_id_number,
     check_old_id_number,
+    check_person_name,
     check_phone,
     normalize_phone,
 )
@@ -128,16 +130,10 @@ def member_errors(m: MemberData, today: date | None = None) -> list[FieldError]:
     """Every problem with one member's fields (not the household-wide rules)."""
     today = today or date.today()
     who = normalize(m.full_name) or "Nhân khẩu chưa có tên"
-    errors: list[FieldError] = []
+    errors = ErrorList(who)
+    add = errors.add
 
-    def add(label: str, message: str | None) -> None:
-        if message:
-            errors.append(FieldError(label, message, who))
-
-    if not normalize(m.full_name):
-        add("Họ và tên", "chưa nhập.")
-    elif any(ch.isdigit() for ch in m.full_name):
-        add("Họ và tên", "không được chứa chữ số.")
+    add("Họ và tên", check_person_name(m.full_name))
     add("Ngày sinh", check_birth_date(m.birth_date, today))
     if m.sex is None:
         add("Giới tính", "chưa chọn.")

@@ -27,7 +27,14 @@ from ..db.models import (
 )
 from ..enums import CaseOrigin, Compliance, MediationStatus, MediationType, Sex
 from ..text import fold, like_escape, normalize, title_name
-from ..validation import FieldError, check_event_date, check_phone, normalize_phone
+from ..validation import (
+    ErrorList,
+    FieldError,
+    check_event_date,
+    check_person_name,
+    check_phone,
+    normalize_phone,
+)
 from .households import HouseholdService, ResidentChoice
 
 MIN_MEDIATORS = 3  # Luật Hòa giải ở cơ sở, Điều 12: "từ 03 hòa giải viên trở lên"
@@ -136,16 +143,10 @@ def team_warnings(name: str, mediators: Iterable[MediatorData]) -> list[str]:
 def mediator_errors(m: MediatorData, today: date | None = None) -> list[FieldError]:
     today = today or date.today()
     who = normalize(m.full_name) or "Hòa giải viên chưa có tên"
-    errors: list[FieldError] = []
+    errors = ErrorList(who)
+    add = errors.add
 
-    def add(label: str, message: str | None) -> None:
-        if message:
-            errors.append(FieldError(label, message, who))
-
-    if not normalize(m.full_name):
-        add("Họ và tên", "chưa nhập.")
-    elif any(ch.isdigit() for ch in m.full_name):
-        add("Họ và tên", "không được chứa chữ số.")
+    add("Họ và tên", check_person_name(m.full_name))
     if m.sex is None:
         add("Giới tính", "chưa chọn.")
     if m.birth_year is not None:
@@ -335,26 +336,20 @@ class StatusFilter:
 
 def party_errors(p: PartyData, index: int, today: date) -> list[FieldError]:
     who = normalize(p.full_name) or f"Bên thứ {index}"
-    errors: list[FieldError] = []
-    if not normalize(p.full_name):
-        errors.append(FieldError("Họ và tên", "chưa nhập.", who))
-    elif any(ch.isdigit() for ch in p.full_name):
-        errors.append(FieldError("Họ và tên", "không được chứa chữ số.", who))
+    errors = ErrorList(who)
+    errors.add("Họ và tên", check_person_name(p.full_name))
     if p.birth_year is not None and not 1900 <= p.birth_year <= today.year:
-        errors.append(FieldError("Năm sinh", f"phải từ 1900 đến {today.year}.", who))
+        errors.add("Năm sinh", f"phải từ 1900 đến {today.year}.")
     if p.age is not None and not 0 <= p.age <= MAX_AGE:
-        errors.append(FieldError("Tuổi", f"phải từ 0 đến {MAX_AGE}.", who))
+        errors.add("Tuổi", f"phải từ 0 đến {MAX_AGE}.")
     return errors
 
 
 def case_errors(c: CaseData, today: date | None = None) -> list[FieldError]:
     """Every problem with a case's fields (not those needing the database), in dialog order."""
     today = today or date.today()
-    errors: list[FieldError] = []
-
-    def add(label: str, message: str | None) -> None:
-        if message:
-            errors.append(FieldError(label, message))
+    errors = ErrorList()
+    add = errors.add
 
     if c.team_id is None:
         add("Tổ hòa giải", "chưa chọn.")

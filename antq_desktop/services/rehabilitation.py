@@ -12,7 +12,13 @@ from ..db.models import Area, RehabCase, RehabEvaluation, RehabSupport, Resident
 from ..enums import Classification, EndReason, Regime, Sex, SupportKind
 from ..regimes import REGIMES, Due, DueState, Period, next_due
 from ..text import fold, like_escape, normalize, title_name
-from ..validation import FieldError, check_birth_date, check_event_date, check_id_number
+from ..validation import (
+    ErrorList,
+    FieldError,
+    check_birth_date,
+    check_event_date,
+    check_id_number,
+)
 from .households import HouseholdService, ResidentChoice
 
 
@@ -111,11 +117,8 @@ def _period_of(regime: Regime, year: int, number: int) -> Period:
 
 def case_errors(c: CaseData, today: date | None = None) -> list[FieldError]:
     today = today or date.today()
-    errors: list[FieldError] = []
-
-    def add(label: str, message: str | None) -> None:
-        if message:
-            errors.append(FieldError(label, message))
+    errors = ErrorList()
+    add = errors.add
 
     if not normalize(c.person_name):
         add("Họ và tên", "chưa nhập.")
