@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import copy
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDialog,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -36,7 +35,7 @@ from ...services.unit import AreaInfo
 from ...text import title_name
 from ...validation import FieldError, parse_date
 from ..widgets import messages
-from ..widgets.dialogs import button_row, error_label
+from ..widgets.dialogs import RememberedDialog, button_row, error_label
 from ..widgets.fields import DateField, EnumCombo, format_date
 
 MEMBER_COLUMNS = ["Họ và tên", "Ngày sinh", "Giới tính", "Số định danh", "Quan hệ", "Cư trú",
@@ -191,7 +190,7 @@ class MemberForm(QGroupBox):
                 widget.selectAll()
 
 
-class HouseholdDialog(QDialog):
+class HouseholdDialog(RememberedDialog):
     """``HouseholdDialog(service, areas, data=None)``; ``saved_id`` is set after a good save."""
 
     def __init__(self, service: HouseholdService, areas: list[AreaInfo],
@@ -259,10 +258,7 @@ class HouseholdDialog(QDialog):
         layout.addWidget(self.form)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
-        self.resize(900, 720)
-        geometry = QSettings().value("householdDialog/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
+        self.remember_size("householdDialog", 900, 720)
 
         self.members.itemSelectionChanged.connect(self._select_member)
         for m in self.data.members:
@@ -332,9 +328,6 @@ class HouseholdDialog(QDialog):
             if target is not None:
                 target.setFocus()
 
-    def done(self, result: int) -> None:
-        QSettings().setValue("householdDialog/geometry", self.saveGeometry())
-        super().done(result)
 
     def reject(self) -> None:
         """Cancel or Esc: ask before throwing away what was typed."""

@@ -5,10 +5,9 @@ from __future__ import annotations
 import copy
 from datetime import date
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -28,7 +27,7 @@ from PySide6.QtWidgets import (
 from ...enums import CaseOrigin, Compliance, MediationStatus, MediationType
 from ...services.mediation import CaseData, MediationService, PartyData, TeamRow
 from ...validation import FieldError
-from ..widgets.dialogs import FormDialog, button_row, error_label
+from ..widgets.dialogs import FormDialog, RememberedDialog, button_row, error_label
 from ..widgets.fields import DateField, EnumCombo
 from ..widgets.resident_search import ResidentSearch
 
@@ -40,7 +39,7 @@ def _text(widget: QPlainTextEdit, height: int = 54) -> QPlainTextEdit:
     return widget
 
 
-class MediationCaseDialog(QDialog):
+class MediationCaseDialog(RememberedDialog):
     def __init__(self, service: MediationService, teams: list[TeamRow],
                  data: CaseData | None = None, parent: QWidget | None = None):
         super().__init__(parent)
@@ -144,10 +143,7 @@ class MediationCaseDialog(QDialog):
             layout.addWidget(w)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
-        self.resize(860, 900)
-        geometry = QSettings().value("mediationCaseDialog/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
+        self.remember_size("mediationCaseDialog", 860, 900)
 
         self.team.setCurrentIndex(max(0, self.team.findData(self.data.team_id)))
         if self.data.team_id is None and len(teams) == 1:
@@ -268,9 +264,6 @@ class MediationCaseDialog(QDialog):
             return
         self.accept()
 
-    def done(self, result: int) -> None:
-        QSettings().setValue("mediationCaseDialog/geometry", self.saveGeometry())
-        super().done(result)
 
 
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
     QComboBox,
-    QDialog,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -40,7 +39,7 @@ from ...services.rehabilitation import (
 from ...services.unit import AreaInfo
 from ...validation import FieldError
 from ..widgets import messages
-from ..widgets.dialogs import FormDialog, button_row, error_label
+from ..widgets.dialogs import FormDialog, RememberedDialog, button_row, error_label
 from ..widgets.fields import DateField, EnumCombo, format_date
 from ..widgets.resident_search import ResidentSearch
 
@@ -167,7 +166,7 @@ class CloseDialog(FormDialog):
                            self.reason.value(), self.note.text())
 
 
-class CaseDialog(QDialog):
+class CaseDialog(RememberedDialog):
     """Open or edit a case. For a saved case, evaluations and support are added from here too
     (each saved at once, in its own transaction)."""
 
@@ -302,10 +301,7 @@ class CaseDialog(QDialog):
         layout.addWidget(self.pages)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
-        self.resize(820, 760)
-        geometry = QSettings().value("rehabCaseDialog/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
+        self.remember_size("rehabCaseDialog", 820, 760)
 
         if data is None:
             self.registered.setChecked(True)
@@ -436,9 +432,6 @@ class CaseDialog(QDialog):
         if self._store():
             self.accept()
 
-    def done(self, result: int) -> None:
-        QSettings().setValue("rehabCaseDialog/geometry", self.saveGeometry())
-        super().done(result)
 
     def _ensure_saved(self) -> bool:
         """Evaluations and support belong to a saved case: save a new one first."""

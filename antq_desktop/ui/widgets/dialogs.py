@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Callable
 
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QWidget
 
 from ...validation import FieldError
@@ -75,3 +76,21 @@ class FormDialog(QDialog):
         if value is None and required:
             raise FieldError(label, "chưa nhập.")
         return value
+
+
+class RememberedDialog(QDialog):
+    """A dialog that reopens at the size and place the officer last gave it."""
+
+    _size_key = ""
+
+    def remember_size(self, key: str, width: int, height: int) -> None:
+        self._size_key = f"{key}/geometry"
+        self.resize(width, height)
+        geometry = QSettings().value(self._size_key)
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+
+    def done(self, result: int) -> None:
+        if self._size_key:
+            QSettings().setValue(self._size_key, self.saveGeometry())
+        super().done(result)
