@@ -8,7 +8,7 @@ from openpyxl import Workbook
 from ...enums import Regime
 from ...regimes import ABCD
 from ...services.rehab_stats import ManagedPerson, RehabStats, SummaryRow
-from ..layout import Column, Heading, Sheet, Subtotal, use_default_font
+from ..layout import Column, Heading, Sheet, Subtotal
 from ..registry import Form, Params, load_letterhead, register
 
 ROMAN = "I II III IV V VI VII VIII IX X".split()
@@ -68,7 +68,6 @@ def build_list(db, params: Params) -> Workbook:
     wb = Workbook()
     ws = wb.active
     ws.title = "Danh sách"
-    use_default_font(wb)
     sheet = Sheet(ws, letterhead, LIST_COLUMNS, landscape=True)
     sheet.header(number="")
     sheet.title("DANH SÁCH", [
@@ -115,7 +114,6 @@ def build_summary(db, params: Params) -> Workbook:
     wb = Workbook()
     ws = wb.active
     ws.title = f"Tổng hợp {params.year}"
-    use_default_font(wb)
     sheet = Sheet(ws, letterhead, SUMMARY_COLUMNS, landscape=True)
     sheet.header(number="")
     sheet.title("BÁO CÁO", [
