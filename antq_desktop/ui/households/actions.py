@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Callable
 
 from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
 from ...services.unit import AreaInfo
-from ...validation import FieldError
 from ..widgets.dialogs import FormDialog
 from ..widgets.fields import DateField
 
 
 class MoveAwayDialog(FormDialog):
-    def __init__(self, household_text: str, parent: QWidget | None = None):
+    """``save(on, reason)`` records the move; a FieldError from it keeps the dialog open."""
+
+    def __init__(self, household_text: str, save: Callable[[date, str], object],
+                 parent: QWidget | None = None):
         super().__init__("Hộ chuyển đi",
                          f"Ghi {household_text} chuyển khỏi địa bàn. Hồ sơ của hộ vẫn được giữ "
                          "và xem được ở bộ lọc “Đã chuyển đi”.", parent)
@@ -23,17 +26,21 @@ class MoveAwayDialog(FormDialog):
         self.form.addRow("Ngày chuyển đi:", self.on)
         self.form.addRow("Lý do, nơi đến:", self.reason)
         self.finish_layout()
-        self.value: date | None = None
+        self.save = save
 
     def check(self) -> None:
-        self.value = self.read_date(self.on, "Ngày chuyển đi")
+        self.save(self.read_date(self.on, "Ngày chuyển đi"), self.reason.text())
 
 
 class SignupDialog(FormDialog):
-    """Sign-up date for the chosen households, or for every unsigned household of one area."""
+    """Sign-up date for the chosen households, or for every unsigned household of one area.
 
-    def __init__(self, year: int, intro: str, areas: list[AreaInfo] | None = None,
-                 parent: QWidget | None = None):
+    ``save(on, area_id)`` records it (the service checks the date); its result is kept in
+    ``result_value``, and a FieldError from it keeps the dialog open.
+    """
+
+    def __init__(self, year: int, intro: str, save: Callable[[date, int | None], object],
+                 areas: list[AreaInfo] | None = None, parent: QWidget | None = None):
         super().__init__(f"Đăng ký xây dựng khu dân cư “An toàn về ANTT” năm {year}", intro, parent)
         self.year = year
         self.area: QComboBox | None = None
@@ -47,14 +54,11 @@ class SignupDialog(FormDialog):
         self.on.setObjectName("signupDate")
         self.form.addRow("Ngày đăng ký:", self.on)
         self.finish_layout()
-        self.value: date | None = None
+        self.save = save
+        self.result_value = None
 
     def check(self) -> None:
-        self.value = self.read_date(self.on, "Ngày đăng ký")
-        if self.value.year != self.year:
-            raise FieldError("Ngày đăng ký", f"phải thuộc năm {self.year}.")
-        if self.value > date.today():
-            raise FieldError("Ngày đăng ký", "không được sau ngày hôm nay.")
+        self.result_value = self.save(self.read_date(self.on, "Ngày đăng ký"), self.area_id())
 
     def area_id(self) -> int | None:
         return self.area.currentData() if self.area is not None else None

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
 
 from ...services.households import HouseholdRow, HouseholdService, Status
 from ...services.unit import UnitService
-from ...validation import FieldError
 from ..widgets import messages
 from ..widgets.fields import SearchBox, format_date
 from ..widgets.lazy_model import Column, LazyRowsModel
@@ -313,30 +312,20 @@ class HouseholdsTab(QWidget):
         if row.moved_out_on is not None:
             messages.info(self, f"Hộ {row.code} đã chuyển đi ngày {format_date(row.moved_out_on)}.")
             return
-        dialog = MoveAwayDialog(f"hộ {row.code} (chủ hộ {row.head_name})", self)
-        if not dialog.exec():
-            return
-        try:
-            self.service.move_away(hid, dialog.value, dialog.reason.text())
-        except FieldError as err:
-            messages.error(self, str(err))
-            return
-        self._changed()
+        dialog = MoveAwayDialog(f"hộ {row.code} (chủ hộ {row.head_name})",
+                                lambda on, reason: self.service.move_away(hid, on, reason), self)
+        if dialog.exec():
+            self._changed()
 
     def signup_selected(self) -> None:
         ids = self.selected_ids()
         if not ids:
             return
         year = self.year.value()
-        dialog = SignupDialog(year, f"Ghi đăng ký cho {len(ids)} hộ đang chọn.", parent=self)
-        if not dialog.exec():
-            return
-        try:
-            self.service.sign_up(ids, year, dialog.value)
-        except FieldError as err:
-            messages.error(self, str(err))
-            return
-        self._changed()
+        dialog = SignupDialog(year, f"Ghi đăng ký cho {len(ids)} hộ đang chọn.",
+                              lambda on, _area: self.service.sign_up(ids, year, on), parent=self)
+        if dialog.exec():
+            self._changed()
 
     def signup_area(self) -> None:
         active = [a for a in self.areas if a.active]
@@ -344,16 +333,14 @@ class HouseholdsTab(QWidget):
             return
         year = self.year.value()
         dialog = SignupDialog(year, "Ghi đăng ký cho mọi hộ đang cư trú trong khu chưa đăng ký "
-                                    f"năm {year}. Hộ đã đăng ký giữ nguyên ngày cũ.", active, self)
+                                    f"năm {year}. Hộ đã đăng ký giữ nguyên ngày cũ.",
+                              lambda on, area_id: self.service.sign_up_area(area_id, year, on),
+                              active, self)
         current = self.area.currentData()
         if current is not None and dialog.area is not None:
             dialog.area.setCurrentIndex(max(0, dialog.area.findData(current)))
         if not dialog.exec():
             return
-        try:
-            n = self.service.sign_up_area(dialog.area_id(), year, dialog.value)
-        except FieldError as err:
-            messages.error(self, str(err))
-            return
         self._changed()
-        messages.info(self, f"Đã ghi đăng ký cho {n} hộ của {dialog.area.currentText()}.")
+        messages.info(self, f"Đã ghi đăng ký cho {dialog.result_value} hộ của "
+                            f"{dialog.area.currentText()}.")
