@@ -278,7 +278,6 @@ class HouseholdsTab(QWidget):
         self.window().statusBar().showMessage(f"Đã hủy đăng ký năm {year} của {n} hộ.", 5000)
 
     def _changed(self, select_id: int | None = None) -> None:
-        self.model.refresh_rows()
         self.reload(with_summary=True, select_id=select_id)
         self.countsChanged.emit()
 
