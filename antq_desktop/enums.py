@@ -143,3 +143,77 @@ class Compliance(LabeledEnum):
     DONE = ("done", "Đã thực hiện")
     PARTIAL = ("partial", "Thực hiện một phần")
     NOT_DONE = ("not_done", "Không thực hiện")
+
+
+# -- "An toàn về ANTT" certification (DOMAIN.md §4) ------------------------------------------
+class CertCategory(LabeledEnum):
+    """Who can be recognised "An toàn về an ninh, trật tự" (Thông tư 124/2021/TT-BCA)."""
+
+    AREA = ("area", "Khu dân cư")
+    AGENCY = ("agency", "Cơ quan")
+    ENTERPRISE = ("enterprise", "Doanh nghiệp")
+    SCHOOL = ("school", "Cơ sở giáo dục")
+    WARD = ("ward", "Xã, phường, thị trấn")
+
+
+class CertResult(LabeledEnum):
+    MET = ("met", "Đạt")
+    NOT_MET = ("not_met", "Chưa đạt")
+
+
+class CertState(LabeledEnum):
+    """Where a unit stands in a year; derived from its record, never stored."""
+
+    NOT_REGISTERED = ("not_registered", "Chưa đăng ký")
+    REGISTERED = ("registered", "Đã đăng ký")
+    EVALUATED = ("evaluated", "Đã đánh giá, đề nghị công nhận")
+    RECOGNISED = ("recognised", "Đã công nhận")
+    NOT_MET = ("not_met", "Chưa đạt")
+
+
+# -- movement activities (DOMAIN.md §5) -------------------------------------------------------
+class TipResult(LabeledEnum):
+    """What a tip from the public led to."""
+
+    PENDING = ("pending", "Đang xác minh")
+    NO_RESULT = ("no_result", "Không có kết quả")
+    CASE_SOLVED = ("case_solved", "Phục vụ giải quyết vụ việc")
+    ARREST = ("arrest", "Bắt giữ đối tượng")
+    SURRENDER = ("surrender", "Vận động đối tượng truy nã đầu thú")
+
+
+class OutreachKind(LabeledEnum):
+    MEETING = ("meeting", "Họp dân, hội nghị")
+    LOUDSPEAKER = ("loudspeaker", "Loa truyền thanh")
+    LEAFLET = ("leaflet", "Tờ rơi, pa nô, áp phích")
+    STAGE = ("stage", "Sân khấu hóa, văn nghệ")
+    ONLINE = ("online", "Mạng xã hội, nhóm Zalo")
+    OTHER = ("other", "Hình thức khác")
+
+
+class WeaponKind(LabeledEnum):
+    """Weapons, explosives and the like handed in; each with the unit it is counted in."""
+
+    FIREARM = ("firearm", "Vũ khí quân dụng, súng")
+    AMMUNITION = ("ammunition", "Đạn")
+    EXPLOSIVE = ("explosive", "Vật liệu nổ")
+    FIRECRACKER = ("firecracker", "Pháo")
+    KNIFE = ("knife", "Dao, kiếm, vũ khí thô sơ")
+    SUPPORT_TOOL = ("support_tool", "Công cụ hỗ trợ")
+
+    @property
+    def default_unit(self) -> str:
+        return _WEAPON_UNITS[self.value]
+
+
+_WEAPON_UNITS = {"firearm": "khẩu", "ammunition": "viên", "explosive": "kg", "firecracker": "kg",
+                 "knife": "chiếc", "support_tool": "chiếc"}
+
+
+class AwardLevel(LabeledEnum):
+    WARD_POLICE = ("ward_police", "Giấy khen của Trưởng Công an phường")
+    WARD_COMMITTEE = ("ward_committee", "Giấy khen của Chủ tịch UBND phường")
+    PROVINCE_POLICE = ("province_police", "Giấy khen của Giám đốc Công an tỉnh")
+    PROVINCE_COMMITTEE = ("province_committee", "Bằng khen của Chủ tịch UBND tỉnh")
+    MINISTRY = ("ministry", "Bằng khen của Bộ trưởng Bộ Công an")
+    OTHER = ("other", "Hình thức khác")

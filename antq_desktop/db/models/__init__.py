@@ -1,11 +1,37 @@
 """All mapped models; importing this package registers every table on ``Base.metadata``."""
 
+from .activities import Award, MovementModel, Outreach, Patrol, Tip, WeaponHandover
 from .base import Base
+from .certification import CertCriterion, CertRecord, CertUnit
 from .households import Household, HouseholdSearch, HouseholdSignup, Resident
 from .mediation import MediationCase, MediationCaseMediator, MediationParty, MediationTeam, Mediator
 from .rehabilitation import RehabCase, RehabEvaluation, RehabSupport
-from .unit import Area, Unit
+from .unit import Area, Setting, Unit
 
-__all__ = ["Base", "Unit", "Area", "Household", "Resident", "HouseholdSignup", "HouseholdSearch",
-           "RehabCase", "RehabEvaluation", "RehabSupport", "MediationTeam", "Mediator",
-           "MediationCase", "MediationParty", "MediationCaseMediator"]
+__all__ = [
+           "Area",
+           "Award",
+           "Base",
+           "CertCriterion",
+           "CertRecord",
+           "CertUnit",
+           "Household",
+           "HouseholdSearch",
+           "HouseholdSignup",
+           "MediationCase",
+           "MediationCaseMediator",
+           "MediationParty",
+           "MediationTeam",
+           "Mediator",
+           "MovementModel",
+           "Outreach",
+           "Patrol",
+           "RehabCase",
+           "RehabEvaluation",
+           "RehabSupport",
+           "Resident",
+           "Setting",
+           "Tip",
+           "Unit",
+           "WeaponHandover",
+]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Date, Integer, String
+from sqlalchemy import Date, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, Timestamped
@@ -36,3 +36,13 @@ class Area(Timestamped, Base):
     name: Mapped[str] = mapped_column(String(100), unique=True)
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     retired_on: Mapped[date | None] = mapped_column(Date)
+
+
+class Setting(Base):
+    """A named setting of the unit (deadlines, the decider's title…) as text; the services own
+    the keys, their defaults and their parsing."""
+
+    __tablename__ = "setting"
+
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
