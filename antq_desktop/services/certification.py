@@ -1,5 +1,6 @@
 """The "An toàn về an ninh, trật tự" certification (DOMAIN.md §4): units, yearly records with
-their criteria checklist, the ward's ratio, deadlines and the printed lists."""
+their criteria checklist, the ward's ratio, deadlines and the printed lists. The rules that need
+no database are in certification_rules.py."""
 
 from __future__ import annotations
 
@@ -7,15 +8,35 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from ..criteria import criteria_for
+from ..criteria import SIGNUPS, WARD_RATIO, criteria_for
 from ..db.engine import Database
-from ..db.models import Area, CertCriterion, CertRecord, CertUnit
-from ..enums import CertCategory, CertResult
-from ..text import fold
-
-CATEGORY_ORDER = (CertCategory.AREA, CertCategory.AGENCY, CertCategory.ENTERPRISE,
-                  CertCategory.SCHOOL, CertCategory.WARD)
+from ..db.models import Area, CertCriterion, CertRecord, CertUnit, Unit
+from ..enums import CertCategory, CertResult, CertState
+from ..text import fold, lower, normalize
+from ..validation import FieldError, check_event_date, check_phone, normalize_phone
+from .certification_rules import (
+    COUNTED_FOR_WARD,
+    MANAGED_HERE,
+    USE_UNIT_SETUP,
+    CertRecordInfo,
+    CertRow,
+    CertUnitData,
+    CertUnitInfo,
+    CriterionState,
+    DeadlineNotice,
+    RecordData,
+    WardRatio,
+    active_in,
+    derive_state,
+    number,
+    record_errors,
+    signup_text,
+    ward_ratio_of,
+)
+from .households import HouseholdService
+from .settings import read_cert_settings
 
 
 @dataclass(frozen=True)
@@ -37,36 +58,341 @@ class ListedUnit:
     criteria_total: int
 
 
+CATEGORY_ORDER = (CertCategory.AREA, CertCategory.AGENCY, CertCategory.ENTERPRISE,
+                  CertCategory.SCHOOL, CertCategory.WARD)
+MIN_YEAR = 2000
+
+
+def sync_units_in(s: Session) -> int:
+    """Inside the caller's transaction: one AREA unit per residential area (name and retirement
+    kept in step) and one WARD unit named after the unit's ward. Returns how many rows were
+    added or changed; touches nothing when all is in step."""
+    changed = 0
+    units = {u.area_id: u for u in s.scalars(
+        select(CertUnit).where(CertUnit.category == CertCategory.AREA))}
+    for area_id, name, retired_on in s.execute(select(Area.id, Area.name, Area.retired_on)):
+        u = units.get(area_id)
+        if u is None:
+            s.add(CertUnit(category=CertCategory.AREA, area_id=area_id, name=name,
+                           name_folded=fold(name), address="", head_name="", phone="",
+                           retired_on=retired_on))
+            changed += 1
+        elif u.name != name or u.retired_on != retired_on:
+            u.name, u.name_folded, u.retired_on = name, fold(name), retired_on
+            changed += 1
+    ward_name = s.scalar(select(Unit.ward_name).where(Unit.id == 1))
+    if ward_name:
+        ward = s.scalar(select(CertUnit).where(CertUnit.category == CertCategory.WARD)
+                        .order_by(CertUnit.id).limit(1))
+        if ward is None:
+            s.add(CertUnit(category=CertCategory.WARD, area_id=None, name=ward_name,
+                           name_folded=fold(ward_name), address="", head_name="", phone="",
+                           retired_on=None))
+            changed += 1
+        elif ward.name != ward_name or ward.retired_on is not None:
+            ward.name, ward.name_folded, ward.retired_on = ward_name, fold(ward_name), None
+            changed += 1
+    if changed:
+        s.flush()
+    return changed
+
+
+def _unit_info(u: CertUnit) -> CertUnitInfo:
+    return CertUnitInfo(u.id, u.category, u.name, u.address, u.head_name, u.phone, u.area_id,
+                        u.retired_on)
+
+
+def _listed(r: CertRow) -> ListedUnit:
+    return ListedUnit(r.unit_id, r.name, r.category, r.address, r.head_name, r.registered_on,
+                      r.evaluated_on, r.result, r.decision_number, r.decision_date,
+                      r.certificate_number, r.criteria_met, r.criteria_total)
+
+
 class CertificationService:
     def __init__(self, db: Database):
         self.db = db
 
+    # -- the printed lists --------------------------------------------------------------------
     def listing(self, year: int, which: str,
                 category: CertCategory | None = None) -> list[ListedUnit]:
         """``which="proposed"``: units whose result for ``year`` is MET (decided or not);
-        ``which="recognised"``: MET with a decision number. Ordered as the year list."""
-        if which not in ("proposed", "recognised"):
-            raise ValueError(which)
-        stmt = (select(CertUnit, CertRecord, Area.sort_order)
-                .join(CertRecord, CertRecord.unit_id == CertUnit.id)
-                .outerjoin(Area, Area.id == CertUnit.area_id)
-                .where(CertRecord.year == year, CertRecord.result == CertResult.MET))
-        if category is not None:
-            stmt = stmt.where(CertUnit.category == category)
+        ``which="recognised"``: MET with a decision number. Ordered as ``year_rows``."""
+        if which == "proposed":
+            wanted = (CertState.EVALUATED, CertState.RECOGNISED)
+        elif which == "recognised":
+            wanted = (CertState.RECOGNISED,)
+        else:
+            raise ValueError(f"which={which!r}: 'proposed' or 'recognised'")
+        return [_listed(r) for r in self.year_rows(year, category)
+                if r.state in wanted]
+
+    # -- units ----------------------------------------------------------------------------------
+    def sync_units(self) -> int:
+        with self.db.session.begin() as s:
+            return sync_units_in(s)
+
+    def unit(self, unit_id: int) -> CertUnitInfo:
         with self.db.session() as s:
-            rows = s.execute(stmt).all()
-            met = {(r, c) for r, c in s.execute(
-                select(CertCriterion.record_id, CertCriterion.code)
-                .join(CertRecord, CertRecord.id == CertCriterion.record_id)
-                .where(CertRecord.year == year, CertCriterion.met.is_(True)))}
-        out = []
-        for u, r, order in sorted(rows, key=lambda x: (CATEGORY_ORDER.index(x[0].category),
-                                                       x[2] or 0, fold(x[0].name), x[0].id)):
-            if which == "recognised" and not r.decision_number:
+            u = s.get(CertUnit, unit_id)
+            if u is None:
+                raise LookupError(unit_id)
+            return _unit_info(u)
+
+    def save_unit(self, data: CertUnitData) -> int:
+        """Validate and save an agency, enterprise or school; return its id. Raises the first
+        FieldError (nothing saved)."""
+        name, address = normalize(data.name), normalize(data.address)
+        head, phone = normalize(data.head_name), normalize(data.phone)
+        if data.category is None:
+            raise FieldError("Loại đơn vị", "chưa chọn.")
+        if data.category not in MANAGED_HERE:
+            raise FieldError("Loại đơn vị", USE_UNIT_SETUP)
+        if not name:
+            raise FieldError("Tên đơn vị", "chưa nhập.")
+        message = check_phone(phone)
+        if message:
+            raise FieldError("Số điện thoại", message)
+        with self.db.session.begin() as s:
+            if data.id is None:
+                u = CertUnit(category=data.category, area_id=None, retired_on=None)
+                s.add(u)
+            else:
+                u = s.get(CertUnit, data.id)
+                if u is None:
+                    raise LookupError(data.id)
+                if u.category not in MANAGED_HERE:
+                    raise FieldError("Đơn vị", USE_UNIT_SETUP)
+                if u.category != data.category and s.scalar(
+                        select(CertRecord.id).where(CertRecord.unit_id == u.id).limit(1)):
+                    raise FieldError("Loại đơn vị", "đơn vị đã có hồ sơ đăng ký, đánh giá nên "
+                                                    "không đổi được loại đơn vị.")
+            own = data.id if data.id is not None else -1
+            for other_id, other_name, retired_on in s.execute(
+                    select(CertUnit.id, CertUnit.name, CertUnit.retired_on)
+                    .where(CertUnit.category == data.category, CertUnit.id != own)):
+                # Compared in Python: SQL lower() does not fold Vietnamese capitals such as "Đ".
+                if lower(other_name) == lower(name):
+                    where = " (đã thôi theo dõi; hãy khôi phục đơn vị đó)" if retired_on else ""
+                    raise FieldError("Tên đơn vị", f"“{name}” đã có trong danh sách "
+                                                   f"{data.category.label.lower()}{where}.")
+            u.category, u.name, u.name_folded = data.category, name, fold(name)
+            u.address, u.head_name, u.phone = address, head, normalize_phone(phone)
+            s.flush()
+            return u.id
+
+    def _editable(self, s: Session, unit_id: int) -> CertUnit:
+        u = s.get(CertUnit, unit_id)
+        if u is None:
+            raise LookupError(unit_id)
+        if u.category not in MANAGED_HERE:
+            raise FieldError("Đơn vị", USE_UNIT_SETUP)
+        return u
+
+    def retire_unit(self, unit_id: int, on: date, today: date | None = None) -> None:
+        """Stop following an agency, enterprise or school from ``on`` (it closed or moved);
+        its records stay."""
+        message = check_event_date(on, None, today or date.today(), required=True)
+        if message:
+            raise FieldError("Ngày thôi theo dõi", message)
+        with self.db.session.begin() as s:
+            self._editable(s, unit_id).retired_on = on
+
+    def restore_unit(self, unit_id: int) -> None:
+        with self.db.session.begin() as s:
+            self._editable(s, unit_id).retired_on = None
+
+    # -- the year list ----------------------------------------------------------------------------
+    def _rows(self, s: Session, year: int) -> list[CertRow]:
+        """Every unit that counts for ``year`` (and retired ones with a record that year), with
+        its record, in list order."""
+        units = s.scalars(select(CertUnit)).all()
+        records = {r.unit_id: r for r in s.scalars(select(CertRecord)
+                                                    .where(CertRecord.year == year))}
+        met = set(s.execute(select(CertCriterion.record_id, CertCriterion.code)
+                            .join(CertRecord, CertRecord.id == CertCriterion.record_id)
+                            .where(CertRecord.year == year, CertCriterion.met.is_(True))).tuples())
+        order = dict(s.execute(select(Area.id, Area.sort_order)).tuples())
+        keyed = []
+        for u in units:
+            r = records.get(u.id)
+            if r is None and not active_in(u.retired_on, year):
                 continue
             codes = [c.code for c in criteria_for(u.category)]
-            out.append(ListedUnit(u.id, u.name, u.category, u.address, u.head_name,
-                                  r.registered_on, r.evaluated_on, r.result, r.decision_number,
-                                  r.decision_date, r.certificate_number,
-                                  sum((r.id, c) in met for c in codes), len(codes)))
+            if r is None:
+                row = CertRow(u.id, u.category, u.name, u.address, u.head_name, u.phone,
+                              u.area_id, None, None, None, "", None, "", 0, len(codes),
+                              CertState.NOT_REGISTERED, u.retired_on)
+            else:
+                row = CertRow(u.id, u.category, u.name, u.address, u.head_name, u.phone,
+                              u.area_id, r.registered_on, r.evaluated_on, r.result,
+                              r.decision_number, r.decision_date, r.certificate_number,
+                              sum((r.id, c) in met for c in codes), len(codes),
+                              derive_state(r.registered_on, r.result, r.decision_number),
+                              u.retired_on)
+            key = (CATEGORY_ORDER.index(u.category), order.get(u.area_id, 0), fold(u.name), u.id)
+            keyed.append((key, row))
+        keyed.sort(key=lambda x: x[0])
+        return [row for _, row in keyed]
+
+    def year_rows(self, year: int, category: CertCategory | None = None,
+                  state: CertState | None = None, search: str = "") -> list[CertRow]:
+        """The year list: categories in the order areas, agencies, enterprises, schools, ward;
+        names within (areas in their own order). ``search`` matches name, address or head
+        without regard to diacritics."""
+        needle = fold(search)
+        with self.db.session.begin() as s:
+            sync_units_in(s)
+            rows = self._rows(s, year)
+        return [r for r in rows
+                if (category is None or r.category is category)
+                and (state is None or r.state is state)
+                and (not needle or needle in fold(f"{r.name} | {r.address} | {r.head_name}"))]
+
+    def state_counts(self, year: int) -> dict[CertState, int]:
+        counts = dict.fromkeys(CertState, 0)
+        for r in self.year_rows(year):
+            counts[r.state] += 1
+        return counts
+
+    def _counted(self, year: int) -> list[CertRow]:
+        """Units that count for ``year``'s ratios: not retired during or before it."""
+        return [r for r in self.year_rows(year) if active_in(r.retired_on, year)]
+
+    def ward_ratio(self, year: int) -> WardRatio:
+        """The ward's criterion 4: 100% of its areas, agencies, enterprises and schools
+        registered and at least 70% recognised."""
+        return ward_ratio_of([r.state for r in self._counted(year)
+                              if r.category in COUNTED_FOR_WARD])
+
+    def category_ratios(self, year: int) -> dict[CertCategory, tuple[int, int]]:
+        """(recognised, units) per category, for the year-end report ("9/9 khu dân cư")."""
+        out = {c: (0, 0) for c in CATEGORY_ORDER}
+        for r in self._counted(year):
+            recognised, units = out[r.category]
+            out[r.category] = (recognised + (r.state is CertState.RECOGNISED), units + 1)
+        return out
+
+    # -- one record -----------------------------------------------------------------------------
+    def _computed(self, unit: CertUnitInfo, code: str, year: int) -> tuple[bool | None, str | None]:
+        kind = next(c.computed for c in criteria_for(unit.category) if c.code == code)
+        if kind == SIGNUPS and unit.area_id is not None:
+            summary = HouseholdService(self.db).signup_summary(year)
+            a = next((a for a in summary if a.area_id == unit.area_id), None)
+            if a is None:  # a retired area is not in the summary
+                return None, None
+            return a.total > 0 and a.signed == a.total, signup_text(a.signed, a.total)
+        if kind == WARD_RATIO:
+            ratio = self.ward_ratio(year)
+            return ratio.met, ratio.text
+        return None, None
+
+    def record(self, unit_id: int, year: int) -> CertRecordInfo:
+        """The unit's record for ``year`` (empty when none), with its checklist. A computed
+        criterion not stored yet takes the computed value."""
+        with self.db.session() as s:
+            u = s.get(CertUnit, unit_id)
+            if u is None:
+                raise LookupError(unit_id)
+            unit = _unit_info(u)
+            r = s.scalar(select(CertRecord).where(CertRecord.unit_id == unit_id,
+                                                  CertRecord.year == year))
+            stored = {c.code: (c.met, c.note) for c in r.criteria} if r else {}
+            fields = ((r.registered_on, r.evaluated_on, r.result, r.decision_number,
+                       r.decision_date, r.certificate_number, r.notes) if r
+                      else (None, None, None, "", None, "", ""))
+        checklist = []
+        for c in criteria_for(unit.category):
+            computed_met, computed_text = (self._computed(unit, c.code, year) if c.computed
+                                           else (None, None))
+            if c.code in stored:
+                met, note = stored[c.code]
+            else:
+                met, note = bool(computed_met), ""
+            checklist.append(CriterionState(c, met, note, computed_met, computed_text))
+        return CertRecordInfo(unit, year, r is not None, *fields, checklist=checklist,
+                              state=derive_state(fields[0], fields[2], fields[3]))
+
+    def save_record(self, unit_id: int, year: int, data: RecordData,
+                    today: date | None = None) -> None:
+        """Validate and write the unit's record for ``year`` with its whole checklist in one
+        transaction. Raises the first FieldError (nothing written)."""
+        today = today or date.today()
+        data.decision_number = normalize(data.decision_number)
+        data.certificate_number = normalize(data.certificate_number)
+        data.notes = (data.notes or "").strip()
+        for c in data.criteria:
+            c.note = (c.note or "").strip()
+        if not MIN_YEAR <= year <= today.year + 1:
+            raise FieldError("Năm", f"phải từ {MIN_YEAR} đến {today.year + 1}.")
+        with self.db.session.begin() as s:
+            u = s.get(CertUnit, unit_id)
+            if u is None:
+                raise LookupError(unit_id)
+            if u.retired_on is not None and u.retired_on.year < year:
+                raise FieldError("Đơn vị", f"đã thôi theo dõi từ ngày {u.retired_on:%d/%m/%Y}.")
+            errors = record_errors(u.category, year, data, today)
+            if errors:
+                raise errors[0]
+            r = s.scalar(select(CertRecord).where(CertRecord.unit_id == unit_id,
+                                                  CertRecord.year == year))
+            if r is None:
+                r = CertRecord(unit_id=unit_id, year=year)
+                s.add(r)
+            r.registered_on, r.evaluated_on, r.result = (data.registered_on, data.evaluated_on,
+                                                         data.result)
+            r.decision_number, r.decision_date = data.decision_number, data.decision_date
+            r.certificate_number, r.notes = data.certificate_number, data.notes
+            given = {c.code: c for c in data.criteria}
+            existing = {c.code: c for c in r.criteria}
+            rows = []
+            for c in criteria_for(u.category):
+                row = existing.get(c.code) or CertCriterion(code=c.code)
+                item = given.get(c.code)
+                row.met, row.note = (bool(item.met), item.note) if item else (False, "")
+                rows.append(row)
+            r.criteria = rows
+
+    def clear_record(self, unit_id: int, year: int) -> bool:
+        """Delete the unit's record for ``year`` (a registration made by mistake); False when
+        there was none."""
+        with self.db.session.begin() as s:
+            r = s.scalar(select(CertRecord).where(CertRecord.unit_id == unit_id,
+                                                  CertRecord.year == year))
+            if r is None:
+                return False
+            s.delete(r)
+            return True
+
+    # -- deadlines ------------------------------------------------------------------------------
+    def deadlines(self, year: int, today: date) -> list[DeadlineNotice]:
+        """Registration and recognition deadlines of ``year`` that are near (within the
+        settings' window) or past while some units are still behind."""
+        with self.db.session() as s:
+            settings = read_cert_settings(s)
+        rows = self._counted(year)
+        out = []
+
+        def notice(what: str, deadline: date, behind: int, tail: str) -> None:
+            if behind == 0:
+                return
+            days = (deadline - today).days
+            if days < 0:
+                out.append(DeadlineNotice(
+                    f"Đã quá hạn {what} năm {year} ({deadline:%d/%m/%Y}): "
+                    f"còn {number(behind)} {tail}.", True))
+            elif days <= settings.near_days:
+                left = "hôm nay là hạn cuối" if days == 0 else f"còn {days} ngày"
+                out.append(DeadlineNotice(
+                    f"Hạn {what} năm {year} là {deadline:%d/%m/%Y} ({left}): "
+                    f"còn {number(behind)} {tail}.", False))
+
+        notice("đăng ký phấn đấu “An toàn về an ninh, trật tự”", settings.registration_on(year),
+               sum(r.state is CertState.NOT_REGISTERED for r in rows), "đơn vị chưa đăng ký")
+        undecided = (CertState.REGISTERED, CertState.EVALUATED)
+        tail = "đơn vị đã đăng ký nhưng chưa có quyết định công nhận"
+        notice("công nhận khu dân cư, cơ quan, doanh nghiệp, cơ sở giáo dục",
+               settings.recognition_on(year),
+               sum(r.state in undecided for r in rows if r.category in COUNTED_FOR_WARD), tail)
+        notice("công nhận xã, phường", settings.other_recognition_on(year),
+               sum(r.state in undecided for r in rows if r.category is CertCategory.WARD), tail)
         return out

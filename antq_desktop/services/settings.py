@@ -1,0 +1,193 @@
+"""The unit's named settings (``setting`` table: key → text), with typed keys and defaults.
+
+The deadlines and the decider of the certification (DOMAIN.md §4) are settings rather than
+constants: Thông tư 48/2025/TT-BCA changed who recognises wards and may have moved the dates,
+and provinces set their own. A missing or unreadable value reads as its default.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..db.engine import Database
+from ..db.models import Setting
+from ..text import normalize
+from ..validation import FieldError
+
+DayMonth = tuple[int, int]  # (day, month)
+
+# Keys of the certification settings.
+REGISTRATION_DEADLINE = "cert.registration_deadline"
+RECOGNITION_DEADLINE = "cert.recognition_deadline"  # KDC and the units the ward manages
+OTHER_RECOGNITION_DEADLINE = "cert.other_recognition_deadline"  # units decided elsewhere
+DECIDER_TITLE = "cert.decider_title"
+NEAR_DAYS = "cert.near_days"
+
+MAX_NEAR_DAYS = 90
+_DAY_MONTH = re.compile(r"(\d{1,2})/(\d{1,2})")
+
+
+@dataclass(frozen=True)
+class CertSettings:
+    """Deadlines of the certification cycle and who signs the recognition."""
+
+    registration_deadline: DayMonth = (31, 3)  # bản đăng ký phấn đấu: in the first quarter
+    recognition_deadline: DayMonth = (15, 11)  # KDC and units the ward manages
+    other_recognition_deadline: DayMonth = (20, 11)  # other units (e.g. the ward itself)
+    decider_title: str = "Chủ tịch UBND phường"
+    near_days: int = 14  # a deadline this close is shown as "near"
+
+    def registration_on(self, year: int) -> date:
+        return _on(self.registration_deadline, year)
+
+    def recognition_on(self, year: int) -> date:
+        return _on(self.recognition_deadline, year)
+
+    def other_recognition_on(self, year: int) -> date:
+        return _on(self.other_recognition_deadline, year)
+
+
+DEFAULTS = CertSettings()
+
+# Field labels, as the settings dialog shows them (and FieldError names them).
+LABELS = {
+    "registration_deadline": "Hạn đăng ký phấn đấu",
+    "recognition_deadline": "Hạn công nhận khu dân cư và đơn vị do phường quản lý",
+    "other_recognition_deadline": "Hạn công nhận các đơn vị khác",
+    "decider_title": "Chức danh người ký quyết định công nhận",
+    "near_days": "Số ngày báo trước hạn",
+}
+
+
+def _on(day_month: DayMonth, year: int) -> date:
+    day, month = day_month
+    return date(year, month, day)
+
+
+def format_day_month(value: DayMonth) -> str:
+    """(5, 1) → "05/01"."""
+    return f"{value[0]:02d}/{value[1]:02d}"
+
+
+def day_month_error(value: DayMonth) -> str | None:
+    """Message for a day and month that is not a date of every year, or None. 29/02 is refused:
+    a deadline must exist each year."""
+    day, month = value
+    if not 1 <= month <= 12:
+        return f"tháng {month} không tồn tại."
+    try:
+        date(2001, month, day)  # not a leap year
+    except ValueError:
+        if (day, month) == (29, 2):
+            return "ngày 29/02 không có ở mọi năm; hãy chọn ngày khác."
+        return f"ngày {day:02d}/{month:02d} không tồn tại."
+    return None
+
+
+def parse_day_month(text: str) -> DayMonth:
+    """"31/03" → (31, 3). Raises ValueError with a Vietnamese message."""
+    m = _DAY_MONTH.fullmatch((text or "").strip())
+    if not m:
+        raise ValueError("không đúng dạng ngày/tháng (ví dụ 31/03).")
+    value = (int(m.group(1)), int(m.group(2)))
+    message = day_month_error(value)
+    if message:
+        raise ValueError(message)
+    return value
+
+
+def cert_settings_errors(c: CertSettings) -> list[FieldError]:
+    errors = []
+    for name in ("registration_deadline", "recognition_deadline", "other_recognition_deadline"):
+        message = day_month_error(getattr(c, name))
+        if message:
+            errors.append(FieldError(LABELS[name], message))
+    if not normalize(c.decider_title):
+        errors.append(FieldError(LABELS["decider_title"], "chưa nhập."))
+    if not 1 <= c.near_days <= MAX_NEAR_DAYS:
+        errors.append(FieldError(LABELS["near_days"], f"phải từ 1 đến {MAX_NEAR_DAYS}."))
+    return errors
+
+
+# -- reading and writing inside a session ---------------------------------------------------------
+def read_texts(s: Session, keys: list[str] | None = None) -> dict[str, str]:
+    stmt = select(Setting.key, Setting.value)
+    if keys is not None:
+        stmt = stmt.where(Setting.key.in_(keys))
+    return dict(iter(s.execute(stmt)))
+
+
+def write_text(s: Session, key: str, value: str) -> None:
+    row = s.get(Setting, key)
+    if row is None:
+        s.add(Setting(key=key, value=value))
+    else:
+        row.value = value
+
+
+def _day_month_or(texts: dict[str, str], key: str, default: DayMonth) -> DayMonth:
+    try:
+        return parse_day_month(texts[key])
+    except (KeyError, ValueError):
+        return default
+
+
+def read_cert_settings(s: Session) -> CertSettings:
+    """The certification settings inside the caller's session (the demo's transaction)."""
+    texts = read_texts(s, [REGISTRATION_DEADLINE, RECOGNITION_DEADLINE,
+                           OTHER_RECOGNITION_DEADLINE, DECIDER_TITLE, NEAR_DAYS])
+    try:
+        near = int(texts[NEAR_DAYS])
+        if not 1 <= near <= MAX_NEAR_DAYS:
+            raise ValueError(near)
+    except (KeyError, ValueError):
+        near = DEFAULTS.near_days
+    return CertSettings(
+        registration_deadline=_day_month_or(texts, REGISTRATION_DEADLINE,
+                                            DEFAULTS.registration_deadline),
+        recognition_deadline=_day_month_or(texts, RECOGNITION_DEADLINE,
+                                           DEFAULTS.recognition_deadline),
+        other_recognition_deadline=_day_month_or(texts, OTHER_RECOGNITION_DEADLINE,
+                                                 DEFAULTS.other_recognition_deadline),
+        decider_title=normalize(texts.get(DECIDER_TITLE)) or DEFAULTS.decider_title,
+        near_days=near,
+    )
+
+
+class SettingsService:
+    def __init__(self, db: Database):
+        self.db = db
+
+    # -- generic ------------------------------------------------------------------------------
+    def get_text(self, key: str, default: str = "") -> str:
+        with self.db.session() as s:
+            value = s.scalar(select(Setting.value).where(Setting.key == key))
+        return default if value is None else value
+
+    def set_text(self, key: str, value: str) -> None:
+        with self.db.session.begin() as s:
+            write_text(s, key, value)
+
+    # -- certification ------------------------------------------------------------------------
+    def cert_settings(self) -> CertSettings:
+        with self.db.session() as s:
+            return read_cert_settings(s)
+
+    def save_cert_settings(self, c: CertSettings) -> None:
+        """Validate and write every certification setting in one transaction; raises the first
+        FieldError (nothing written)."""
+        errors = cert_settings_errors(c)
+        if errors:
+            raise errors[0]
+        with self.db.session.begin() as s:
+            write_text(s, REGISTRATION_DEADLINE, format_day_month(c.registration_deadline))
+            write_text(s, RECOGNITION_DEADLINE, format_day_month(c.recognition_deadline))
+            write_text(s, OTHER_RECOGNITION_DEADLINE,
+                       format_day_month(c.other_recognition_deadline))
+            write_text(s, DECIDER_TITLE, normalize(c.decider_title))
+            write_text(s, NEAR_DAYS, str(c.near_days))
