@@ -283,7 +283,7 @@ def _clean(kind: Kind, d: ActivityData) -> ActivityData:
     changes: dict[str, Any] = {}
     for f in dataclasses.fields(d):
         value = getattr(d, f.name)
-        if isinstance(value, str):
+        if isinstance(value, str) and not isinstance(value, LabeledEnum):
             multi_line = f.name in ("content", "notes")
             changes[f.name] = value.strip() if multi_line else normalize(value)
         elif value is None and f.name in ("content", "topic", "recipient", "name"):
