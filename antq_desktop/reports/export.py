@@ -46,6 +46,12 @@ def export_xlsx(db: Database, form_id: str, params: Params, path: str | os.PathL
 
 def save_atomically(workbook: Workbook, path: Path) -> None:
     """Save to a temporary file in the same folder, then replace ``path`` in one step."""
+    write_atomically(path, workbook.save)
+
+
+def write_atomically(path: Path, write: Callable[[str], object]) -> None:
+    """Call ``write(temporary_path)`` on a file in ``path``'s folder, then replace ``path`` with
+    it in one step. Raises ExportError (Vietnamese); an existing file is left untouched."""
     if path.is_dir():
         raise ExportError(f"Không ghi được tệp {path}: đó là một thư mục.")
     folder = path.parent
@@ -55,7 +61,7 @@ def save_atomically(workbook: Workbook, path: Path) -> None:
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=folder)
         os.close(fd)
-        workbook.save(tmp)
+        write(tmp)
         os.replace(tmp, path)
         tmp = None
     except PermissionError:
