@@ -1,4 +1,5 @@
-"""Writing a form to a file: built in memory, saved atomically next to the target."""
+"""Writing a form to a file (.xlsx, or .pdf for printable forms): built in memory, saved
+atomically next to the target."""
 
 from __future__ import annotations
 
@@ -42,6 +43,42 @@ def export_xlsx(db: Database, form_id: str, params: Params, path: str | os.PathL
     save_atomically(workbook, path)
     report(100, f"Đã ghi {path}.")
     return path
+
+
+def export_pdf(db: Database, form_id: str, params: Params, path: str | os.PathLike,
+               progress: Progress | None = None) -> Path:
+    """Build the printable document of form ``form_id`` and write it to ``path`` as a PDF.
+
+    Raises UnknownFormError, ReportError (bad parameters, unit not set up, a form that cannot
+    be printed) or ExportError. A failed export leaves an existing file at ``path`` untouched.
+    Needs a QGuiApplication (the GUI's, or :func:`printing.ensure_gui_app`).
+    """
+    form = registry.get(form_id)
+    form.check(params)
+    if form.document is None:
+        raise ReportError(registry.NOT_PRINTABLE.format(title=form.title))
+    from . import printing
+
+    path = Path(path)
+    report = progress or (lambda _percent, _text: None)
+    report(0, f"Đang lập “{form.title}”…")
+    document = form.document(db, params)
+    report(50, f"Đang ghi tệp {path.name}…")
+    printing.export_pdf(document, path)
+    report(100, f"Đã ghi {path}.")
+    return path
+
+
+SUFFIXES = {".xlsx": export_xlsx, ".pdf": export_pdf}
+
+
+def export_file(db: Database, form_id: str, params: Params, path: str | os.PathLike,
+                progress: Progress | None = None) -> Path:
+    """Export to .xlsx or .pdf according to ``path``'s suffix."""
+    exporter = SUFFIXES.get(Path(path).suffix.lower())
+    if exporter is None:
+        raise ExportError(f"Tệp kết quả phải có đuôi .xlsx hoặc .pdf: {path}")
+    return exporter(db, form_id, params, path, progress)
 
 
 def save_atomically(workbook: Workbook, path: Path) -> None:

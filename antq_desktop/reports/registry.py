@@ -1,8 +1,10 @@
 """The registry of report forms: each area's module registers its forms when imported.
 
 A form is an id ("rehab-list"), a Vietnamese title, the parameters it takes (always a year;
-optionally a quarter and a residential area) and a builder ``build(db, params) -> Workbook`` that
-reads through the services and draws with :mod:`antq_desktop.reports.layout`.
+optionally a quarter, a residential area or a category of certified units) and a builder
+``build(db, params) -> Workbook`` that reads through the services and draws with
+:mod:`antq_desktop.reports.layout`. A form that also has ``document(db, params) ->
+TableDocument`` can be printed and exported to PDF (:mod:`antq_desktop.reports.printing`).
 """
 
 from __future__ import annotations
@@ -19,10 +21,15 @@ if TYPE_CHECKING:
     from openpyxl import Workbook
 
     from ..db.engine import Database
+    from ..enums import CertCategory
+    from .document import TableDocument
 
 MIN_YEAR = 2000
 NO_QUARTER = "Biểu “{title}” không lập theo quý."
 NO_AREA = "Biểu “{title}” không lập riêng cho từng khu dân cư."
+NO_CATEGORY = "Biểu “{title}” không lập riêng theo loại đơn vị."
+NOT_PRINTABLE = ("Biểu “{title}” chưa in hoặc xuất PDF được; hãy xuất tệp Excel (.xlsx) rồi in "
+                 "từ Excel.")
 
 
 class ReportError(Exception):
@@ -41,6 +48,7 @@ class Params:
     year: int
     quarter: int | None = None  # 1–4, for forms that take a quarter
     area_id: int | None = None  # one residential area, for forms that take an area; None = all
+    category: CertCategory | None = None  # one category of units, for forms that take one
 
 
 @dataclass(frozen=True)
@@ -50,6 +58,13 @@ class Form:
     build: Callable[[Database, Params], Workbook]
     takes_quarter: bool = False
     takes_area: bool = False
+    takes_category: bool = False
+    # The printable document (print preview, printing, PDF); None: the form is Excel only.
+    document: Callable[[Database, Params], TableDocument] | None = None
+
+    @property
+    def printable(self) -> bool:
+        return self.document is not None
 
     def check(self, params: Params, today: date | None = None) -> None:
         """Raise ReportError (Vietnamese) for parameters this form cannot use."""
@@ -64,6 +79,8 @@ class Form:
                 raise ReportError(f"Quý {params.quarter} không hợp lệ: phải từ 1 đến 4.")
         if params.area_id is not None and not self.takes_area:
             raise ReportError(NO_AREA.format(title=self.title))
+        if params.category is not None and not self.takes_category:
+            raise ReportError(NO_CATEGORY.format(title=self.title))
 
 
 _FORMS: dict[str, Form] = {}
