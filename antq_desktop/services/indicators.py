@@ -303,7 +303,7 @@ def mediation_count(s: Session, year: int, params: Mapping,
     """Cases received in the year up to the cut-off day; with ``outcome``, those whose outcome
     on the cut-off day was that one (a case closed later is still in progress)."""
     start, cutoff = _bounds(year, today)
-    stmt = (select(MediationTeam.area_id, func.count())
+    stmt = (select(MediationTeam.area_id, func.count()).select_from(MediationCase)
             .join(MediationTeam, MediationTeam.id == MediationCase.team_id)
             .where(_within(MediationCase.received_on, start, cutoff)))
     outcome = params.get("outcome")
@@ -385,14 +385,18 @@ def households_signup(s: Session, year: int, params: Mapping,
                  categories=Param("many", CertCategory, required=True))
 def certification_recognised(s: Session, year: int, params: Mapping,
                              today: date | None = None) -> AreaValues:
-    """Units recognised "An toàn về an ninh, trật tự" for the year (result đạt and a decision
-    number) / units registered for it. Residential-area units count in their area, the others
-    for the whole ward."""
-    recognised = and_(CertRecord.result == CertResult.MET, CertRecord.decision_number != "")
-    stmt = (select(CertUnit.area_id, func.count(case((recognised, 1))), func.count())
-            .join(CertUnit, CertUnit.id == CertRecord.unit_id)
-            .where(CertRecord.year == year, CertUnit.category.in_(params["categories"]),
-                   or_(CertRecord.registered_on.is_not(None), recognised))
+    """Units recognised "An toàn về an ninh, trật tự" for the year (registered, result đạt and
+    a decision number) / units that count for the year (not retired during or before it), as
+    CertificationService.category_ratios counts them. Residential-area units count in their
+    area, the others for the whole ward."""
+    _, end = year_bounds(year)
+    recognised = and_(CertRecord.registered_on.is_not(None), CertRecord.result == CertResult.MET,
+                      CertRecord.decision_number != "")
+    stmt = (select(CertUnit.area_id, func.count(case((recognised, 1))), func.count(CertUnit.id))
+            .outerjoin(CertRecord, and_(CertRecord.unit_id == CertUnit.id,
+                                        CertRecord.year == year))
+            .where(CertUnit.category.in_(params["categories"]),
+                   or_(CertUnit.retired_on.is_(None), CertUnit.retired_on > end))
             .group_by(CertUnit.area_id))
     return _collect(s, stmt, ratio=True)
 
