@@ -7,4 +7,5 @@ add one import line here per area module.
 from . import (
     mediation,  # noqa: F401
     rehabilitation,  # noqa: F401
+    yearend,  # noqa: F401
 )

@@ -1,0 +1,162 @@
+"""The year-end summary of the movement (issue 6, DOMAIN.md §5): every indicator of the
+indicator list (services/indicators.py, a data file) for the year and the year before, with the
+change — first for the whole ward, then the records of no residential area, then one section per
+residential area (only the chosen one when an area is given)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from openpyxl import Workbook
+
+from ...services.indicators import (
+    AreaFigures,
+    Figures,
+    Indicator,
+    IndicatorError,
+    IndicatorService,
+    Ratio,
+    Section,
+    YearEndTable,
+)
+from ..layout import Column, Heading, Sheet, font
+from ..registry import Form, Params, ReportError, load_letterhead, register
+
+TITLE = ("Báo cáo tổng kết phong trào Toàn dân bảo vệ an ninh Tổ quốc trong năm (các chỉ tiêu "
+         "theo khu dân cư và toàn phường, so với năm trước)")
+COUNT_FORMAT = "#,##0"
+DECIMAL_FORMAT = "#,##0.0#"
+DELTA_FORMAT = "+#,##0;-#,##0;0"
+DELTA_DECIMAL_FORMAT = "+#,##0.0#;-#,##0.0#;0"
+CHANGE_FORMAT = "+0.0;-0.0;0.0"  # the change in % of last year
+SHARE_FORMAT = "0.0"  # the share of an "x/y" indicator
+RATIO_NOTE = ("Chỉ tiêu dạng x/y: cột (6) là mức tăng (+), giảm (−) của tỷ lệ x/y tính bằng điểm "
+              "phần trăm, cột (7) là tỷ lệ x/y của năm {year}. Các chỉ tiêu khác: cột (7) là mức "
+              "tăng, giảm so với năm {last} tính bằng phần trăm.")
+
+
+def columns(year: int) -> list[Column]:
+    return [
+        Column("STT", 5, "center"),
+        Column("Chỉ tiêu", 40),
+        Column("Đơn vị tính", 10, "center"),
+        Column(f"Năm {year - 1}", 11, "center", COUNT_FORMAT),
+        Column(f"Năm {year}", 11, "center", COUNT_FORMAT),
+        Column("Tăng (+), giảm (−)", 10, "center", DELTA_FORMAT),
+        Column("Tỷ lệ %", 9, "center", CHANGE_FORMAT),
+        Column("Ghi chú", 22),
+    ]
+
+
+def _number(value: float) -> float | int:
+    """Whole quantities as integers (12.0 kg → 12); others to two decimals."""
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else round(value, 2)
+    return value
+
+
+def cell_values(f: Figures) -> tuple:
+    """(last year, this year, change, %) as written: "x/y" text for ratios, numbers otherwise."""
+    if isinstance(f.this, Ratio):
+        delta = None if f.delta is None else round(f.delta, 1)
+        share = f.this.share
+        return str(f.last), str(f.this), delta, None if share is None else round(share, 1)
+    percent = None if f.percent is None else round(f.percent, 1)
+    return _number(f.last), _number(f.this), _number(f.delta), percent
+
+
+def _rows(items, block: AreaFigures) -> tuple[list, list[tuple[int, Indicator]]]:
+    """The block's rows (its sections as headings) and, per indicator row, its offset."""
+    rows: list = [Heading(block.name)]
+    placed = []
+    number = 0
+    for item in items:
+        if isinstance(item, Section):
+            rows.append(Heading(item.title))
+            number = 0
+            continue
+        number += 1
+        placed.append((len(rows), item))
+        rows.append([number, item.label, item.unit, *cell_values(block[item.code]),
+                     item.note or None])
+    return rows, placed
+
+
+def _blocks(table: YearEndTable, place: str, area_given: bool) -> list[AreaFigures]:
+    ward = AreaFigures(None, f"TOÀN {place.upper()}", table.ward.figures)
+    blocks = [ward]
+    if table.ward_level is not None and not area_given:
+        blocks.append(AreaFigures(None, "CÁC HOẠT ĐỘNG, ĐƠN VỊ KHÔNG THUỘC KHU DÂN CƯ NÀO",
+                                  table.ward_level.figures))
+    blocks += [AreaFigures(a.area_id, f"KHU DÂN CƯ: {a.name.upper()}", a.figures)
+               for a in table.areas]
+    return blocks
+
+
+def _fix_formats(sheet: Sheet, first_row: int, placed: list[tuple[int, Indicator]],
+                 rows: list) -> None:
+    """Per-cell number formats the column defaults do not cover: decimals (kg) and the share
+    of a ratio row."""
+    ws = sheet.ws
+    for offset, item in placed:
+        r = first_row + offset
+        values = rows[offset]
+        for col in (4, 5):
+            if isinstance(values[col - 1], float):
+                ws.cell(r, col).number_format = DECIMAL_FORMAT
+        if isinstance(values[5], float) and not item.ratio:
+            ws.cell(r, 6).number_format = DELTA_DECIMAL_FORMAT
+        if item.ratio:
+            ws.cell(r, 6).number_format = "+0.0;-0.0;0.0"
+            ws.cell(r, 7).number_format = SHARE_FORMAT
+
+
+def build(db, params: Params, today: date | None = None) -> Workbook:
+    letterhead = load_letterhead(db)
+    try:
+        table = IndicatorService(db).table(params.year, params.area_id, today=today)
+    except IndicatorError as err:
+        raise ReportError(str(err)) from None
+    if params.area_id is not None and not table.areas:
+        raise ReportError("Không có khu dân cư đã chọn.")
+    rows: list = []
+    placed: list[tuple[int, Indicator]] = []
+    block_rows = []
+    for block in _blocks(table, letterhead.place, params.area_id is not None):
+        block_rows.append(len(rows))
+        part, where = _rows(table.items, block)
+        placed += [(len(rows) + offset, item) for offset, item in where]
+        rows += part
+    wb = Workbook()
+    ws = wb.active
+    ws.title = f"Tổng kết {params.year}"
+    sheet = Sheet(ws, letterhead, columns(params.year), landscape=True)
+    sheet.header(number="")
+    subject = [f"Tổng kết phong trào Toàn dân bảo vệ an ninh Tổ quốc năm {params.year}"]
+    if params.area_id is not None:
+        subject.append(f"Khu dân cư: {table.areas[0].name}")
+    note = None
+    if table.cutoff < date(params.year, 12, 31):
+        note = f"(Số liệu tính đến ngày {table.cutoff:%d/%m/%Y})"
+    sheet.title("BÁO CÁO", subject, note=note)
+    first = sheet.row + 2  # one header row and the "(1) (2) …" row
+    sheet.table(rows)
+    _fix_formats(sheet, first, placed, rows)
+    block_font = font(sheet.font_size + 1, bold=True)
+    for offset in block_rows:  # the blocks stand out from the sections within them
+        cell = ws.cell(first + offset, 1)
+        cell.font = block_font
+        cell.alignment = cell.alignment.copy(horizontal="center")
+    if any(item.ratio for item in table.definitions.indicators):
+        sheet.paragraph(RATIO_NOTE.format(year=params.year, last=params.year - 1),
+                        italic=True, size=12)
+    place = letterhead.place[:1].lower() + letterhead.place[1:]
+    sheet.signature(recipients=["Công an cấp trên (để báo cáo);",
+                                f"Đảng ủy, UBND {place} (để báo cáo);",
+                                "Lưu: VT, hồ sơ phong trào."])
+    return wb
+
+
+YEAREND = register(Form("yearend-summary", TITLE, build, takes_area=True))
+
+__all__ = ["YEAREND", "build", "cell_values", "columns"]
