@@ -24,6 +24,7 @@ from .certification_rules import (
     CertRow,
     CertUnitData,
     CertUnitInfo,
+    CriterionData,
     CriterionState,
     DeadlineNotice,
     RecordData,
@@ -31,6 +32,7 @@ from .certification_rules import (
     active_in,
     derive_state,
     number,
+    proposed_result,
     record_errors,
     signup_text,
     ward_ratio_of,
@@ -126,6 +128,11 @@ class CertificationService:
         return [_listed(r) for r in self.year_rows(year, category)
                 if r.state in wanted]
 
+    @staticmethod
+    def proposed_result(checklist: list[CriterionState]) -> CertResult:
+        """What the app proposes from a checklist: MET iff every criterion is met."""
+        return proposed_result(checklist)
+
     # -- units ----------------------------------------------------------------------------------
     def sync_units(self) -> int:
         with self.db.session.begin() as s:
@@ -154,8 +161,7 @@ class CertificationService:
             raise FieldError("Số điện thoại", message)
         with self.db.session.begin() as s:
             if data.id is None:
-                u = CertUnit(category=data.category, area_id=None, retired_on=None)
-                s.add(u)
+                u = None
             else:
                 u = s.get(CertUnit, data.id)
                 if u is None:
@@ -175,6 +181,9 @@ class CertificationService:
                     where = " (đã thôi theo dõi; hãy khôi phục đơn vị đó)" if retired_on else ""
                     raise FieldError("Tên đơn vị", f"“{name}” đã có trong danh sách "
                                                    f"{data.category.label.lower()}{where}.")
+            if u is None:
+                u = CertUnit(area_id=None, retired_on=None)
+                s.add(u)
             u.category, u.name, u.name_folded = data.category, name, fold(name)
             u.address, u.head_name, u.phone = address, head, normalize_phone(phone)
             s.flush()
@@ -208,10 +217,11 @@ class CertificationService:
         units = s.scalars(select(CertUnit)).all()
         records = {r.unit_id: r for r in s.scalars(select(CertRecord)
                                                     .where(CertRecord.year == year))}
-        met = set(s.execute(select(CertCriterion.record_id, CertCriterion.code)
-                            .join(CertRecord, CertRecord.id == CertCriterion.record_id)
-                            .where(CertRecord.year == year, CertCriterion.met.is_(True))).tuples())
-        order = dict(s.execute(select(Area.id, Area.sort_order)).tuples())
+        met = {(r, c) for r, c in s.execute(
+            select(CertCriterion.record_id, CertCriterion.code)
+            .join(CertRecord, CertRecord.id == CertCriterion.record_id)
+            .where(CertRecord.year == year, CertCriterion.met.is_(True)))}
+        order = dict(iter(s.execute(select(Area.id, Area.sort_order))))
         keyed = []
         for u in units:
             r = records.get(u.id)
@@ -396,3 +406,10 @@ class CertificationService:
         notice("công nhận xã, phường", settings.other_recognition_on(year),
                sum(r.state in undecided for r in rows if r.category is CertCategory.WARD), tail)
         return out
+
+
+__all__ = [
+    "CATEGORY_ORDER", "CertRecordInfo", "CertRow", "CertUnitData", "CertUnitInfo",
+    "CertificationService", "CriterionData", "CriterionState", "DeadlineNotice", "ListedUnit",
+    "RecordData", "WardRatio", "sync_units_in",
+]

@@ -213,10 +213,10 @@ def record_errors(category: CertCategory, year: int, r: RecordData,
              after: tuple[str, date | None] | None = None) -> None:
         if value is None:
             return
-        if value > today:
-            add(label, "không được sau ngày hôm nay.")
-        elif not first <= value <= last:
+        if not first <= value <= last:
             add(label, f"phải từ {first:%d/%m/%Y} đến {last:%d/%m/%Y}.")
+        elif value > today:
+            add(label, "không được sau ngày hôm nay.")
         elif after and after[1] is not None and value < after[1]:
             add(label, f"không được trước {after[0]} ({after[1]:%d/%m/%Y}).")
 
