@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from openpyxl import Workbook
+from openpyxl.styles import Alignment
 
 from ...services.indicators import (
     AreaFigures,
@@ -143,10 +144,10 @@ def build(db, params: Params, today: date | None = None) -> Workbook:
     sheet.table(rows)
     _fix_formats(sheet, first, placed, rows)
     block_font = font(sheet.font_size + 1, bold=True)
+    block_alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for offset in block_rows:  # the blocks stand out from the sections within them
         cell = ws.cell(first + offset, 1)
-        cell.font = block_font
-        cell.alignment = cell.alignment.copy(horizontal="center")
+        cell.font, cell.alignment = block_font, block_alignment
     if any(item.ratio for item in table.definitions.indicators):
         sheet.paragraph(RATIO_NOTE.format(year=params.year, last=params.year - 1),
                         italic=True, size=12)

@@ -1,0 +1,197 @@
+"""The year-end summary form, opened as a file and checked cell by cell against the records of
+tests/services/test_indicators.py (whose figures are counted by hand there)."""
+
+from datetime import date
+
+import pytest
+from openpyxl import load_workbook
+
+from antq_desktop.reports import registry
+from antq_desktop.reports.export import export_xlsx
+from antq_desktop.reports.layout import MOTTO, NATIONAL_TITLE
+from antq_desktop.reports.registry import Params, ReportError
+from antq_desktop.services.indicators import PACKAGED_PATH, Indicator, Ratio, load_definitions
+from tests.conftest import sqlite_only
+from tests.services.test_indicators import A1, A2, EXPECTED, RATIOS, W, records  # noqa: F401
+
+HEADERS = ["STT", "Chỉ tiêu", "Đơn vị tính", "Năm 2024", "Năm 2025", "Tăng (+), giảm (−)",
+           "Tỷ lệ %", "Ghi chú"]
+WARD = "TOÀN PHƯỜNG HOÀN KIẾM"
+WARD_LEVEL = "CÁC HOẠT ĐỘNG, ĐƠN VỊ KHÔNG THUỘC KHU DÂN CƯ NÀO"
+AREA_1, AREA_2, AREA_3 = (f"KHU DÂN CƯ: TỔ DÂN PHỐ SỐ {i}" for i in (1, 2, 3))
+ITEMS = load_definitions(PACKAGED_PATH).items
+SECTIONS = [i.title for i in ITEMS if not isinstance(i, Indicator)]
+
+
+def _export(db, tmp_path, year=2025, area_id=None):
+    path = tmp_path / "tong-ket.xlsx"
+    export_xlsx(db, "yearend-summary", Params(year, area_id=area_id), path)
+    return load_workbook(path)
+
+
+def _rows(ws):
+    return [[c.value for c in row] for row in ws.iter_rows()]
+
+
+def _body(rows):
+    """The table body after the "(1) … (8)" row, up to the last table row."""
+    start = rows.index([f"({i})" for i in range(1, 9)]) + 1
+    end = start
+    while end < len(rows) and (isinstance(rows[end][0], int) or (
+            isinstance(rows[end][0], str) and all(v is None for v in rows[end][1:]))):
+        end += 1
+    return start, rows[start:end]
+
+
+def _blocks(body):
+    """{block heading: {indicator label: row}} for the big headings of the body."""
+    out, current = {}, None
+    for row in body:
+        if row[0] in (WARD, WARD_LEVEL, AREA_1, AREA_2, AREA_3):
+            current = out.setdefault(row[0], {})
+        elif isinstance(row[0], int):
+            current[row[1]] = row
+    return out
+
+
+def _shown(value):
+    return str(value) if isinstance(value, Ratio) else value
+
+
+def test_the_form_is_registered():
+    form = registry.get("yearend-summary")
+    assert form.takes_area and not form.takes_quarter
+    assert form.title.startswith("Báo cáo tổng kết phong trào Toàn dân bảo vệ an ninh Tổ quốc")
+
+
+def test_header_title_and_columns(db, records, tmp_path):  # noqa: F811
+    ws = _export(db, tmp_path).active
+    rows = _rows(ws)
+    texts = [v for row in rows for v in row if isinstance(v, str)]
+    assert rows[0][0] == "CÔNG AN THÀNH PHỐ HÀ NỘI" and NATIONAL_TITLE in rows[0]
+    assert rows[1][0] == "CÔNG AN PHƯỜNG HOÀN KIẾM" and MOTTO in rows[1]
+    assert any(t.startswith("Số:") for t in texts)
+    assert f"Phường Hoàn Kiếm, ngày {date.today():%d}" in " ".join(texts)
+    assert "BÁO CÁO" in texts
+    assert "Tổng kết phong trào Toàn dân bảo vệ an ninh Tổ quốc năm 2025" in texts
+    assert not any(t.startswith("(Số liệu tính đến") for t in texts)  # a past year: whole
+    start, _ = _body(rows)
+    assert rows[start - 2] == HEADERS
+    assert ws.print_title_rows == f"${start - 1}:${start}"
+    assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9  # A4
+    assert "TRƯỞNG CÔNG AN PHƯỜNG" in texts and "Nguyễn Văn Hùng" in texts
+    assert "- Đảng ủy, UBND phường Hoàn Kiếm (để báo cáo);" in texts
+    assert not any(t.startswith("=") for t in texts)  # totals are values, not formulas
+
+
+def test_ward_block_cell_by_cell(db, records, tmp_path):  # noqa: F811
+    ws = _export(db, tmp_path).active
+    start, body = _body(_rows(ws))
+    # the ward block first: its heading, then every section and indicator in the list's order
+    assert body[0][0] == WARD and body[0][1:] == [None] * 7
+    assert ws.cell(start + 1, 1).alignment.horizontal == "center"
+    expected_order = []
+    number = 0
+    for item in ITEMS:
+        if isinstance(item, Indicator):
+            number += 1
+            expected_order.append((number, item.label, item.unit))
+        else:
+            number = 0
+            expected_order.append((item.title,))
+    block = body[1:1 + len(ITEMS)]
+    assert [tuple(r[:3]) if isinstance(r[0], int) else (r[0],) for r in block] == expected_order
+    assert body[1][0] == "I. Phát hiện, cung cấp thông tin, tố giác tội phạm"
+    # whole rows, counted by hand: STT, label, unit, 2024, 2025, change, %, note
+    rows = {r[1]: r for r in block if isinstance(r[0], int)}
+    assert rows["Tin báo, tố giác của quần chúng"] == [
+        1, "Tin báo, tố giác của quần chúng", "tin", 2, 6, 4, 200.0, None]
+    assert rows["Đối tượng bị bắt giữ nhờ tin báo"] == [
+        4, "Đối tượng bị bắt giữ nhờ tin báo", "đối tượng", 1, 5, 4, 400.0, None]
+    assert rows["Mô hình, tổ tự quản đang hoạt động"] == [
+        1, "Mô hình, tổ tự quản đang hoạt động", "mô hình", 3, 2, -1, -33.3,
+        "Đang hoạt động cuối kỳ"]
+    assert rows["Pháo các loại"] == [4, "Pháo các loại", "kg", 2, 12.5, 10.5, 525.0, None]
+    assert rows["Đạn các loại"] == [2, "Đạn các loại", "viên", 0, 30, 30, None, None]
+    assert rows["Hòa giải không thành"] == [3, "Hòa giải không thành", "vụ, việc", 1, 1, 0,
+                                            0.0, None]
+    signed = rows["Hộ gia đình đăng ký tham gia xây dựng khu dân cư “An toàn về an ninh, "
+                  "trật tự”"]
+    assert signed[2:] == ["hộ", "3/5", "3/4", 15.0, 75.0, "Hộ đăng ký/hộ đang cư trú"]
+    assert rows["Cơ sở giáo dục được công nhận"][2:] == ["cơ sở", "0/1", "1/1", 100.0, 100.0,
+                                                        "Công nhận/tổng số"]
+    assert rows["Doanh nghiệp được công nhận"][3:7] == ["0/1", "0/1", 0.0, 0.0]
+    # every indicator's two years, against the hand counts
+    labels = {i.code: i.label for i in ITEMS if isinstance(i, Indicator)}
+    for code, places in EXPECTED.items():
+        zero = Ratio(0, 0) if code in RATIOS else 0
+        last = sum((p[0] for p in places.values()), zero)
+        this = sum((p[1] for p in places.values()), zero)
+        assert rows[labels[code]][3:5] == [_shown(last), _shown(this)], code
+
+
+def test_number_formats(db, records, tmp_path):  # noqa: F811
+    ws = _export(db, tmp_path).active
+    start, body = _body(_rows(ws))
+    fire = min(start + 1 + i for i, row in enumerate(body) if row[1] == "Pháo các loại")
+    assert ws.cell(fire, 5).number_format == "#,##0.0#"  # 12.5 kg
+    assert ws.cell(fire, 4).number_format == "#,##0"  # 2 kg, whole
+    assert ws.cell(fire, 6).number_format == "+#,##0.0#;-#,##0.0#;0"
+    tips = min(start + 1 + i for i, row in enumerate(body) if row[0] == 1)
+    assert ws.cell(tips, 6).number_format == "+#,##0;-#,##0;0"
+    assert ws.cell(tips, 7).number_format == "+0.0;-0.0;0.0"
+    signed = min(start + 1 + i for i, row in enumerate(body) if row[2] == "hộ")
+    assert ws.cell(signed, 7).number_format == "0.0"  # the share, not a change
+    assert all(c.font.name == "Times New Roman" for row in ws.iter_rows() for c in row
+               if c.value is not None)
+
+
+def test_a_section_per_area_and_the_ward_level(db, records, tmp_path):  # noqa: F811
+    _, body = _body(_rows(_export(db, tmp_path).active))
+    blocks = _blocks(body)
+    assert list(blocks) == [WARD, WARD_LEVEL, AREA_1, AREA_2, AREA_3]
+    assert [r[0] for r in body if r[0] in SECTIONS].count(SECTIONS[0]) == 5
+    labels = {i.code: i.label for i in ITEMS if isinstance(i, Indicator)}
+    for heading, place in ((WARD_LEVEL, W), (AREA_1, A1), (AREA_2, A2), (AREA_3, "A3")):
+        for code, places in EXPECTED.items():
+            zero = Ratio(0, 0) if code in RATIOS else 0
+            last, this = places.get(place, (zero, zero))
+            assert blocks[heading][labels[code]][3:5] == [_shown(last), _shown(this)], (
+                heading, code)
+    area_1 = blocks[AREA_1]
+    assert area_1["Mô hình, tổ tự quản đang hoạt động"][3:7] == [1, 2, 1, 100.0]
+    assert area_1["Hộ gia đình đăng ký tham gia xây dựng khu dân cư “An toàn về an ninh, "
+                  "trật tự”"][3:7] == ["1/3", "2/2", 66.7, 100.0]
+    assert blocks[AREA_2]["Khu dân cư được công nhận “An toàn về an ninh, trật tự”"][3:7] == [
+        "1/1", "0/1", -100.0, 0.0]
+
+
+def test_one_area(db, records, tmp_path):  # noqa: F811
+    ws = _export(db, tmp_path, area_id=records[A2]).active
+    rows = _rows(ws)
+    texts = [v for row in rows for v in row if isinstance(v, str)]
+    assert "Khu dân cư: Tổ dân phố số 2" in texts
+    _, body = _body(rows)
+    blocks = _blocks(body)
+    assert list(blocks) == [WARD, AREA_2]
+    assert blocks[AREA_2]["Dao, kiếm, vũ khí thô sơ"][3:7] == [0, 4, 4, None]
+    assert blocks[WARD]["Dao, kiếm, vũ khí thô sơ"][3:7] == [1, 4, 3, 300.0]
+
+
+def test_the_current_year_says_up_to_when(db, records, tmp_path):  # noqa: F811
+    today = date.today()
+    texts = [v for row in _rows(_export(db, tmp_path, year=today.year).active) for v in row
+             if isinstance(v, str)]
+    assert f"Năm {today.year - 1}" in texts and f"Năm {today.year}" in texts
+    if today < date(today.year, 12, 31):
+        assert f"(Số liệu tính đến ngày {today:%d/%m/%Y})" in texts
+
+
+@sqlite_only
+def test_a_broken_indicator_list_is_a_report_error(db, records, tmp_path):  # noqa: F811
+    (tmp_path / "indicators.json").write_text(
+        '{"indicators": [{"code": "x", "label": "X", "unit": "", "source": "nowhere"}]}',
+        encoding="utf-8")
+    with pytest.raises(ReportError, match="nguồn số liệu “nowhere” không có"):
+        _export(db, tmp_path)
+    assert not (tmp_path / "tong-ket.xlsx").exists()
