@@ -24,14 +24,19 @@ def build_parser() -> argparse.ArgumentParser:
                       help="số hộ gia đình (mặc định 2000)")
     demo.add_argument("--seed", type=int, default=2026, help=argparse.SUPPRESS)
     sub.add_parser("forms", help="liệt kê các biểu mẫu báo cáo: mã và tên")
-    export = sub.add_parser("export", help="xuất một biểu mẫu báo cáo ra tệp Excel (.xlsx)")
+    export = sub.add_parser("export", help="xuất một biểu mẫu báo cáo ra tệp Excel (.xlsx) "
+                                           "hoặc PDF (.pdf, với biểu in được)")
     export.add_argument("form", metavar="FORM", help="mã biểu mẫu (xem lệnh forms)")
     export.add_argument("--year", required=True, metavar="YYYY", help="năm báo cáo")
     export.add_argument("--quarter", metavar="Q", help="quý 1–4 (với biểu lập theo quý)")
     export.add_argument("--area", metavar="NAME_OR_ID",
                         help="tên hoặc mã số khu dân cư (với biểu lập theo khu)")
-    export.add_argument("-o", "--output", required=True, metavar="FILE.xlsx",
-                        help="tệp kết quả")
+    export.add_argument("--category", metavar="LOẠI",
+                        help="loại đơn vị (với danh sách công nhận “An toàn về an ninh, trật "
+                             "tự”): area, agency, enterprise, school, ward hoặc tên tiếng Việt "
+                             "như “khu dân cư”")
+    export.add_argument("-o", "--output", required=True, metavar="FILE.xlsx|FILE.pdf",
+                        help="tệp kết quả: .xlsx, hoặc .pdf với biểu in được")
     return parser
 
 
@@ -94,27 +99,41 @@ def _find_area(db, wanted: str) -> int:
     raise ValueError(f"Không có khu dân cư “{wanted}”.")
 
 
+def _find_category(wanted: str):
+    """A CertCategory by its code ("agency") or its Vietnamese label, without diacritics or
+    capitals ("co quan", "Cơ quan")."""
+    from .enums import CertCategory
+    from .text import fold
+
+    key = fold(wanted)
+    for category in CertCategory:
+        if key in (category.value, fold(category.label)):
+            return category
+    choices = ", ".join(f"{c.value} ({c.label.lower()})" for c in CertCategory)
+    raise ValueError(f"Không có loại đơn vị “{wanted}”: chọn một trong {choices}.")
+
+
 def run_export(url: str, args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from .db.engine import database_error_message
     from .reports import registry
-    from .reports.export import export_xlsx
+    from .reports.export import export_pdf, export_xlsx
 
     output = Path(args.output).expanduser()
-    if output.suffix.lower() == ".pdf":
-        print("antq-desktop: chưa hỗ trợ xuất PDF; hãy xuất tệp .xlsx (in và xuất PDF sẽ có "
-              "ở phiên bản sau).", file=sys.stderr)
-        return 2
-    if output.suffix.lower() != ".xlsx":
-        return _fail(f"Tệp kết quả phải có đuôi .xlsx: {output}")
+    suffix = output.suffix.lower()
+    if suffix not in (".xlsx", ".pdf"):
+        return _fail(f"Tệp kết quả phải có đuôi .xlsx hoặc .pdf: {output}")
     try:
         year = _whole_number(args.year, "Năm")
         quarter = _whole_number(args.quarter, "Quý")
+        category = _find_category(args.category) if args.category is not None else None
         form = registry.get(args.form)
-        form.check(registry.Params(year=year, quarter=quarter))
+        form.check(registry.Params(year=year, quarter=quarter, category=category))
         if args.area is not None and not form.takes_area:
             raise registry.ReportError(registry.NO_AREA.format(title=form.title))
+        if suffix == ".pdf" and not form.printable:
+            raise registry.ReportError(registry.NOT_PRINTABLE.format(title=form.title))
     except (ValueError, registry.ReportError) as exc:
         return _fail(str(exc))
     try:
@@ -123,8 +142,15 @@ def run_export(url: str, args: argparse.Namespace) -> int:
         return _fail(str(exc))
     try:
         area_id = _find_area(db, args.area) if args.area is not None else None
-        params = registry.Params(year=year, quarter=quarter, area_id=area_id)
-        path = export_xlsx(db, form.id, params, output)
+        params = registry.Params(year=year, quarter=quarter, area_id=area_id,
+                                 category=category)
+        if suffix == ".pdf":
+            from .reports.printing import ensure_gui_app
+
+            ensure_gui_app()
+            path = export_pdf(db, form.id, params, output)
+        else:
+            path = export_xlsx(db, form.id, params, output)
     except (ValueError, registry.ReportError, FieldError) as exc:
         return _fail(str(exc))
     except Exception as exc:

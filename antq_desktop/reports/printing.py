@@ -40,7 +40,7 @@ SERIF_FAMILIES = (FONT_NAME, "Liberation Serif", "Tinos", "Nimbus Roman", "TeX G
                   "Times", "DejaVu Serif")
 PAGE_NUMBER_SIZE = 13
 KEEP_WITH = 2  # table rows that go to the next page with the signature block
-MAX_PASSES = 12  # layouts tried before printing what there is
+MAX_PASSES = 40  # layouts tried before printing what there is
 
 _app: QGuiApplication | None = None
 
@@ -128,46 +128,81 @@ def _signature_pages(text: QTextDocument, page_height: float) -> tuple[int, int]
             _page_of(max(rect.top(), rect.bottom() - 1), page_height))
 
 
-def _row_breaks(doc: TableDocument, text: QTextDocument, breaks: set[int],
-                page_height: float) -> set[int]:
-    """The rows (indices in ``doc.rows``; the total counts as ``len(doc.rows)``) where
-    QTextDocument itself started a new page inside a piece of the table."""
+def _row_extent(table: QTextTable, row: int, layout) -> tuple[float, float]:
+    """Top of the first and bottom of the last text line of a table row."""
+    tops, bottoms = [], []
+    for column in range(table.columns()):
+        cell = table.cellAt(row, column)
+        if cell.row() != row or cell.column() != column:
+            continue  # covered by a spanning cell
+        tops.append(layout.blockBoundingRect(cell.firstCursorPosition().block()).top())
+        bottoms.append(layout.blockBoundingRect(cell.lastCursorPosition().block()).bottom())
+    return min(tops), max(bottoms)
+
+
+def _repaginated(doc: TableDocument, text: QTextDocument, breaks: set[int],
+                 page_height: float, cell_bottom: float) -> set[int]:
+    """The cuts that make every piece of the table end on the page it starts on.
+
+    A row belongs to the page its last line ends on (plus ``cell_bottom``, its padding and
+    border). Where that page turns inside a piece of the table, cut there; when a piece's
+    bottom edge still runs onto the next page, move its last row to the next piece. A cut
+    never falls right under a group heading, and the total goes with the last row.
+    """
     if not doc.rows:
-        return set()
+        return set(breaks)
+    last_row = len(doc.rows) - 1
+
+    def cut(index: int) -> int:
+        return with_heading(doc, min(index, last_row))
+
     layout = text.documentLayout()
+    result = set(breaks)
     starts = sorted(breaks | {0})
-    found: set[int] = set()
-    for table, start in zip(_tables(text)[1:-1], starts):
+    pieces = _tables(text)[1:-1]
+    for n, (table, start) in enumerate(zip(pieces, starts)):
         heads = table.format().headerRowCount()
-        previous = None
+        landing: int | None = None
+        turns = []
         for r in range(heads, table.rows()):
-            block = table.cellAt(r, 0).firstCursorPosition().block()
-            page = _page_of(layout.blockBoundingRect(block).top(), page_height)
-            if previous is not None and page > previous:
-                found.add(start + r - heads)
-            previous = page
-    return found
+            _, bottom = _row_extent(table, r, layout)
+            page = _page_of(bottom + cell_bottom, page_height)
+            if landing is not None and page > landing:
+                turns.append(start + r - heads)
+            landing = page
+        items = table.rows() - heads
+        frame = layout.frameBoundingRect(table)
+        if (not turns and landing is not None and items > 1
+                and _page_of(frame.bottom(), page_height) > landing):
+            turns.append(start + items - 1)
+        if turns:
+            # The rows past the turn join the next piece, which starts a page anyway.
+            result |= {cut(k) for k in turns}
+            if n + 1 < len(starts):
+                result.discard(starts[n + 1])
+    return result
 
 
 def layout_document(doc: TableDocument, printer: QPrinter) -> QTextDocument:
     """The document laid out in pages for ``printer``'s page layout.
 
     QTextDocument moves a table row that does not fit to the next page but stretches the row
-    above it to the bottom of the page, without its bottom border. So the table is laid out,
-    cut into pieces where the pages turned (a group heading goes with its rows) and laid out
-    again until stable; then, if the signature block straddles two pages, the last rows are
-    cut off to go with it.
+    above it to the bottom of the page, without its bottom border, and it splits a row whose
+    first line fits. So the table is laid out, cut into pieces where the pages turn (each
+    piece a table of its own after a page break, under the repeated column headers) and laid
+    out again until every piece ends on its page; then, if the signature block straddles two
+    pages, the last rows are cut off to go with it.
     """
     ensure_gui_app()
     page = _geometry(printer).content.size()
+    cell_bottom = 6 * printer.logicalDpiY() / 96  # padding and border under a cell's text
     breaks: set[int] = set()
     carried = False
     for _ in range(MAX_PASSES):
         text = _laid_out(doc, printer, page, breaks)
-        turned = {with_heading(doc, k) if k < len(doc.rows) else k
-                  for k in _row_breaks(doc, text, breaks, page.height())} - breaks
-        if turned:
-            breaks |= turned
+        cuts = _repaginated(doc, text, breaks, page.height(), cell_bottom)
+        if cuts != breaks:
+            breaks = cuts
             continue
         first, last = _signature_pages(text, page.height())
         if first == last or carried:

@@ -1,0 +1,130 @@
+"""Report forms of the certification area (issue 5): the lists of units proposed for, and
+granted, the title "An toàn về an ninh, trật tự" in a year, for one category of units or all of
+them grouped by category (DOMAIN.md §4). Both are printable documents: print preview, printing
+and PDF as well as .xlsx."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ...enums import CertCategory
+from ...services.certification import CATEGORY_ORDER, CertificationService, ListedUnit
+from ..document import TableDocument, to_workbook
+from ..layout import Column, Heading
+from ..registry import Form, Params, load_letterhead, register
+
+ROMAN = ("I", "II", "III", "IV", "V", "VI")
+RECIPIENTS = ["UBND phường;", "Lưu: hồ sơ phong trào."]
+TITLE_NAME = "“An toàn về an ninh, trật tự”"
+EMPTY = "Không có đơn vị nào."
+# Who the subject line speaks of: all units, or one category.
+SUBJECT_LEAD = {
+    None: "Các đơn vị",
+    CertCategory.AREA: "Khu dân cư",
+    CertCategory.AGENCY: "Cơ quan",
+    CertCategory.ENTERPRISE: "Doanh nghiệp",
+    CertCategory.SCHOOL: "Cơ sở giáo dục",
+    CertCategory.WARD: "Xã, phường, thị trấn",
+}
+
+_COMMON = [
+    Column("STT", 5, "center"),
+    Column("Tên đơn vị", 24),
+    Column("Địa chỉ", 22),
+    Column("Người đứng đầu", 16),
+    Column("Ngày đăng ký phấn đấu", 11, "center"),
+    Column("Ngày họp đánh giá", 11, "center"),
+]
+PROPOSED_COLUMNS = [
+    *_COMMON,
+    Column("Số tiêu chuẩn đạt", 10, "center"),
+    Column("Kết quả", 9, "center"),
+    Column("Ghi chú", 16),
+]
+RECOGNISED_COLUMNS = [
+    *_COMMON,
+    Column("Kết quả", 9, "center"),
+    Column("Số, ngày quyết định công nhận", 17, "center"),
+    Column("Số Giấy công nhận", 11, "center"),
+]
+
+
+def decision_text(unit: ListedUnit) -> str:
+    """"15/QĐ-UBND ngày 12/11/2025" (either part may be missing)."""
+    parts = [unit.decision_number]
+    if unit.decision_date is not None:
+        parts.append(f"ngày {unit.decision_date:%d/%m/%Y}")
+    return " ".join(p for p in parts if p)
+
+
+def _proposed_row(number: int, u: ListedUnit) -> list:
+    return [number, u.name, u.address, u.head_name, u.registered_on, u.evaluated_on,
+            f"{u.criteria_met}/{u.criteria_total}", u.result.label if u.result else "",
+            "Đã có quyết định công nhận" if u.decision_number else ""]
+
+
+def _recognised_row(number: int, u: ListedUnit) -> list:
+    return [number, u.name, u.address, u.head_name, u.registered_on, u.evaluated_on,
+            u.result.label if u.result else "", decision_text(u), u.certificate_number]
+
+
+def _rows(units: list[ListedUnit], category: CertCategory | None, row) -> list:
+    """One category: numbered 1, 2, …; all: a heading per category ("I. Khu dân cư"), each
+    numbered from 1."""
+    if category is not None:
+        return [row(i, u) for i, u in enumerate(units, start=1)]
+    rows: list = []
+    present = [c for c in CATEGORY_ORDER if any(u.category is c for u in units)]
+    for index, cat in enumerate(present):
+        rows.append(Heading(f"{ROMAN[index]}. {cat.label}"))
+        chosen = [u for u in units if u.category is cat]
+        rows += [row(i, u) for i, u in enumerate(chosen, start=1)]
+    return rows
+
+
+def _shared_decision(units: list[ListedUnit]) -> str | None:
+    """"(Kèm theo Quyết định số … ngày …)" when every listed unit was recognised by one
+    decision."""
+    decisions = {(u.decision_number, u.decision_date) for u in units}
+    if len(decisions) != 1:
+        return None
+    number, when = decisions.pop()
+    if not number or when is None:
+        return None
+    return f"(Kèm theo Quyết định số {number} ngày {when:%d/%m/%Y})"
+
+
+def _document(db, params: Params, which: str, today: date | None = None) -> TableDocument:
+    letterhead = load_letterhead(db)
+    units = CertificationService(db).listing(params.year, which, params.category)
+    proposed = which == "proposed"
+    verb = "đề nghị công nhận" if proposed else "được công nhận"
+    subject = (f"{SUBJECT_LEAD[params.category]} {verb} đạt tiêu chuẩn {TITLE_NAME} "
+               f"năm {params.year}")
+    rows = _rows(units, params.category, _proposed_row if proposed else _recognised_row)
+    total = (f"Tổng cộng: {len(units)} đơn vị",) if units else None
+    return TableDocument(
+        letterhead=letterhead, number="", on=today or date.today(), title="Danh sách",
+        subject_lines=[subject], columns=PROPOSED_COLUMNS if proposed else RECOGNISED_COLUMNS,
+        rows=rows, total=total, note=None if proposed else _shared_decision(units),
+        recipients=RECIPIENTS, landscape=True, empty=EMPTY)
+
+
+def proposed_document(db, params: Params) -> TableDocument:
+    return _document(db, params, "proposed")
+
+
+def recognised_document(db, params: Params) -> TableDocument:
+    return _document(db, params, "recognised")
+
+
+PROPOSED = register(Form(
+    "cert-proposed", f"Danh sách đề nghị công nhận đạt tiêu chuẩn {TITLE_NAME}",
+    lambda db, p: to_workbook(proposed_document(db, p), f"Đề nghị công nhận {p.year}"),
+    takes_category=True, document=proposed_document))
+RECOGNISED = register(Form(
+    "cert-recognised", f"Danh sách công nhận đạt tiêu chuẩn {TITLE_NAME}",
+    lambda db, p: to_workbook(recognised_document(db, p), f"Công nhận {p.year}"),
+    takes_category=True, document=recognised_document))
+
+__all__ = ["PROPOSED", "RECOGNISED", "proposed_document", "recognised_document"]
