@@ -34,6 +34,7 @@ from ..db.search import create_household_fts, drop_household_fts
 from ..enums import Relationship, ResidenceKind, Sex
 from ..text import fold
 from ..validation import ID_PROVINCE_CODES
+from .demo_activities import add_activities
 from .demo_mediation import add_mediation
 from .demo_rehab import add_rehabilitation
 from .households import TEMPORARY_RESIDENCE_MAX_DAYS, MemberData, _search_text, name_sort_key
@@ -70,13 +71,16 @@ class DemoSummary:
     signups: int  # household sign-ups over last year and this year
     rehab_cases: int = 0
     mediation_cases: int = 0
+    activities: int = 0  # movement activity records of every kind
 
     def describe(self) -> str:
         return (f"Đã tạo phường mẫu {self.place_name} ({self.province_name}): "
                 f"{_n(self.areas)} khu dân cư, {_n(self.households)} hộ, "
                 f"{_n(self.residents)} nhân khẩu, {_n(self.signups)} lượt đăng ký, "
                 f"{_n(self.rehab_cases)} hồ sơ quản lý, giáo dục, giúp đỡ, "
-                f"{_n(self.mediation_cases)} vụ, việc hòa giải.")
+                f"{_n(self.mediation_cases)} vụ, việc hòa giải"
+                + (f", {_n(self.activities)} hoạt động phong trào" if self.activities else "")
+                + ".")
 
 
 def _n(value: int) -> str:
@@ -722,10 +726,12 @@ def _generate(db: Database, households: int, seed: int,
                 create_household_fts(s.connection())  # creates and fills it from household_search
             cases = add_rehabilitation(s, random.Random(seed + 1), households, today)
             mediation = add_mediation(s, random.Random(seed + 2), households, today)
+            activities = add_activities(s, random.Random(seed + 4), households, today)
             UnitService.save_in(s, unit)
     return DemoSummary(place_name=ward.name, province_name=province.name, areas=k,
                        households=households, residents=residents, signups=signups,
-                       rehab_cases=cases, mediation_cases=mediation)
+                       rehab_cases=cases, mediation_cases=mediation,
+                       activities=activities)
 
 
 __all__ = ["DemoError", "DemoSummary", "generate", "area_count"]
