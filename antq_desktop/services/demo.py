@@ -35,6 +35,7 @@ from ..enums import Relationship, ResidenceKind, Sex
 from ..text import fold
 from ..validation import ID_PROVINCE_CODES
 from .demo_activities import add_activities
+from .demo_certification import add_certification
 from .demo_mediation import add_mediation
 from .demo_rehab import add_rehabilitation
 from .households import TEMPORARY_RESIDENCE_MAX_DAYS, MemberData, _search_text, name_sort_key
@@ -71,6 +72,7 @@ class DemoSummary:
     signups: int  # household sign-ups over last year and this year
     rehab_cases: int = 0
     mediation_cases: int = 0
+    cert_records: int = 0  # "An toàn về ANTT" records over two years
     activities: int = 0  # movement activity records of every kind
 
     def describe(self) -> str:
@@ -80,6 +82,8 @@ class DemoSummary:
                 f"{_n(self.rehab_cases)} hồ sơ quản lý, giáo dục, giúp đỡ, "
                 f"{_n(self.mediation_cases)} vụ, việc hòa giải"
                 + (f", {_n(self.activities)} hoạt động phong trào" if self.activities else "")
+                + (f", {_n(self.cert_records)} hồ sơ “An toàn về an ninh, trật tự”"
+                   if self.cert_records else "")
                 + ".")
 
 
@@ -728,9 +732,11 @@ def _generate(db: Database, households: int, seed: int,
             mediation = add_mediation(s, random.Random(seed + 2), households, today)
             activities = add_activities(s, random.Random(seed + 4), households, today)
             UnitService.save_in(s, unit)
+            certification = add_certification(s, random.Random(seed + 3), today)
     return DemoSummary(place_name=ward.name, province_name=province.name, areas=k,
                        households=households, residents=residents, signups=signups,
                        rehab_cases=cases, mediation_cases=mediation,
+                       cert_records=certification,
                        activities=activities)
 
 

@@ -109,13 +109,14 @@ def test_save_unit_validates(cert, ward):
 
 def test_area_and_ward_units_are_not_edited_here(cert, ward):
     area, _, ward_unit = cert.year_rows(YEAR)
-    for r in (area, ward_unit):
-        assert not cert.unit(r.unit_id).editable
-        for call in (lambda: cert.retire_unit(r.unit_id, date(2026, 1, 1), today=TODAY),
-                     lambda: cert.restore_unit(r.unit_id),
-                     lambda: cert.save_unit(CertUnitData(C.AGENCY, "Đổi tên", id=r.unit_id))):
-            with pytest.raises(FieldError, match="Thông tin đơn vị"):
-                call()
+    for uid in (area.unit_id, ward_unit.unit_id):
+        assert not cert.unit(uid).editable
+        with pytest.raises(FieldError, match="Thông tin đơn vị"):
+            cert.retire_unit(uid, date(2026, 1, 1), today=TODAY)
+        with pytest.raises(FieldError, match="Thông tin đơn vị"):
+            cert.restore_unit(uid)
+        with pytest.raises(FieldError, match="Thông tin đơn vị"):
+            cert.save_unit(CertUnitData(C.AGENCY, "Đổi tên", id=uid))
 
 
 def test_category_not_changed_once_a_unit_has_records(cert, ward):
@@ -320,27 +321,27 @@ def test_save_record_updates_and_clear_record(db, cert, units):
 
 
 BAD_RECORDS = [
-    (dict(registered=date(YEAR - 1, 12, 30)), "Ngày đăng ký", "phải từ 01/01/2025"),
-    (dict(registered=date(2026, 7, 1)), "Ngày đăng ký", "phải từ"),
-    (dict(evaluated=date(YEAR, 1, 5)), "Ngày họp đánh giá", "không được trước ngày đăng ký"),
-    (dict(registered=None, evaluated=date(YEAR, 10, 1)), "Ngày họp đánh giá", "chưa đăng ký"),
-    (dict(registered=None, result=NOT_MET), "Kết quả", "chưa đăng ký"),
-    (dict(result=NOT_MET), "Kết quả", "chưa có ngày họp đánh giá"),
-    (dict(evaluated=date(YEAR, 10, 1), result=MET, unmet=(2, 4)), "Kết quả",
+    ({"registered": date(YEAR - 1, 12, 30)}, "Ngày đăng ký", "phải từ 01/01/2025"),
+    ({"registered": date(2026, 7, 1)}, "Ngày đăng ký", "phải từ"),
+    ({"evaluated": date(YEAR, 1, 5)}, "Ngày họp đánh giá", "không được trước ngày đăng ký"),
+    ({"registered": None, "evaluated": date(YEAR, 10, 1)}, "Ngày họp đánh giá", "chưa đăng ký"),
+    ({"registered": None, "result": NOT_MET}, "Kết quả", "chưa đăng ký"),
+    ({"result": NOT_MET}, "Kết quả", "chưa có ngày họp đánh giá"),
+    ({"evaluated": date(YEAR, 10, 1), "result": MET, "unmet": (2, 4)}, "Kết quả",
      "chưa đạt tiêu chuẩn 2, 4"),
-    (dict(evaluated=date(YEAR, 10, 1), result=NOT_MET, decision="5/QĐ-UBND"), "Số quyết định",
+    ({"evaluated": date(YEAR, 10, 1), "result": NOT_MET, "decision": "5/QĐ-UBND"}, "Số quyết định",
      "chỉ ghi khi kết quả là “Đạt”"),
-    (dict(decided=date(YEAR, 11, 1)), "Ngày quyết định", "chỉ ghi khi"),
-    (dict(evaluated=date(YEAR, 10, 1), result=MET, certificate="GCN-1"), "Số Giấy công nhận",
+    ({"decided": date(YEAR, 11, 1)}, "Ngày quyết định", "chỉ ghi khi"),
+    ({"evaluated": date(YEAR, 10, 1), "result": MET, "certificate": "GCN-1"}, "Số Giấy công nhận",
      "chưa có số quyết định"),
-    (dict(certificate="GCN-1"), "Số Giấy công nhận", "chỉ ghi khi"),
-    (dict(evaluated=date(YEAR, 10, 1), result=MET, decision="5/QĐ-UBND",
-          decided=date(YEAR, 9, 30)), "Ngày quyết định", "không được trước ngày họp đánh giá"),
-    (dict(evaluated=date(YEAR, 10, 1), result=MET, decision="5/QĐ-UBND"), "Ngày quyết định",
+    ({"certificate": "GCN-1"}, "Số Giấy công nhận", "chỉ ghi khi"),
+    ({"evaluated": date(YEAR, 10, 1), "result": MET, "decision": "5/QĐ-UBND",
+          "decided": date(YEAR, 9, 30)}, "Ngày quyết định", "không được trước ngày họp đánh giá"),
+    ({"evaluated": date(YEAR, 10, 1), "result": MET, "decision": "5/QĐ-UBND"}, "Ngày quyết định",
      "chưa nhập"),
-    (dict(evaluated=date(YEAR, 10, 1), result=MET, decided=date(YEAR, 11, 1)), "Số quyết định",
+    ({"evaluated": date(YEAR, 10, 1), "result": MET, "decided": date(YEAR, 11, 1)}, "Số quyết định",
      "chưa nhập"),
-    (dict(evaluated=date(YEAR + 1, 4, 1)), "Ngày họp đánh giá", "đến 31/03/2026"),
+    ({"evaluated": date(YEAR + 1, 4, 1)}, "Ngày họp đánh giá", "đến 31/03/2026"),
 ]
 
 
@@ -456,8 +457,8 @@ def test_settings_defaults_round_trip_and_validation(db):
     rows = count(db, Setting)
     for bad, field, words in [
         (CertSettings(registration_deadline=(31, 4)), "Hạn đăng ký phấn đấu", "31/04 không tồn tại"),
-        (CertSettings(recognition_deadline=(29, 2)), "Hạn công nhận khu dân cư và đơn vị do "
-                                                     "phường quản lý", "29/02"),
+        (CertSettings(recognition_deadline=(29, 2)), ("Hạn công nhận khu dân cư và đơn vị do "
+                                                     "phường quản lý"), "29/02"),
         (CertSettings(other_recognition_deadline=(1, 13)), "Hạn công nhận các đơn vị khác",
          "tháng 13"),
         (CertSettings(decider_title=" "), "Chức danh người ký quyết định công nhận", "chưa nhập"),

@@ -69,8 +69,10 @@ def test_counts_and_summary(db, demo, households, unit_service):
     assert text.startswith("Đã tạo phường mẫu Phường Hoàn Kiếm (Thành phố Hà Nội): 6 khu dân cư, "
                            "300 hộ, ")
     assert f"{demo.signups:,}".replace(",", ".") + " lượt đăng ký, " in text
-    assert text.endswith(f"{demo.rehab_cases} hồ sơ quản lý, giáo dục, giúp đỡ, "
-                         f"{demo.mediation_cases} vụ, việc hòa giải.")
+    assert (f"{demo.rehab_cases} hồ sơ quản lý, giáo dục, giúp đỡ, "
+            f"{demo.mediation_cases} vụ, việc hòa giải") in text
+    assert demo.cert_records > 0
+    assert text.endswith(f", {demo.cert_records} hồ sơ “An toàn về an ninh, trật tự”.")
     with db.session() as s:
         names = set(s.scalars(select(Resident.full_name)))
     assert not any(name in text for name in names)  # no personal data in the summary
