@@ -74,8 +74,11 @@ class TipRow(TipData):
 
     @property
     def result_text(self) -> str:
-        if self.result in PERSON_RESULTS and self.persons:
-            return f"{self.result.label} ({self.persons} đối tượng)"
+        """The result, with how many were arrested or surrendered."""
+        if self.result is TipResult.ARREST and self.persons:
+            return f"Bắt giữ {self.persons} đối tượng"
+        if self.result is TipResult.SURRENDER and self.persons:
+            return f"Vận động {self.persons} đối tượng truy nã đầu thú"
         return self.result.label
 
 
@@ -294,7 +297,7 @@ def _clean(kind: Kind, d: ActivityData) -> ActivityData:
     return d
 
 
-def _search_text(kind: Kind, d: ActivityData) -> str:
+def search_text(kind: Kind, d: ActivityData) -> str:
     """What the search box finds a record by, folded."""
     parts = {
         Kind.TIP: lambda: [d.content, d.result_note],
@@ -431,7 +434,7 @@ class ActivityService:
                     raise LookupError(record_id)
             for name in _field_names(kind):
                 setattr(row, name, getattr(data, name))
-            row.folded = _search_text(kind, data)
+            row.folded = search_text(kind, data)
             s.flush()
             return row.id
 
@@ -482,5 +485,5 @@ __all__ = [
     "EARLIEST", "WARD_LABEL", "WARD_ONLY", "ActivityData", "ActivityRow", "ActivityService",
     "AwardData", "AwardRow", "Kind", "ModelData", "ModelRow", "OutreachData", "OutreachRow",
     "PatrolData", "PatrolRow", "TipData", "TipRow", "WeaponData", "WeaponRow", "activity_errors",
-    "format_number",
+    "format_number", "search_text",
 ]

@@ -71,11 +71,16 @@ TIPS: list[tuple[str, list[tuple[TipResult, int]], str]] = [
      [(R.CASE_SOLVED, 5), (R.ARREST, 3), (R.NO_RESULT, 2)], "Xử phạt vi phạm hành chính"),
 ]
 
-# (name, members: low, high). Ward-wide ones first.
-WARD_MODELS = [("Camera an ninh kết nối Công an phường", 0, 0),
-               ("Nhà trọ an toàn về an ninh, trật tự", 20, 60),
-               ("Cổng trường an toàn giao thông", 10, 24),
-               ("Tuyến phố văn minh, an toàn", 15, 40)]
+# The ward's own models: (name, members: low, high, notes)
+WARD_MODELS = [("Camera an ninh kết nối Công an phường", 0, 0,
+                "Camera của các hộ, cơ sở kinh doanh chia sẻ hình ảnh với Công an phường"),
+               ("Nhà trọ an toàn về an ninh, trật tự", 20, 60,
+                "Chủ nhà trọ cam kết khai báo cư trú, quản lý người thuê trọ"),
+               ("Cổng trường an toàn giao thông", 10, 24,
+                "Phân công người điều tiết giao thông giờ tan học"),
+               ("Tuyến phố văn minh, an toàn", 15, 40,
+                "Hộ kinh doanh cam kết không lấn chiếm vỉa hè, giữ trật tự")]
+# Each area's: (name, members: low, high); the notes are drawn from MODEL_NOTES
 AREA_MODELS = [("Tổ an ninh tự quản", 7, 15), ("Tổ liên gia tự quản", 10, 30),
                ("Nhóm Zalo an ninh trật tự", 60, 250), ("Khu dân cư không có ma túy", 15, 40),
                ("Chi hội phụ nữ không có người thân vi phạm pháp luật", 20, 60),
@@ -188,9 +193,8 @@ def _models(rng: random.Random, dates: _Dates, areas: list[tuple[int, str]]) -> 
         return today - timedelta(days=rng.randint(2 * 365, 9 * 365))
 
     out = []
-    for name, low, high in WARD_MODELS:
-        out.append(ModelData(name, None, years_ago(), rng.randint(low, high),
-                             notes=rng.choice(MODEL_NOTES)))
+    for name, low, high, notes in WARD_MODELS:
+        out.append(ModelData(name, None, years_ago(), rng.randint(low, high), notes=notes))
     for area_id, area_name in areas:
         for name, low, high in rng.sample(AREA_MODELS, rng.choice([0, 1, 1, 1, 2])):
             out.append(ModelData(f"{name} {area_name}", area_id, years_ago(),
@@ -288,24 +292,28 @@ def _awards(rng: random.Random, dates: _Dates, areas: list[tuple[int, str]],
     august = date(y, 8, 19)
     this_year = august if august <= dates.today else dates.between(date(y, 1, 5), date(y, 1, 20))
     occasions.append((this_year, y if this_year == august else y - 1, 0.5))
-    number = rng.randint(40, 120)
     for on, year, share in occasions:
+        decisions: dict[AwardLevel, str] = {}  # one decision per level names everyone
         for i in range(max(1, round(collectives * share))):
             area_id, area_name = rng.choice(areas)
             level = AwardLevel.WARD_COMMITTEE if i or rng.random() < 0.7 else (
                 AwardLevel.PROVINCE_COMMITTEE)
-            number += rng.randint(1, 6)
-            out.append(AwardData(on, area_name, level, True, area_id, f"{number}/QĐ-UBND",
+            out.append(AwardData(on, area_name, level, True, area_id, _decision(rng, decisions, level),
                                  AWARD_REASONS[0].format(year=year)))
         for _ in range(max(1, round(persons * share))):
             name, area_id = rng.choice(people)
             level = _pick(rng, [(AwardLevel.WARD_POLICE, 6), (AwardLevel.WARD_COMMITTEE, 3),
                                 (AwardLevel.PROVINCE_POLICE, 1)])
-            number += rng.randint(1, 6)
-            issuer = "QĐ-CAP" if level is AwardLevel.WARD_POLICE else "QĐ-UBND"
             reason = rng.choice(AWARD_REASONS).format(year=year)
-            out.append(AwardData(on, name, level, False, area_id, f"{number}/{issuer}", reason))
+            out.append(AwardData(on, name, level, False, area_id, _decision(rng, decisions, level), reason))
     return out
+
+
+def _decision(rng: random.Random, decisions: dict[AwardLevel, str], level: AwardLevel) -> str:
+    if level not in decisions:
+        issuer = {AwardLevel.WARD_POLICE: "QĐ-CAP", AwardLevel.PROVINCE_POLICE: "QĐ-CAT"}
+        decisions[level] = f"{rng.randint(40, 480)}/{issuer.get(level, 'QĐ-UBND')}"
+    return decisions[level]
 
 
 def _award_people(s: Session, rng: random.Random, k: int) -> list[tuple[str, int]]:

@@ -171,7 +171,7 @@ def test_tip_results_with_persons(acts):
     arrest = tip(result=TipResult.ARREST, valuable=True, persons=3, result_note="Bắt quả tang")
     record_id = acts.save(Kind.TIP, arrest, today=TODAY)
     [row] = acts.rows(Kind.TIP)
-    assert row.persons == 3 and row.result_text == "Bắt giữ đối tượng (3 đối tượng)"
+    assert row.persons == 3 and row.result_text == "Bắt giữ 3 đối tượng"
     assert acts.get(Kind.TIP, record_id).valuable
     acts.save(Kind.TIP, tip(valuable=True), today=TODAY)  # a valuable tip still being checked
     assert len(acts.rows(Kind.TIP)) == 2
