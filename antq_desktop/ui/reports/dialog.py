@@ -1,4 +1,5 @@
-"""The "Báo cáo" dialog: choose a form, its year (quarter, area), export it as .xlsx."""
+"""The "Báo cáo" dialog: choose a form and its year (quarter, area, category of units); export
+it as .xlsx, or for printable forms also as PDF, see the print preview or print it."""
 
 from __future__ import annotations
 
@@ -12,30 +13,42 @@ from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QMessageBox,
     QProgressDialog,
+    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from ...db.engine import Database, database_error_message
+from ...enums import CertCategory
 from ...reports import registry
-from ...reports.export import export_xlsx
+from ...reports.export import export_pdf, export_xlsx
 from ...reports.registry import Params, ReportError
 from ...services.unit import UnitService
+from ...validation import FieldError
+from ..widgets import printing
 from ..widgets.dialogs import button_row, error_label
 from ..widgets.worker import Worker
 
 ROMAN = ("I", "II", "III", "IV")
+XLSX, PDF = ".xlsx", ".pdf"
+PREVIEW_TIP = "Xem các trang in (khổ A4) trước khi in"
+PRINT_TIP = "In ra máy in"
+EXCEL_ONLY = "Biểu này chỉ xuất ra Excel; hãy in từ Excel."
+FILTERS = {XLSX: "Bảng tính Excel (*.xlsx)", PDF: "Tài liệu PDF (*.pdf)"}
 
 
-def default_file_name(form: registry.Form, params: Params) -> str:
+def default_file_name(form: registry.Form, params: Params, suffix: str = XLSX) -> str:
     parts = [form.id, str(params.year)]
     if params.quarter:
         parts.append(f"quy{params.quarter}")
-    return "-".join(parts) + ".xlsx"
+    if params.category is not None:
+        parts.append(params.category.value)
+    return "-".join(parts) + suffix
 
 
 class ReportsDialog(QDialog):
@@ -59,23 +72,41 @@ class ReportsDialog(QDialog):
         self.area.addItem("Toàn phường", None)
         for a in UnitService(db).areas(include_retired=True):
             self.area.addItem(a.name, a.id)
+        self.category = QComboBox(objectName="reportsCategory")
+        self.category.addItem("Tất cả các loại đơn vị", None)
+        for c in CertCategory:
+            self.category.addItem(c.label, c)
+        self.format = QComboBox(objectName="reportsFormat")
+        self.format.addItem("Bảng tính Excel (.xlsx)", XLSX)
+        self.format.addItem("Tài liệu PDF (.pdf)", PDF)
         self.error = error_label("reportsError")
-        self.buttons = button_row("&Xuất Excel…", self.export, self.reject, "reportsExport",
+        self.buttons = button_row("&Xuất tệp…", self.export, self.reject, "reportsExport",
                                   "Đóng")
+        self.preview_button = QPushButton("Xem &trước", objectName="reportsPreview")
+        self.preview_button.clicked.connect(self.preview)
+        self.print_button = QPushButton("&In…", objectName="reportsPrint")
+        self.print_button.clicked.connect(self.print_)
+        print_row = QHBoxLayout()
+        print_row.addStretch(1)
+        print_row.addWidget(self.preview_button)
+        print_row.addWidget(self.print_button)
         form = QFormLayout()
         form.addRow("Biểu mẫu:", self.form)
         form.addRow("Năm:", self.year)
         form.addRow("Kỳ:", self.quarter)
         form.addRow("Khu dân cư:", self.area)
+        form.addRow("Loại đơn vị:", self.category)
+        form.addRow("Định dạng tệp:", self.format)
         layout = QVBoxLayout(self)
         if not self.forms:
             layout.addWidget(QLabel("Chưa có biểu mẫu nào."))
         layout.addLayout(form)
         layout.addWidget(self.error)
+        layout.addLayout(print_row)
         layout.addWidget(self.buttons)
         self.form.currentIndexChanged.connect(self._form_changed)
         self._form_changed()
-        self.resize(620, 220)
+        self.resize(620, 280)
         self.last_path: Path | None = None
 
     def current_form(self) -> registry.Form:
@@ -85,7 +116,12 @@ class ReportsDialog(QDialog):
         form = self.current_form()
         return Params(self.year.value(),
                       self.quarter.currentData() if form.takes_quarter else None,
-                      self.area.currentData() if form.takes_area else None)
+                      self.area.currentData() if form.takes_area else None,
+                      self.category.currentData() if form.takes_category else None)
+
+    def suffix(self) -> str:
+        """The chosen file type: PDF only for a printable form."""
+        return self.format.currentData() if self.current_form().printable else XLSX
 
     def _form_changed(self, *_args) -> None:
         if not self.forms:
@@ -93,27 +129,78 @@ class ReportsDialog(QDialog):
         form = self.current_form()
         self.quarter.setEnabled(form.takes_quarter)
         self.area.setEnabled(form.takes_area)
+        self.category.setEnabled(form.takes_category)
+        self.format.setEnabled(form.printable)
+        if not form.printable:
+            self.format.setCurrentIndex(self.format.findData(XLSX))
+        self.preview_button.setEnabled(form.printable)
+        self.print_button.setEnabled(form.printable)
+        tips = (PREVIEW_TIP, PRINT_TIP) if form.printable else (EXCEL_ONLY, EXCEL_ONLY)
+        self.preview_button.setToolTip(tips[0])
+        self.print_button.setToolTip(tips[1])
+        self.format.setToolTip("" if form.printable else EXCEL_ONLY)
 
     def choose_path(self, suggested: str) -> str:
-        """Ask where to save (a seam for tests)."""
+        """Ask where to save (a seam for tests). ``suggested`` ends with the file type."""
         folder = QSettings().value("reports/folder", str(Path.home()))
         path, _ = QFileDialog.getSaveFileName(self, "Lưu biểu mẫu", str(Path(folder) / suggested),
-                                              "Bảng tính Excel (*.xlsx)")
+                                              FILTERS[Path(suggested).suffix])
         return path
 
-    def export(self) -> None:
+    def _checked(self) -> tuple[registry.Form, Params] | None:
         form = self.current_form()
         params = self.params()
         try:
             form.check(params)
         except ReportError as err:
             self.error.setText(str(err))
+            return None
+        return form, params
+
+    def document(self):
+        """The chosen printable form's document, or None with the reason shown."""
+        checked = self._checked()
+        if checked is None:
+            return None
+        form, params = checked
+        if form.document is None:
+            self.error.setText(registry.NOT_PRINTABLE.format(title=form.title))
+            return None
+        try:
+            doc = form.document(self.db, params)
+        except (ReportError, FieldError) as err:
+            self.error.setText(str(err))
+            return None
+        except Exception as exc:
+            message = database_error_message(exc, self.db.url)
+            if message is None:
+                raise
+            self.error.setText(message)
+            return None
+        self.error.setText("")
+        return doc
+
+    def preview(self) -> None:
+        doc = self.document()
+        if doc is not None:
+            printing.preview_document(self, doc)
+
+    def print_(self) -> None:
+        doc = self.document()
+        if doc is not None:
+            printing.print_document_dialog(self, doc)
+
+    def export(self) -> None:
+        checked = self._checked()
+        if checked is None:
             return
-        path = self.choose_path(default_file_name(form, params))
+        form, params = checked
+        suffix = self.suffix()
+        path = self.choose_path(default_file_name(form, params, suffix))
         if not path:
             return
-        if not path.lower().endswith(".xlsx"):
-            path += ".xlsx"
+        if not path.lower().endswith(suffix):
+            path += suffix
         QSettings().setValue("reports/folder", str(Path(path).parent))
         self.error.setText("")
         progress = QProgressDialog("Đang lập biểu mẫu…", "", 0, 100, self)
@@ -121,7 +208,8 @@ class ReportsDialog(QDialog):
         progress.setCancelButton(None)  # one openpyxl save cannot be stopped halfway
         progress.setWindowModality(Qt.WindowModality.WindowModal)
         progress.setMinimumDuration(300)
-        worker = Worker(lambda report: export_xlsx(self.db, form.id, params, path, report))
+        exporter = export_pdf if suffix == PDF else export_xlsx
+        worker = Worker(lambda report: exporter(self.db, form.id, params, path, report))
         worker.signals.progress.connect(lambda p, text: (progress.setValue(p),
                                                          progress.setLabelText(text)))
         worker.signals.finished.connect(lambda result: self._done(progress, Path(result)))
