@@ -250,20 +250,25 @@ def test_signups(db, demo, households):
     this_year, last_year = TODAY.year, TODAY.year - 1
     now = households.signup_summary(this_year)
     assert len(now) == 6
-    assert all(0 < a.signed < a.total for a in now)
+    assert all(0 < a.signed <= a.total for a in now)
+    full = [a for a in now if a.signed == a.total]
+    assert 0 < len(full) < 6  # some areas meet the certification's "100% of households"
     ratio_now = sum(a.signed for a in now) / sum(a.total for a in now)
     before = households.signup_summary(last_year)
     ratio_before = sum(a.signed for a in before) / sum(a.total for a in before)
-    assert 0.7 < ratio_now < 0.95  # this year's campaign: about 85 %
-    assert ratio_before > 0.9 and ratio_before > ratio_now  # last year's: nearly everyone
+    assert 0.85 < ratio_now < 1
+    assert ratio_before > 0.9
     with db.session() as s:
         rows = list(s.execute(select(HouseholdSignup.year, HouseholdSignup.signed_on,
                                      Household.moved_out_on)
                               .join(Household, Household.id == HouseholdSignup.household_id)))
     assert {year for year, _, _ in rows} == {last_year, this_year}
+    late = 0
     for year, on, gone in rows:
-        assert on.year == year and on.month <= 3 and on <= TODAY
+        assert on.year == year and on <= TODAY
+        late += on.month > 3  # came after the campaign to an area where everyone signs
         assert gone is None or on < gone
+    assert late < len(rows) * 0.05
 
 
 def test_refuses_a_database_that_is_not_empty(db, demo):
