@@ -1,0 +1,389 @@
+"""The movement activities tab ("Phong trào"): tips, models, patrols, outreach, weapons handed in
+and awards, one kind at a time, with the year's count of each kind beside the list."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from enum import Enum
+
+from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...db.engine import Database
+from ...services.activities import WARD_LABEL, WARD_ONLY, ActivityRow, ActivityService, Kind
+from ...services.activities import format_number as num
+from ...services.unit import UnitService
+from ...text import fold
+from ...validation import FieldError
+from ..widgets import messages
+from ..widgets.fields import SearchBox, format_date
+from ..widgets.lazy_model import Column, LazyRowsModel
+from ..widgets.lists import fill_area_filter, list_view
+from .dialogs import DIALOGS, EndModelDialog
+
+RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+CENTER = Qt.AlignmentFlag.AlignCenter
+
+
+def _line(text: str) -> str:
+    """Multi-line text on one table line."""
+    return " ".join(text.split())
+
+
+def _area(width: int = 130) -> Column:
+    return Column("Khu dân cư", "area_name", lambda r: r.area_name, width=width)
+
+
+# Each column's sort_key is the row attribute it sorts by.
+COLUMNS: dict[Kind, list[Column]] = {
+    Kind.TIP: [
+        Column("Ngày tiếp nhận", "received_on", lambda r: format_date(r.received_on), width=100),
+        _area(),
+        Column("Nội dung tin báo", "content", lambda r: _line(r.content), width=360),
+        Column("Có giá trị", "valuable", lambda r: "✓" if r.valuable else "", CENTER, width=70),
+        Column("Kết quả xử lý", "result", lambda r: r.result_text, width=250),
+        Column("Ghi chú", "result_note", lambda r: r.result_note, width=200),
+    ],
+    Kind.MODEL: [
+        Column("Tên mô hình", "name", lambda r: r.name, width=340),
+        _area(),
+        Column("Thành lập", "started_on", lambda r: format_date(r.started_on), width=90),
+        Column("Thành viên", "members", lambda r: num(r.members) if r.members else "", RIGHT,
+               width=80),
+        Column("Tình trạng", "ended_on", lambda r: r.status, width=170),
+        Column("Ghi chú", "notes", lambda r: _line(r.notes), width=250),
+    ],
+    Kind.PATROL: [
+        Column("Ngày tuần tra", "held_on", lambda r: format_date(r.held_on), width=100),
+        _area(),
+        Column("Số người", "participants", lambda r: num(r.participants), RIGHT, width=80),
+        Column("Ghi chú", "notes", lambda r: _line(r.notes), width=400),
+    ],
+    Kind.OUTREACH: [
+        Column("Ngày", "held_on", lambda r: format_date(r.held_on), width=90),
+        _area(),
+        Column("Hình thức", "kind", lambda r: r.kind.label, width=180),
+        Column("Số người dự", "attendance", lambda r: num(r.attendance) if r.attendance else "",
+               RIGHT, width=90),
+        Column("Nội dung tuyên truyền", "topic", lambda r: r.topic, width=400),
+    ],
+    Kind.WEAPON: [
+        Column("Ngày tiếp nhận", "received_on", lambda r: format_date(r.received_on), width=100),
+        _area(),
+        Column("Loại", "kind", lambda r: r.kind.label, width=190),
+        Column("Số lượng", "quantity", lambda r: r.quantity_text, RIGHT, width=90),
+        Column("Mô tả", "description", lambda r: r.description, width=380),
+    ],
+    Kind.AWARD: [
+        Column("Ngày", "awarded_on", lambda r: format_date(r.awarded_on), width=90),
+        Column("Tập thể, cá nhân được khen", "recipient", lambda r: r.recipient, width=210),
+        Column("", "collective", lambda r: r.recipient_kind, width=65),
+        Column("Hình thức khen thưởng", "level", lambda r: r.level.label, width=240),
+        Column("Số quyết định", "decision_number", lambda r: r.decision_number, width=110),
+        _area(),
+        Column("Thành tích", "reason", lambda r: r.reason, width=300),
+    ],
+}
+
+ADD_TEXT = {Kind.TIP: "&Thêm tin báo", Kind.MODEL: "&Thêm mô hình",
+            Kind.PATROL: "&Thêm lượt tuần tra", Kind.OUTREACH: "&Thêm buổi tuyên truyền",
+            Kind.WEAPON: "&Thêm lượt giao nộp", Kind.AWARD: "&Thêm khen thưởng"}
+SEARCH_HINT = {Kind.TIP: "nội dung, kết quả", Kind.MODEL: "tên mô hình, ghi chú",
+               Kind.PATROL: "ghi chú", Kind.OUTREACH: "nội dung, hình thức",
+               Kind.WEAPON: "loại, mô tả", Kind.AWARD: "tên, số quyết định, thành tích"}
+
+
+def _sort_value(value):
+    if value is None:
+        return (1, "")
+    if isinstance(value, Enum):
+        return (0, fold(value.label))
+    if isinstance(value, str):
+        return (0, fold(value), value)
+    return (0, value)
+
+
+def summary(kind: Kind, rows: list[ActivityRow]) -> str:
+    """The list's totals in a line: "12 tin báo · 7 có giá trị · 3 đối tượng bị bắt giữ"."""
+    n = num(len(rows))
+    if kind is Kind.TIP:
+        arrested = sum(r.persons for r in rows if r.result.value == "arrest")
+        surrendered = sum(r.persons for r in rows if r.result.value == "surrender")
+        parts = [f"{n} tin báo", f"{num(sum(r.valuable for r in rows))} có giá trị"]
+        parts += [f"{num(arrested)} đối tượng bị bắt giữ"] if arrested else []
+        parts += [f"{num(surrendered)} đối tượng đầu thú"] if surrendered else []
+        return " · ".join(parts)
+    if kind is Kind.MODEL:
+        active = [r for r in rows if r.active]
+        return (f"{n} mô hình · {num(len(active))} đang duy trì · "
+                f"{num(sum(r.members for r in active))} thành viên")
+    if kind is Kind.PATROL:
+        return f"{n} lượt tuần tra · {num(sum(r.participants for r in rows))} lượt người"
+    if kind is Kind.OUTREACH:
+        return f"{n} buổi tuyên truyền · {num(sum(r.attendance for r in rows))} lượt người dự"
+    if kind is Kind.WEAPON:
+        totals: dict[tuple[str, str], float] = defaultdict(float)
+        for r in rows:
+            totals[(r.kind.label, r.unit)] += r.quantity
+        items = "; ".join(f"{label} {num(q)} {unit}" for (label, unit), q in totals.items())
+        return f"{n} lượt giao nộp" + (f": {items}" if items else "")
+    collective = sum(r.collective for r in rows)
+    return (f"{n} khen thưởng · {num(collective)} tập thể, "
+            f"{num(len(rows) - collective)} cá nhân")
+
+
+def describe(kind: Kind, r: ActivityRow) -> str:
+    """A record in a few words, for the delete question."""
+    what = {
+        Kind.TIP: lambda: f"ngày {format_date(r.received_on)}: “{_short(r.content)}”",
+        Kind.PATROL: lambda: (f"ngày {format_date(r.held_on)} ở {r.area_name} "
+                              f"({num(r.participants)} người)"),
+        Kind.OUTREACH: lambda: f"ngày {format_date(r.held_on)}: “{_short(r.topic)}”",
+        Kind.WEAPON: lambda: (f"ngày {format_date(r.received_on)}: {r.kind.label.lower()} "
+                              f"{r.quantity_text}"),
+        Kind.AWARD: lambda: f"ngày {format_date(r.awarded_on)} cho {r.recipient}",
+    }
+    return what[kind]()
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = _line(text)
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+def _row_style(row: ActivityRow, role: int):
+    if role == Qt.ItemDataRole.ForegroundRole and getattr(row, "ended_on", None) is not None:
+        return QBrush(QColor("#888888"))
+    return None
+
+
+class ActivitiesTab(QWidget):
+    countsChanged = Signal()
+
+    def __init__(self, db: Database, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("activitiesTab")
+        self.service, self.units = ActivityService(db), UnitService(db)
+        self.kind = Kind.TIP
+        self.rows: dict[int, ActivityRow] = {}
+        self.sort_key: str | None = None
+        self.descending = False
+        self.header_states: dict[Kind, QByteArray] = {}  # column widths the officer gave
+
+        self.kinds = QListWidget(objectName="activitiesKind")
+        for kind in Kind:
+            item = QListWidgetItem(kind.label)
+            item.setData(Qt.ItemDataRole.UserRole, kind.value)
+            self.kinds.addItem(item)
+        self.kinds.setSpacing(3)
+        self.kinds.setFixedWidth(self.kinds.fontMetrics().horizontalAdvance(
+            "Thu hồi vũ khí, vật liệu nổ (0000)") + 30)
+        self.kinds.setCurrentRow(0)
+
+        self.search = SearchBox(objectName="activitiesSearch")
+        self.year = QComboBox(objectName="activitiesYear")
+        self.area = QComboBox(objectName="activitiesArea")
+        self.count_label = QLabel(objectName="activitiesCount")
+        self.add_button = QPushButton(objectName="activitiesAdd")
+        self.edit_button = QPushButton("Xem, sửa", objectName="activitiesEdit")
+        self.delete_button = QPushButton("Xóa…", objectName="activitiesDelete")
+        self.delete_button.setToolTip("Xóa bản ghi nhập nhầm (phím Delete)")
+        self.end_button = QPushButton("Kết thúc mô hình…", objectName="activitiesEndModel")
+
+        self.model = LazyRowsModel(COLUMNS[self.kind], lambda ids: {i: self.rows[i] for i in ids},
+                                   self)
+        self.model.row_style = _row_style
+        self.table = list_view(self.model, "activitiesTable")
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.sectionClicked.connect(self._header_clicked)
+        self.table.doubleClicked.connect(lambda _i: self.edit_selected())
+        for keys, slot in (("Return", self.edit_selected), ("Enter", self.edit_selected),
+                           (QKeySequence.StandardKey.Delete, self.delete_selected)):
+            action = QAction(self.table)
+            action.setShortcut(QKeySequence(keys))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+            action.triggered.connect(slot)
+            self.table.addAction(action)
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 3)
+        filters.addWidget(QLabel("Năm:"))
+        filters.addWidget(self.year)
+        filters.addWidget(self.area, 1)
+        buttons = QHBoxLayout()
+        for b in (self.add_button, self.edit_button, self.delete_button, self.end_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        buttons.addWidget(self.count_label)
+        right = QVBoxLayout()
+        right.addLayout(filters)
+        right.addLayout(buttons)
+        right.addWidget(self.table, 1)
+        left = QVBoxLayout()
+        left.addWidget(QLabel("<b>Hoạt động</b>"))
+        left.addWidget(self.kinds, 1)
+        layout = QHBoxLayout(self)
+        layout.addLayout(left)
+        layout.addLayout(right, 1)
+
+        self.kinds.currentRowChanged.connect(self._kind_changed)
+        self.search.searchChanged.connect(lambda _t: self.refresh())
+        self.year.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.area.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.add_button.clicked.connect(self.add_record)
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.end_button.clicked.connect(self.end_selected_model)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        self._show_kind()
+        self.reload()
+
+    # -- data -----------------------------------------------------------------------------------
+    def reload(self, select_id: int | None = None) -> None:
+        """Re-read everything: areas, years, the counts per kind and the list."""
+        self.areas = self.units.areas(include_retired=True)
+        area = self.area.currentData()
+        fill_area_filter(self.area, self.areas)
+        self.area.blockSignals(True)
+        self.area.insertItem(1, WARD_LABEL, WARD_ONLY)
+        self.area.setCurrentIndex(max(0, self.area.findData(area)))
+        self.area.blockSignals(False)
+        year = self.year.currentData() if self.year.count() else date.today().year
+        self.year.blockSignals(True)
+        self.year.clear()
+        self.year.addItem("Mọi năm", None)
+        for y in self.service.years():
+            self.year.addItem(str(y), y)
+        self.year.setCurrentIndex(max(0, self.year.findData(year)))
+        self.year.blockSignals(False)
+        self.refresh(select_id)
+
+    def refresh(self, select_id: int | None = None) -> None:
+        """Re-read the counts and the list for the current filters."""
+        keep = select_id if select_id is not None else self.selected_id()
+        year, area = self.year.currentData(), self.area.currentData()
+        counts = self.service.counts(year, area)
+        for i, kind in enumerate(Kind):
+            self.kinds.item(i).setText(f"{kind.label} ({num(counts[kind])})")
+        rows = self.service.rows(self.kind, year, area, self.search.text())
+        if self.sort_key is not None:
+            rows.sort(key=lambda r: _sort_value(getattr(r, self.sort_key)),
+                      reverse=self.descending)
+        self.rows = {r.id: r for r in rows}
+        self.model.set_ids([r.id for r in rows])
+        self.count_label.setText(summary(self.kind, rows))
+        if keep is not None and self.model.row_of(keep) >= 0:
+            self.table.selectRow(self.model.row_of(keep))
+        self._update_buttons()
+
+    def _kind_changed(self, row: int) -> None:
+        if row < 0:
+            return
+        self.header_states[self.kind] = self.table.horizontalHeader().saveState()
+        self.kind = list(Kind)[row]
+        self.sort_key, self.descending = None, False
+        self.model.set_ids([])  # no row of the old kind is painted under the new columns
+        self.model.beginResetModel()
+        self.model.columns = COLUMNS[self.kind]
+        self.model.endResetModel()
+        self._show_kind()
+        self.refresh()
+
+    def _show_kind(self) -> None:
+        header = self.table.horizontalHeader()
+        header.setSortIndicatorShown(False)
+        state = self.header_states.get(self.kind)
+        if state is None or not header.restoreState(state):
+            for i, col in enumerate(self.model.columns):
+                self.table.setColumnWidth(i, col.width)
+        self.add_button.setText(ADD_TEXT[self.kind])
+        self.search.setPlaceholderText(f"Tìm theo {SEARCH_HINT[self.kind]} "
+                                       "(có dấu hoặc không dấu)…")
+        self.delete_button.setVisible(self.kind is not Kind.MODEL)
+        self.end_button.setVisible(self.kind is Kind.MODEL)
+
+    def _header_clicked(self, section: int) -> None:
+        key = self.model.columns[section].sort_key
+        self.descending = (not self.descending) if key == self.sort_key else False
+        self.sort_key = key
+        header = self.table.horizontalHeader()
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(section, Qt.SortOrder.DescendingOrder if self.descending
+                                else Qt.SortOrder.AscendingOrder)
+        self.refresh()
+
+    def selected_id(self) -> int | None:
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        return self.model.id_at(rows[0].row()) if rows else None
+
+    def _update_buttons(self) -> None:
+        record_id = self.selected_id()
+        self.edit_button.setEnabled(record_id is not None)
+        self.delete_button.setEnabled(record_id is not None)
+        self.end_button.setEnabled(record_id is not None and self.rows[record_id].ended_on is None
+                                   if self.kind is Kind.MODEL else False)
+
+    def _changed(self, select_id: int | None = None) -> None:
+        self.reload(select_id)
+        self.countsChanged.emit()
+
+    # -- actions --------------------------------------------------------------------------------
+    def open_dialog(self, record_id: int | None = None):
+        """The kind's dialog for a new record (the filtered area preselected) or one to edit."""
+        data = self.service.get(self.kind, record_id) if record_id is not None else None
+        area = self.area.currentData()
+        return DIALOGS[self.kind](self.service, self.areas, data, record_id,
+                                  area if isinstance(area, int) else None, self)
+
+    def add_record(self) -> None:
+        dialog = self.open_dialog()
+        if dialog.exec() and dialog.saved_id is not None:
+            self._changed(dialog.saved_id)
+
+    def edit_selected(self) -> None:
+        record_id = self.selected_id()
+        if record_id is None:
+            return
+        dialog = self.open_dialog(record_id)
+        if dialog.exec():
+            self._changed(record_id)
+
+    def delete_selected(self) -> None:
+        record_id = self.selected_id()
+        if record_id is None:
+            return
+        if self.kind is Kind.MODEL:
+            messages.info(self, "Mô hình không xóa được. Khi mô hình thôi duy trì, hãy dùng "
+                                "“Kết thúc mô hình”.")
+            return
+        noun = DIALOGS[self.kind].noun
+        if not messages.confirm(self, f"Xóa {noun} {describe(self.kind, self.rows[record_id])}?"
+                                      "\nChỉ xóa bản ghi nhập nhầm; không hoàn tác được."):
+            return
+        try:
+            self.service.delete(self.kind, record_id)
+        except (FieldError, LookupError) as err:
+            messages.error(self, str(err) if isinstance(err, FieldError)
+                           else "Bản ghi không còn (đã bị xóa).")
+        self._changed()
+
+    def end_selected_model(self) -> None:
+        record_id = self.selected_id()
+        if self.kind is not Kind.MODEL or record_id is None:
+            return
+        if EndModelDialog(self.service, record_id, self.rows[record_id].name, self).exec():
+            self._changed(record_id)
