@@ -13,6 +13,7 @@ from ..services.households import HouseholdService
 from ..services.mediation import MediationService
 from ..services.rehabilitation import RehabilitationService
 from ..services.unit import UnitService
+from .certification.tab import CertificationTab
 from .households.tab import HouseholdsTab
 from .mediation.tab import MediationTab
 from .rehabilitation.tab import RehabilitationTab
@@ -37,6 +38,8 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.rehabilitation_tab, "Quản lý, giáo dục, giúp đỡ")
         self.mediation_tab = MediationTab(self.mediation)
         self.tabs.addTab(self.mediation_tab, "Hòa giải ở cơ sở")
+        self.certification_tab = CertificationTab(db)
+        self.tabs.addTab(self.certification_tab, "An toàn về ANTT")
         self.setCentralWidget(self.tabs)
 
         self.unit_label = QLabel(objectName="statusUnit")
@@ -52,7 +55,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self._action(file_menu, "Thoát", self.close, QKeySequence.StandardKey.Quit)
         reports_menu = self.menuBar().addMenu("&Báo cáo")
-        self._action(reports_menu, "Xuất biểu mẫu Excel…", self.open_reports, "Ctrl+E")
+        self._action(reports_menu, "Báo cáo, biểu mẫu (Excel, PDF, in)…", self.open_reports, "Ctrl+E")
         help_menu = self.menuBar().addMenu("Trợ &giúp")
         self._action(help_menu, "Giới thiệu", self.about)
 
@@ -85,6 +88,7 @@ class MainWindow(QMainWindow):
         self.households_tab.reload_areas()  # areas are saved as they change, even on Cancel
         self.rehabilitation_tab.reload_areas()
         self.mediation_tab.reload_teams()
+        self.certification_tab.reload()  # areas and the ward are units that register
 
     def open_reports(self) -> None:
         ReportsDialog(self.db, self).exec()

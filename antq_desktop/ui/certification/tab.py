@@ -1,0 +1,294 @@
+"""The certification tab: every unit of the ward for a year, where it stands on the way to
+"An toàn về an ninh, trật tự", the ward's own ratio, deadlines, and the printed lists."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...db.engine import Database
+from ...enums import CertCategory, CertState
+from ...reports import registry
+from ...reports.registry import Params, ReportError
+from ...services.certification import CertificationService, CertRow
+from ...services.settings import SettingsService
+from ...validation import FieldError
+from ..widgets import messages
+from ..widgets.fields import EnumCombo, SearchBox, format_date
+from ..widgets.lazy_model import Column, LazyRowsModel
+from ..widgets.lists import list_view
+from ..widgets.printing import preview_document
+from .dialogs import EDITABLE_CATEGORIES, CertRecordDialog, CertSettingsDialog, CertUnitDialog
+
+YEARS_BACK = 5
+STATE_COLOURS = {
+    CertState.RECOGNISED: QColor("#e3f4e1"),
+    CertState.NOT_MET: QColor("#fde2e1"),
+    CertState.EVALUATED: QColor("#fff4d6"),
+}
+LISTS = (("cert-proposed", "Danh sách đề nghị công nhận…"),
+         ("cert-recognised", "Danh sách công nhận…"))
+
+
+def _decision(r: CertRow) -> str:
+    if not r.decision_number:
+        return ""
+    return r.decision_number + (f" ngày {format_date(r.decision_date)}" if r.decision_date else "")
+
+
+COLUMNS = [
+    Column("Đơn vị", "name", lambda r: r.name, width=260),
+    Column("Loại", "category", lambda r: r.category.label, width=120),
+    Column("Ngày đăng ký", "registered", lambda r: format_date(r.registered_on), width=100),
+    Column("Tiêu chuẩn đạt", "criteria",
+           lambda r: f"{r.criteria_met}/{r.criteria_total}" if r.registered_on else "",
+           align=Qt.AlignmentFlag.AlignCenter, width=105),
+    Column("Ngày họp đánh giá", "evaluated", lambda r: format_date(r.evaluated_on), width=125),
+    Column("Kết quả", "result", lambda r: r.result.label if r.result else "", width=80),
+    Column("Quyết định công nhận", "decision", _decision, width=200),
+    Column("Số Giấy công nhận", "certificate", lambda r: r.certificate_number, width=130),
+    Column("Trạng thái", "state", lambda r: r.state.label, width=200),
+]
+_ORDER = {c: i for i, c in enumerate(CertCategory)}
+SORT_KEYS = {
+    "name": lambda r: (r.name,),
+    "category": lambda r: (_ORDER[r.category],),
+    "registered": lambda r: (r.registered_on is None, r.registered_on or date.min),
+    "criteria": lambda r: (r.criteria_met,),
+    "evaluated": lambda r: (r.evaluated_on is None, r.evaluated_on or date.min),
+    "result": lambda r: (r.result is None, r.result.label if r.result else ""),
+    "decision": lambda r: (r.decision_date is None, r.decision_date or date.min),
+    "certificate": lambda r: (r.certificate_number,),
+    "state": lambda r: (list(CertState).index(r.state),),
+}
+
+
+def _row_style(row: CertRow, role: int):
+    if role == Qt.ItemDataRole.BackgroundRole and row.state in STATE_COLOURS:
+        return QBrush(STATE_COLOURS[row.state])
+    return None
+
+
+class CertificationTab(QWidget):
+    countsChanged = Signal()
+
+    def __init__(self, db: Database, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("certificationTab")
+        self.db = db
+        self.service = CertificationService(db)
+        self.settings = SettingsService(db)
+        self.rows: dict[int, CertRow] = {}
+        self.sort_key: str | None = None
+        self.descending = False
+
+        self.deadlines = QLabel(objectName="certificationDeadlines", wordWrap=True)
+        self.ratio = QLabel(objectName="certificationRatio", wordWrap=True)
+        self.search = SearchBox(objectName="certificationSearch")
+        self.search.setPlaceholderText("Tìm theo tên đơn vị, địa chỉ, người đứng đầu…")
+        self.year = QComboBox(objectName="certificationYear")
+        this_year = date.today().year
+        for y in range(this_year + 1, this_year - YEARS_BACK - 1, -1):
+            self.year.addItem(f"Năm {y}", y)
+        self.year.setCurrentIndex(self.year.findData(this_year))
+        self.category = EnumCombo(CertCategory, allow_empty="Mọi loại đơn vị",
+                                  objectName="certificationCategory")
+        self.state = EnumCombo(CertState, allow_empty="Mọi trạng thái",
+                               objectName="certificationState")
+        self.count_label = QLabel(objectName="certificationCount")
+
+        self.record_button = QPushButton("Đăng ký, đánh giá, công nhận…",
+                                         objectName="certificationRecord")
+        self.add_button = QPushButton("&Thêm đơn vị", objectName="certificationAdd")
+        self.edit_button = QPushButton("Sửa đơn vị", objectName="certificationEditUnit")
+        self.retire_button = QPushButton("Thôi theo dõi…", objectName="certificationRetire")
+        self.print_button = QToolButton(objectName="certificationPrint")
+        self.print_button.setText("In danh sách")
+        self.print_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.print_button)
+        for form_id, text in LISTS:
+            menu.addAction(text, lambda f=form_id: self.print_list(f))
+        self.print_button.setMenu(menu)
+        self.settings_button = QPushButton("Thời hạn…", objectName="certificationSettings")
+
+        self.model = LazyRowsModel(COLUMNS, lambda ids: {i: self.rows[i] for i in ids}, self)
+        self.model.row_style = _row_style
+        self.table = list_view(self.model, "certificationTable")
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(False)  # the state colours carry meaning
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.sectionClicked.connect(self._header_clicked)
+        self.table.doubleClicked.connect(lambda _i: self.open_record())
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 3)
+        for w in (self.year, self.category, self.state):
+            filters.addWidget(w, 1)
+        buttons = QHBoxLayout()
+        for b in (self.record_button, self.add_button, self.edit_button, self.retire_button,
+                  self.print_button, self.settings_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        buttons.addWidget(self.count_label)
+        legend = QLabel("Nền xanh: đã công nhận · nền vàng: đã đánh giá đạt, chờ quyết định · "
+                        "nền đỏ: chưa đạt")
+        legend.setStyleSheet("color: #555;")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.deadlines)
+        layout.addWidget(self.ratio)
+        layout.addLayout(filters)
+        layout.addLayout(buttons)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(legend)
+
+        action = QAction(self.table)
+        action.setShortcut(QKeySequence("Return"))
+        action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        action.triggered.connect(self.open_record)
+        self.table.addAction(action)
+
+        self.search.searchChanged.connect(lambda _t: self.reload())
+        for combo in (self.year, self.category, self.state):
+            combo.currentIndexChanged.connect(lambda _i: self.reload())
+        self.record_button.clicked.connect(self.open_record)
+        self.add_button.clicked.connect(self.add_unit)
+        self.edit_button.clicked.connect(self.edit_unit)
+        self.retire_button.clicked.connect(self.retire_unit)
+        self.settings_button.clicked.connect(self.edit_settings)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        self.reload()
+
+    # -- data -----------------------------------------------------------------------------------
+    def current_year(self) -> int:
+        return self.year.currentData()
+
+    def reload(self, select_id: int | None = None) -> None:
+        keep = select_id if select_id is not None else self.selected_id()
+        year = self.current_year()
+        rows = self.service.year_rows(year, self.category.value(), self.state.value(),
+                                      self.search.text())
+        if self.sort_key is not None:
+            rows.sort(key=SORT_KEYS[self.sort_key], reverse=self.descending)
+        self.rows = {r.unit_id: r for r in rows}
+        self.model.set_ids([r.unit_id for r in rows])
+        counts = self.service.state_counts(year)
+        parts = [f"{counts.get(s, 0)} {s.label.lower()}" for s in
+                 (CertState.REGISTERED, CertState.EVALUATED, CertState.RECOGNISED,
+                  CertState.NOT_MET) if counts.get(s, 0)]
+        self.count_label.setText(f"{len(rows)} đơn vị" + (" · " + " · ".join(parts)
+                                                          if parts else ""))
+        self._show_ward(year)
+        if keep is not None and self.model.row_of(keep) >= 0:
+            self.table.selectRow(self.model.row_of(keep))
+        self._update_buttons()
+
+    def _show_ward(self, year: int) -> None:
+        ratio = self.service.ward_ratio(year)
+        verdict = ("đạt tiêu chuẩn 4 của phường" if ratio.met else
+                   "chưa đạt tiêu chuẩn 4 của phường (cần 100% đăng ký và ít nhất 70% được "
+                   "công nhận)")
+        self.ratio.setText(f"<b>Toàn phường năm {year}:</b> {ratio.text} — {verdict}.")
+        notices = self.service.deadlines(year, date.today())
+        self.deadlines.setText("<br>".join(
+            f"<span style='color:{'#b00020' if n.past else '#a05a00'}'>"
+            f"{'⛔' if n.past else '⚠'} {n.text}</span>" for n in notices))
+        self.deadlines.setVisible(bool(notices))
+
+    def _header_clicked(self, section: int) -> None:
+        key = COLUMNS[section].sort_key
+        self.descending = (not self.descending) if key == self.sort_key else False
+        self.sort_key = key
+        self.table.horizontalHeader().setSortIndicatorShown(True)
+        self.table.horizontalHeader().setSortIndicator(
+            section, Qt.SortOrder.DescendingOrder if self.descending else Qt.SortOrder.AscendingOrder)
+        self.reload()
+
+    def selected_id(self) -> int | None:
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        return self.model.id_at(rows[0].row()) if rows else None
+
+    def _update_buttons(self) -> None:
+        unit_id = self.selected_id()
+        own = unit_id is not None and self.rows[unit_id].category in EDITABLE_CATEGORIES
+        self.record_button.setEnabled(unit_id is not None)
+        self.edit_button.setEnabled(own)
+        self.retire_button.setEnabled(own)
+
+    def _changed(self, select_id: int | None = None) -> None:
+        self.reload(select_id)
+        self.countsChanged.emit()
+
+    # -- actions --------------------------------------------------------------------------------
+    def record_dialog(self, unit_id: int) -> CertRecordDialog:
+        return CertRecordDialog(self.service, self.service.record(unit_id, self.current_year()),
+                                self)
+
+    def open_record(self) -> None:
+        unit_id = self.selected_id()
+        if unit_id is None:
+            return
+        dialog = self.record_dialog(unit_id)
+        dialog.exec()
+        if dialog.saved:
+            self._changed(unit_id)
+
+    def add_unit(self) -> None:
+        dialog = CertUnitDialog(self.service, None, self, category=self.category.value())
+        if dialog.exec() and dialog.saved_id is not None:
+            self._changed(dialog.saved_id)
+
+    def edit_unit(self) -> None:
+        unit_id = self.selected_id()
+        if unit_id is None or self.rows[unit_id].category not in EDITABLE_CATEGORIES:
+            return
+        dialog = CertUnitDialog(self.service, self.service.unit(unit_id), self)
+        if dialog.exec():
+            self._changed(unit_id)
+
+    def retire_unit(self) -> None:
+        unit_id = self.selected_id()
+        if unit_id is None or self.rows[unit_id].category not in EDITABLE_CATEGORIES:
+            return
+        name = self.rows[unit_id].name
+        if not messages.confirm(self, f"Thôi theo dõi {name} từ hôm nay (đơn vị giải thể, chuyển "
+                                      "đi…)? Hồ sơ các năm trước vẫn được giữ."):
+            return
+        try:
+            self.service.retire_unit(unit_id, date.today())
+        except FieldError as err:
+            messages.error(self, str(err))
+            return
+        self._changed()
+
+    def edit_settings(self) -> None:
+        if CertSettingsDialog(self.settings, self).exec():
+            self.reload()
+
+    def list_document(self, form_id: str):
+        form = registry.get(form_id)
+        params = Params(year=self.current_year(), category=self.category.value())
+        form.check(params)
+        return form.document(self.db, params)
+
+    def print_list(self, form_id: str) -> None:
+        """Print preview of a list for the chosen year and category; print or PDF from there."""
+        try:
+            document = self.list_document(form_id)
+        except ReportError as err:
+            messages.error(self, str(err))
+            return
+        preview_document(self, document)

@@ -1,0 +1,137 @@
+"""The certification tab as an officer uses it: register a unit, tick its criteria, record the
+decision, and find it in the printed list of recognised units."""
+
+from datetime import date
+
+from PySide6.QtCore import Qt
+
+from antq_desktop.enums import CertCategory, CertResult, CertState
+from antq_desktop.services.certification import CertificationService, CertUnitData
+from antq_desktop.ui.certification.tab import CertificationTab
+from antq_desktop.ui.widgets import printing as print_widgets
+from tests.gui.conftest import type_text
+
+YEAR = date.today().year - 1  # every date of the test is in the past
+
+
+def _tab(qtbot, db) -> CertificationTab:
+    tab = CertificationTab(db)
+    qtbot.addWidget(tab)
+    tab.resize(1300, 700)
+    tab.show()
+    tab.year.setCurrentIndex(tab.year.findData(YEAR))
+    return tab
+
+
+def _row_of(tab, name):
+    return next(r for r in tab.rows.values() if r.name == name)
+
+
+def test_lists_areas_and_ward_with_the_ward_ratio(qtbot, db, ward):
+    tab = _tab(qtbot, db)
+    names = [r.name for r in tab.rows.values()]
+    assert "Tổ dân phố số 1" in names and "Tổ dân phố số 2" in names
+    assert "Phường Hoàn Kiếm" in names
+    assert "Đăng ký 0/2" in tab.ratio.text()
+    assert "chưa đạt tiêu chuẩn 4" in tab.ratio.text()
+
+
+def test_register_tick_decide_and_print_recognised(qtbot, db, ward, when_modal, monkeypatch):
+    tab = _tab(qtbot, db)
+
+    def add_school(dialog):
+        dialog.category.setCurrentIndex(dialog.category.findData(CertCategory.SCHOOL.value))
+        type_text(dialog.name, "Trường THCS Ngô Sĩ Liên")
+        type_text(dialog.address, "1 Hàng Chuối")
+        type_text(dialog.head, "Lê Thị Hạnh")
+        qtbot.mouseClick(dialog.buttons.buttons()[0], Qt.MouseButton.LeftButton)
+
+    when_modal(add_school)
+    qtbot.mouseClick(tab.add_button, Qt.MouseButton.LeftButton)
+    school = _row_of(tab, "Trường THCS Ngô Sĩ Liên")
+    assert school.state is CertState.NOT_REGISTERED
+    assert tab.selected_id() == school.unit_id
+
+    seen = {}
+
+    def fill(dialog):
+        dialog.registered.set_date(date(YEAR, 2, 10))
+        for row in range(dialog.checklist.rowCount()):
+            dialog.checklist.set_tick(row, True)
+        dialog.evaluated.set_date(date(YEAR, 10, 20))
+        seen["proposal"] = dialog.proposal.text()
+        qtbot.mouseClick(dialog.use_proposal, Qt.MouseButton.LeftButton)
+        assert dialog.result.value() is CertResult.MET
+        type_text(dialog.decision_number, "125/QĐ-UBND")
+        dialog.decision_date.set_date(date(YEAR, 11, 12))
+        type_text(dialog.certificate, "07/GCN-UBND")
+        qtbot.mouseClick(dialog.buttons.buttons()[0], Qt.MouseButton.LeftButton)
+
+    when_modal(fill)
+    tab.open_record()
+    assert "Đạt" in seen["proposal"]
+    school = _row_of(tab, "Trường THCS Ngô Sĩ Liên")
+    assert school.state is CertState.RECOGNISED
+    assert (school.criteria_met, school.criteria_total) == (school.criteria_total,
+                                                            school.criteria_total)
+    assert school.decision_number == "125/QĐ-UBND"
+
+    printed = []
+    monkeypatch.setattr(print_widgets, "run_modal", lambda dialog: printed.append(dialog) or 0)
+    tab.category.set_value(CertCategory.SCHOOL)
+    document = tab.list_document("cert-recognised")
+    cells = [str(c) for row in document.rows if isinstance(row, (list, tuple)) for c in row]
+    assert "Trường THCS Ngô Sĩ Liên" in cells
+    assert any("125/QĐ-UBND" in c for c in cells)
+    tab.print_list("cert-recognised")
+    assert printed and printed[0].objectName() == "printPreview"
+
+
+def test_bad_date_keeps_the_dialog_open_and_saves_nothing(qtbot, db, ward, when_modal):
+    tab = _tab(qtbot, db)
+    area = _row_of(tab, "Tổ dân phố số 1")
+    tab.table.selectRow(tab.model.row_of(area.unit_id))
+    seen = {}
+
+    def fill(dialog):
+        dialog.registered.setText("31/02/" + str(YEAR))
+        qtbot.mouseClick(dialog.buttons.buttons()[0], Qt.MouseButton.LeftButton)
+        seen["error"] = dialog.error.text()
+        assert dialog.isVisible()
+        dialog.done(0)
+
+    when_modal(fill)
+    tab.open_record()
+    assert "Ngày đăng ký" in seen["error"] and "không tồn tại" in seen["error"]
+    assert _row_of(tab, "Tổ dân phố số 1").state is CertState.NOT_REGISTERED
+    assert not CertificationService(db).record(area.unit_id, YEAR).exists
+
+
+def test_result_differs_from_proposal_is_flagged(qtbot, db, ward):
+    service = CertificationService(db)
+    unit_id = service.save_unit(CertUnitData(CertCategory.AGENCY, "Bưu điện Hoàn Kiếm"))
+    tab = _tab(qtbot, db)
+    dialog = tab.record_dialog(unit_id)
+    qtbot.addWidget(dialog)
+    dialog.checklist.set_tick(0, False)
+    dialog.result.set_value(CertResult.MET)
+    assert "Chưa đạt" in dialog.proposal.text()
+    assert "khác với đề xuất" in dialog.proposal.text()
+    dialog.done(0)
+
+
+def test_filters_by_category_and_state_and_search(qtbot, db, ward):
+    service = CertificationService(db)
+    service.save_unit(CertUnitData(CertCategory.ENTERPRISE, "Công ty TNHH Minh Phát",
+                                   head_name="Đỗ Văn Minh"))
+    tab = _tab(qtbot, db)
+    tab.category.set_value(CertCategory.ENTERPRISE)
+    assert [r.name for r in tab.rows.values()] == ["Công ty TNHH Minh Phát"]
+    tab.category.set_value(None)
+    tab.search.setText("do van minh")
+    tab.search.flush()
+    assert [r.name for r in tab.rows.values()] == ["Công ty TNHH Minh Phát"]
+    tab.search.setText("")
+    tab.search.flush()
+    tab.state.set_value(CertState.RECOGNISED)
+    assert tab.rows == {}
