@@ -13,6 +13,7 @@ from ..services.households import HouseholdService
 from ..services.mediation import MediationService
 from ..services.rehabilitation import RehabilitationService
 from ..services.unit import UnitService
+from .activities.tab import ActivitiesTab
 from .certification.tab import CertificationTab
 from .households.tab import HouseholdsTab
 from .mediation.tab import MediationTab
@@ -40,6 +41,8 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.mediation_tab, "Hòa giải ở cơ sở")
         self.certification_tab = CertificationTab(db)
         self.tabs.addTab(self.certification_tab, "An toàn về ANTT")
+        self.activities_tab = ActivitiesTab(db)
+        self.tabs.addTab(self.activities_tab, "Phong trào")
         self.setCentralWidget(self.tabs)
 
         self.unit_label = QLabel(objectName="statusUnit")
@@ -89,6 +92,7 @@ class MainWindow(QMainWindow):
         self.rehabilitation_tab.reload_areas()
         self.mediation_tab.reload_teams()
         self.certification_tab.reload()  # areas and the ward are units that register
+        self.activities_tab.reload()
 
     def open_reports(self) -> None:
         ReportsDialog(self.db, self).exec()
