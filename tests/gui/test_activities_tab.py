@@ -261,3 +261,12 @@ def test_models_are_ended_not_deleted(qtbot, db, ward, when_modal):
     assert _cells(tab)[4] == f"Đã kết thúc {TODAY:%d/%m/%Y}"
     assert not tab.end_button.isEnabled()
     assert tab.count_label.text() == "1 mô hình · 0 đang duy trì · 0 thành viên"
+
+
+def test_full_text_in_tooltip(qtbot, db, ward):
+    ActivityService(db).save(Kind.TIP, TipData(TODAY, None, "Dòng một\nDòng hai",
+                                               result_note="Đã chuyển Đội Cảnh sát hình sự"))
+    tab = _tab(qtbot, db)
+    assert _cells(tab)[2] == "Dòng một Dòng hai"
+    assert tab.model.index(0, 2).data(Qt.ItemDataRole.ToolTipRole) == (
+        "Dòng một\nDòng hai\nĐã chuyển Đội Cảnh sát hình sự")

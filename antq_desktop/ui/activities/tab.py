@@ -93,7 +93,7 @@ COLUMNS: dict[Kind, list[Column]] = {
         Column("Hình thức khen thưởng", "level", lambda r: r.level.label, width=240),
         Column("Số quyết định", "decision_number", lambda r: r.decision_number, width=110),
         _area(),
-        Column("Thành tích", "reason", lambda r: r.reason, width=300),
+        Column("Thành tích", "reason", lambda r: r.reason, width=250),
     ],
 }
 
@@ -163,9 +163,16 @@ def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
+# The row's longer text, in full in a tooltip (the columns cut it).
+TOOLTIP_TEXT = ("content", "name", "topic", "description", "recipient", "notes", "result_note",
+                "reason")
+
+
 def _row_style(row: ActivityRow, role: int):
     if role == Qt.ItemDataRole.ForegroundRole and getattr(row, "ended_on", None) is not None:
         return QBrush(QColor("#888888"))
+    if role == Qt.ItemDataRole.ToolTipRole:
+        return "\n".join(getattr(row, f) for f in TOOLTIP_TEXT if getattr(row, f, "")) or None
     return None
 
 
