@@ -4,6 +4,7 @@ decision, and find it in the printed list of recognised units."""
 from datetime import date
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from antq_desktop.enums import CertCategory, CertResult, CertState
 from antq_desktop.services.certification import CertificationService, CertUnitData
@@ -135,3 +136,29 @@ def test_filters_by_category_and_state_and_search(qtbot, db, ward):
     tab.search.flush()
     tab.state.set_value(CertState.RECOGNISED)
     assert tab.rows == {}
+
+
+def test_header_click_sorts_and_enter_opens(qtbot, db, ward, when_modal):
+    service = CertificationService(db)
+    service.save_unit(CertUnitData(CertCategory.AGENCY, "Ủy ban nhân dân phường Hoàn Kiếm"))
+    service.save_unit(CertUnitData(CertCategory.AGENCY, "Bưu điện Hoàn Kiếm"))
+    tab = _tab(qtbot, db)
+
+    def names():
+        return [tab.model.item(r).name for r in range(tab.model.rowCount())]
+
+    assert names()[-1] == "Phường Hoàn Kiếm"  # the service's order: category, then name
+    section = [c.sort_key for c in tab.model.columns].index("name")
+    tab.table.horizontalHeader().sectionClicked.emit(section)
+    assert names() == sorted(names())
+    tab.table.horizontalHeader().sectionClicked.emit(section)
+    assert names() == sorted(names(), reverse=True)
+
+    tab.activateWindow()  # keyboard shortcuts go to the active window only
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is tab, timeout=2000)
+    tab.table.selectRow(0)
+    seen = []
+    when_modal(lambda dialog: (seen.append(dialog.objectName()), dialog.done(0)))
+    tab.table.setFocus()
+    qtbot.keyClick(tab.table, Qt.Key.Key_Return)
+    assert seen == ["certRecordDialog"]

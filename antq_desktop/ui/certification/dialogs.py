@@ -33,7 +33,7 @@ from ...services.certification import (
     CriterionState,
     RecordData,
 )
-from ...services.settings import CertSettings, SettingsService
+from ...services.settings import SettingsService
 from ...validation import FieldError
 from ..widgets import messages
 from ..widgets.dialogs import FormDialog, RememberedDialog, button_row, error_label

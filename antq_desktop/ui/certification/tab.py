@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -29,7 +29,7 @@ from ...validation import FieldError
 from ..widgets import messages
 from ..widgets.fields import EnumCombo, SearchBox, format_date
 from ..widgets.lazy_model import Column, LazyRowsModel
-from ..widgets.lists import list_view
+from ..widgets.lists import ClickSort, list_view, on_enter, selected_id
 from ..widgets.printing import preview_document
 from .dialogs import EDITABLE_CATEGORIES, CertRecordDialog, CertSettingsDialog, CertUnitDialog
 
@@ -92,8 +92,6 @@ class CertificationTab(QWidget):
         self.service = CertificationService(db)
         self.settings = SettingsService(db)
         self.rows: dict[int, CertRow] = {}
-        self.sort_key: str | None = None
-        self.descending = False
 
         self.deadlines = QLabel(objectName="certificationDeadlines", wordWrap=True)
         self.ratio = QLabel(objectName="certificationRatio", wordWrap=True)
@@ -129,10 +127,9 @@ class CertificationTab(QWidget):
         self.table = list_view(self.model, "certificationTable")
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(False)  # the state colours carry meaning
-        header = self.table.horizontalHeader()
-        header.setStretchLastSection(True)
-        header.sectionClicked.connect(self._header_clicked)
-        self.table.doubleClicked.connect(lambda _i: self.open_record())
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.sort = ClickSort(self.table, COLUMNS, SORT_KEYS, self.reload)
+        on_enter(self.table, self.open_record)
 
         filters = QHBoxLayout()
         filters.addWidget(self.search, 3)
@@ -155,12 +152,6 @@ class CertificationTab(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(legend)
 
-        action = QAction(self.table)
-        action.setShortcut(QKeySequence("Return"))
-        action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        action.triggered.connect(self.open_record)
-        self.table.addAction(action)
-
         self.search.searchChanged.connect(lambda _t: self.reload())
         for combo in (self.year, self.category, self.state):
             combo.currentIndexChanged.connect(lambda _i: self.reload())
@@ -181,8 +172,7 @@ class CertificationTab(QWidget):
         year = self.current_year()
         rows = self.service.year_rows(year, self.category.value(), self.state.value(),
                                       self.search.text())
-        if self.sort_key is not None:
-            rows.sort(key=SORT_KEYS[self.sort_key], reverse=self.descending)
+        self.sort.apply(rows)
         self.rows = {r.unit_id: r for r in rows}
         self.model.set_ids([r.unit_id for r in rows])
         counts = self.service.state_counts(year)
@@ -208,18 +198,8 @@ class CertificationTab(QWidget):
             f"{'⛔' if n.past else '⚠'} {n.text}</span>" for n in notices))
         self.deadlines.setVisible(bool(notices))
 
-    def _header_clicked(self, section: int) -> None:
-        key = COLUMNS[section].sort_key
-        self.descending = (not self.descending) if key == self.sort_key else False
-        self.sort_key = key
-        self.table.horizontalHeader().setSortIndicatorShown(True)
-        self.table.horizontalHeader().setSortIndicator(
-            section, Qt.SortOrder.DescendingOrder if self.descending else Qt.SortOrder.AscendingOrder)
-        self.reload()
-
     def selected_id(self) -> int | None:
-        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
-        return self.model.id_at(rows[0].row()) if rows else None
+        return selected_id(self.table)
 
     def _update_buttons(self) -> None:
         unit_id = self.selected_id()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -22,7 +22,7 @@ from ...validation import FieldError
 from ..widgets import messages
 from ..widgets.fields import EnumCombo, SearchBox, format_date
 from ..widgets.lazy_model import Column, LazyRowsModel
-from ..widgets.lists import fill_area_filter, list_view
+from ..widgets.lists import ClickSort, fill_area_filter, list_view, on_enter, selected_id
 from .dialogs import CaseDialog, CloseDialog, EvaluationDialog, SupportDialog
 
 OVERDUE_BACKGROUND = QColor("#fde2e1")
@@ -77,8 +77,6 @@ class RehabilitationTab(QWidget):
         self.setObjectName("rehabilitationTab")
         self.service, self.units = service, units
         self.rows: dict[int, CaseRow] = {}
-        self.sort_key: str | None = None
-        self.descending = False
 
         self.search = SearchBox(objectName="rehabilitationSearch")
         self.search.setPlaceholderText("Tìm theo họ tên (có dấu hoặc không dấu), số định danh, "
@@ -108,10 +106,9 @@ class RehabilitationTab(QWidget):
         self.table = list_view(self.model, "rehabilitationTable")
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(False)  # the due colours carry meaning
-        header = self.table.horizontalHeader()
-        header.setStretchLastSection(True)
-        header.sectionClicked.connect(self._header_clicked)
-        self.table.doubleClicked.connect(lambda _i: self.edit_selected())
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.sort = ClickSort(self.table, COLUMNS, SORT_KEYS, self.reload)
+        on_enter(self.table, self.edit_selected)
 
         filters = QHBoxLayout()
         filters.addWidget(self.search, 3)
@@ -131,12 +128,6 @@ class RehabilitationTab(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.table, 1)
         layout.addWidget(legend)
-
-        action = QAction(self.table)
-        action.setShortcut(QKeySequence("Return"))
-        action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        action.triggered.connect(self.edit_selected)
-        self.table.addAction(action)
 
         self.search.searchChanged.connect(lambda _t: self.reload())
         for combo in (self.regime, self.status, self.area, self.due):
@@ -160,8 +151,7 @@ class RehabilitationTab(QWidget):
         rows = self.service.list_cases(self.search.text(), self.regime.value(),
                                        self.status.currentData(), self.area.currentData(),
                                        self.due.currentData())
-        if self.sort_key is not None:
-            rows.sort(key=SORT_KEYS[self.sort_key], reverse=self.descending)
+        self.sort.apply(rows)
         self.rows = {r.id: r for r in rows}
         self.model.set_ids([r.id for r in rows])
         overdue = sum(r.due.state == DueState.OVERDUE for r in rows)
@@ -171,18 +161,8 @@ class RehabilitationTab(QWidget):
             self.table.selectRow(self.model.row_of(keep))
         self._update_buttons()
 
-    def _header_clicked(self, section: int) -> None:
-        key = COLUMNS[section].sort_key
-        self.descending = (not self.descending) if key == self.sort_key else False
-        self.sort_key = key
-        self.table.horizontalHeader().setSortIndicatorShown(True)
-        self.table.horizontalHeader().setSortIndicator(
-            section, Qt.SortOrder.DescendingOrder if self.descending else Qt.SortOrder.AscendingOrder)
-        self.reload()
-
     def selected_id(self) -> int | None:
-        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
-        return self.model.id_at(rows[0].row()) if rows else None
+        return selected_id(self.table)
 
     def _update_buttons(self) -> None:
         case_id = self.selected_id()

@@ -1,11 +1,16 @@
-"""The list view and the area filter every work-area tab shares."""
+"""The list view, its sorting and selection, and the area filter the work-area tabs share."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHeaderView, QTableView
 
 from ...services.unit import AreaInfo
-from .lazy_model import LazyRowsModel
+from .lazy_model import Column, LazyRowsModel
 
 
 def list_view(model: LazyRowsModel, name: str) -> QTableView:
@@ -38,3 +43,50 @@ def fill_area_filter(combo: QComboBox, areas: list[AreaInfo]) -> None:
         combo.addItem(a.name + ("" if a.active else " (thôi sử dụng)"), a.id)
     combo.setCurrentIndex(max(0, combo.findData(current)))
     combo.blockSignals(False)
+
+
+class ClickSort:
+    """Sorting a tab's rows by the clicked column, in Python (lists of a few thousand rows at
+    most; the households list sorts in SQL instead). A second click on a column reverses it."""
+
+    def __init__(self, view: QTableView, columns: Sequence[Column],
+                 keys: dict[str, Callable[[Any], Any]], on_change: Callable[[], None]):
+        self.view, self.columns, self.keys, self.on_change = view, columns, keys, on_change
+        self.key: str | None = None
+        self.descending = False
+        view.horizontalHeader().sectionClicked.connect(self.clicked)
+
+    def clicked(self, section: int) -> None:
+        key = self.columns[section].sort_key
+        if key not in self.keys:
+            return
+        self.descending = (not self.descending) if key == self.key else False
+        self.key = key
+        header = self.view.horizontalHeader()
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(section, Qt.SortOrder.DescendingOrder if self.descending
+                                else Qt.SortOrder.AscendingOrder)
+        self.on_change()
+
+    def apply(self, rows: list) -> None:
+        """Sort ``rows`` in place by the chosen column, if any."""
+        if self.key is not None:
+            rows.sort(key=self.keys[self.key], reverse=self.descending)
+
+
+def selected_id(view: QTableView) -> int | None:
+    """The id of the selected row of a LazyRowsModel view, or None."""
+    selection = view.selectionModel()
+    rows = selection.selectedRows() if selection is not None else []
+    return view.model().id_at(rows[0].row()) if rows else None
+
+
+def on_enter(view: QTableView, slot: Callable[[], None]) -> None:
+    """Enter on the list opens the selected row, as a double-click does."""
+    for key in ("Return", "Enter"):  # the main keyboard's and the keypad's
+        action = QAction(view)
+        action.setShortcut(QKeySequence(key))
+        action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        action.triggered.connect(slot)
+        view.addAction(action)
+    view.doubleClicked.connect(lambda _index: slot())
