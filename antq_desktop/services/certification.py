@@ -146,13 +146,14 @@ class CertificationService:
             return _unit_info(u)
 
     def save_unit(self, data: CertUnitData) -> int:
-        """Validate and save an agency, enterprise or school; return its id. Raises the first
-        FieldError (nothing saved)."""
+        """Validate and save an agency, enterprise or school; return its id. Of a residential
+        area or the ward (which follow the unit setup) only the address, the head and the
+        phone are saved here. Raises the first FieldError (nothing saved)."""
         name, address = normalize(data.name), normalize(data.address)
         head, phone = normalize(data.head_name), normalize(data.phone)
         if data.category is None:
             raise FieldError("Loại đơn vị", "chưa chọn.")
-        if data.category not in MANAGED_HERE:
+        if data.category not in MANAGED_HERE and data.id is None:
             raise FieldError("Loại đơn vị", USE_UNIT_SETUP)
         if not name:
             raise FieldError("Tên đơn vị", "chưa nhập.")
@@ -167,7 +168,12 @@ class CertificationService:
                 if u is None:
                     raise LookupError(data.id)
                 if u.category not in MANAGED_HERE:
-                    raise FieldError("Đơn vị", USE_UNIT_SETUP)
+                    if data.category != u.category or name != u.name:
+                        raise FieldError("Tên đơn vị", USE_UNIT_SETUP)
+                    u.address, u.head_name, u.phone = address, head, normalize_phone(phone)
+                    return u.id
+                if data.category not in MANAGED_HERE:
+                    raise FieldError("Loại đơn vị", USE_UNIT_SETUP)
                 if u.category != data.category and s.scalar(
                         select(CertRecord.id).where(CertRecord.unit_id == u.id).limit(1)):
                     raise FieldError("Loại đơn vị", "đơn vị đã có hồ sơ đăng ký, đánh giá nên "

@@ -117,6 +117,22 @@ def test_area_and_ward_units_are_not_edited_here(cert, ward):
             cert.restore_unit(uid)
         with pytest.raises(FieldError, match="Thông tin đơn vị"):
             cert.save_unit(CertUnitData(C.AGENCY, "Đổi tên", id=uid))
+        info = cert.unit(uid)
+        with pytest.raises(FieldError, match="Thông tin đơn vị"):
+            cert.save_unit(CertUnitData(info.category, "Đổi tên", id=uid))
+
+
+def test_area_and_ward_units_keep_an_address_and_head(cert, ward):
+    area = cert.year_rows(YEAR)[0]
+    info = cert.unit(area.unit_id)
+    assert cert.save_unit(CertUnitData(info.category, info.name, address="số 5 phố Hàng Bạc",
+                                       head_name="Trần Văn Lộc", phone="0912345678",
+                                       id=info.id)) == info.id
+    saved = cert.unit(info.id)
+    assert (saved.name, saved.address, saved.head_name) == (info.name, "số 5 phố Hàng Bạc",
+                                                            "Trần Văn Lộc")
+    listed = cert.year_rows(YEAR)[0]
+    assert listed.head_name == "Trần Văn Lộc"
 
 
 def test_category_not_changed_once_a_unit_has_records(cert, ward):

@@ -58,12 +58,17 @@ class CertUnitDialog(FormDialog):
         self.unit_id = unit.id if unit else None
         self.saved_id: int | None = None
         self.category = QComboBox(objectName="certUnitCategory")
-        for c in EDITABLE_CATEGORIES:
+        follows_setup = unit is not None and unit.category not in EDITABLE_CATEGORIES
+        for c in (unit.category,) if follows_setup else EDITABLE_CATEGORIES:
             self.category.addItem(c.label, c.value)
         chosen = unit.category if unit else category
         if chosen in EDITABLE_CATEGORIES:
             self.category.setCurrentIndex(self.category.findData(chosen.value))
         self.name = QLineEdit(unit.name if unit else "", objectName="certUnitName")
+        if follows_setup:  # a residential area or the ward: named in the unit setup
+            self.category.setEnabled(False)
+            self.name.setReadOnly(True)
+            self.name.setToolTip("Tên khu dân cư và phường sửa ở Tệp → Thông tin đơn vị.")
         self.address = QLineEdit(unit.address if unit else "", objectName="certUnitAddress")
         self.head = QLineEdit(unit.head_name if unit else "", objectName="certUnitHead")
         self.phone = QLineEdit(unit.phone if unit else "", objectName="certUnitPhone")
@@ -71,7 +76,8 @@ class CertUnitDialog(FormDialog):
         self.form.addRow("Loại đơn vị:", self.category)
         self.form.addRow("Tên đơn vị:", self.name)
         self.form.addRow("Địa chỉ:", self.address)
-        self.form.addRow("Người đứng đầu:", self.head)
+        self.form.addRow("Người đứng đầu:" if not follows_setup or unit.category
+                         is not CertCategory.AREA else "Trưởng khu dân cư:", self.head)
         self.form.addRow("Điện thoại:", self.phone)
         self.finish_layout()
 

@@ -205,7 +205,7 @@ class CertificationTab(QWidget):
         unit_id = self.selected_id()
         own = unit_id is not None and self.rows[unit_id].category in EDITABLE_CATEGORIES
         self.record_button.setEnabled(unit_id is not None)
-        self.edit_button.setEnabled(own)
+        self.edit_button.setEnabled(unit_id is not None)  # areas, the ward: address and head
         self.retire_button.setEnabled(own)
 
     def _changed(self, select_id: int | None = None) -> None:
@@ -233,7 +233,7 @@ class CertificationTab(QWidget):
 
     def edit_unit(self) -> None:
         unit_id = self.selected_id()
-        if unit_id is None or self.rows[unit_id].category not in EDITABLE_CATEGORIES:
+        if unit_id is None:
             return
         dialog = CertUnitDialog(self.service, self.service.unit(unit_id), self)
         if dialog.exec():
