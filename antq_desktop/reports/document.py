@@ -43,6 +43,7 @@ from .layout import (
 Row = Sequence[Any] | Heading | Subtotal
 EMPTY = "(Không có số liệu)"
 SIGNING_SPACE_PT = 80  # room for the signature and the seal (about 3 cm)
+CELL_PADDING_PT = 6  # what a line loses to the cell it sits in
 
 
 @dataclass(frozen=True)
@@ -131,17 +132,28 @@ def _rule(percent: float) -> str:
     return f'<hr width="{max(5, min(100, round(percent)))}%" style="margin:0px"/>'
 
 
+def _fitting(text: str, width: float, sizes: Sequence[float], bold: bool = False) -> float:
+    """The largest of ``sizes`` that keeps ``text`` on one line of ``width`` points."""
+    return next((size for size in sizes if textfit.text_width(text, size, bold) <= width),
+                sizes[-1])
+
+
 def _header(doc: TableDocument, width_pt: float) -> str:
     lh = doc.letterhead
-    left_w, right_w = width_pt * HEADER_SPLIT, width_pt * (1 - HEADER_SPLIT)
-    issuer_rule = textfit.text_width(lh.issuer, 13, True) * 0.4 / left_w * 100
-    motto_rule = textfit.text_width(MOTTO, 13, True) / textfit.SAFETY / right_w * 100
+    left_w = width_pt * HEADER_SPLIT - CELL_PADDING_PT
+    right_w = width_pt * (1 - HEADER_SPLIT) - CELL_PADDING_PT
+    size = _fitting(max(lh.superior, lh.issuer, key=len), left_w, (13, 12, 11), True)
+    nat_size = _fitting(NATIONAL_TITLE, right_w, (13, 12), True)
+    motto_size = _fitting(MOTTO, right_w, (14, 13), True)
     when = place_date(lh.place, doc.on)
+    when_size = _fitting(when, right_w, (13, 12), False)
+    issuer_rule = min(textfit.text_width(lh.issuer, size, True), left_w) * 0.4 / left_w * 100
+    motto_rule = textfit.text_width(MOTTO, motto_size, True) / textfit.SAFETY / right_w * 100
     number = ""
     if doc.number is not None:
         number = _p(f"Số: {doc.number or chr(0xA0) * 8 + '/'}", 13)
-    left = _p(lh.superior, 13) + _p(lh.issuer, 13, bold=True) + _rule(issuer_rule)
-    right = (_p(NATIONAL_TITLE, 12, bold=True) + _p(MOTTO, 13, bold=True)
+    left = _p(lh.superior, size) + _p(lh.issuer, size, bold=True) + _rule(issuer_rule)
+    right = (_p(NATIONAL_TITLE, nat_size, bold=True) + _p(MOTTO, motto_size, bold=True)
              + _rule(motto_rule))
     split = round(HEADER_SPLIT * 100)
     return (
@@ -149,7 +161,7 @@ def _header(doc: TableDocument, width_pt: float) -> str:
         f'<tr><td width="{split}%" valign="top">{left}</td>'
         f'<td width="{100 - split}%" valign="top">{right}</td></tr>'
         f'<tr><td valign="top">{number}</td>'
-        f'<td valign="top">{_p(when, 13, italic=True, margin_top=6)}</td></tr>'
+        f'<td valign="top">{_p(when, when_size, italic=True, margin_top=6)}</td></tr>'
         "</table>"
     )
 
@@ -341,8 +353,8 @@ def to_html(doc: TableDocument, *, font_family: str = FONT_NAME,
     for i in range(len(bounds) - 1):
         a, b = bounds[i], bounds[i + 1]
         last = i == len(bounds) - 2
-        if a == b and not (last and doc.total is not None):
-            continue
+        if a == b and rows and not (last and doc.total is not None):
+            continue  # nothing to show in this piece
         parts.append(_table(doc, rows[a:b], total=last, empty=not rows,
                             page_break=a in cuts))
     parts.append(_signature(doc, width))

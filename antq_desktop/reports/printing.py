@@ -151,6 +151,13 @@ def _signature_pages(text: QTextDocument, page_height: float) -> tuple[int, int]
             _page_of(max(rect.top(), rect.bottom() - 1), page_height))
 
 
+def _table_end_page(text: QTextDocument, page_height: float) -> int:
+    """The page the table's last row ends on."""
+    table = _tables(text)[-2]
+    _, bottom = _row_extent(table, table.rows() - 1, text.documentLayout())
+    return _page_of(bottom, page_height)
+
+
 def _row_extent(table: QTextTable, row: int, layout) -> tuple[float, float]:
     """Top of the first and bottom of the last text line of a table row."""
     tops, bottoms = [], []
@@ -214,7 +221,7 @@ def layout_document(doc: TableDocument, printer: QPrinter) -> QTextDocument:
     first line fits. So the table is laid out, cut into pieces where the pages turn (each
     piece a table of its own after a page break, under the repeated column headers) and laid
     out again until every piece ends on its page; then, if the signature block straddles two
-    pages, the last rows are cut off to go with it.
+    pages or would stand alone on the last one, the last rows are cut off to go with it.
     """
     ensure_gui_app()
     page = _geometry(printer).content.size()
@@ -228,8 +235,8 @@ def layout_document(doc: TableDocument, printer: QPrinter) -> QTextDocument:
             breaks = cuts
             continue
         first, last = _signature_pages(text, page.height())
-        if first == last or carried:
-            break
+        if (first == last and first <= _table_end_page(text, page.height())) or carried:
+            break  # on one page, and not alone on it
         start = carry_start(doc, KEEP_WITH)
         breaks = {b for b in breaks if b < start} | {start}
         carried = True

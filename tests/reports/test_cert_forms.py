@@ -40,7 +40,7 @@ def certified_ward(db, ward, decision=DECISION) -> dict[str, int]:
     """Units of the ``ward`` fixture's two areas plus agencies, an enterprise and a school, in
     every state of YEAR. Returns unit ids by name.
 
-    Recognised: Tổ dân phố số 1, Ngân hàng Sao Mai, Công ty TNHH Ánh Dương (one decision).
+    Recognised: Tổ dân phố số 1, Ngân hàng Sao Mai, Công ty Ánh Dương (one decision).
     Proposed only (met, no decision yet): Tổ dân phố số 2. Not met: Bưu điện Hàng Bạc.
     Registered only: Trường THCS Trưng Vương.
     """
@@ -49,7 +49,7 @@ def certified_ward(db, ward, decision=DECISION) -> dict[str, int]:
     for category, name, address, head in [
         (C.AGENCY, "Ngân hàng Sao Mai", "12 Hàng Bạc", "Trần Văn An"),
         (C.AGENCY, "Bưu điện Hàng Bạc", "40 Hàng Bạc", "Lê Thị Bình"),
-        (C.ENTERPRISE, "Công ty TNHH Ánh Dương", "5 Hàng Bè", "Phạm Quốc Cường"),
+        (C.ENTERPRISE, "Công ty Ánh Dương", "5 Hàng Bè", "Phạm Quốc Cường"),
         (C.SCHOOL, "Trường THCS Trưng Vương", "3 Hàng Bài", "Đỗ Thu Dung"),
     ]:
         ids[name] = cert.save_unit(CertUnitData(category=category, name=name, address=address,
@@ -62,7 +62,7 @@ def certified_ward(db, ward, decision=DECISION) -> dict[str, int]:
         ("Ngân hàng Sao Mai", C.AGENCY, _record(C.AGENCY, met, decision=decision,
                                                 certificate="GCN-02")),
         ("Bưu điện Hàng Bạc", C.AGENCY, _record(C.AGENCY, CertResult.NOT_MET)),
-        ("Công ty TNHH Ánh Dương", C.ENTERPRISE, _record(C.ENTERPRISE, met, decision=decision,
+        ("Công ty Ánh Dương", C.ENTERPRISE, _record(C.ENTERPRISE, met, decision=decision,
                                                          certificate="GCN-03")),
         ("Trường THCS Trưng Vương", C.SCHOOL, _record(C.SCHOOL, evaluated=None)),
     ]
@@ -133,7 +133,7 @@ def test_recognised_list_cell_by_cell(db, units, tmp_path):
         [1, "Ngân hàng Sao Mai", "12 Hàng Bạc", "Trần Văn An", REGISTERED, EVALUATED, "Đạt",
          decided, "GCN-02"],
         ["III. Doanh nghiệp"] + [None] * (n - 1),
-        [1, "Công ty TNHH Ánh Dương", "5 Hàng Bè", "Phạm Quốc Cường", REGISTERED, EVALUATED,
+        [1, "Công ty Ánh Dương", "5 Hàng Bè", "Phạm Quốc Cường", REGISTERED, EVALUATED,
          "Đạt", decided, "GCN-03"],
         ["Tổng cộng: 3 đơn vị"] + [None] * (n - 1),
     ]
@@ -164,7 +164,7 @@ def test_proposed_list_has_every_unit_that_met_the_criteria(db, units, tmp_path)
         [1, "Ngân hàng Sao Mai", "12 Hàng Bạc", "Trần Văn An", REGISTERED, EVALUATED, agency,
          "Đạt", "Đã có quyết định công nhận"],
         ["III. Doanh nghiệp"] + [None] * (n - 1),
-        [1, "Công ty TNHH Ánh Dương", "5 Hàng Bè", "Phạm Quốc Cường", REGISTERED, EVALUATED,
+        [1, "Công ty Ánh Dương", "5 Hàng Bè", "Phạm Quốc Cường", REGISTERED, EVALUATED,
          enterprise, "Đạt", "Đã có quyết định công nhận"],
         ["Tổng cộng: 4 đơn vị"] + [None] * (n - 1),
     ]
