@@ -2,11 +2,13 @@
 
 import pytest
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from antq_desktop.cli import main
 from antq_desktop.reports import export, registry
 from antq_desktop.reports.registry import Form, Params
 from antq_desktop.validation import FieldError
+from tests.reports.test_cert_forms import YEAR, certified_ward
 
 
 def run(capsys, *argv):
@@ -67,7 +69,7 @@ def test_export_errors(capsys, db, ward, test_form, tmp_path):
         capsys, *base, "test-list", "--year", "2025", "--quarter", "7", "-o", out)
     assert "Không có khu dân cư “Tổ 9”" in _one_line_error(
         capsys, *base, "test-list", "--year", "2025", "--area", "Tổ 9", "-o", out)
-    assert "đuôi .xlsx" in _one_line_error(
+    assert "đuôi .xlsx hoặc .pdf" in _one_line_error(
         capsys, *base, "test-list", "--year", "2025", "-o", str(tmp_path / "a.csv"))
     assert not (tmp_path / "a.xlsx").exists()
 
@@ -113,7 +115,43 @@ def test_export_file_open_elsewhere(capsys, db, ward, test_form, tmp_path, monke
                    "khác hoặc không có quyền ghi.\n")
 
 
-def test_pdf_is_not_supported_yet(capsys, test_form, tmp_path):
-    err = _one_line_error(capsys, "export", "test-list", "--year", "2025",
-                          "-o", str(tmp_path / "a.pdf"), code=2)
-    assert "chưa hỗ trợ xuất PDF" in err and ".xlsx" in err
+def test_export_pdf_of_a_printable_form(capsys, qapp, db, ward, tmp_path):
+    certified_ward(db, ward)
+    target = tmp_path / "cong nhan.pdf"
+    code, out, err = run(capsys, "--db", db.url, "export", "cert-recognised", "--year",
+                         str(YEAR), "--category", "agency", "-o", str(target))
+    assert (code, err) == (0, "") and out.strip() == str(target.resolve())
+    text = "\n".join(p.extract_text(extraction_mode="layout").replace("\t", " ")
+                     for p in PdfReader(target).pages)
+    assert "CÔNG AN PHƯỜNG HOÀN KIẾM" in text and "DANH SÁCH" in text
+    assert "Cơ quan được công nhận đạt tiêu chuẩn" in text and "Ngân hàng Sao Mai" in text
+    assert "Tổ dân phố số 1" not in text
+
+
+def test_export_xlsx_with_a_category_by_its_vietnamese_name(capsys, db, ward, tmp_path):
+    certified_ward(db, ward)
+    target = tmp_path / "de nghi.xlsx"
+    code, _, err = run(capsys, "--db", db.url, "export", "cert-proposed", "--year", str(YEAR),
+                       "--category", "Khu dan cu", "-o", str(target))
+    assert (code, err) == (0, "")
+    texts = [c.value for row in load_workbook(target).active.iter_rows() for c in row
+             if isinstance(c.value, str)]
+    assert "Tổ dân phố số 2" in texts and "Ngân hàng Sao Mai" not in texts
+
+
+def test_pdf_of_an_excel_only_form(capsys, db, ward, test_form, tmp_path):
+    err = _one_line_error(capsys, "--db", db.url, "export", "test-list", "--year", "2025",
+                          "-o", str(tmp_path / "a.pdf"))
+    assert "“Danh sách thử nghiệm” chưa in hoặc xuất PDF được" in err and ".xlsx" in err
+    assert not (tmp_path / "a.pdf").exists()
+
+
+def test_category_errors(capsys, db, ward, test_form, tmp_path):
+    out = str(tmp_path / "a.xlsx")
+    err = _one_line_error(capsys, "--db", db.url, "export", "cert-proposed", "--year", "2025",
+                          "--category", "chợ", "-o", out)
+    assert "Không có loại đơn vị “chợ”" in err and "agency (cơ quan)" in err
+    err = _one_line_error(capsys, "--db", db.url, "export", "test-list", "--year", "2025",
+                          "--category", "school", "-o", out)
+    assert "không lập riêng theo loại đơn vị" in err
+    assert not (tmp_path / "a.xlsx").exists()

@@ -5,9 +5,13 @@ from datetime import date
 
 import pytest
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
+from antq_desktop.enums import CertCategory
 from antq_desktop.reports import export, registry
-from antq_desktop.reports.export import ExportError, export_xlsx
+from antq_desktop.reports.document import TableDocument, to_workbook
+from antq_desktop.reports.export import ExportError, export_file, export_pdf, export_xlsx
+from antq_desktop.reports.layout import Column
 from antq_desktop.reports.registry import Form, Params, ReportError
 from antq_desktop.validation import FieldError
 
@@ -138,3 +142,62 @@ def test_missing_folder_and_folder_as_target(db, ward, test_form, out):
         export_xlsx(db, "test-list", Params(2025), out / "khong" / "ds.xlsx")
     with pytest.raises(ExportError, match="là một thư mục"):
         export_xlsx(db, "test-list", Params(2025), out)
+
+
+# -- categories and printable documents ---------------------------------------------------------------
+def test_only_forms_that_take_a_category_accept_one():
+    plain = Form("x", "Biểu năm", lambda db, p: None)
+    with pytest.raises(ReportError, match="“Biểu năm” không lập riêng theo loại đơn vị"):
+        plain.check(Params(2025, category=CertCategory.AGENCY))
+    by_category = Form("y", "Danh sách", lambda db, p: None, takes_category=True)
+    by_category.check(Params(2025, category=CertCategory.AGENCY))
+    assert not plain.printable and not by_category.printable
+
+
+@pytest.fixture
+def printable_form():
+    """A form with a printable document; it records the parameters it was built with."""
+    calls = []
+
+    def document(db, params):
+        calls.append(params)
+        return TableDocument(
+            letterhead=registry.load_letterhead(db), number="", on=date(2026, 1, 5),
+            title="Danh sách", subject_lines=[f"Năm {params.year}"],
+            columns=[Column("STT", 6, "center"), Column("Tên đơn vị", 30)],
+            rows=[[1, "Ngân hàng Sao Mai"]], recipients=["Lưu: VT."])
+
+    form = registry.register(Form("test-doc", "Danh sách in được",
+                                  lambda db, p: to_workbook(document(db, p)),
+                                  takes_category=True, document=document))
+    yield form, calls
+    registry.unregister(form.id)
+
+
+def test_export_pdf_of_a_printable_form(qapp, db, ward, printable_form, out):
+    form, calls = printable_form
+    seen = []
+    params = Params(2025, category=CertCategory.SCHOOL)
+    path = export_pdf(db, "test-doc", params, out / "ds.pdf",
+                      progress=lambda p, text: seen.append(p))
+    assert form.printable and calls == [params]
+    assert path.read_bytes().startswith(b"%PDF") and seen == [0, 50, 100]
+    text = PdfReader(path).pages[0].extract_text(extraction_mode="layout").replace("\t", " ")
+    assert "Ngân hàng Sao Mai" in text and "Năm 2025" in text
+    assert os.listdir(out) == ["ds.pdf"]
+
+
+def test_export_pdf_of_an_excel_only_form(db, ward, test_form, out):
+    _, calls = test_form
+    with pytest.raises(ReportError, match="chưa in hoặc xuất PDF được"):
+        export_pdf(db, "test-list", Params(2025), out / "ds.pdf")
+    assert calls == [] and not os.listdir(out)
+
+
+def test_export_file_follows_the_suffix(qapp, db, ward, printable_form, out):
+    assert load_workbook(export_file(db, "test-doc", Params(2025), out / "a.xlsx")).active[
+        "A1"].value == "CÔNG AN THÀNH PHỐ HÀ NỘI"
+    assert export_file(db, "test-doc", Params(2025), out / "b.PDF").read_bytes()[:4] == b"%PDF"
+    with pytest.raises(ExportError, match="đuôi .xlsx hoặc .pdf"):
+        export_file(db, "test-doc", Params(2025), out / "c.csv")
+    assert sorted(os.listdir(out)) == ["a.xlsx", "b.PDF"]
