@@ -75,7 +75,7 @@ class ReportsDialog(QDialog):
         self.category = QComboBox(objectName="reportsCategory")
         self.category.addItem("Tất cả các loại đơn vị", None)
         for c in CertCategory:
-            self.category.addItem(c.label, c)
+            self.category.addItem(c.label, c.value)  # a plain string: Qt keeps no enums
         self.format = QComboBox(objectName="reportsFormat")
         self.format.addItem("Bảng tính Excel (.xlsx)", XLSX)
         self.format.addItem("Tài liệu PDF (.pdf)", PDF)
@@ -117,7 +117,11 @@ class ReportsDialog(QDialog):
         return Params(self.year.value(),
                       self.quarter.currentData() if form.takes_quarter else None,
                       self.area.currentData() if form.takes_area else None,
-                      self.category.currentData() if form.takes_category else None)
+                      self._category() if form.takes_category else None)
+
+    def _category(self) -> CertCategory | None:
+        value = self.category.currentData()
+        return CertCategory(value) if value else None
 
     def suffix(self) -> str:
         """The chosen file type: PDF only for a printable form."""
@@ -125,6 +129,9 @@ class ReportsDialog(QDialog):
 
     def _form_changed(self, *_args) -> None:
         if not self.forms:
+            for widget in (self.format, self.preview_button, self.print_button,
+                           self.findChild(QPushButton, "reportsExport")):
+                widget.setEnabled(False)
             return
         form = self.current_form()
         self.quarter.setEnabled(form.takes_quarter)
