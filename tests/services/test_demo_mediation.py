@@ -60,7 +60,8 @@ def test_cases_follow_the_rules(ward):
         if data.status is MediationStatus.SUCCEEDED:
             assert data.agreement and "{" not in data.agreement
     statuses = Counter(r.status for r in rows)
-    assert statuses[MediationStatus.SUCCEEDED] > len(rows) / 2
+    closed = len(rows) - statuses[MediationStatus.IN_PROGRESS]
+    assert statuses[MediationStatus.SUCCEEDED] > closed / 2  # most closed cases succeed
     assert statuses[MediationStatus.SUCCEEDED] + statuses[MediationStatus.IN_PROGRESS] < len(rows)
     assert any(r.late_start for r in rows) and sum(r.late_start for r in rows) < len(rows) / 4
     assert len({r.case_type for r in rows}) >= 4
