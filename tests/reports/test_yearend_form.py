@@ -21,6 +21,7 @@ WARD_LEVEL = "CÁC HOẠT ĐỘNG, ĐƠN VỊ KHÔNG THUỘC KHU DÂN CƯ NÀO"
 AREA_1, AREA_2, AREA_3 = (f"KHU DÂN CƯ: TỔ DÂN PHỐ SỐ {i}" for i in (1, 2, 3))
 ITEMS = load_definitions(PACKAGED_PATH).items
 SECTIONS = [i.title for i in ITEMS if not isinstance(i, Indicator)]
+WARD_ONLY = {"cert_agencies", "cert_enterprises", "cert_schools"}  # "scope": "ward"
 
 
 def _export(db, tmp_path, year=2025, area_id=None):
@@ -34,12 +35,9 @@ def _rows(ws):
 
 
 def _body(rows):
-    """The table body after the "(1) … (8)" row, up to the last table row."""
+    """The table body: after the "(1) … (8)" row, up to the note under the table."""
     start = rows.index([f"({i})" for i in range(1, 9)]) + 1
-    end = start
-    while end < len(rows) and (isinstance(rows[end][0], int) or (
-            isinstance(rows[end][0], str) and all(v is None for v in rows[end][1:]))):
-        end += 1
+    end = next(i for i, r in enumerate(rows) if str(r[0]).startswith("Chỉ tiêu dạng x/y"))
     return start, rows[start:end]
 
 
@@ -95,13 +93,20 @@ def test_ward_block_cell_by_cell(db, records, tmp_path):  # noqa: F811
     for item in ITEMS:
         if isinstance(item, Indicator):
             number += 1
-            expected_order.append((number, item.label, item.unit))
+            expected_order.append([number, item.label, item.unit])
         else:
             number = 0
-            expected_order.append((item.title,))
+            expected_order.append([*item.title.split(". ", 1), None])
     block = body[1:1 + len(ITEMS)]
-    assert [tuple(r[:3]) if isinstance(r[0], int) else (r[0],) for r in block] == expected_order
-    assert body[1][0] == "I. Phát hiện, cung cấp thông tin, tố giác tội phạm"
+    assert [r[:3] for r in block] == expected_order
+    # a section row: its numeral under STT, its title in bold, nothing merged
+    assert body[1] == ["I", "Phát hiện, cung cấp thông tin, tố giác tội phạm", *[None] * 6]
+    assert ws.cell(start + 2, 2).font.b and ws.cell(start + 2, 1).font.b
+    assert not ws.cell(start + 3, 2).font.b
+    merged = sorted(r.min_row for r in ws.merged_cells.ranges
+                    if start < r.min_row <= start + len(body))
+    assert [body[r - start - 1][0] for r in merged] == [  # the blocks' headings only
+        WARD, WARD_LEVEL, AREA_1, AREA_2, AREA_3]
     # whole rows, counted by hand: STT, label, unit, 2024, 2025, change, %, note
     rows = {r[1]: r for r in block if isinstance(r[0], int)}
     assert rows["Tin báo, tố giác của quần chúng"] == [
@@ -150,14 +155,20 @@ def test_a_section_per_area_and_the_ward_level(db, records, tmp_path):  # noqa: 
     _, body = _body(_rows(_export(db, tmp_path).active))
     blocks = _blocks(body)
     assert list(blocks) == [WARD, WARD_LEVEL, AREA_1, AREA_2, AREA_3]
-    assert [r[0] for r in body if r[0] in SECTIONS].count(SECTIONS[0]) == 5
+    assert [r[1] for r in body].count(SECTIONS[0].split(". ", 1)[1]) == 5
     labels = {i.code: i.label for i in ITEMS if isinstance(i, Indicator)}
     for heading, place in ((WARD_LEVEL, W), (AREA_1, A1), (AREA_2, A2), (AREA_3, "A3")):
         for code, places in EXPECTED.items():
+            if code in WARD_ONLY and place != W:  # not printed in the areas' sections
+                assert labels[code] not in blocks[heading], (heading, code)
+                continue
             zero = Ratio(0, 0) if code in RATIOS else 0
             last, this = places.get(place, (zero, zero))
             assert blocks[heading][labels[code]][3:5] == [_shown(last), _shown(this)], (
                 heading, code)
+    area = list(blocks[AREA_1])
+    assert area.index("Tập thể được khen thưởng") == len(area) - 2  # numbering goes on
+    assert blocks[AREA_1]["Khu dân cư được công nhận “An toàn về an ninh, trật tự”"][0] == 2
     area_1 = blocks[AREA_1]
     assert area_1["Mô hình, tổ tự quản đang hoạt động"][3:7] == [1, 2, 1, 100.0]
     assert area_1["Hộ gia đình đăng ký tham gia xây dựng khu dân cư “An toàn về an ninh, "

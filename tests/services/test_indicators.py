@@ -254,9 +254,13 @@ def _table(db, **kw):
 
 
 def test_the_expectations_cover_every_packaged_indicator():
-    codes = [i.code for i in load_definitions(PACKAGED_PATH).indicators]
+    indicators = load_definitions(PACKAGED_PATH).indicators
+    codes = [i.code for i in indicators]
     assert sorted(codes) == sorted(EXPECTED)
     assert len(codes) == len(set(codes))
+    assert {i.code for i in indicators if i.ward_only} == {
+        "cert_agencies", "cert_enterprises", "cert_schools"}  # no area has them
+    assert {i.code for i in indicators if i.ratio} == RATIOS
 
 
 def test_every_indicator_per_area_ward_level_and_ward_total(db, records):
@@ -416,6 +420,8 @@ def test_a_list_next_to_the_database_replaces_the_packaged_one(db, records, tmp_
      "mục 1 (“p”): khóa “parms” không dùng được"),
     ([{"section": "I", "label": "x"}], "mục 1: dòng tiêu đề mục chỉ có khóa “section”"),
     ([{"section": "Chỉ có tiêu đề"}], "chưa có chỉ tiêu nào"),
+    ([{"code": "p", "label": "P", "unit": "", "source": "patrols.count", "scope": "area"}],
+     "mục 1 (“p”): “scope” là “all” (mặc định) hoặc “ward”"),
 ])
 def test_a_malformed_list_is_a_message_naming_the_item(db, tmp_path, items, message):
     path = tmp_path / "chi-tieu.json"

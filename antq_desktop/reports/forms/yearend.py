@@ -5,10 +5,13 @@ residential area (only the chosen one when an area is given)."""
 
 from __future__ import annotations
 
+import re
+from copy import copy
 from datetime import date
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment
+from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
 
 from ...services.indicators import (
     AreaFigures,
@@ -31,9 +34,19 @@ DELTA_FORMAT = "+#,##0;-#,##0;0"
 DELTA_DECIMAL_FORMAT = "+#,##0.0#;-#,##0.0#;0"
 CHANGE_FORMAT = "+0.0;-0.0;0.0"  # the change in % of last year
 SHARE_FORMAT = "0.0"  # the share of an "x/y" indicator
+_NUMBERED = re.compile(r"^([IVXLC]+|[A-Z]|\d+)\.\s+(.*)$", re.DOTALL)
 RATIO_NOTE = ("Chỉ tiêu dạng x/y: cột (6) là mức tăng (+), giảm (−) của tỷ lệ x/y tính bằng điểm "
               "phần trăm, cột (7) là tỷ lệ x/y của năm {year}. Các chỉ tiêu khác: cột (7) là mức "
               "tăng, giảm so với năm {last} tính bằng phần trăm.")
+
+
+class _MergedRanges(MultiCellRange):
+    """The merged ranges of the sheet. openpyxl checks each new range against every earlier one
+    (quadratic: 35 s for the 2,900 headings of a 285-area ward); layout.Sheet never merges
+    overlapping ranges, so the check is skipped."""
+
+    def add(self, coord):
+        self.ranges.add(coord if isinstance(coord, CellRange) else CellRange(coord))
 
 
 def columns(year: int) -> list[Column]:
@@ -66,21 +79,39 @@ def cell_values(f: Figures) -> tuple:
     return _number(f.last), _number(f.this), _number(f.delta), percent
 
 
-def _rows(items, block: AreaFigures) -> tuple[list, list[tuple[int, Indicator]]]:
-    """The block's rows (its sections as headings) and, per indicator row, its offset."""
+def split_section(title: str) -> tuple[str | None, str]:
+    """"II. Mô hình…" → ("II", "Mô hình…"): the numeral goes in the STT column."""
+    match = _NUMBERED.match(title)
+    return (match[1], match[2]) if match else (None, title)
+
+
+def _rows(items, block: AreaFigures, area: bool) -> tuple[list, list, list[int]]:
+    """The block's rows: its heading, each section as a row (numeral in STT, title in bold) and
+    its indicators — in an area's block without the ward-only indicators and the sections they
+    leave empty. Also, per indicator row, (offset, indicator); and the sections' offsets."""
     rows: list = [Heading(block.name)]
-    placed = []
+    placed, sections = [], []
     number = 0
-    for item in items:
+    for index, item in enumerate(items):
         if isinstance(item, Section):
-            rows.append(Heading(item.title))
+            following = []
+            for later in items[index + 1:]:
+                if isinstance(later, Section):
+                    break
+                following.append(later)
+            if following and all(i.ward_only for i in following) and area:
+                continue
+            sections.append(len(rows))
+            rows.append([*split_section(item.title)])  # no merge: thousands of rows stay fast
             number = 0
+            continue
+        if area and item.ward_only:
             continue
         number += 1
         placed.append((len(rows), item))
         rows.append([number, item.label, item.unit, *cell_values(block[item.code]),
                      item.note or None])
-    return rows, placed
+    return rows, placed, sections
 
 
 def _blocks(table: YearEndTable, place: str, area_given: bool) -> list[AreaFigures]:
@@ -112,6 +143,20 @@ def _fix_formats(sheet: Sheet, first_row: int, placed: list[tuple[int, Indicator
             ws.cell(r, 7).number_format = SHARE_FORMAT
 
 
+def _embolden(ws, rows: list[int], size: float) -> None:
+    """Section rows in bold: the style is built once per column and copied (openpyxl's style
+    lookup per cell would cost more than drawing the row)."""
+    for col in (1, 2):
+        done = None
+        for r in rows:
+            cell = ws.cell(r, col)
+            if done is None:
+                cell.font = font(size, bold=True)
+                done = copy(cell._style)
+            else:
+                cell._style = copy(done)
+
+
 def build(db, params: Params, today: date | None = None) -> Workbook:
     letterhead = load_letterhead(db)
     try:
@@ -122,15 +167,17 @@ def build(db, params: Params, today: date | None = None) -> Workbook:
         raise ReportError("Không có khu dân cư đã chọn.")
     rows: list = []
     placed: list[tuple[int, Indicator]] = []
-    block_rows = []
+    block_rows, section_rows = [], []
     for block in _blocks(table, letterhead.place, params.area_id is not None):
         block_rows.append(len(rows))
-        part, where = _rows(table.items, block)
+        part, where, sections = _rows(table.items, block, block.area_id is not None)
         placed += [(len(rows) + offset, item) for offset, item in where]
+        section_rows += [len(rows) + offset for offset in sections]
         rows += part
     wb = Workbook()
     ws = wb.active
     ws.title = f"Tổng kết {params.year}"
+    ws.merged_cells = _MergedRanges()
     sheet = Sheet(ws, letterhead, columns(params.year), landscape=True)
     sheet.header(number="")
     subject = [f"Tổng kết phong trào Toàn dân bảo vệ an ninh Tổ quốc năm {params.year}"]
@@ -148,6 +195,7 @@ def build(db, params: Params, today: date | None = None) -> Workbook:
     for offset in block_rows:  # the blocks stand out from the sections within them
         cell = ws.cell(first + offset, 1)
         cell.font, cell.alignment = block_font, block_alignment
+    _embolden(ws, [first + offset for offset in section_rows], sheet.font_size)
     if any(item.ratio for item in table.definitions.indicators):
         sheet.paragraph(RATIO_NOTE.format(year=params.year, last=params.year - 1),
                         italic=True, size=12)
