@@ -158,14 +158,14 @@ def test_proposed_list_has_every_unit_that_met_the_criteria(db, units, tmp_path)
     assert table == [
         ["I. Khu dân cư"] + [None] * (n - 1),
         [1, "Tổ dân phố số 1", None, None, REGISTERED, EVALUATED, five, "Đạt",
-         "Đã có quyết định công nhận"],
+         "Đã công nhận"],
         [2, "Tổ dân phố số 2", None, None, REGISTERED, EVALUATED, five, "Đạt", None],
         ["II. Cơ quan"] + [None] * (n - 1),
         [1, "Ngân hàng Sao Mai", "12 Hàng Bạc", "Trần Văn An", REGISTERED, EVALUATED, agency,
-         "Đạt", "Đã có quyết định công nhận"],
+         "Đạt", "Đã công nhận"],
         ["III. Doanh nghiệp"] + [None] * (n - 1),
         [1, "Công ty Ánh Dương", "5 Hàng Bè", "Phạm Quốc Cường", REGISTERED, EVALUATED,
-         enterprise, "Đạt", "Đã có quyết định công nhận"],
+         enterprise, "Đạt", "Đã công nhận"],
         ["Tổng cộng: 4 đơn vị"] + [None] * (n - 1),
     ]
     assert "Bưu điện Hàng Bạc" not in texts and "Trường THCS Trưng Vương" not in texts

@@ -60,7 +60,7 @@ def decision_text(unit: ListedUnit) -> str:
 def _proposed_row(number: int, u: ListedUnit) -> list:
     return [number, u.name, u.address, u.head_name, u.registered_on, u.evaluated_on,
             f"{u.criteria_met}/{u.criteria_total}", u.result.label if u.result else "",
-            "Đã có quyết định công nhận" if u.decision_number else ""]
+            "Đã công nhận" if u.decision_number else ""]
 
 
 def _recognised_row(number: int, u: ListedUnit) -> list:
