@@ -206,3 +206,47 @@ def test_a_broken_indicator_list_is_a_report_error(db, records, tmp_path):  # no
     with pytest.raises(ReportError, match="nguồn số liệu “nowhere” không có"):
         _export(db, tmp_path)
     assert not (tmp_path / "tong-ket.xlsx").exists()
+
+
+def _look(cell):
+    return (cell.value, cell.number_format, repr(cell.font), repr(cell.alignment),
+            repr(cell.border))
+
+
+def test_the_faster_sheet_draws_exactly_what_sheet_draws(letterhead):
+    """YearEndSheet copies the finished styles of the first row of each kind; every cell, row
+    height and page break must be what layout.Sheet itself would have written."""
+    from datetime import date as day
+
+    from openpyxl import Workbook
+
+    from antq_desktop.reports.forms.yearend import YearEndSheet, columns
+    from antq_desktop.reports.layout import Heading, Sheet, Subtotal
+
+    rows = [Heading("TOÀN PHƯỜNG HOÀN KIẾM"), ["I", "Phát hiện, cung cấp thông tin, tố giác"]]
+    for i in range(1, 120):
+        rows.append([i, "Tin báo, tố giác của quần chúng" * (1 + i % 3), "tin", i, 2 * i,
+                     i if i % 4 else -i, round(100 / i, 1) if i % 5 else None,
+                     "Đang hoạt động cuối kỳ" if i % 7 == 0 else None])
+        if i % 10 == 0:
+            rows += [["II", "Mô hình, tổ tự quản"], [i, "Pháo các loại", "kg", 2.5, 12,
+                                                     9.5, 380.0, None],
+                     [i, "Hộ đăng ký", "hộ", "1/3", "2/2", 66.7, 100.0, "Hộ đăng ký/hộ"],
+                     [i, "Ngày", "", day(2025, 1, 2), None, None, None, None]]
+    rows.append(Subtotal(["Cộng", None, None, 1, 2, 3, 4.0]))
+    sheets = []
+    for kind in (Sheet, YearEndSheet):
+        ws = Workbook().active
+        sheet = kind(ws, letterhead, columns(2025), landscape=True)
+        sheet.header(number="", on=day(2026, 1, 5))
+        sheet.table(rows)
+        sheet.signature(recipients=["Lưu: VT."])
+        sheets.append(ws)
+    plain, fast = sheets
+    assert fast.max_row == plain.max_row > 150
+    for r in range(1, plain.max_row + 1):
+        assert fast.row_dimensions[r].height == plain.row_dimensions[r].height, r
+        for c in range(1, 9):
+            assert _look(fast.cell(r, c)) == _look(plain.cell(r, c)), (r, c)
+    assert [x.id for x in fast.row_breaks.brk] == [x.id for x in plain.row_breaks.brk]
+    assert fast.print_title_rows == plain.print_title_rows

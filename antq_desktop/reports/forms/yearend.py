@@ -5,11 +5,13 @@ residential area (only the chosen one when an area is given)."""
 
 from __future__ import annotations
 
+import gc
 import re
 from copy import copy
 from datetime import date
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment
 from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
 
@@ -23,6 +25,7 @@ from ...services.indicators import (
     Section,
     YearEndTable,
 )
+from .. import textfit
 from ..layout import Column, Heading, Sheet, font
 from ..registry import Form, Params, ReportError, load_letterhead, register
 
@@ -47,6 +50,42 @@ class _MergedRanges(MultiCellRange):
 
     def add(self, coord):
         self.ranges.add(coord if isinstance(coord, CellRange) else CellRange(coord))
+
+
+class YearEndSheet(Sheet):
+    """layout.Sheet drawing its plain rows faster: the first row of each kind (text or number
+    in each column) is drawn by Sheet itself; later rows of that kind get copies of its cells'
+    finished styles (font, alignment, format, borders) instead of building them cell by cell.
+    Heights and pagination are Sheet's. At 10,000 rows this takes the drawing from ~2 s to
+    ~0.5 s; tests/reports/test_yearend_form.py checks the result cell by cell against Sheet."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._prototypes: dict[tuple, list] = {}
+
+    def _values(self, values, bold: bool = False) -> None:
+        values = list(values) + [None] * (self.ncols - len(values))
+        if bold or len(values) > self.ncols:
+            return super()._values(values, bold)
+        kind = tuple((isinstance(v, str) or v is None, isinstance(v, date)) for v in values)
+        styles = self._prototypes.get(kind)
+        r = self.row
+        if styles is None:
+            super()._values(values)
+            self._prototypes[kind] = [copy(self.ws.cell(r, i)._style)
+                                      for i in range(1, self.ncols + 1)]
+            return
+        lines = 1
+        cells = self.ws._cells
+        for i, (value, style) in enumerate(zip(values, styles, strict=True), start=1):
+            cell = Cell(self.ws, row=r, column=i, value=value)
+            cell._style = copy(style)
+            cells[(r, i)] = cell
+            if isinstance(value, str) and value:
+                lines = max(lines, textfit.line_count(value, self.widths[i - 1],
+                                                      self.font_size))
+        self._height(r, textfit.row_height(lines, self.font_size))
+        self.row += 1
 
 
 def columns(year: int) -> list[Column]:
@@ -158,6 +197,19 @@ def _embolden(ws, rows: list[int], size: float) -> None:
 
 
 def build(db, params: Params, today: date | None = None) -> Workbook:
+    """The workbook. Python's cyclic garbage collector is paused while it is drawn: each of
+    the ~85,000 cells of a 285-area ward links to its sheet, and the collector's passes over
+    them cost a third of the drawing time."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _build(db, params, today)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _build(db, params: Params, today: date | None) -> Workbook:
     letterhead = load_letterhead(db)
     try:
         table = IndicatorService(db).table(params.year, params.area_id, today=today)
@@ -178,7 +230,7 @@ def build(db, params: Params, today: date | None = None) -> Workbook:
     ws = wb.active
     ws.title = f"Tổng kết {params.year}"
     ws.merged_cells = _MergedRanges()
-    sheet = Sheet(ws, letterhead, columns(params.year), landscape=True)
+    sheet = YearEndSheet(ws, letterhead, columns(params.year), landscape=True)
     sheet.header(number="")
     subject = [f"Tổng kết phong trào Toàn dân bảo vệ an ninh Tổ quốc năm {params.year}"]
     if params.area_id is not None:
