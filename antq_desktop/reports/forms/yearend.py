@@ -87,6 +87,25 @@ class YearEndSheet(Sheet):
         self._height(r, textfit.row_height(lines, self.font_size))
         self.row += 1
 
+    def embolden(self, rows: list[int], columns=(1, 2)) -> None:
+        """Make the given cells bold (the section rows) and their rows as high as the bold text
+        needs; call before signature(), which paginates. The bold style is built once per
+        column and copied: openpyxl's style lookup per cell costs more than drawing a row."""
+        for col in columns:
+            done = None
+            for r in rows:
+                cell = self.ws.cell(r, col)
+                if done is None:
+                    cell.font = font(self.font_size, bold=True)
+                    done = copy(cell._style)
+                else:
+                    cell._style = copy(done)
+        for r in rows:
+            lines = max(textfit.line_count(str(self.ws.cell(r, c).value or ""),
+                                           self.widths[c - 1], self.font_size, True)
+                        for c in columns)
+            self._height(r, textfit.row_height(max(lines, 1), self.font_size))
+
 
 def columns(year: int) -> list[Column]:
     return [
@@ -182,20 +201,6 @@ def _fix_formats(sheet: Sheet, first_row: int, placed: list[tuple[int, Indicator
             ws.cell(r, 7).number_format = SHARE_FORMAT
 
 
-def _embolden(ws, rows: list[int], size: float) -> None:
-    """Section rows in bold: the style is built once per column and copied (openpyxl's style
-    lookup per cell would cost more than drawing the row)."""
-    for col in (1, 2):
-        done = None
-        for r in rows:
-            cell = ws.cell(r, col)
-            if done is None:
-                cell.font = font(size, bold=True)
-                done = copy(cell._style)
-            else:
-                cell._style = copy(done)
-
-
 def build(db, params: Params, today: date | None = None) -> Workbook:
     """The workbook. Python's cyclic garbage collector is paused while it is drawn: each of
     the ~85,000 cells of a 285-area ward links to its sheet, and the collector's passes over
@@ -247,7 +252,7 @@ def _build(db, params: Params, today: date | None) -> Workbook:
     for offset in block_rows:  # the blocks stand out from the sections within them
         cell = ws.cell(first + offset, 1)
         cell.font, cell.alignment = block_font, block_alignment
-    _embolden(ws, [first + offset for offset in section_rows], sheet.font_size)
+    sheet.embolden([first + offset for offset in section_rows])
     if any(item.ratio for item in table.definitions.indicators):
         sheet.paragraph(RATIO_NOTE.format(year=params.year, last=params.year - 1),
                         italic=True, size=12)
