@@ -159,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     print("| measure | wall s, best / median | CPU s, median |")
     print("|---|---|---|")
     print(_row("indicator queries (both years, all areas)", "data", t))
-    print(_row("drawing the sheet (layout.Sheet)", "draw", t))
+    print(_row("drawing the sheet (forms/yearend.YearEndSheet)", "draw", t))
     print(_row("saving the .xlsx", "save", t))
     print(_row("**(a) full export** (export_xlsx: data + drawing + save)", "export", t))
     print(_row("**(b) same values, plain openpyxl**, no styles", "plain", t))
