@@ -1,4 +1,5 @@
 import os
+import shutil
 import sys
 from datetime import date
 from pathlib import Path
@@ -31,14 +32,24 @@ def _fresh_pg(url: str) -> None:
     engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory):
+    """One SQLite file migrated to head; each test gets a copy (the migrations run once)."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    open_database(f"sqlite:///{path}").dispose()
+    return path
+
+
 @pytest.fixture
-def db(tmp_path):
+def db(tmp_path, request):
     """A fresh database per test: SQLite in tmp_path, or PostgreSQL when ANTQ_TEST_PG_URL is set."""
     if PG_URL:
         _fresh_pg(PG_URL)
         database = open_database(PG_URL)
     else:
-        database = open_database(f"sqlite:///{tmp_path / 'test.db'}")
+        target = tmp_path / "test.db"
+        shutil.copyfile(request.getfixturevalue("migrated_sqlite"), target)
+        database = open_database(f"sqlite:///{target}")
     yield database
     database.dispose()
 
