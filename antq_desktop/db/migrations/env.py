@@ -3,14 +3,10 @@
 from alembic import context
 
 from antq_desktop.db.models import Base
+from antq_desktop.db.search import include_object
 
 config = context.config
 target_metadata = Base.metadata
-
-
-def include_object(obj, name, type_, reflected, compare_to) -> bool:
-    """Leave the FTS5 index (made by db/search.py, not by models) out of autogenerate."""
-    return not (type_ == "table" and name.startswith("household_fts"))
 
 
 def run_migrations_online() -> None:

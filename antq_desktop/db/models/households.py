@@ -43,6 +43,7 @@ class Household(Timestamped, Base):
         # covering for the counts and the per-area sign-up totals
         Index("ix_household_moved_area", "moved_out_on", "area_id", "member_count"),
         Index("ix_household_moved_code", "moved_out_on", "code"),  # the default list order
+        Index("ix_household_area_moved", "area_id", "moved_out_on"),  # living per area on a day
     )
 
 
