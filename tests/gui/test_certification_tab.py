@@ -162,3 +162,19 @@ def test_header_click_sorts_and_enter_opens(qtbot, db, ward, when_modal):
     tab.table.setFocus()
     qtbot.keyClick(tab.table, Qt.Key.Key_Return)
     assert seen == ["certRecordDialog"]
+
+
+def test_save_a_list_as_pdf(qtbot, db, ward, tmp_path, monkeypatch, when_modal):
+    from pypdf import PdfReader
+
+    tab = _tab(qtbot, db)
+    messages = []
+    monkeypatch.setattr(tab, "choose_path", lambda suggested: str(tmp_path / "ds"))
+    monkeypatch.setattr("antq_desktop.ui.widgets.messages.info",
+                        lambda parent, text, title="": messages.append(text))
+    path = tab.save_pdf("cert-proposed")
+    assert path == tmp_path / "ds.pdf" and messages == [f"Đã lưu {path}."]
+    text = " ".join(p.extract_text(extraction_mode="layout").replace("\t", " ")
+                    for p in PdfReader(path).pages)
+    assert "CÔNG AN PHƯỜNG HOÀN KIẾM" in text and "DANH SÁCH" in text
+    assert "Không có đơn vị nào" in text  # nothing evaluated yet

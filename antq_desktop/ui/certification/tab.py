@@ -4,12 +4,15 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMenu,
@@ -22,6 +25,7 @@ from PySide6.QtWidgets import (
 from ...db.engine import Database
 from ...enums import CertCategory, CertState
 from ...reports import registry
+from ...reports.printing import export_pdf
 from ...reports.registry import Params, ReportError
 from ...services.certification import CertificationService, CertRow
 from ...services.settings import SettingsService
@@ -118,7 +122,12 @@ class CertificationTab(QWidget):
         self.print_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.print_button)
         for form_id, text in LISTS:
-            menu.addAction(text, lambda f=form_id: self.print_list(f))
+            menu.addAction("Xem trước, in " + text[0].lower() + text[1:],
+                           lambda f=form_id: self.print_list(f))
+        menu.addSeparator()
+        for form_id, text in LISTS:
+            menu.addAction("Lưu PDF " + text[0].lower() + text[1:],
+                           lambda f=form_id: self.save_pdf(f))
         self.print_button.setMenu(menu)
         self.settings_button = QPushButton("Thời hạn…", objectName="certificationSettings")
 
@@ -272,3 +281,38 @@ class CertificationTab(QWidget):
             messages.error(self, str(err))
             return
         preview_document(self, document)
+
+    def choose_path(self, suggested: str) -> str:
+        """Ask where to save the PDF (a seam for tests)."""
+        folder = QSettings().value("reports/folder", str(Path.home()))
+        path, _ = QFileDialog.getSaveFileName(self, "Lưu PDF", str(Path(folder) / suggested),
+                                              "Tệp PDF (*.pdf)")
+        return path
+
+    def save_pdf(self, form_id: str) -> Path | None:
+        """Save a list for the chosen year and category as a PDF; say where it went."""
+        try:
+            document = self.list_document(form_id)
+        except ReportError as err:
+            messages.error(self, str(err))
+            return None
+        category = self.category.value()
+        suggested = f"{form_id}-{self.current_year()}" + (f"-{category.value}" if category
+                                                          else "") + ".pdf"
+        chosen = self.choose_path(suggested)
+        if not chosen:
+            return None
+        path = Path(chosen)
+        if path.suffix.lower() != ".pdf":
+            path = path.with_name(path.name + ".pdf")
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            export_pdf(document, path)
+        except ReportError as err:
+            messages.error(self, str(err))
+            return None
+        finally:
+            QApplication.restoreOverrideCursor()
+        QSettings().setValue("reports/folder", str(path.parent))
+        messages.info(self, f"Đã lưu {path}.")
+        return path
