@@ -23,7 +23,7 @@ from datetime import date
 from itertools import accumulate
 from typing import Callable
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -34,6 +34,7 @@ from ..db.search import create_household_fts, drop_household_fts
 from ..enums import Relationship, ResidenceKind, Sex
 from ..text import fold
 from ..validation import ID_PROVINCE_CODES
+from .bulk import bulk
 from .demo_activities import add_activities
 from .demo_certification import add_certification
 from .demo_mediation import add_mediation
@@ -572,17 +573,6 @@ class _Generator:
 
 
 # -- entry point --------------------------------------------------------------------------------
-def _bulk(model):
-    """``insert(Model)`` for a list of row dicts, run as one plain executemany.
-
-    dml_strategy="raw" hands the statement straight to Core: the rows already use column names
-    and need no ORM bookkeeping, which otherwise costs about a third of the load time. (The
-    ORM's default "bulk" strategy also drops None values and splits the rows into one INSERT
-    per shape unless render_nulls is set.)
-    """
-    return insert(model).execution_options(dml_strategy="raw")
-
-
 def _is_empty(s) -> bool:
     return all(s.scalar(select(model.id).limit(1)) is None for model in (Unit, Area, Household))
 
@@ -627,7 +617,7 @@ def _write_chunk(s: Session, gen: _Generator, chunk: list[_Household], area_ids:
             "head_sort": name_sort_key(head.full_name), "residence_kind": head.residence_kind,
             "member_count": len(active),
         })
-    s.execute(_bulk(Household), rows)
+    s.execute(bulk(Household), rows)
     # Ids looked up by code rather than with RETURNING: a plain executemany is a third faster.
     codes = [h.code for h in chunk]
     ids = dict(iter(s.execute(select(Household.code, Household.id)
@@ -650,10 +640,10 @@ def _write_chunk(s: Session, gen: _Generator, chunk: list[_Household], area_ids:
                 "moved_out_reason": m.moved_out_reason,
             })
         signed += gen.signups(hid, h, campaigns)
-    s.execute(_bulk(Resident), people)
-    s.execute(_bulk(HouseholdSearch), search)
+    s.execute(bulk(Resident), people)
+    s.execute(bulk(HouseholdSearch), search)
     if signed:
-        s.execute(_bulk(HouseholdSignup), signed)
+        s.execute(bulk(HouseholdSignup), signed)
     return len(people), len(signed)
 
 
@@ -719,7 +709,7 @@ def _generate(db: Database, households: int, seed: int,
             raise DemoError(NOT_EMPTY)
         with _big_sqlite_cache(db, s):
             area_ids = list(s.scalars(
-                _bulk(Area).returning(Area.id, sort_by_parameter_order=True),
+                bulk(Area).returning(Area.id, sort_by_parameter_order=True),
                 [{"name": f"Tổ dân phố số {i + 1}", "sort_order": i + 1, "retired_on": None}
                  for i in range(k)]))
             # The search index is built once at the end, not row by row through its triggers

@@ -15,13 +15,14 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from sqlalchemy import and_, func, insert, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from ..criteria import WARD_RATIO, criteria_for
 from ..db.models import Area, CertCriterion, CertRecord, CertUnit, Household, HouseholdSignup, Unit
 from ..enums import CertCategory, CertResult, CertState
 from ..text import fold
+from .bulk import bulk, insert_ids
 from .certification import sync_units_in
 from .certification_rules import COUNTED_FOR_WARD, derive_state, ward_ratio_of
 from .settings import read_cert_settings
@@ -85,21 +86,6 @@ _FAILURES = {
 }
 
 
-def _bulk(model):
-    return insert(model).execution_options(dml_strategy="raw")
-
-
-def _insert(s: Session, model, rows: list[dict]) -> list[int]:
-    """Insert ``rows`` and return their new ids in order (read back, as demo_mediation does)."""
-    if not rows:
-        return []
-    before = s.scalar(select(func.max(model.id))) or 0
-    s.execute(_bulk(model), rows)
-    ids = list(s.scalars(select(model.id).where(model.id > before).order_by(model.id)))
-    assert len(ids) == len(rows)
-    return ids
-
-
 def _day(rng: random.Random, first: date, last: date) -> date:
     return first + timedelta(days=rng.randint(0, max(0, (last - first).days)))
 
@@ -132,7 +118,7 @@ def _units(s: Session, rng: random.Random, place: str) -> None:
                      "name_folded": fold(name), "address": address, "head_name": _head(rng),
                      "phone": _phone(rng, category is not C.ENTERPRISE).replace(" ", ""),
                      "retired_on": None})
-    _insert(s, CertUnit, rows)
+    insert_ids(s, CertUnit, rows)
 
 
 def _signups(s: Session, year: int) -> dict[int, tuple[int, int]]:
@@ -215,11 +201,11 @@ def _year(s: Session, rng: random.Random, year: int, today: date, units, setting
         if row is not None:
             records.append(row)
             checklists.append(met)
-    ids = _insert(s, CertRecord, records)
+    ids = insert_ids(s, CertRecord, records)
     rows = [{"record_id": rid, "code": code, "met": m, "note": note}
             for rid, met in zip(ids, checklists) for code, (m, note) in met.items()]
     if rows:
-        s.execute(_bulk(CertCriterion), rows)
+        s.execute(bulk(CertCriterion), rows)
     return len(records)
 
 

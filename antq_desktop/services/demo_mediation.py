@@ -9,7 +9,7 @@ import random
 from collections import namedtuple
 from datetime import date, timedelta
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..db.models import (
@@ -24,6 +24,7 @@ from ..db.models import (
 )
 from ..enums import CaseOrigin, Compliance, MediationStatus, MediationType, Relationship, Sex
 from ..text import fold
+from .bulk import bulk, insert_ids
 from .mediation import START_WITHIN_DAYS, default_team_name
 
 S, T, R = MediationStatus, MediationType, Relationship
@@ -139,24 +140,6 @@ OUTSIDERS = [
 ]
 
 
-def _bulk(model):
-    """``insert(Model)`` run as plain Core (the rows already use column names), as the demo's
-    other inserts."""
-    return insert(model).execution_options(dml_strategy="raw")
-
-
-def _insert(s: Session, model, rows: list[dict]) -> list[int]:
-    """Insert ``rows`` and return their new ids in the same order. The ids are read back
-    afterwards: RETURNING in parameter order makes SQLite insert one row per statement."""
-    if not rows:
-        return []
-    before = s.scalar(select(func.max(model.id))) or 0
-    s.execute(_bulk(model), rows)
-    ids = list(s.scalars(select(model.id).where(model.id > before).order_by(model.id)))
-    assert len(ids) == len(rows)
-    return ids
-
-
 def _pick(rng: random.Random, pairs):
     values, weights = zip(*pairs)
     return rng.choices(values, weights)[0]
@@ -259,7 +242,7 @@ def add_mediation(s: Session, rng: random.Random, households: int, today: date) 
     adults = [r for people in by_area.values() for r in people]
     ward = _Pool(adults)
     pools = {area_id: _Pool(people) for area_id, people in by_area.items()}
-    team_ids = _insert(s, MediationTeam, [{"area_id": area_id, "name": default_team_name(name), "book_number": "01",
+    team_ids = insert_ids(s, MediationTeam, [{"area_id": area_id, "name": default_team_name(name), "book_number": "01",
           "book_opened_on": date(today.year - 2, 1, rng.randint(2, 15)), "book_closed_on": None}
          for area_id, name in areas])
     mediator_rows = []
@@ -268,7 +251,7 @@ def add_mediation(s: Session, rng: random.Random, households: int, today: date) 
         for m in people:
             m["team_id"] = team_id
         mediator_rows += people
-    mediator_ids = _insert(s, Mediator, mediator_rows)
+    mediator_ids = insert_ids(s, Mediator, mediator_rows)
     serving: dict[int, list[tuple[int, date | None]]] = {}
     for mid, row in zip(mediator_ids, mediator_rows):
         serving.setdefault(row["team_id"], []).append((mid, row["left_on"]))
@@ -285,14 +268,14 @@ def add_mediation(s: Session, rng: random.Random, households: int, today: date) 
                 if left is None or left > case["received_on"]]
         chosen = rng.sample(team, min(len(team), rng.choice([1, 1, 2]))) if team else []
         links.append(chosen)
-    case_ids = _insert(s, MediationCase, cases)
+    case_ids = insert_ids(s, MediationCase, cases)
     party_rows = [{"case_id": cid, **p} for cid, who in zip(case_ids, parties) for p in who]
     link_rows = [{"case_id": cid, "mediator_id": mid}
                  for cid, chosen in zip(case_ids, links) for mid in chosen]
     if party_rows:
-        s.execute(_bulk(MediationParty), party_rows)
+        s.execute(bulk(MediationParty), party_rows)
     if link_rows:
-        s.execute(_bulk(MediationCaseMediator), link_rows)
+        s.execute(bulk(MediationCaseMediator), link_rows)
     return len(cases)
 
 
