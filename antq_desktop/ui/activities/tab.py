@@ -30,7 +30,7 @@ from ...validation import FieldError
 from ..widgets import messages
 from ..widgets.fields import SearchBox, format_date
 from ..widgets.lazy_model import Column, LazyRowsModel
-from ..widgets.lists import fill_area_filter, list_view
+from ..widgets.lists import ClickSort, fill_area_filter, list_view, on_enter, selected_id
 from .dialogs import DIALOGS, EndModelDialog
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -185,8 +185,6 @@ class ActivitiesTab(QWidget):
         self.service, self.units = ActivityService(db), UnitService(db)
         self.kind = Kind.TIP
         self.rows: dict[int, ActivityRow] = {}
-        self.sort_key: str | None = None
-        self.descending = False
         self.header_states: dict[Kind, QByteArray] = {}  # column widths the officer gave
 
         self.kinds = QListWidget(objectName="activitiesKind")
@@ -216,15 +214,14 @@ class ActivitiesTab(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         header = self.table.horizontalHeader()
         header.setStretchLastSection(True)
-        header.sectionClicked.connect(self._header_clicked)
-        self.table.doubleClicked.connect(lambda _i: self.edit_selected())
-        for keys, slot in (("Return", self.edit_selected), ("Enter", self.edit_selected),
-                           (QKeySequence.StandardKey.Delete, self.delete_selected)):
-            action = QAction(self.table)
-            action.setShortcut(QKeySequence(keys))
-            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-            action.triggered.connect(slot)
-            self.table.addAction(action)
+        self.sort = ClickSort(self.table, lambda key: lambda r: _sort_value(getattr(r, key)),
+                              self.refresh)
+        on_enter(self.table, self.edit_selected)
+        delete = QAction(self.table)
+        delete.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+        delete.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        delete.triggered.connect(self.delete_selected)
+        self.table.addAction(delete)
 
         filters = QHBoxLayout()
         filters.addWidget(self.search, 3)
@@ -287,9 +284,7 @@ class ActivitiesTab(QWidget):
         for i, kind in enumerate(Kind):
             self.kinds.item(i).setText(f"{kind.label} ({num(counts[kind])})")
         rows = self.service.rows(self.kind, year, area, self.search.text())
-        if self.sort_key is not None:
-            rows.sort(key=lambda r: _sort_value(getattr(r, self.sort_key)),
-                      reverse=self.descending)
+        self.sort.apply(rows)
         self.rows = {r.id: r for r in rows}
         self.model.set_ids([r.id for r in rows])
         self.count_label.setText(summary(self.kind, rows))
@@ -302,7 +297,7 @@ class ActivitiesTab(QWidget):
             return
         self.header_states[self.kind] = self.table.horizontalHeader().saveState()
         self.kind = list(Kind)[row]
-        self.sort_key, self.descending = None, False
+        self.sort.reset()
         self.model.set_ids([])  # no row of the old kind is painted under the new columns
         self.model.beginResetModel()
         self.model.columns = COLUMNS[self.kind]
@@ -312,7 +307,6 @@ class ActivitiesTab(QWidget):
 
     def _show_kind(self) -> None:
         header = self.table.horizontalHeader()
-        header.setSortIndicatorShown(False)
         state = self.header_states.get(self.kind)
         if state is None or not header.restoreState(state):
             for i, col in enumerate(self.model.columns):
@@ -323,19 +317,8 @@ class ActivitiesTab(QWidget):
         self.delete_button.setVisible(self.kind is not Kind.MODEL)
         self.end_button.setVisible(self.kind is Kind.MODEL)
 
-    def _header_clicked(self, section: int) -> None:
-        key = self.model.columns[section].sort_key
-        self.descending = (not self.descending) if key == self.sort_key else False
-        self.sort_key = key
-        header = self.table.horizontalHeader()
-        header.setSortIndicatorShown(True)
-        header.setSortIndicator(section, Qt.SortOrder.DescendingOrder if self.descending
-                                else Qt.SortOrder.AscendingOrder)
-        self.refresh()
-
     def selected_id(self) -> int | None:
-        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
-        return self.model.id_at(rows[0].row()) if rows else None
+        return selected_id(self.table)
 
     def _update_buttons(self) -> None:
         record_id = self.selected_id()

@@ -137,7 +137,7 @@ class CertificationTab(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(False)  # the state colours carry meaning
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.sort = ClickSort(self.table, COLUMNS, SORT_KEYS, self.reload)
+        self.sort = ClickSort(self.table, SORT_KEYS, self.reload)
         on_enter(self.table, self.open_record)
 
         filters = QHBoxLayout()

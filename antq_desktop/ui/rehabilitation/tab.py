@@ -107,7 +107,7 @@ class RehabilitationTab(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(False)  # the due colours carry meaning
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.sort = ClickSort(self.table, COLUMNS, SORT_KEYS, self.reload)
+        self.sort = ClickSort(self.table, SORT_KEYS, self.reload)
         on_enter(self.table, self.edit_selected)
 
         filters = QHBoxLayout()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -10,7 +10,9 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHeaderView, QTableView
 
 from ...services.unit import AreaInfo
-from .lazy_model import Column, LazyRowsModel
+from .lazy_model import LazyRowsModel
+
+RowKey = Callable[[Any], Any]
 
 
 def list_view(model: LazyRowsModel, name: str) -> QTableView:
@@ -47,18 +49,22 @@ def fill_area_filter(combo: QComboBox, areas: list[AreaInfo]) -> None:
 
 class ClickSort:
     """Sorting a tab's rows by the clicked column, in Python (lists of a few thousand rows at
-    most; the households list sorts in SQL instead). A second click on a column reverses it."""
+    most; the households list sorts in SQL instead). A second click on a column reverses it.
+    ``keys`` maps a column's ``sort_key`` to the row's sort key: a dict, or a function of the
+    sort_key (for columns that change, as the activity kinds' do)."""
 
-    def __init__(self, view: QTableView, columns: Sequence[Column],
-                 keys: dict[str, Callable[[Any], Any]], on_change: Callable[[], None]):
-        self.view, self.columns, self.keys, self.on_change = view, columns, keys, on_change
+    def __init__(self, view: QTableView,
+                 keys: Mapping[str, RowKey] | Callable[[str], RowKey],
+                 on_change: Callable[[], None]):
+        self.view, self.on_change = view, on_change
+        self.key_for = keys.get if isinstance(keys, Mapping) else keys
         self.key: str | None = None
         self.descending = False
         view.horizontalHeader().sectionClicked.connect(self.clicked)
 
     def clicked(self, section: int) -> None:
-        key = self.columns[section].sort_key
-        if key not in self.keys:
+        key = self.view.model().columns[section].sort_key
+        if key is None or self.key_for(key) is None:
             return
         self.descending = (not self.descending) if key == self.key else False
         self.key = key
@@ -68,10 +74,15 @@ class ClickSort:
                                 else Qt.SortOrder.AscendingOrder)
         self.on_change()
 
+    def reset(self) -> None:
+        """Back to the service's order (the columns changed)."""
+        self.key, self.descending = None, False
+        self.view.horizontalHeader().setSortIndicatorShown(False)
+
     def apply(self, rows: list) -> None:
         """Sort ``rows`` in place by the chosen column, if any."""
         if self.key is not None:
-            rows.sort(key=self.keys[self.key], reverse=self.descending)
+            rows.sort(key=self.key_for(self.key), reverse=self.descending)
 
 
 def selected_id(view: QTableView) -> int | None:
