@@ -110,6 +110,20 @@ def _listed(r: CertRow) -> ListedUnit:
                       r.certificate_number, r.criteria_met, r.criteria_total)
 
 
+@dataclass(frozen=True)
+class YearOverview:
+    counts: dict[CertState, int]
+    ratio: WardRatio
+    deadlines: list[DeadlineNotice]
+
+
+def _state_counts(rows: list[CertRow]) -> dict[CertState, int]:
+    counts = dict.fromkeys(CertState, 0)
+    for r in rows:
+        counts[r.state] += 1
+    return counts
+
+
 class CertificationService:
     def __init__(self, db: Database):
         self.db = db
@@ -265,20 +279,24 @@ class CertificationService:
                 and (not needle or needle in fold(f"{r.name} | {r.address} | {r.head_name}"))]
 
     def state_counts(self, year: int) -> dict[CertState, int]:
-        counts = dict.fromkeys(CertState, 0)
-        for r in self.year_rows(year):
-            counts[r.state] += 1
-        return counts
+        return _state_counts(self.year_rows(year))
 
-    def _counted(self, year: int) -> list[CertRow]:
+    def _counted(self, year: int, rows: list[CertRow] | None = None) -> list[CertRow]:
         """Units that count for ``year``'s ratios: not retired during or before it."""
-        return [r for r in self.year_rows(year) if active_in(r.retired_on, year)]
+        return [r for r in (self.year_rows(year) if rows is None else rows)
+                if active_in(r.retired_on, year)]
 
-    def ward_ratio(self, year: int) -> WardRatio:
+    def ward_ratio(self, year: int, rows: list[CertRow] | None = None) -> WardRatio:
         """The ward's criterion 4: 100% of its areas, agencies, enterprises and schools
-        registered and at least 70% recognised."""
-        return ward_ratio_of([r.state for r in self._counted(year)
+        registered and at least 70% recognised. ``rows``: the year's rows if already read."""
+        return ward_ratio_of([r.state for r in self._counted(year, rows)
                               if r.category in COUNTED_FOR_WARD])
+
+    def overview(self, year: int, today: date) -> YearOverview:
+        """What the tab shows above its list, from one reading of the year's units."""
+        rows = self.year_rows(year)
+        return YearOverview(_state_counts(rows), self.ward_ratio(year, rows),
+                            self.deadlines(year, today, rows))
 
     def category_ratios(self, year: int) -> dict[CertCategory, tuple[int, int]]:
         """(recognised, units) per category, for the year-end report ("9/9 khu dân cư")."""
@@ -380,12 +398,13 @@ class CertificationService:
             return True
 
     # -- deadlines ------------------------------------------------------------------------------
-    def deadlines(self, year: int, today: date) -> list[DeadlineNotice]:
+    def deadlines(self, year: int, today: date,
+                  rows: list[CertRow] | None = None) -> list[DeadlineNotice]:
         """Registration and recognition deadlines of ``year`` that are near (within the
         settings' window) or past while some units are still behind."""
         with self.db.session() as s:
             settings = read_cert_settings(s)
-        rows = self._counted(year)
+        rows = self._counted(year, rows)
         out = []
 
         def notice(what: str, deadline: date, behind: int, tail: str) -> None:
@@ -417,5 +436,5 @@ class CertificationService:
 __all__ = [
     "CATEGORY_ORDER", "CertRecordInfo", "CertRow", "CertUnitData", "CertUnitInfo",
     "CertificationService", "CriterionData", "CriterionState", "DeadlineNotice", "ListedUnit",
-    "RecordData", "WardRatio", "sync_units_in",
+    "RecordData", "WardRatio", "YearOverview", "sync_units_in",
 ]

@@ -496,3 +496,11 @@ def test_settings_generic_text_and_unreadable_values(db):
     settings.set_text("cert.near_days", "nhiều")
     c = settings.cert_settings()
     assert (c.registration_deadline, c.near_days) == ((31, 3), 14)
+
+
+def test_overview_agrees_with_the_separate_reads(cert, ward):
+    add(cert, "Bưu điện Hoàn Kiếm")
+    seen = cert.overview(YEAR, TODAY)
+    assert seen.counts == cert.state_counts(YEAR)
+    assert seen.ratio == cert.ward_ratio(YEAR)
+    assert seen.deadlines == cert.deadlines(YEAR, TODAY)

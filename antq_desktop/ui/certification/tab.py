@@ -27,7 +27,7 @@ from ...enums import CertCategory, CertState
 from ...reports import registry
 from ...reports.printing import export_pdf
 from ...reports.registry import Params, ReportError
-from ...services.certification import CertificationService, CertRow
+from ...services.certification import CertificationService, CertRow, YearOverview
 from ...services.settings import SettingsService
 from ...validation import FieldError
 from ..widgets import messages
@@ -184,24 +184,25 @@ class CertificationTab(QWidget):
         self.sort.apply(rows)
         self.rows = {r.unit_id: r for r in rows}
         self.model.set_ids([r.unit_id for r in rows])
-        counts = self.service.state_counts(year)
-        parts = [f"{counts.get(s, 0)} {s.label.lower()}" for s in
+        overview = self.service.overview(year, date.today())
+        counts = overview.counts
+        parts = [f"{counts[s]} {s.label.lower()}" for s in
                  (CertState.REGISTERED, CertState.EVALUATED, CertState.RECOGNISED,
-                  CertState.NOT_MET) if counts.get(s, 0)]
+                  CertState.NOT_MET) if counts[s]]
         self.count_label.setText(f"{len(rows)} đơn vị" + (" · " + " · ".join(parts)
                                                           if parts else ""))
-        self._show_ward(year)
+        self._show_ward(year, overview)
         if keep is not None and self.model.row_of(keep) >= 0:
             self.table.selectRow(self.model.row_of(keep))
         self._update_buttons()
 
-    def _show_ward(self, year: int) -> None:
-        ratio = self.service.ward_ratio(year)
+    def _show_ward(self, year: int, overview: YearOverview) -> None:
+        ratio = overview.ratio
         verdict = ("đạt tiêu chuẩn 4 của phường" if ratio.met else
                    "chưa đạt tiêu chuẩn 4 của phường (cần 100% đăng ký và ít nhất 70% được "
                    "công nhận)")
         self.ratio.setText(f"<b>Toàn phường năm {year}:</b> {ratio.text} — {verdict}.")
-        notices = self.service.deadlines(year, date.today())
+        notices = overview.deadlines
         self.deadlines.setText("<br>".join(
             f"<span style='color:{'#b00020' if n.past else '#a05a00'}'>"
             f"{'⛔' if n.past else '⚠'} {n.text}</span>" for n in notices))
