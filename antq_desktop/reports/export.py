@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..gcpause import gc_paused
 from . import registry
 from .registry import Params, ReportError
 
@@ -83,7 +84,8 @@ def export_file(db: Database, form_id: str, params: Params, path: str | os.PathL
 
 def save_atomically(workbook: Workbook, path: Path) -> None:
     """Save to a temporary file in the same folder, then replace ``path`` in one step."""
-    write_atomically(path, workbook.save)
+    with gc_paused():  # every cell links to its sheet: the collector's passes cost ~0.3 s
+        write_atomically(path, workbook.save)
 
 
 def write_atomically(path: Path, write: Callable[[str], object]) -> None:

@@ -13,7 +13,6 @@ The output depends only on ``seed`` and ``date.today()``.
 
 from __future__ import annotations
 
-import gc
 import random
 import unicodedata
 from bisect import bisect
@@ -32,6 +31,7 @@ from ..db.engine import Database
 from ..db.models import Area, Household, HouseholdSearch, HouseholdSignup, Resident, Unit
 from ..db.search import create_household_fts, drop_household_fts
 from ..enums import Relationship, ResidenceKind, Sex
+from ..gcpause import gc_paused
 from ..text import fold
 from ..validation import ID_PROVINCE_CODES
 from .bulk import bulk
@@ -662,13 +662,8 @@ def generate(db: Database, households: int = 2000, seed: int = 2026,
     # Hundreds of thousands of small objects are made and dropped; the cyclic garbage collector
     # would rescan the long-lived ones (SQLAlchemy's, the sets of used numbers) again and again
     # — it doubled the run time — and the demo makes no reference cycles.
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():
         return _generate(db, households, seed, progress)
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _generate(db: Database, households: int, seed: int,

@@ -5,7 +5,6 @@ residential area (only the chosen one when an area is given)."""
 
 from __future__ import annotations
 
-import gc
 import re
 from copy import copy
 from datetime import date
@@ -15,6 +14,7 @@ from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment
 from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
 
+from ...gcpause import gc_paused
 from ...services.indicators import (
     AreaFigures,
     Figures,
@@ -205,13 +205,8 @@ def build(db, params: Params, today: date | None = None) -> Workbook:
     """The workbook. Python's cyclic garbage collector is paused while it is drawn: each of
     the ~85,000 cells of a 285-area ward links to its sheet, and the collector's passes over
     them cost a third of the drawing time."""
-    paused = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():
         return _build(db, params, today)
-    finally:
-        if paused:
-            gc.enable()
 
 
 def _build(db, params: Params, today: date | None) -> Workbook:
