@@ -3,22 +3,53 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
+from typing import NoReturn
 
 from .config import DB_ENV, resolve_db_url
 from .db.engine import DatabaseOpenError, open_database
 from .validation import FieldError
 
 
+# argparse's own messages, in Vietnamese (the pattern of each English message, its wording)
+_ARGPARSE_MESSAGES = [
+    (r"the following arguments are required: (.+)", "thiếu tham số bắt buộc: {0}"),
+    (r"unrecognized arguments: (.+)", "tham số không dùng được: {0}"),
+    (r"argument (\S+): invalid choice: (.+?) \(choose from (.+)\)",
+     "tham số {0}: không có lựa chọn {1} (chọn một trong: {2})"),
+    (r"argument (\S+): invalid int value: (.+)", "tham số {0}: {1} không phải là một số"),
+    (r"argument (\S+): expected one argument", "tham số {0} cần một giá trị"),
+]
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with its help line and errors in Vietnamese; an error is one line, exit 2."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self.add_argument("-h", "--help", action="help", help="xem hướng dẫn này")
+
+    def error(self, message: str) -> NoReturn:
+        for pattern, wording in _ARGPARSE_MESSAGES:
+            found = re.fullmatch(pattern, message)
+            if found:
+                message = wording.format(*found.groups())
+                break
+        self.exit(2, f"{self.prog}: {message}\nXem hướng dẫn: {self.prog} --help\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="antq-desktop",
         description="ANTQ Desktop — sổ sách phong trào Toàn dân bảo vệ an ninh Tổ quốc.",
     )
     parser.add_argument("--db", metavar="PATH",
                         help=f"tệp cơ sở dữ liệu hoặc URL SQLAlchemy (mặc định: ${DB_ENV} "
                              "hoặc tệp trong thư mục dữ liệu người dùng)")
-    sub = parser.add_subparsers(dest="command")
+    sub = parser.add_subparsers(dest="command", parser_class=Parser, metavar="LỆNH",
+                                title="các lệnh")
     demo = sub.add_parser("demo", help="điền một phường mẫu vào cơ sở dữ liệu trống")
     demo.add_argument("--households", type=int, default=2000, metavar="N",
                       help="số hộ gia đình (mặc định 2000)")

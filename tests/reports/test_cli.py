@@ -155,3 +155,26 @@ def test_category_errors(capsys, db, ward, test_form, tmp_path):
                           "--category", "school", "-o", out)
     assert "không lập riêng theo loại đơn vị" in err
     assert not (tmp_path / "a.xlsx").exists()
+
+
+@pytest.mark.parametrize("argv, expected", [
+    (("export", "rehab-list", "-o", "x.xlsx"), "antq-desktop export: thiếu tham số bắt buộc: --year"),
+    (("demo", "--households", "abc"),
+     "antq-desktop demo: tham số --households: 'abc' không phải là một số"),
+    (("frobnicate",), "antq-desktop: tham số LỆNH: không có lựa chọn 'frobnicate'"),
+    (("forms", "--x"), "antq-desktop: tham số không dùng được: --x"),
+])
+def test_argument_errors_are_vietnamese(capsys, argv, expected):
+    with pytest.raises(SystemExit) as exit_:
+        main(list(argv))
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith(expected)
+    assert "Xem hướng dẫn" in err and "usage" not in err
+
+
+def test_help_is_vietnamese(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert "xem hướng dẫn này" in out and "show this help" not in out
