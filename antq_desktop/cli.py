@@ -11,7 +11,6 @@ from .config import DB_ENV, resolve_db_url
 from .db.engine import DatabaseOpenError, open_database
 from .validation import FieldError
 
-
 # argparse's own messages, in Vietnamese (the pattern of each English message, its wording)
 _ARGPARSE_MESSAGES = [
     (r"the following arguments are required: (.+)", "thiếu tham số bắt buộc: {0}"),
