@@ -117,7 +117,8 @@ def test_recognised_list_cell_by_cell(db, units, tmp_path):
     assert any(t.startswith("Số:") for t in texts)
     title = texts.index("DANH SÁCH")
     assert texts[title + 1] == f"Các đơn vị được công nhận đạt tiêu chuẩn {TITLE} năm {YEAR}"
-    assert texts[title + 2] == f"(Kèm theo Quyết định số {DECISION} ngày 12/11/{YEAR})"
+    assert texts[title + 2] == (f"(Kèm theo Quyết định số {DECISION} ngày 12/11/{YEAR} "
+                                "của Chủ tịch UBND phường)")
     assert ws.page_setup.orientation == "landscape"
     n = len(RECOGNISED_COLUMNS)
     header = next(row for row in rows if row[0] == "STT")
@@ -213,3 +214,17 @@ def test_document_is_landscape_with_the_units_letterhead(db, units):
 def test_forms_without_categories_refuse_one(db, units, tmp_path):
     with pytest.raises(ReportError, match="không lập riêng theo loại đơn vị"):
         export_xlsx(db, "rehab-list", Params(YEAR, category=C.AGENCY), tmp_path / "x.xlsx")
+
+
+def test_recognised_list_names_the_decider_from_the_settings(db, units, tmp_path):
+    from dataclasses import replace
+
+    from antq_desktop.services.settings import SettingsService
+
+    settings = SettingsService(db)
+    settings.save_cert_settings(replace(settings.cert_settings(),
+                                        decider_title="Chủ tịch UBND xã Vĩnh Quỳnh"))
+    texts = [v for row in _rows(_sheet(db, tmp_path, "cert-recognised")) for v in row
+             if isinstance(v, str)]
+    assert f"(Kèm theo Quyết định số {DECISION} ngày 12/11/{YEAR} của Chủ tịch UBND xã " \
+           "Vĩnh Quỳnh)" in texts

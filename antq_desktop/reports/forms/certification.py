@@ -9,6 +9,7 @@ from datetime import date
 
 from ...enums import CertCategory
 from ...services.certification import CATEGORY_ORDER, CertificationService, ListedUnit
+from ...services.settings import SettingsService
 from ..document import TableDocument, to_workbook
 from ..layout import Column, Heading
 from ..registry import Form, Params, load_letterhead, register
@@ -82,16 +83,17 @@ def _rows(units: list[ListedUnit], category: CertCategory | None, row) -> list:
     return rows
 
 
-def _shared_decision(units: list[ListedUnit]) -> str | None:
-    """"(Kèm theo Quyết định số … ngày …)" when every listed unit was recognised by one
-    decision."""
+def _shared_decision(units: list[ListedUnit], decider: str) -> str | None:
+    """"(Kèm theo Quyết định số … ngày … của <decider>)" when every listed unit was recognised
+    by one decision; the decider is a setting (Thời hạn…)."""
     decisions = {(u.decision_number, u.decision_date) for u in units}
     if len(decisions) != 1:
         return None
     number, when = decisions.pop()
     if not number or when is None:
         return None
-    return f"(Kèm theo Quyết định số {number} ngày {when:%d/%m/%Y})"
+    by = f" của {decider}" if decider else ""
+    return f"(Kèm theo Quyết định số {number} ngày {when:%d/%m/%Y}{by})"
 
 
 def _document(db, params: Params, which: str, today: date | None = None) -> TableDocument:
@@ -106,7 +108,9 @@ def _document(db, params: Params, which: str, today: date | None = None) -> Tabl
     return TableDocument(
         letterhead=letterhead, number="", on=today or date.today(), title="Danh sách",
         subject_lines=[subject], columns=PROPOSED_COLUMNS if proposed else RECOGNISED_COLUMNS,
-        rows=rows, total=total, note=None if proposed else _shared_decision(units),
+        rows=rows, total=total,
+        note=None if proposed else _shared_decision(
+            units, SettingsService(db).cert_settings().decider_title),
         recipients=RECIPIENTS, landscape=True, empty=EMPTY)
 
 
