@@ -24,6 +24,9 @@ class Household(Timestamped, Base):
     area_id: Mapped[int] = mapped_column(ForeignKey("area.id"), index=True)
     address: Mapped[str] = mapped_column(String(300))
     notes: Mapped[str] = mapped_column(Text, default="")
+    # The day the household came to live here (or was first registered here); empty: long
+    # before the app. The sign-up ratio of a past year counts only households living here then.
+    since: Mapped[date | None] = mapped_column(Date)
     moved_out_on: Mapped[date | None] = mapped_column(Date)
     moved_out_reason: Mapped[str] = mapped_column(String(300), default="")
 
@@ -43,7 +46,8 @@ class Household(Timestamped, Base):
         # covering for the counts and the per-area sign-up totals
         Index("ix_household_moved_area", "moved_out_on", "area_id", "member_count"),
         Index("ix_household_moved_code", "moved_out_on", "code"),  # the default list order
-        Index("ix_household_area_moved", "area_id", "moved_out_on"),  # living per area on a day
+        # households living in each area on a day, from the index alone
+        Index("ix_household_area_moved", "area_id", "moved_out_on", "since"),
     )
 
 
