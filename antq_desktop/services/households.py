@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Iterable, Sequence
 
-from sqlalchemy import and_, case, func, insert, select
+from sqlalchemy import and_, case, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from ..db.engine import Database
@@ -74,6 +74,13 @@ class HouseholdData:
     moved_out_on: date | None = None
     moved_out_reason: str = ""
     id: int | None = None
+    since: date | None = None  # came to live here; empty: long before the app
+
+
+def living_on(day: date):
+    """SQL condition: the household lived here on ``day`` (came by then, had not left)."""
+    return and_(or_(Household.moved_out_on.is_(None), Household.moved_out_on > day),
+                or_(Household.since.is_(None), Household.since <= day))
 
 
 @dataclass(frozen=True)
@@ -174,8 +181,12 @@ def household_errors(h: HouseholdData, today: date | None = None) -> list[FieldE
             names = ", ".join(normalize(m.full_name) for m in heads)
             errors.append(FieldError("Quan hệ với chủ hộ",
                                      f"hộ có {len(heads)} chủ hộ ({names}); chỉ được một."))
+    if h.since is not None:
+        msg = check_event_date(h.since, None, today)
+        if msg:
+            errors.append(FieldError("Ngày đến cư trú", msg))
     if h.moved_out_on is not None:
-        msg = check_event_date(h.moved_out_on, None, today)
+        msg = check_event_date(h.moved_out_on, h.since, today)
         if msg:
             errors.append(FieldError("Ngày hộ chuyển đi", msg))
     seen: dict[str, str] = {}
@@ -317,7 +328,7 @@ class HouseholdService:
             ]
             return HouseholdData(id=h.id, code=h.code, area_id=h.area_id, address=h.address,
                                  members=members, notes=h.notes, moved_out_on=h.moved_out_on,
-                                 moved_out_reason=h.moved_out_reason)
+                                 moved_out_reason=h.moved_out_reason, since=h.since)
 
     def next_code(self) -> str:
         """A free household code "HK000001"-style, one above the highest numeric one."""
@@ -374,6 +385,7 @@ class HouseholdService:
                 if h is None:
                     raise LookupError(data.id)
             h.code, h.area_id, h.address, h.notes = data.code, data.area_id, data.address, data.notes
+            h.since = data.since
             h.moved_out_on, h.moved_out_reason = data.moved_out_on, normalize(data.moved_out_reason)
             existing = {r.id: r for r in h.residents}
             kept = {m.id for m in data.members if m.id is not None}
@@ -424,6 +436,9 @@ class HouseholdService:
             if h.moved_out_on is not None:
                 raise FieldError("Ngày hộ chuyển đi",
                                  f"hộ đã chuyển đi ngày {h.moved_out_on:%d/%m/%Y}.")
+            msg = check_event_date(on, h.since)
+            if msg:
+                raise FieldError("Ngày hộ chuyển đi", msg)
             h.moved_out_on, h.moved_out_reason = on, normalize(reason)
 
     # -- yearly sign-up -----------------------------------------------------------------------
@@ -477,14 +492,16 @@ class HouseholdService:
                           [{"household_id": i, "year": year, "signed_on": on} for i in ids])
             return len(ids)
 
-    def signup_summary(self, year: int) -> list[AreaSignup]:
-        """Per active area: households signed up for ``year`` of the households living there."""
+    def signup_summary(self, year: int, today: date | None = None) -> list[AreaSignup]:
+        """Per active area: households signed up for ``year`` of the households living there on
+        the year's cut-off day — today for the current year, 31/12 for a past one (a household
+        that came later or had left by then does not count)."""
+        cutoff = min(date(year, 12, 31), today or date.today())
         signed = func.count(HouseholdSignup.id)
         stmt = (
             select(Area.id, Area.name, signed, func.count(Household.id))
             .select_from(Area)
-            .outerjoin(Household, and_(Household.area_id == Area.id,
-                                       Household.moved_out_on.is_(None)))
+            .outerjoin(Household, and_(Household.area_id == Area.id, living_on(cutoff)))
             .outerjoin(HouseholdSignup, and_(HouseholdSignup.household_id == Household.id,
                                              HouseholdSignup.year == year))
             .where(Area.retired_on.is_(None))

@@ -1,4 +1,5 @@
-from datetime import date
+from dataclasses import replace
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -169,6 +170,35 @@ def test_signups_and_summary(households, ward):
     assert summary["Tổ dân phố số 1"] == (1, 1)  # moved households no longer count
     households.cancel_sign_up(a, THIS_YEAR)
     assert households.rows([a])[a].signed_on is None
+
+
+def test_past_year_counts_the_households_living_here_then(households, ward):
+    """Last year's ratio: a household that came this year does not count; one that left this
+    year does (it lived here then)."""
+    last = THIS_YEAR - 1
+    old = households.save(household(ward[0], "HK000001", [member()], address="1 Hàng Bạc"))
+    came = households.save(replace(household(ward[0], "HK000002", [
+        member("Lê Văn Tâm", id_number="001080000002")], address="2 Hàng Bạc"),
+        since=date(THIS_YEAR, 1, 1)))
+    left = households.save(replace(household(ward[0], "HK000003", [
+        member("Lê Văn Bình", id_number="001080000003")], address="3 Hàng Bạc"),
+        since=date(last - 3, 5, 1)))
+    households.sign_up([old, left], last, date(last, 2, 1))
+    households.move_away(left, date(THIS_YEAR, 1, 1))
+    by_area = {a.area_name: (a.signed, a.total) for a in households.signup_summary(last)}
+    assert by_area["Tổ dân phố số 1"] == (2, 2)  # 100%: the newcomer is not counted
+    now = {a.area_name: (a.signed, a.total) for a in households.signup_summary(THIS_YEAR)}
+    assert now["Tổ dân phố số 1"] == (0, 2)  # the one who left is gone, the newcomer is here
+    assert households.get(came).since == date(THIS_YEAR, 1, 1)
+
+
+def test_since_is_checked(households, ward):
+    future = replace(household(ward[0]), since=date.today() + timedelta(days=1))
+    with pytest.raises(FieldError, match="Ngày đến cư trú"):
+        households.save(future)
+    hid = households.save(replace(household(ward[0]), since=date(THIS_YEAR - 1, 6, 1)))
+    with pytest.raises(FieldError, match="Ngày hộ chuyển đi.*không được trước ngày"):
+        households.move_away(hid, date(THIS_YEAR - 1, 5, 1))
 
 
 def test_next_code(households, ward):
