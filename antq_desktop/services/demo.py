@@ -613,6 +613,8 @@ def _write_chunk(s: Session, gen: _Generator, chunk: list[_Household], area_ids:
         rows.append({
             "code": h.code, "area_id": area_ids[h.area_index], "address": h.address,
             "notes": h.notes, "moved_out_on": h.moved_out_on,
+            # the arrival of those who came in the last ten years; older ones left empty
+            "since": date.fromordinal(h.since) if h.since > gen.t - _Y[10] else None,
             "moved_out_reason": h.moved_out_reason, "head_name": head.full_name,
             "head_sort": name_sort_key(head.full_name), "residence_kind": head.residence_kind,
             "member_count": len(active),

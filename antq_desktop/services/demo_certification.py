@@ -15,16 +15,17 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..criteria import WARD_RATIO, criteria_for
-from ..db.models import Area, CertCriterion, CertRecord, CertUnit, Household, HouseholdSignup, Unit
+from ..db.models import Area, CertCriterion, CertRecord, CertUnit, Unit
 from ..enums import CertCategory, CertResult, CertState
 from ..text import fold
 from .bulk import bulk, insert_ids
 from .certification import sync_units_in
 from .certification_rules import COUNTED_FOR_WARD, derive_state, ward_ratio_of
+from .households import signup_summary_in
 from .settings import read_cert_settings
 
 C = CertCategory
@@ -121,14 +122,9 @@ def _units(s: Session, rng: random.Random, place: str) -> None:
     insert_ids(s, CertUnit, rows)
 
 
-def _signups(s: Session, year: int) -> dict[int, tuple[int, int]]:
+def _signups(s: Session, year: int, today: date) -> dict[int, tuple[int, int]]:
     """area id → (signed, total) as HouseholdService.signup_summary counts them."""
-    stmt = (select(Household.area_id, func.count(HouseholdSignup.id), func.count(Household.id))
-            .outerjoin(HouseholdSignup, and_(HouseholdSignup.household_id == Household.id,
-                                             HouseholdSignup.year == year))
-            .where(Household.moved_out_on.is_(None))
-            .group_by(Household.area_id))
-    return {a: (signed, total) for a, signed, total in s.execute(stmt)}
+    return {a.area_id: (a.signed, a.total) for a in signup_summary_in(s, year, today)}
 
 
 def add_certification(s: Session, rng: random.Random, today: date) -> int:
@@ -153,7 +149,7 @@ def add_certification(s: Session, rng: random.Random, today: date) -> int:
 def _year(s: Session, rng: random.Random, year: int, today: date, units, settings) -> int:
     if date(year, 1, 5) > today:
         return 0
-    signups = _signups(s, year)
+    signups = _signups(s, year, today)
     deadline = settings.recognition_on(year)
     decided_on = _day(rng, deadline - timedelta(days=8), deadline - timedelta(days=2))
     decide = today > deadline

@@ -496,20 +496,8 @@ class HouseholdService:
         """Per active area: households signed up for ``year`` of the households living there on
         the year's cut-off day — today for the current year, 31/12 for a past one (a household
         that came later or had left by then does not count)."""
-        cutoff = min(date(year, 12, 31), today or date.today())
-        signed = func.count(HouseholdSignup.id)
-        stmt = (
-            select(Area.id, Area.name, signed, func.count(Household.id))
-            .select_from(Area)
-            .outerjoin(Household, and_(Household.area_id == Area.id, living_on(cutoff)))
-            .outerjoin(HouseholdSignup, and_(HouseholdSignup.household_id == Household.id,
-                                             HouseholdSignup.year == year))
-            .where(Area.retired_on.is_(None))
-            .group_by(Area.id, Area.name, Area.sort_order)
-            .order_by(Area.sort_order, Area.id)
-        )
         with self.db.session() as s:
-            return [AreaSignup(*r) for r in s.execute(stmt)]
+            return signup_summary_in(s, year, today)
 
     # -- picking a resident (rehabilitation cases, mediation parties) -------------------------
     def find_residents(self, text: str, limit: int = 30) -> list[ResidentChoice]:
@@ -543,3 +531,20 @@ class HouseholdService:
                              .where(Resident.id == resident_id)).one()
             return ResidentChoice(r.id, r.full_name, r.birth_date, r.sex, r.id_number or "",
                                   h.address, h.area_id, h.code)
+
+
+def signup_summary_in(s: Session, year: int, today: date | None = None) -> list[AreaSignup]:
+    """HouseholdService.signup_summary inside an open session (the demo's, for one)."""
+    cutoff = min(date(year, 12, 31), today or date.today())
+    signed = func.count(HouseholdSignup.id)
+    stmt = (
+        select(Area.id, Area.name, signed, func.count(Household.id))
+        .select_from(Area)
+        .outerjoin(Household, and_(Household.area_id == Area.id, living_on(cutoff)))
+        .outerjoin(HouseholdSignup, and_(HouseholdSignup.household_id == Household.id,
+                                         HouseholdSignup.year == year))
+        .where(Area.retired_on.is_(None))
+        .group_by(Area.id, Area.name, Area.sort_order)
+        .order_by(Area.sort_order, Area.id)
+    )
+    return [AreaSignup(*r) for r in s.execute(stmt)]

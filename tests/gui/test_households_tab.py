@@ -203,3 +203,26 @@ def test_cancel_asks_before_losing_typed_work(qtbot, db, ward, when_modal):
     assert "Bỏ các thay đổi" in seen["question"]
     assert dialog.isVisible()
     assert dialog.form.full_name.text() == "Hà Văn Sơn"
+
+
+def test_arrival_date_impossible_then_kept(qtbot, db, ward, when_modal):
+    window = _window(qtbot, db)
+    tab = window.households_tab
+    seen = {}
+
+    def fill(dialog):
+        dialog.area.setCurrentIndex(dialog.area.findData(ward[0]))
+        _fill_head(qtbot, dialog)
+        _type(qtbot, dialog, "householdSince", "31/02/2024")
+        save = dialog.findChild(QPushButton, "householdSave")
+        qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+        seen["error"] = dialog.error.text()
+        assert dialog.isVisible() and dialog.since.hasFocus() or not dialog.isActiveWindow()
+        _type(qtbot, dialog, "householdSince", "15/08/2024")
+        qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+
+    when_modal(fill)
+    qtbot.mouseClick(tab.findChild(QPushButton, "householdsAdd"), Qt.MouseButton.LeftButton)
+    assert "Ngày đến cư trú" in seen["error"] and "không tồn tại" in seen["error"]
+    (hid,) = window.households.query_ids()
+    assert window.households.get(hid).since == date(2024, 8, 15)

@@ -258,6 +258,12 @@ def test_signups(db, demo, households):
     ratio_before = sum(a.signed for a in before) / sum(a.total for a in before)
     assert 0.85 < ratio_now < 1
     assert ratio_before > 0.9
+    # last year counts the households living here then: newcomers do not spoil a full area
+    assert any(a.signed == a.total for a in before)
+    with db.session() as s:
+        arrived = s.scalar(select(func.count()).select_from(Household)
+                           .where(Household.since.is_not(None)))
+    assert 0 < arrived < sum(a.total for a in now)
     with db.session() as s:
         rows = list(s.execute(select(HouseholdSignup.year, HouseholdSignup.signed_on,
                                      Household.moved_out_on)

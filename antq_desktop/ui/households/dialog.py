@@ -222,6 +222,10 @@ class HouseholdDialog(RememberedDialog):
         top.addRow("Số hộ:", self.code)
         top.addRow("Khu dân cư:", self.area)
         top.addRow("Địa chỉ:", self.address)
+        self.since = DateField(self, self.data.since, objectName="householdSince")
+        self.since.setToolTip("Ngày hộ đến cư trú (hoặc đăng ký cư trú) tại đây; để trống nếu "
+                              "đã ở từ lâu. Dùng để tính tỷ lệ hộ đăng ký của những năm trước.")
+        top.addRow("Đến cư trú từ ngày:", self.since)
         top.addRow("Ghi chú:", self.notes)
         if self.data.moved_out_on:
             top.addRow("Tình trạng:", QLabel(
@@ -308,6 +312,10 @@ class HouseholdDialog(RememberedDialog):
         self.data.area_id = self.area.currentData()
         self.data.address = self.address.text()
         self.data.notes = self.notes.toPlainText()
+        try:
+            self.data.since, self.since_error = self.since.date(), None
+        except ValueError as exc:
+            self.data.since, self.since_error = None, FieldError("Ngày đến cư trú", str(exc))
         return self.data
 
     def _show_error(self, err: FieldError, member: MemberData | None = None) -> None:
@@ -323,21 +331,25 @@ class HouseholdDialog(RememberedDialog):
                                             if m is member))
             self.form.focus_field(err.field)
         else:
-            target = {"Số hộ": self.code, "Khu dân cư": self.area,
-                      "Địa chỉ": self.address}.get(err.field)
+            target = {"Số hộ": self.code, "Khu dân cư": self.area, "Địa chỉ": self.address,
+                      "Ngày đến cư trú": self.since}.get(err.field)
             if target is not None:
                 target.setFocus()
 
 
     def reject(self) -> None:
         """Cancel or Esc: ask before throwing away what was typed."""
-        if self.current_data() != self.original and not messages.confirm(
+        changed = self.current_data() != self.original or self.since_error is not None
+        if changed and not messages.confirm(
                 self, "Bỏ các thay đổi chưa lưu của hộ này?", "Đóng mà không lưu"):
             return
         super().reject()
 
     def save(self) -> None:
         data = self.current_data()
+        if self.since_error is not None:
+            self._show_error(self.since_error)
+            return
         for m in data.members:  # dates that cannot be read are reported before anything else
             if self.form.unreadable.get(id(m)):
                 self._show_error(self.form.problems_of(m)[0], m)
