@@ -26,6 +26,7 @@ from ..validation import (
     check_phone,
     normalize_phone,
 )
+from .children import pair_children
 
 TEMPORARY_RESIDENCE_MAX_DAYS = 2 * 366  # Luật Cư trú 2020: a temporary stay is up to 2 years
 
@@ -387,19 +388,11 @@ class HouseholdService:
             h.code, h.area_id, h.address, h.notes = data.code, data.area_id, data.address, data.notes
             h.since = data.since
             h.moved_out_on, h.moved_out_reason = data.moved_out_on, normalize(data.moved_out_reason)
-            existing = {r.id: r for r in h.residents}
-            kept = {m.id for m in data.members if m.id is not None}
-            if existing.keys() - kept:
-                # Nothing about a person is hard-deleted: members leave with a date instead.
-                raise FieldError("Nhân khẩu",
-                                 "không được xóa nhân khẩu; hãy ghi ngày chuyển đi cho người đó.")
-            for m in data.members:
-                r = existing.get(m.id) if m.id is not None else None
-                if r is None:
-                    if m.id is not None:
-                        raise FieldError("Nhân khẩu", "không thuộc hộ này.", m.full_name)
-                    r = Resident()
-                    h.residents.append(r)
+            # Nothing about a person is hard-deleted: members leave with a date instead.
+            for m, r in pair_children(
+                    h.residents, data.members, Resident, "Nhân khẩu",
+                    "không được xóa nhân khẩu; hãy ghi ngày chuyển đi cho người đó.",
+                    "không thuộc hộ này."):
                 r.full_name, r.name_folded = m.full_name, fold(m.full_name)
                 r.birth_date, r.sex, r.relation = m.birth_date, m.sex, m.relation
                 r.residence_kind = m.residence_kind

@@ -35,6 +35,7 @@ from ..validation import (
     check_phone,
     normalize_phone,
 )
+from .children import pair_children
 from .households import HouseholdService, ResidentChoice
 
 MIN_MEDIATORS = 3  # Luật Hòa giải ở cơ sở, Điều 12: "từ 03 hòa giải viên trở lên"
@@ -500,18 +501,10 @@ class MediationService:
             t.name = data.name or default_team_name(area.name)
             t.book_number = data.book_number
             t.book_opened_on, t.book_closed_on = data.book_opened_on, data.book_closed_on
-            existing = {m.id: m for m in t.mediators}
-            kept = {m.id for m in data.mediators if m.id is not None}
-            if existing.keys() - kept:
-                raise FieldError("Hòa giải viên", "không được xóa hòa giải viên; hãy ghi ngày "
-                                                  "thôi làm hòa giải viên cho người đó.")
-            for m in data.mediators:
-                row = existing.get(m.id) if m.id is not None else None
-                if row is None:
-                    if m.id is not None:
-                        raise FieldError("Hòa giải viên", "không thuộc tổ này.", m.full_name)
-                    row = Mediator()
-                    t.mediators.append(row)
+            for m, row in pair_children(
+                    t.mediators, data.mediators, Mediator, "Hòa giải viên",
+                    "không được xóa hòa giải viên; hãy ghi ngày thôi làm hòa giải viên cho "
+                    "người đó.", "không thuộc tổ này."):
                 row.full_name, row.name_folded = m.full_name, fold(m.full_name)
                 row.sex, row.birth_year, row.phone = m.sex, m.birth_year, m.phone
                 row.decision_number, row.decision_date = m.decision_number, m.decision_date
@@ -687,19 +680,11 @@ class MediationService:
             c.closed_on = data.closed_on if data.status.closed else None
             c.agreement, c.compliance = data.agreement, data.compliance
             c.compliance_note, c.notes = data.compliance_note, data.notes
-            existing = {p.id: p for p in c.parties}
-            kept = {p.id for p in data.parties if p.id is not None}
-            if existing.keys() - kept:
-                # The book keeps every party written in it: correct a party, never drop one.
-                raise FieldError("Các bên", "không được xóa một bên đã ghi vào sổ; hãy sửa lại "
-                                            "thông tin của người đó.")
-            for p in data.parties:
-                row = existing.get(p.id) if p.id is not None else None
-                if row is None:
-                    if p.id is not None:
-                        raise FieldError("Các bên", "không thuộc vụ, việc này.", p.full_name)
-                    row = MediationParty()
-                    c.parties.append(row)
+            # The book keeps every party written in it: correct a party, never drop one.
+            for p, row in pair_children(
+                    c.parties, data.parties, MediationParty, "Các bên",
+                    "không được xóa một bên đã ghi vào sổ; hãy sửa lại thông tin của người đó.",
+                    "không thuộc vụ, việc này."):
                 row.full_name, row.name_folded = p.full_name, fold(p.full_name)
                 row.birth_year, row.age, row.address = p.birth_year, p.age, p.address
                 row.resident_id = p.resident_id
