@@ -58,7 +58,8 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self._action(file_menu, "Thoát", self.close, QKeySequence.StandardKey.Quit)
         reports_menu = self.menuBar().addMenu("&Báo cáo")
-        self._action(reports_menu, "Báo cáo, biểu mẫu (Excel, PDF, in)…", self.open_reports, "Ctrl+E")
+        self._action(reports_menu, "Báo cáo, biểu mẫu (Excel, PDF, in)…", self.open_reports,
+                     "Ctrl+E")
         help_menu = self.menuBar().addMenu("Trợ &giúp")
         self._action(help_menu, "Giới thiệu", self.about)
 

@@ -42,7 +42,7 @@ from ...services.activities import (
 )
 from ...services.unit import AreaInfo
 from ...validation import FieldError
-from ..widgets.dialogs import ERROR_STYLE, FormDialog, RememberedDialog
+from ..widgets.dialogs import ERROR_STYLE, FormDialog, RememberedDialog, inline
 from ..widgets.fields import DateField, EnumCombo
 
 WEAPON_UNITS = ["khẩu", "viên", "quả", "kg", "chiếc", "cái", "bộ"]
@@ -320,12 +320,8 @@ class WeaponDialog(ActivityDialog):
         self.add("Ngày tiếp nhận", self.received)
         self.add("Khu dân cư", self.area)
         self.add("Loại", self.weapon_kind)
-        row = QHBoxLayout()
-        row.addWidget(self.quantity)
-        row.addWidget(QLabel("đơn vị tính:"))
-        row.addWidget(self.unit)
-        row.addStretch(1)
-        self.add("Số lượng", row, target=self.quantity)
+        self.add("Số lượng", inline(self.quantity, "đơn vị tính:", self.unit, None),
+                 target=self.quantity)
         self.fields["Đơn vị tính"] = self.unit
         self.add("Mô tả", self.description)
         self.weapon_kind.currentIndexChanged.connect(self._kind_changed)

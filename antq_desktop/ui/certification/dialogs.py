@@ -36,7 +36,7 @@ from ...services.certification import (
 from ...services.settings import SettingsService
 from ...validation import FieldError
 from ..widgets import messages
-from ..widgets.dialogs import FormDialog, RememberedDialog, button_row, error_label
+from ..widgets.dialogs import FormDialog, RememberedDialog, button_row, error_label, inline
 from ..widgets.fields import DateField, EnumCombo
 
 EDITABLE_CATEGORIES = (CertCategory.AGENCY, CertCategory.ENTERPRISE, CertCategory.SCHOOL)
@@ -183,11 +183,8 @@ class CertRecordDialog(RememberedDialog):
         row.addWidget(self.use_proposal)
         form.addRow("Kết quả:", row)
         form.addRow("", self.proposal)
-        row = QHBoxLayout()
-        row.addWidget(self.decision_number, 1)
-        row.addWidget(QLabel("ngày"))
-        row.addWidget(self.decision_date)
-        form.addRow("Quyết định công nhận số:", row)
+        form.addRow("Quyết định công nhận số:",
+                    inline((self.decision_number, 1), "ngày", self.decision_date))
         form.addRow("Số Giấy công nhận:", self.certificate)
         form.addRow("Ghi chú:", self.notes)
 
@@ -291,14 +288,8 @@ class CertSettingsDialog(FormDialog):
             day, month = getattr(current, f"{key}_deadline")
             d = QSpinBox(minimum=1, maximum=31, value=day, objectName=f"{key}Day")
             m = QSpinBox(minimum=1, maximum=12, value=month, objectName=f"{key}Month")
-            row = QHBoxLayout()
-            row.addWidget(QLabel("ngày"))
-            row.addWidget(d)
-            row.addWidget(QLabel("tháng"))
-            row.addWidget(m)
-            row.addStretch(1)
             self.fields[key] = (d, m)
-            self.form.addRow(label, row)
+            self.form.addRow(label, inline("ngày", d, "tháng", m, None))
         self.window_days = QSpinBox(minimum=0, maximum=90, value=current.near_days,
                                     objectName="nearDays", suffix=" ngày")
         self.form.addRow("Nhắc trước hạn:", self.window_days)

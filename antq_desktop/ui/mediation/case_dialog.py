@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from ...enums import CaseOrigin, Compliance, MediationStatus, MediationType
 from ...services.mediation import CaseData, MediationService, PartyData, TeamRow
 from ...validation import FieldError
-from ..widgets.dialogs import FormDialog, RememberedDialog, button_row, error_label
+from ..widgets.dialogs import FormDialog, RememberedDialog, button_row, error_label, inline
 from ..widgets.fields import DateField, EnumCombo
 from ..widgets.resident_search import ResidentSearch
 
@@ -64,18 +64,10 @@ class MediationCaseDialog(RememberedDialog):
         intake = QGroupBox("Tiếp nhận")
         form = QFormLayout(intake)
         form.addRow("Tổ hòa giải:", self.team)
-        row = QHBoxLayout()
-        row.addWidget(self.received)
-        row.addWidget(QLabel("Nguồn:"))
-        row.addWidget(self.origin, 1)
-        form.addRow("Ngày tiếp nhận:", row)
+        form.addRow("Ngày tiếp nhận:", inline(self.received, "Nguồn:", (self.origin, 1)))
         form.addRow("Loại việc:", self.case_type)
-        row = QHBoxLayout()
-        row.addWidget(self.assigned)
-        row.addWidget(QLabel("bắt đầu hòa giải:"))
-        row.addWidget(self.started)
-        row.addStretch(1)
-        form.addRow("Ngày phân công:", row)
+        form.addRow("Ngày phân công:",
+                    inline(self.assigned, "bắt đầu hòa giải:", self.started, None))
         form.addRow("", self.late)
         form.addRow("Nội dung chính:", self.content)
 
@@ -124,11 +116,7 @@ class MediationCaseDialog(RememberedDialog):
         form = QFormLayout(result)
         form.addRow("Hòa giải viên:", self.mediators)
         form.addRow("Người được mời:", self.invited)
-        row = QHBoxLayout()
-        row.addWidget(self.status, 1)
-        row.addWidget(QLabel("ngày kết thúc:"))
-        row.addWidget(self.closed)
-        form.addRow("Kết quả:", row)
+        form.addRow("Kết quả:", inline((self.status, 1), "ngày kết thúc:", self.closed))
         form.addRow("Thỏa thuận:", self.agreement)
         row = QHBoxLayout()
         row.addWidget(self.compliance)

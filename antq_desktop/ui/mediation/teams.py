@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from ...enums import Sex
 from ...services.mediation import MediationService, MediatorData, TeamData, team_warnings
 from ...validation import FieldError
-from ..widgets.dialogs import FormDialog, button_row, error_label
+from ..widgets.dialogs import FormDialog, button_row, error_label, inline
 from ..widgets.fields import DateField, EnumCombo, format_date
 
 MEDIATOR_COLUMNS = ["Họ và tên", "Giới tính", "Năm sinh", "Điện thoại", "Quyết định công nhận",
@@ -59,13 +59,8 @@ class TeamDialog(QDialog):
         self.book_closed = DateField(self, self.data.book_closed_on, objectName="teamBookClosed")
         top = QFormLayout()
         top.addRow("Tên tổ:", self.name)
-        book = QHBoxLayout()
-        book.addWidget(self.book_number)
-        book.addWidget(QLabel("mở sổ:"))
-        book.addWidget(self.book_opened)
-        book.addWidget(QLabel("khóa sổ:"))
-        book.addWidget(self.book_closed)
-        top.addRow("Sổ theo dõi số:", book)
+        top.addRow("Sổ theo dõi số:", inline(self.book_number, "mở sổ:", self.book_opened,
+                                              "khóa sổ:", self.book_closed))
 
         self.table = QTableWidget(0, len(MEDIATOR_COLUMNS), objectName="teamMediators")
         self.table.setHorizontalHeaderLabels(MEDIATOR_COLUMNS)

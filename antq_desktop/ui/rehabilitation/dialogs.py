@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
     QGroupBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -39,7 +38,7 @@ from ...services.rehabilitation import (
 from ...services.unit import AreaInfo
 from ...validation import FieldError
 from ..widgets import messages
-from ..widgets.dialogs import FormDialog, RememberedDialog, button_row, error_label
+from ..widgets.dialogs import FormDialog, RememberedDialog, button_row, error_label, inline
 from ..widgets.fields import DateField, EnumCombo, format_date
 from ..widgets.resident_search import ResidentSearch
 
@@ -251,18 +250,11 @@ class CaseDialog(RememberedDialog):
         regime_box.addWidget(self.regime)
         regime_box.addWidget(self.regime_info)
         form.addRow("Diện quản lý:", regime_box)
-        row = QHBoxLayout()
-        row.addWidget(self.decision_number, 2)
-        row.addWidget(QLabel("ngày"))
-        row.addWidget(self.decision_date)
-        form.addRow("Quyết định số:", row)
+        form.addRow("Quyết định số:",
+                    inline((self.decision_number, 2), "ngày", self.decision_date))
         form.addRow("Người ký:", self.decision_signer)
-        dates = QHBoxLayout()
-        dates.addWidget(self.start)
-        dates.addWidget(QLabel("dự kiến kết thúc:"))
-        dates.addWidget(self.planned_end)
-        dates.addStretch(1)
-        form.addRow("Bắt đầu quản lý:", dates)
+        form.addRow("Bắt đầu quản lý:",
+                    inline(self.start, "dự kiến kết thúc:", self.planned_end, None))
         form.addRow("Người/tổ chức giúp đỡ:", self.supervisor)
         form.addRow("Mô hình:", self.model)
         form.addRow("Ghi chú:", self.notes)

@@ -6,7 +6,14 @@ from datetime import date
 from typing import Callable
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QWidget,
+)
 
 from ...validation import FieldError
 from .fields import DateField
@@ -27,6 +34,22 @@ def button_row(ok_text: str, on_ok: Callable[[], None], on_cancel: Callable[[], 
     box.accepted.connect(on_ok)
     box.rejected.connect(on_cancel)
     return box
+
+
+def inline(*parts: QWidget | str | tuple[QWidget, int] | None) -> QHBoxLayout:
+    """Fields on one form line: a widget, ``(widget, stretch)``, a text (shown as a label), or
+    None for a stretch that keeps the rest to the left."""
+    row = QHBoxLayout()
+    for part in parts:
+        if part is None:
+            row.addStretch(1)
+        elif isinstance(part, str):
+            row.addWidget(QLabel(part))
+        elif isinstance(part, tuple):
+            row.addWidget(*part)
+        else:
+            row.addWidget(part)
+    return row
 
 
 def error_label(name: str, bold: bool = False) -> QLabel:
