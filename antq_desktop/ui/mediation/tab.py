@@ -19,7 +19,7 @@ from ...enums import MediationStatus, MediationType
 from ...services.mediation import CaseRow, MediationService, StatusFilter
 from ..widgets.fields import EnumCombo, SearchBox, format_date
 from ..widgets.lazy_model import Column, LazyRowsModel
-from ..widgets.lists import list_view
+from ..widgets.lists import list_view, on_enter, selected_id
 from .case_dialog import MediationCaseDialog
 from .teams import TeamsDialog
 
@@ -81,7 +81,7 @@ class MediationTab(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(False)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.doubleClicked.connect(lambda _i: self.edit_selected())
+        on_enter(self.table, self.edit_selected)
 
         filters = QHBoxLayout()
         filters.addWidget(self.search, 3)
@@ -151,8 +151,7 @@ class MediationTab(QWidget):
         self._update_buttons()
 
     def selected_id(self) -> int | None:
-        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
-        return self.model.id_at(rows[0].row()) if rows else None
+        return selected_id(self.table)
 
     def _update_buttons(self) -> None:
         self.edit_button.setEnabled(self.selected_id() is not None)
