@@ -40,26 +40,6 @@ from .certification_rules import (
 from .households import HouseholdService
 from .settings import read_cert_settings
 
-
-@dataclass(frozen=True)
-class ListedUnit:
-    """One line of the printed lists "Danh sách đề nghị công nhận" / "… công nhận"."""
-
-    unit_id: int
-    name: str
-    category: CertCategory
-    address: str
-    head_name: str
-    registered_on: date | None
-    evaluated_on: date | None
-    result: CertResult | None
-    decision_number: str
-    decision_date: date | None
-    certificate_number: str
-    criteria_met: int
-    criteria_total: int
-
-
 CATEGORY_ORDER = (CertCategory.AREA, CertCategory.AGENCY, CertCategory.ENTERPRISE,
                   CertCategory.SCHOOL, CertCategory.WARD)
 MIN_YEAR = 2000
@@ -104,12 +84,6 @@ def _unit_info(u: CertUnit) -> CertUnitInfo:
                         u.retired_on)
 
 
-def _listed(r: CertRow) -> ListedUnit:
-    return ListedUnit(r.unit_id, r.name, r.category, r.address, r.head_name, r.registered_on,
-                      r.evaluated_on, r.result, r.decision_number, r.decision_date,
-                      r.certificate_number, r.criteria_met, r.criteria_total)
-
-
 @dataclass(frozen=True)
 class YearOverview:
     counts: dict[CertState, int]
@@ -130,7 +104,7 @@ class CertificationService:
 
     # -- the printed lists --------------------------------------------------------------------
     def listing(self, year: int, which: str,
-                category: CertCategory | None = None) -> list[ListedUnit]:
+                category: CertCategory | None = None) -> list[CertRow]:
         """``which="proposed"``: units whose result for ``year`` is MET (decided or not);
         ``which="recognised"``: MET with a decision number. Ordered as ``year_rows``."""
         if which == "proposed":
@@ -139,7 +113,7 @@ class CertificationService:
             wanted = (CertState.RECOGNISED,)
         else:
             raise ValueError(f"which={which!r}: 'proposed' or 'recognised'")
-        return [_listed(r) for r in self.year_rows(year, category)
+        return [r for r in self.year_rows(year, category)
                 if r.state in wanted]
 
     @staticmethod
@@ -435,6 +409,6 @@ class CertificationService:
 
 __all__ = [
     "CATEGORY_ORDER", "CertRecordInfo", "CertRow", "CertUnitData", "CertUnitInfo",
-    "CertificationService", "CriterionData", "CriterionState", "DeadlineNotice", "ListedUnit",
+    "CertificationService", "CriterionData", "CriterionState", "DeadlineNotice",
     "RecordData", "WardRatio", "YearOverview", "sync_units_in",
 ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from ...enums import CertCategory
-from ...services.certification import CATEGORY_ORDER, CertificationService, ListedUnit
+from ...services.certification import CATEGORY_ORDER, CertificationService, CertRow
 from ...services.settings import SettingsService
 from ..document import TableDocument, to_workbook
 from ..layout import Column, Heading
@@ -50,7 +50,7 @@ RECOGNISED_COLUMNS = [
 ]
 
 
-def decision_text(unit: ListedUnit) -> str:
+def decision_text(unit: CertRow) -> str:
     """"15/QĐ-UBND ngày 12/11/2025" (either part may be missing)."""
     parts = [unit.decision_number]
     if unit.decision_date is not None:
@@ -58,18 +58,18 @@ def decision_text(unit: ListedUnit) -> str:
     return " ".join(p for p in parts if p)
 
 
-def _proposed_row(number: int, u: ListedUnit) -> list:
+def _proposed_row(number: int, u: CertRow) -> list:
     return [number, u.name, u.address, u.head_name, u.registered_on, u.evaluated_on,
             f"{u.criteria_met}/{u.criteria_total}", u.result.label if u.result else "",
             "Đã công nhận" if u.decision_number else ""]
 
 
-def _recognised_row(number: int, u: ListedUnit) -> list:
+def _recognised_row(number: int, u: CertRow) -> list:
     return [number, u.name, u.address, u.head_name, u.registered_on, u.evaluated_on,
             u.result.label if u.result else "", decision_text(u), u.certificate_number]
 
 
-def _rows(units: list[ListedUnit], category: CertCategory | None, row) -> list:
+def _rows(units: list[CertRow], category: CertCategory | None, row) -> list:
     """One category: numbered 1, 2, …; all: a heading per category ("I. Khu dân cư"), each
     numbered from 1."""
     if category is not None:
@@ -83,7 +83,7 @@ def _rows(units: list[ListedUnit], category: CertCategory | None, row) -> list:
     return rows
 
 
-def _shared_decision(units: list[ListedUnit], decider: str) -> str | None:
+def _shared_decision(units: list[CertRow], decider: str) -> str | None:
     """"(Kèm theo Quyết định số … ngày … của <decider>)" when every listed unit was recognised
     by one decision; the decider is a setting (Thời hạn…)."""
     decisions = {(u.decision_number, u.decision_date) for u in units}
