@@ -194,6 +194,19 @@ def run_export(url: str, args: argparse.Namespace) -> int:
     return 0
 
 
+def gui_main(argv: list[str] | None = None) -> None:
+    """The windowed program (``antq-desktop-gui``; on Windows it opens no console window).
+
+    A windowed program on Windows has no standard streams (``sys.stdout`` is None); writes to
+    them are dropped instead of failing."""
+    import os
+
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
+    main(argv)
+
+
 def main(argv: list[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
     url = resolve_db_url(args.db)

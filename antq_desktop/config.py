@@ -42,5 +42,8 @@ def sqlite_path(url: str) -> Path | None:
 
 
 def resources_dir() -> Path:
-    """The project's ``resources/`` folder (style sheet, icons)."""
-    return Path(__file__).resolve().parents[1] / "resources"
+    """The package's ``resources/`` folder (style sheet, fonts, icon, indicator list).
+
+    It lives inside the package, so an editable install, a wheel and a frozen build all find it
+    next to this module."""
+    return Path(__file__).resolve().parent / "resources"

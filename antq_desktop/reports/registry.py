@@ -9,7 +9,6 @@ TableDocument`` can be printed and exported to PDF (:mod:`antq_desktop.reports.p
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -88,11 +87,13 @@ _loaded = False
 
 
 def _load_forms() -> None:
-    """Import the area modules once; each registers its own forms."""
+    """Import the area modules once; each registers its own forms.
+
+    A plain import (not importlib by name), so a freezer such as PyInstaller sees the forms."""
     global _loaded
     if not _loaded:
         _loaded = True
-        importlib.import_module(f"{__package__}.forms")
+        from . import forms  # noqa: F401
 
 
 def register(form: Form) -> Form:

@@ -47,7 +47,7 @@ from .indicator_sources import (
 )
 from .mediation_stats import year_bounds
 
-PACKAGED_PATH = Path(__file__).resolve().parents[1] / "resources" / "indicators.json"
+PACKAGED_PATH = config.resources_dir() / "indicators.json"
 OVERRIDE_NAME = "indicators.json"
 _CODE = re.compile(r"^[a-z][a-z0-9_]*$")
 
