@@ -175,6 +175,11 @@ def run_export(url: str, args: argparse.Namespace) -> int:
         params = registry.Params(year=year, quarter=quarter, area_id=area_id,
                                  category=category)
         if suffix == ".pdf":
+            from .qtcheck import start_problem
+
+            problem = start_problem("offscreen")
+            if problem is not None:
+                return _fail(problem)
             from .reports.printing import ensure_gui_app
 
             ensure_gui_app()
@@ -216,6 +221,11 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(run_forms())
     if args.command == "export":
         sys.exit(run_export(url, args))
+    from .qtcheck import start_problem
+
+    problem = start_problem()
+    if problem is not None:
+        sys.exit(_fail(problem))
     from .ui.app import run_gui
 
     sys.exit(run_gui(url))

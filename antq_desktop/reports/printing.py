@@ -16,29 +16,24 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
 from PySide6.QtGui import (
     QFont,
-    QFontDatabase,
     QGuiApplication,
     QPageLayout,
     QPageSize,
     QPainter,
-    QRawFont,
     QTextDocument,
     QTextTable,
 )
 from PySide6.QtPrintSupport import QPrinter
 
 from .document import TableDocument, carry_start, to_html, with_heading
-from .layout import FONT_NAME, MARGINS_MM, MM_PER_INCH
+from .fonts import register_fonts
+from .layout import MARGINS_MM, MM_PER_INCH
 
-# Times New Roman, else a serif with the same metrics (Liberation Serif, Tinos, Nimbus Roman).
-SERIF_FAMILIES = (FONT_NAME, "Liberation Serif", "Tinos", "TeX Gyre Termes", "Nimbus Roman",
-                  "Times")
 PAGE_NUMBER_SIZE = 13
 KEEP_WITH = 2  # table rows that go to the next page with the signature block
 MAX_PASSES = 40  # layouts tried before printing what there is
@@ -54,36 +49,15 @@ def ensure_gui_app() -> QGuiApplication:
     if app is None:
         _app = QGuiApplication(["antq-desktop", "-platform", "offscreen"])
         app = _app
+    register_fonts()
     return app
 
 
-VIETNAMESE_PROBE = "ĐđƯưƠơẤầẫịờỹỆự"
-
-
-def _covers_vietnamese(family: str) -> bool:
-    """Whether the regular, bold, italic and bold italic faces of ``family`` all draw every
-    Vietnamese letter themselves (an old Liberation Serif lacks them in bold)."""
-    for bold in (False, True):
-        for italic in (False, True):
-            font = QFont(family)
-            font.setBold(bold)
-            font.setItalic(italic)
-            raw = QRawFont.fromFont(font)
-            if not raw.isValid() or not all(raw.supportsCharacter(ord(c))
-                                            for c in VIETNAMESE_PROBE):
-                return False
-    return True
-
-
-@lru_cache(maxsize=1)
 def font_family() -> str:
-    """Times New Roman when installed, else a metric-compatible serif: the first that has
-    every Vietnamese letter in all four faces, or the first installed (Qt then borrows the
-    missing letters from another font)."""
-    installed = set(QFontDatabase.families())
-    found = [name for name in SERIF_FAMILIES if name in installed]
-    return next((name for name in found if _covers_vietnamese(name)),
-                found[0] if found else FONT_NAME)
+    """The family every printed page uses: the serif shipped with the program (registered with
+    Qt on first use), the same on every machine."""
+    ensure_gui_app()
+    return register_fonts()
 
 
 def configure_printer(printer: QPrinter, doc: TableDocument) -> None:

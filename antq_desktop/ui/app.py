@@ -2,22 +2,35 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from ..config import APP_NAME, ORG_NAME, resources_dir
 from ..db.engine import DatabaseOpenError, database_error_message, open_database
+from ..reports.fonts import FontError, register_fonts
 from ..services.unit import UnitService
+
+# Quit this many milliseconds after the main window shows (smoke tests of a build, start-up
+# timing); unset in normal use.
+QUIT_AFTER_ENV = "ANTQ_QUIT_AFTER_MS"
 
 
 def make_app(argv: list[str] | None = None) -> QApplication:
+    """The QApplication with the program's names, icon, style sheet and printing fonts.
+
+    Raises FontError when the fonts shipped with the program cannot be read."""
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
     app.setOrganizationName(ORG_NAME)
     app.setApplicationName(APP_NAME)
-    style = resources_dir() / "style.qss"
-    if style.exists():
-        app.setStyleSheet(style.read_text(encoding="utf-8"))
+    icon = resources_dir() / "icon.png"
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
+    app.setStyleSheet((resources_dir() / "style.qss").read_text(encoding="utf-8"))
+    register_fonts()
     return app
 
 
@@ -39,8 +52,19 @@ def install_error_handler(url: str) -> None:
     sys.excepthook = handler
 
 
+def _quit_after() -> int | None:
+    value = os.environ.get(QUIT_AFTER_ENV, "").strip()
+    return int(value) if value.isdigit() else None
+
+
 def run_gui(url: str) -> int:
-    app = make_app()
+    try:
+        app = make_app()
+    except (FontError, OSError) as exc:
+        QMessageBox.critical(None, APP_NAME, str(exc) if isinstance(exc, FontError) else
+                             "Không đọc được tệp giao diện đi kèm chương trình; hãy cài lại "
+                             "chương trình.")
+        return 1
     install_error_handler(url)
     try:
         db = open_database(url)
@@ -56,6 +80,9 @@ def run_gui(url: str) -> int:
         return 0
     window = MainWindow(db)
     window.show()
+    quit_after = _quit_after()
+    if quit_after is not None:
+        QTimer.singleShot(quit_after, window.close)
     if db.backup_path is not None:
         window.statusBar().showMessage(
             f"Đã nâng cấp cơ sở dữ liệu; bản sao trước khi nâng cấp: {db.backup_path}", 15000)

@@ -26,3 +26,26 @@ def test_first_start_cancelled_quits_cleanly(qapp, tmp_path, monkeypatch):
     monkeypatch.setattr("antq_desktop.ui.unit_dialog.UnitDialog.exec", lambda self: 0)
     assert app_module.run_gui(f"sqlite:///{tmp_path / 'new.db'}") == 0
     assert (tmp_path / "new.db").exists()  # created and migrated, nothing else
+
+
+
+def test_the_app_starts_with_its_style_sheet_and_fonts_and_quits_when_told(
+        qapp, db, ward, monkeypatch):
+    """The main window opens on a set-up database with the package's own style sheet and the
+    printing fonts registered; ANTQ_QUIT_AFTER_MS (smoke tests of a build) closes it."""
+    from PySide6.QtGui import QFontDatabase
+
+    from antq_desktop.config import resources_dir
+    from antq_desktop.reports.fonts import PRINT_FAMILY
+
+    qapp.setStyleSheet("")
+    monkeypatch.setenv(app_module.QUIT_AFTER_ENV, "200")
+    shown = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda *a: shown.append(a))
+    assert app_module.run_gui(db.url) == 0
+    assert not shown
+    packaged = (resources_dir() / "style.qss").read_text(encoding="utf-8")
+    assert "QTableView" in packaged and qapp.styleSheet() == packaged
+    assert resources_dir().parent.name == "antq_desktop"
+    assert PRINT_FAMILY in QFontDatabase.families()
+    qapp.setStyleSheet("")

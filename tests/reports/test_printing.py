@@ -274,8 +274,8 @@ def test_the_running_application_is_reused(qapp):
     assert printing.ensure_gui_app() is qapp
 
 
-def test_a_times_compatible_serif_is_used():
-    assert printing.font_family() in printing.SERIF_FAMILIES
+def test_the_shipped_serif_is_used():
+    assert printing.font_family() == "Liberation Serif"
 
 
 def test_page_count_follows_the_orientation(letterhead):
