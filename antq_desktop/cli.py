@@ -65,6 +65,11 @@ def build_parser() -> argparse.ArgumentParser:
                         help="loại đơn vị (với danh sách công nhận “An toàn về an ninh, trật "
                              "tự”): area, agency, enterprise, school, ward hoặc tên tiếng Việt "
                              "như “khu dân cư”")
+    export.add_argument("--date", metavar="DD/MM/YYYY",
+                        help="ngày ghi trên văn bản (mặc định: hôm nay)")
+    export.add_argument("--number", metavar="SỐ",
+                        help="số văn bản sau “Số:”, ví dụ “12/BC-CAP” (mặc định: để trống "
+                             "để ghi tay)")
     export.add_argument("-o", "--output", required=True, metavar="FILE.xlsx|FILE.pdf",
                         help="tệp kết quả: .xlsx, hoặc .pdf với biểu in được")
     return parser
@@ -114,6 +119,17 @@ def _whole_number(text: str | None, label: str) -> int | None:
         raise ValueError(f"{label} “{text}” không hợp lệ: phải là một số.") from None
 
 
+def _document_date(text: str | None):
+    from .validation import parse_date
+
+    if text is None:
+        return None
+    try:
+        return parse_date(text) or None
+    except ValueError as exc:
+        raise ValueError(f"Ngày văn bản (--date): {exc}") from None
+
+
 def _find_area(db, wanted: str) -> int:
     from .services.unit import UnitService
     from .text import fold
@@ -158,8 +174,10 @@ def run_export(url: str, args: argparse.Namespace) -> int:
         year = _whole_number(args.year, "Năm")
         quarter = _whole_number(args.quarter, "Quý")
         category = _find_category(args.category) if args.category is not None else None
+        on = _document_date(args.date)
         form = registry.get(args.form)
-        form.check(registry.Params(year=year, quarter=quarter, category=category))
+        form.check(registry.Params(year=year, quarter=quarter, category=category, on=on,
+                                   number=args.number))
         if args.area is not None and not form.takes_area:
             raise registry.ReportError(registry.NO_AREA.format(title=form.title))
         if suffix == ".pdf" and not form.printable:
@@ -173,7 +191,7 @@ def run_export(url: str, args: argparse.Namespace) -> int:
     try:
         area_id = _find_area(db, args.area) if args.area is not None else None
         params = registry.Params(year=year, quarter=quarter, area_id=area_id,
-                                 category=category)
+                                 category=category, on=on, number=args.number)
         if suffix == ".pdf":
             from .qtcheck import start_problem
 

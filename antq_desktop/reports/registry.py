@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from .document import TableDocument
 
 MIN_YEAR = 2000
+MAX_NUMBER = 30  # characters of a document number ("125/QĐ-UBND")
 NO_QUARTER = "Biểu “{title}” không lập theo quý."
 NO_AREA = "Biểu “{title}” không lập riêng cho từng khu dân cư."
 NO_CATEGORY = "Biểu “{title}” không lập riêng theo loại đơn vị."
@@ -48,6 +49,14 @@ class Params:
     quarter: int | None = None  # 1–4, for forms that take a quarter
     area_id: int | None = None  # one residential area, for forms that take an area; None = all
     category: CertCategory | None = None  # one category of units, for forms that take one
+    on: date | None = None  # the document date after the place name; None: today
+    number: str | None = None  # after "Số: " ("12/BC-CAP"); None or "": blanks to fill by hand
+
+    def document_date(self, today: date | None = None) -> date:
+        return self.on or today or date.today()
+
+    def document_number(self) -> str:
+        return (self.number or "").strip()
 
 
 @dataclass(frozen=True)
@@ -80,6 +89,14 @@ class Form:
             raise ReportError(NO_AREA.format(title=self.title))
         if params.category is not None and not self.takes_category:
             raise ReportError(NO_CATEGORY.format(title=self.title))
+        if params.on is not None and params.on < date(params.year, 1, 1):
+            raise ReportError(f"Ngày văn bản {params.on:%d/%m/%Y} không hợp lệ: không được "
+                              f"trước năm báo cáo {params.year}.")
+        if params.number is not None:
+            number = params.number.strip()
+            if len(number) > MAX_NUMBER or any(c in number for c in "\r\n\t"):
+                raise ReportError(f"Số văn bản “{number[:MAX_NUMBER]}” không hợp lệ: tối đa "
+                                  f"{MAX_NUMBER} ký tự, trên một dòng (ví dụ 12/BC-CAP).")
 
 
 _FORMS: dict[str, Form] = {}

@@ -77,7 +77,7 @@ def test_category_and_format_follow_the_form(qtbot, db, ward):
     _choose(dialog, "cert-recognised", CertCategory.AGENCY, ".pdf")
     assert category.isEnabled() and dialog.format.isEnabled()
     assert dialog.preview_button.isEnabled() and dialog.print_button.isEnabled()
-    assert dialog.params() == Params(YEAR, category=CertCategory.AGENCY)
+    assert dialog.params() == Params(YEAR, category=CertCategory.AGENCY, on=dialog.params().on)
     assert dialog.suffix() == ".pdf"
     _choose(dialog, "rehab-list")
     assert not category.isEnabled() and not dialog.format.isEnabled()

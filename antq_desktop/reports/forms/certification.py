@@ -106,7 +106,8 @@ def _document(db, params: Params, which: str, today: date | None = None) -> Tabl
     rows = _rows(units, params.category, _proposed_row if proposed else _recognised_row)
     total = (f"Tổng cộng: {len(units)} đơn vị",) if units else None
     return TableDocument(
-        letterhead=letterhead, number="", on=today or date.today(), title="Danh sách",
+        letterhead=letterhead, number=params.document_number(),
+        on=params.document_date(today), title="Danh sách",
         subject_lines=[subject], columns=PROPOSED_COLUMNS if proposed else RECOGNISED_COLUMNS,
         rows=rows, total=total,
         note=None if proposed else _shared_decision(

@@ -217,7 +217,7 @@ def build_stats(db, params: Params) -> Workbook:
     ws = wb.active
     ws.title = f"Hòa giải {params.year}"
     sheet = Sheet(ws, letterhead, STATS_COLUMNS, landscape=True)
-    sheet.header(number="")
+    sheet.header(number=params.document_number(), on=params.on)
     note = None
     if year.cutoff < date(params.year, 12, 31):
         note = f"(Số liệu tính đến ngày {year.cutoff:%d/%m/%Y})"

@@ -69,7 +69,7 @@ def build_list(db, params: Params) -> Workbook:
     ws = wb.active
     ws.title = "Danh sách"
     sheet = Sheet(ws, letterhead, LIST_COLUMNS, landscape=True)
-    sheet.header(number="")
+    sheet.header(number=params.document_number(), on=params.on)
     sheet.title("DANH SÁCH", [
         "Người được quản lý, giáo dục, giúp đỡ tại cộng đồng",
         f"{_period_text(params)} (xếp loại gần nhất đến hết kỳ)"])
@@ -115,7 +115,7 @@ def build_summary(db, params: Params) -> Workbook:
     ws = wb.active
     ws.title = f"Tổng hợp {params.year}"
     sheet = Sheet(ws, letterhead, SUMMARY_COLUMNS, landscape=True)
-    sheet.header(number="")
+    sheet.header(number=params.document_number(), on=params.on)
     sheet.title("BÁO CÁO", [
         "Kết quả quản lý, giáo dục, giúp đỡ người vi phạm pháp luật tại cộng đồng",
         f"Năm {params.year}"])

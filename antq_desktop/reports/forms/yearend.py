@@ -231,7 +231,7 @@ def _build(db, params: Params, today: date | None) -> Workbook:
     ws.title = f"Tổng kết {params.year}"
     ws.merged_cells = _MergedRanges()
     sheet = YearEndSheet(ws, letterhead, columns(params.year), landscape=True)
-    sheet.header(number="")
+    sheet.header(number=params.document_number(), on=params.on)
     subject = [f"Tổng kết phong trào Toàn dân bảo vệ an ninh Tổ quốc năm {params.year}"]
     if params.area_id is not None:
         subject.append(f"Khu dân cư: {table.areas[0].name}")

@@ -6,15 +6,17 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QUrl
+from PySide6.QtCore import QDate, QSettings, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
+    QDateEdit,
     QDialog,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QProgressDialog,
     QPushButton,
@@ -76,6 +78,14 @@ class ReportsDialog(QDialog):
         self.category.addItem("Tất cả các loại đơn vị", None)
         for c in CertCategory:
             self.category.addItem(c.label, c.value)  # a plain string: Qt keeps no enums
+        today = date.today()
+        self.on = QDateEdit(QDate(today.year, today.month, today.day), objectName="reportsDate")
+        self.on.setDisplayFormat("dd/MM/yyyy")
+        self.on.setCalendarPopup(True)
+        self.on.setToolTip("Ngày ghi sau địa danh: “…, ngày … tháng … năm …”")
+        self.number = QLineEdit(objectName="reportsNumber")
+        self.number.setMaxLength(registry.MAX_NUMBER)
+        self.number.setPlaceholderText("ví dụ 12/BC-CAP; để trống để ghi tay")
         self.format = QComboBox(objectName="reportsFormat")
         self.format.addItem("Bảng tính Excel (.xlsx)", XLSX)
         self.format.addItem("Tài liệu PDF (.pdf)", PDF)
@@ -96,6 +106,8 @@ class ReportsDialog(QDialog):
         form.addRow("Kỳ:", self.quarter)
         form.addRow("Khu dân cư:", self.area)
         form.addRow("Loại đơn vị:", self.category)
+        form.addRow("Ngày văn bản:", self.on)
+        form.addRow("Số văn bản:", self.number)
         form.addRow("Định dạng tệp:", self.format)
         layout = QVBoxLayout(self)
         if not self.forms:
@@ -106,7 +118,7 @@ class ReportsDialog(QDialog):
         layout.addWidget(self.buttons)
         self.form.currentIndexChanged.connect(self._form_changed)
         self._form_changed()
-        self.resize(620, 280)
+        self.resize(620, 340)
         self.last_path: Path | None = None
 
     def current_form(self) -> registry.Form:
@@ -114,10 +126,13 @@ class ReportsDialog(QDialog):
 
     def params(self) -> Params:
         form = self.current_form()
+        chosen = self.on.date()
         return Params(self.year.value(),
                       self.quarter.currentData() if form.takes_quarter else None,
                       self.area.currentData() if form.takes_area else None,
-                      self._category() if form.takes_category else None)
+                      self._category() if form.takes_category else None,
+                      on=date(chosen.year(), chosen.month(), chosen.day()),
+                      number=self.number.text().strip() or None)
 
     def _category(self) -> CertCategory | None:
         value = self.category.currentData()
