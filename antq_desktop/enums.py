@@ -153,7 +153,7 @@ class CertCategory(LabeledEnum):
     AGENCY = ("agency", "Cơ quan")
     ENTERPRISE = ("enterprise", "Doanh nghiệp")
     SCHOOL = ("school", "Cơ sở giáo dục")
-    WARD = ("ward", "Xã, phường, thị trấn")
+    WARD = ("ward", "Xã, phường, đặc khu")  # the names of the level since 01/7/2025
 
 
 class CertResult(LabeledEnum):

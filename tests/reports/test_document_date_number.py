@@ -90,3 +90,13 @@ def test_the_dialog_passes_date_and_number(qtbot, db, ward):
     dialog.number.clear()
     assert dialog.params().number is None
     assert dialog.number.maxLength() == registry.MAX_NUMBER
+
+
+def test_the_ward_category_speaks_of_xa_phuong_dac_khu(db, ward, tmp_path):
+    from antq_desktop.enums import CertCategory
+
+    texts = _texts(export_xlsx(db, "cert-proposed",
+                               Params(2025, category=CertCategory.WARD, on=ON),
+                               tmp_path / "f.xlsx"))
+    assert any(t.startswith("Xã, phường, đặc khu đề nghị công nhận") for t in texts)
+    assert not any("thị trấn" in t for t in texts)

@@ -25,7 +25,7 @@ SUBJECT_LEAD = {
     CertCategory.AGENCY: "Cơ quan",
     CertCategory.ENTERPRISE: "Doanh nghiệp",
     CertCategory.SCHOOL: "Cơ sở giáo dục",
-    CertCategory.WARD: "Xã, phường, thị trấn",
+    CertCategory.WARD: "Xã, phường, đặc khu",
 }
 
 _COMMON = [

@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment
 
 from ...enums import MediationType
+from ...numbers import percent_text
 from ...services.mediation import MediationService
 from ...services.mediation_stats import Book, MediationStats, OutcomeRow
 from ...services.unit import UnitService
@@ -72,9 +73,8 @@ def spelled_date(on: date | None) -> str:
 
 
 def percent(value: float) -> str:
-    """37.5 → "37,5" (Vietnamese decimal comma, one decimal, none when whole)."""
-    text = f"{value:.1f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",")
+    """37.5 → "37,5", 81.25 → "81,3" (rounded half up; decimal comma, none when whole)."""
+    return percent_text(value)
 
 
 # -- the book -----------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from openpyxl.styles import Alignment
 from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
 
 from ...gcpause import gc_paused
+from ...numbers import round_half_up
 from ...services.indicators import (
     AreaFigures,
     Figures,
@@ -130,10 +131,10 @@ def _number(value: float) -> float | int:
 def cell_values(f: Figures) -> tuple:
     """(last year, this year, change, %) as written: "x/y" text for ratios, numbers otherwise."""
     if isinstance(f.this, Ratio):
-        delta = None if f.delta is None else round(f.delta, 1)
+        delta = None if f.delta is None else round_half_up(f.delta)
         share = f.this.share
-        return str(f.last), str(f.this), delta, None if share is None else round(share, 1)
-    percent = None if f.percent is None else round(f.percent, 1)
+        return str(f.last), str(f.this), delta, None if share is None else round_half_up(share)
+    percent = None if f.percent is None else round_half_up(f.percent)
     return _number(f.last), _number(f.this), _number(f.delta), percent
 
 

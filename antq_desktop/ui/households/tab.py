@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...services.certification_rules import percent
 from ...services.households import HouseholdRow, HouseholdService, Status
 from ...services.unit import UnitService
 from ..widgets import messages
@@ -212,7 +213,7 @@ class HouseholdsTab(QWidget):
             f"Toàn phường: {signed:,}/{total:,} hộ".replace(",", "."))
         self.summary.setRowCount(len(rows))
         for i, r in enumerate(rows):
-            ratio = f"{100 * r.signed / r.total:.1f}%".replace(".", ",") if r.total else "—"
+            ratio = percent(r.signed, r.total) if r.total else "—"
             for col, text in enumerate((r.area_name, f"{r.signed}/{r.total}", ratio)):
                 item = QTableWidgetItem(text)
                 if col:
