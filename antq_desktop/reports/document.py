@@ -32,12 +32,14 @@ from .layout import (
     NATIONAL_TITLE,
     PT_PER_MM,
     SIGNATURE_SPLIT,
+    SUBJECT_SIZE,
     Column,
     Heading,
     Letterhead,
     Sheet,
     Subtotal,
     place_date,
+    subject_rule_pt,
 )
 
 Row = Sequence[Any] | Heading | Subtotal
@@ -168,9 +170,12 @@ def _header(doc: TableDocument, width_pt: float) -> str:
 
 def _title(doc: TableDocument) -> str:
     parts = [_p(doc.title.upper(), 14, bold=True, margin_top=18)]
-    parts += [_p(line, 13, bold=True) for line in doc.subject_lines]
+    parts += [_p(line, SUBJECT_SIZE, bold=True) for line in doc.subject_lines]
     if doc.note:
         parts.append(_p(doc.note, 13, italic=True))
+    if doc.subject_lines:
+        width = content_width_pt(doc.landscape)
+        parts.append(_rule(subject_rule_pt(doc.subject_lines, width) / width * 100))
     parts.append('<p style="font-size:6pt;margin:0px">&nbsp;</p>')
     return "".join(parts)
 

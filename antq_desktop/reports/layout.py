@@ -55,6 +55,7 @@ HEADER_SPLIT = 0.42  # the left header block takes about this share of the width
 SIGNATURE_SPLIT = {False: 0.45, True: 0.55}  # left share beside the signature (portrait, landscape)
 SIGNING_SPACE_ROWS = 5  # empty lines left for the signature and the seal
 RULE_SIZE = 6  # font size of the underlined spaces that draw the short rules
+SUBJECT_SIZE = 14  # the subject line (trích yếu) under the document's name, bold
 NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 NBSP = "\u00a0"
@@ -62,6 +63,14 @@ DATE_FORMAT = "dd/mm/yyyy"
 
 _THIN = Side(style="thin", color="000000")
 BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+
+
+def subject_rule_pt(subject_lines: Sequence[str], width_pt: float) -> float:
+    """The length of the short rule under the subject lines: a third of the longest line as
+    printed (ND30 asks for one between a third and a half), at least 3 cm."""
+    longest = max(min(textfit.text_width(line, SUBJECT_SIZE, True), width_pt)
+                  for line in subject_lines)
+    return max(longest / 3, 30 * PT_PER_MM)
 
 
 def place_date(place: str, on: date) -> str:
@@ -350,19 +359,24 @@ class Sheet:
         self.skip(14)
 
     def title(self, text: str, subject_lines: Sequence[str] = (), note: str | None = None) -> None:
-        """The document title (caps bold 14), its subject lines (bold 13) and an optional
-        italic note below ("Kèm theo Báo cáo số … ngày …")."""
+        """The document title (caps bold 14), its subject lines (trích yếu: bold 14) with a
+        optional italic note below them ("Kèm theo Quyết định số … ngày …") and a short rule
+        under all that (ND30, Phụ lục I)."""
         n = self.ncols
         lines = self._put(self.row, 1, n, text.upper(), font(14, bold=True))
         self._height(self.row, textfit.row_height(lines, 14))
         self.row += 1
         for line in subject_lines:
-            lines = self._put(self.row, 1, n, line, font(13, bold=True))
-            self._height(self.row, textfit.row_height(lines, 13))
+            lines = self._put(self.row, 1, n, line, font(SUBJECT_SIZE, bold=True))
+            self._height(self.row, textfit.row_height(lines, SUBJECT_SIZE))
             self.row += 1
         if note:
             lines = self._put(self.row, 1, n, note, font(13, italic=True))
             self._height(self.row, textfit.row_height(lines, 13))
+            self.row += 1
+        if subject_lines:
+            self._rule(self.row, 1, n, subject_rule_pt(subject_lines, self._span_width(1, n)))
+            self._height(self.row, RULE_SIZE + 1)
             self.row += 1
         self.skip(12)
 

@@ -70,7 +70,8 @@ def test_html_has_every_part_of_the_state_format(letterhead):
                  "Nguyễn Văn Hùng"]:
         assert text in html, text
     assert html.count("<thead>") == 1 and "page-break-before" not in html
-    assert html.count("<hr") == 2  # the rules under the issuer and under the motto
+    # the rules under the issuer, under the motto and under the subject line
+    assert html.count("<hr") == 3
     assert "font-family:'Times New Roman'" in html
 
 
