@@ -119,7 +119,9 @@ class RehabStats:
         - vocational / jobs / loans: cases given that support in the year (loan_amount sums
           the loans in VND);
         - relapsed: cases evaluated "tái phạm" in the year or closed for a new sentence;
-        - closed: cases closed in the year; under management: open at the year's end (or today).
+        - closed: cases closed in the year;
+        - under management: everyone under management at some time in the year (up to today),
+          the same people as the year's list (:meth:`managed`) and the year-end summary.
         """
         today = today or date.today()
         start, end = period_bounds(year, None)
@@ -151,8 +153,7 @@ class RehabStats:
         def row_for(label: str, chosen) -> SummaryRow:
             row = SummaryRow(label)
             for c, _area in chosen:
-                row.under_management += c.start_date <= cutoff and (
-                    c.closed_on is None or c.closed_on > cutoff)
+                row.under_management += c.start_date <= cutoff
                 row.received += start <= c.start_date <= end
                 row.improved += latest.get(c.id) in IMPROVED
                 row.vocational += c.id in helped[SupportKind.VOCATIONAL]

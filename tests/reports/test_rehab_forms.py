@@ -87,10 +87,10 @@ def test_year_summary_totals_match_the_records(db, records, tmp_path, capsys):  
     ex = _row_starting(rows, 1, "Tái hòa nhập cộng đồng")
     assert ex[2:] == [2, 1, 1, 0, 0, 1, 50_000_000, 0, 0]
     drug = _row_starting(rows, 2, "Người sử dụng trái phép chất ma túy")
-    assert drug[2:] == [0, 1, 0, 0, 0, 0, 0, 1, 1]
+    assert drug[2:] == [1, 1, 0, 0, 0, 0, 0, 1, 1]
     by_regime, by_area = [r for r in rows if "Cộng" in r]
-    assert [v for v in by_regime if v is not None][1:] == [3, 3, 2, 1, 1, 1, 50_000_000, 1, 1]
-    assert [v for v in by_area if v is not None][1:] == [3, 3, 2, 1, 1, 1, 50_000_000, 1, 1]
+    assert [v for v in by_regime if v is not None][1:] == [4, 3, 2, 1, 1, 1, 50_000_000, 1, 1]
+    assert [v for v in by_area if v is not None][1:] == [4, 3, 2, 1, 1, 1, 50_000_000, 1, 1]
     area1 = _row_starting(rows, 1, "Tổ dân phố số 1")
     assert area1[2:5] == [2, 1, 1]
     assert any("tiếp nhận 3 người; 2 người tiến bộ rõ" in t for t in texts)

@@ -63,14 +63,17 @@ def test_year_summary_against_hand_counts(db, records):
             ex.relapsed, ex.closed) == (2, 1, 1, 1, 50_000_000, 0, 0)
     drug = by_regime["Người sử dụng trái phép chất ma túy"]
     assert (drug.under_management, drug.received, drug.improved, drug.relapsed,
-            drug.closed) == (0, 1, 0, 1, 1)
+            drug.closed) == (1, 1, 0, 1, 1)  # under management from February to May
     youth = by_regime["Thanh thiếu niên chậm tiến, có nguy cơ"]
     assert (youth.received, youth.improved, youth.vocational, youth.jobs) == (1, 1, 1, 1)
     t = summary.total
     assert (t.under_management, t.received, t.improved, t.vocational, t.jobs, t.loans,
-            t.loan_amount, t.relapsed, t.closed) == (3, 3, 2, 1, 1, 1, 50_000_000, 1, 1)
+            t.loan_amount, t.relapsed, t.closed) == (4, 3, 2, 1, 1, 1, 50_000_000, 1, 1)
     by_area = {row.label: row for row in summary.by_area}
     assert by_area["Tổ dân phố số 1"].under_management == 2
+    # "Đang quản lý" of a year: everyone under management at some time in it, as in the list
+    listed = RehabStats(db).managed(2026)
+    assert t.under_management == sum(len(people) for people in listed.values()) == 4
     assert by_area["Tổ dân phố số 2"].relapsed == 1
     assert by_area["Ngoài các khu dân cư"].received == 1
     assert sum(r.received for r in summary.by_area) == t.received
