@@ -54,19 +54,24 @@ _CODE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 @dataclass(frozen=True)
 class Figures:
-    """One indicator for one area (or the ward): last year, this year and the change."""
+    """One indicator for one area (or the ward): last year, this year and the change.
 
-    last: Value
-    this: Value
+    A year with no records at all in the program (see :func:`recorded`) has None: the forms
+    print "—" there, never a 0 nor a change against it."""
+
+    last: Value | None
+    this: Value | None
 
     @property
     def is_ratio(self) -> bool:
-        return isinstance(self.this, Ratio)
+        return isinstance(self.this, Ratio) or isinstance(self.last, Ratio)
 
     @property
     def delta(self) -> int | float | None:
         """This year minus last year; for a ratio, the change of its share in percentage
         points (None when either year has no denominator)."""
+        if self.last is None or self.this is None:
+            return None
         if isinstance(self.this, Ratio):
             a, b = self.last.share, self.this.share
             return None if a is None or b is None else b - a
@@ -75,13 +80,13 @@ class Figures:
     @property
     def percent(self) -> float | None:
         """The change as a percentage of last year (None for ratios and when last year is 0)."""
-        if isinstance(self.this, Ratio) or not self.last:
+        if isinstance(self.this, Ratio) or not self.last or self.this is None:
             return None
         return 100 * (self.this - self.last) / self.last
 
     @property
     def empty(self) -> bool:
-        return is_zero(self.last) and is_zero(self.this)
+        return all(v is None or is_zero(v) for v in (self.last, self.this))
 
 
 # -- the list -----------------------------------------------------------------------------------
@@ -248,13 +253,27 @@ class YearEndTable:
         return self.definitions.items
 
 
-def _figures(indicators: list[Indicator], last: dict[str, AreaValues],
-             this: dict[str, AreaValues], keys: list[int | None] | None) -> dict[str, Figures]:
-    """Figures of the given area keys added up (``keys`` None: every key)."""
+def recorded(values: Mapping[str, AreaValues]) -> bool:
+    """Whether a year has any record behind its figures: some count or quantity other than 0,
+    or a ratio with something counted (households merely living there, the denominator of the
+    sign-up ratio, are no record of that year)."""
+    return any((v.num if isinstance(v, Ratio) else v)
+               for area_values in values.values() for v in area_values.values())
+
+
+def _figures(indicators: list[Indicator], last: dict[str, AreaValues] | None,
+             this: dict[str, AreaValues] | None,
+             keys: list[int | None] | None) -> dict[str, Figures]:
+    """Figures of the given area keys added up (``keys`` None: every key); a year given as
+    None (no records) has None figures."""
     out = {}
     for ind in indicators:
         pair = []
-        for values in (last[ind.code], this[ind.code]):
+        for year_values in (last, this):
+            if year_values is None:
+                pair.append(None)
+                continue
+            values = year_values[ind.code]
             total = ind.zero
             for value in (values.values() if keys is None else
                           (values[k] for k in keys if k in values)):
@@ -293,6 +312,8 @@ class IndicatorService:
             this = {i.code: i.values(s, year, today) for i in indicators}
             areas = s.execute(select(Area.id, Area.name, Area.retired_on)
                               .order_by(Area.sort_order, Area.id)).all()
+        last = last if recorded(last) else None
+        this = this if recorded(this) else None
         ward_name = "Toàn phường"
         ward = AreaFigures(None, ward_name, _figures(indicators, last, this, None))
         level = AreaFigures(None, "Cấp phường", _figures(indicators, last, this, [None]))

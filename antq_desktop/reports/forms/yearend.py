@@ -22,7 +22,6 @@ from ...services.indicators import (
     Indicator,
     IndicatorError,
     IndicatorService,
-    Ratio,
     Section,
     YearEndTable,
 )
@@ -128,14 +127,22 @@ def _number(value: float) -> float | int:
     return value
 
 
+NO_RECORDS = "—"  # a year with no records in the program: neither 0 nor a change against it
+
+
 def cell_values(f: Figures) -> tuple:
-    """(last year, this year, change, %) as written: "x/y" text for ratios, numbers otherwise."""
-    if isinstance(f.this, Ratio):
+    """(last year, this year, change, %) as written: "x/y" text for ratios, numbers otherwise,
+    "—" for a year with no records."""
+    if f.is_ratio:
         delta = None if f.delta is None else round_half_up(f.delta)
-        share = f.this.share
-        return str(f.last), str(f.this), delta, None if share is None else round_half_up(share)
+        share = None if f.this is None else f.this.share
+        return (NO_RECORDS if f.last is None else str(f.last),
+                NO_RECORDS if f.this is None else str(f.this), delta,
+                None if share is None else round_half_up(share))
     percent = None if f.percent is None else round_half_up(f.percent)
-    return _number(f.last), _number(f.this), _number(f.delta), percent
+    delta = None if f.delta is None else _number(f.delta)
+    return (NO_RECORDS if f.last is None else _number(f.last),
+            NO_RECORDS if f.this is None else _number(f.this), delta, percent)
 
 
 def split_section(title: str) -> tuple[str | None, str]:
