@@ -235,10 +235,14 @@ class Sheet:
         ws = self.ws
         ws.page_setup.paperSize = ws.PAPERSIZE_A4
         ws.page_setup.orientation = "landscape" if self.landscape else "portrait"
-        # The columns already fill the printable width at 100 %; an explicit scale instead of
-        # "fit to width" because Excel ignores manual page breaks under "fit to".
+        # The columns fill the printable width at 100 % in Times New Roman. Where a spreadsheet
+        # program has another font (LibreOffice with DejaVu Serif measures a column in its
+        # wider digits and the table grows to about 310 mm), "fit all columns on one page"
+        # shrinks it back; the height stays free (as many pages as it takes).
         ws.page_setup.scale = 100
-        ws.sheet_properties.pageSetUpPr.fitToPage = False
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
         m = {k: v / MM_PER_INCH for k, v in MARGINS_MM.items()}
         ws.page_margins.left, ws.page_margins.right = m["left"], m["right"]
         ws.page_margins.top, ws.page_margins.bottom = m["top"], m["bottom"]
