@@ -54,7 +54,8 @@ def test_export_the_year_end_summary_of_one_area(qtbot, db, records, tmp_path,  
     assert "TOÀN PHƯỜNG HOÀN KIẾM" in headings and "KHU DÂN CƯ: TỔ DÂN PHỐ SỐ 2" in headings
     assert "KHU DÂN CƯ: TỔ DÂN PHỐ SỐ 1" not in headings
     knives = [r for r in rows if r[1] == "Dao, kiếm, vũ khí thô sơ"]
-    assert [r[3:7] for r in knives] == [[1, 4, 3, 300.0], [0, 4, 4, None]]  # ward, then area
+    assert [r[3:7] for r in knives] == [[0, 4, 4, None], [1, 4, 3, 300.0]]  # area, then ward
+    assert headings.index("KHU DÂN CƯ: TỔ DÂN PHỐ SỐ 2") < headings.index("TOÀN PHƯỜNG HOÀN KIẾM")
     assert dialog.findChild(QLabel, "reportsError").text() == ""
 
 

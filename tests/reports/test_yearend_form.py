@@ -62,14 +62,15 @@ def test_the_form_is_registered():
     assert form.title.startswith("Báo cáo tổng kết phong trào Toàn dân bảo vệ an ninh Tổ quốc")
 
 
-def test_header_title_and_columns(db, records, tmp_path):  # noqa: F811
+def test_header_title_and_columns(db, records, tmp_path, pin_today):  # noqa: F811
+    pin_today(date(2026, 1, 5))  # the document's date, by default today
     ws = _export(db, tmp_path).active
     rows = _rows(ws)
     texts = [v for row in rows for v in row if isinstance(v, str)]
     assert rows[0][0] == "CÔNG AN THÀNH PHỐ HÀ NỘI" and NATIONAL_TITLE in rows[0]
     assert rows[1][0] == "CÔNG AN PHƯỜNG HOÀN KIẾM" and MOTTO in rows[1]
     assert any(t.startswith("Số:") for t in texts)
-    assert f"Phường Hoàn Kiếm, ngày {date.today():%d}" in " ".join(texts)
+    assert "Phường Hoàn Kiếm, ngày 05 tháng 01 năm 2026" in texts
     assert "BÁO CÁO" in texts
     assert "Tổng kết phong trào Toàn dân bảo vệ an ninh Tổ quốc năm 2025" in texts
     assert not any(t.startswith("(Số liệu tính đến") for t in texts)  # a past year: whole
@@ -184,18 +185,21 @@ def test_one_area(db, records, tmp_path):  # noqa: F811
     assert "Khu dân cư: Tổ dân phố số 2" in texts
     _, body = _body(rows)
     blocks = _blocks(body)
-    assert list(blocks) == [WARD, AREA_2]
+    assert list(blocks) == [AREA_2, WARD]  # the area first, the whole ward to compare
     assert blocks[AREA_2]["Dao, kiếm, vũ khí thô sơ"][3:7] == [0, 4, 4, None]
     assert blocks[WARD]["Dao, kiếm, vũ khí thô sơ"][3:7] == [1, 4, 3, 300.0]
 
 
-def test_the_current_year_says_up_to_when(db, records, tmp_path):  # noqa: F811
-    today = date.today()
-    texts = [v for row in _rows(_export(db, tmp_path, year=today.year).active) for v in row
+@pytest.mark.parametrize("today", [date(2026, 11, 20), date(2026, 12, 31)], ids=str)
+def test_the_current_year_says_up_to_when(db, records, tmp_path, pin_today,  # noqa: F811
+                                          today):
+    pin_today(today)
+    texts = [v for row in _rows(_export(db, tmp_path, year=2026).active) for v in row
              if isinstance(v, str)]
-    assert f"Năm {today.year - 1}" in texts and f"Năm {today.year}" in texts
-    if today < date(today.year, 12, 31):
-        assert f"(Số liệu tính đến ngày {today:%d/%m/%Y})" in texts
+    assert "Năm 2025" in texts and "Năm 2026" in texts
+    notes = [t for t in texts if t.startswith("(Số liệu tính đến")]
+    assert notes == ([] if today == date(2026, 12, 31) else
+                     [f"(Số liệu tính đến ngày {today:%d/%m/%Y})"])
 
 
 @sqlite_only

@@ -181,14 +181,18 @@ def _rows(items, block: AreaFigures, area: bool) -> tuple[list, list, list[int]]
 
 
 def _blocks(table: YearEndTable, place: str, area_given: bool) -> list[AreaFigures]:
+    """The whole ward, the ward-level records and each area; for one area, that area first
+    and the whole ward after it to compare."""
     ward = AreaFigures(None, f"TOÀN {place.upper()}", table.ward.figures)
+    areas = [AreaFigures(a.area_id, f"KHU DÂN CƯ: {a.name.upper()}", a.figures)
+             for a in table.areas]
+    if area_given:
+        return [*areas, ward]
     blocks = [ward]
-    if table.ward_level is not None and not area_given:
+    if table.ward_level is not None:
         blocks.append(AreaFigures(None, "CÁC HOẠT ĐỘNG, ĐƠN VỊ KHÔNG THUỘC KHU DÂN CƯ NÀO",
                                   table.ward_level.figures))
-    blocks += [AreaFigures(a.area_id, f"KHU DÂN CƯ: {a.name.upper()}", a.figures)
-               for a in table.areas]
-    return blocks
+    return blocks + areas
 
 
 def _fix_formats(sheet: Sheet, first_row: int, placed: list[tuple[int, Indicator]],
