@@ -111,6 +111,7 @@ class Letterhead:
     place: str  # "Phường Hoàn Kiếm", written before the date
     signer_title: tuple[str, ...]  # ("KT. TRƯỞNG CÔNG AN PHƯỜNG", "PHÓ TRƯỞNG CÔNG AN PHƯỜNG")
     signer_name: str = ""  # empty: left blank to be written by hand
+    recipients: tuple[str, ...] = ()  # "Nơi nhận", the unit's setting
 
     @classmethod
     def from_unit(cls, info: UnitInfo) -> Letterhead:
@@ -122,7 +123,8 @@ class Letterhead:
             lines = (_default_signer_title(info),)
         return cls(superior=info.header_superior.strip().upper(),
                    issuer=info.header_issuer.strip().upper(), place=info.place_name.strip(),
-                   signer_title=lines, signer_name=(info.commander_name or "").strip())
+                   signer_title=lines, signer_name=(info.commander_name or "").strip(),
+                   recipients=tuple(info.recipients))
 
 
 def _default_signer_title(info: UnitInfo) -> str:

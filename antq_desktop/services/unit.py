@@ -13,6 +13,7 @@ from ..db.engine import Database
 from ..db.models import Area, Household, Unit
 from ..text import lower, normalize
 from ..validation import FieldError
+from .settings import read_texts, write_text
 
 
 @dataclass
@@ -26,6 +27,41 @@ class UnitInfo:
     place_name: str
     commander_name: str = ""
     commander_title: str = ""
+    # "Nơi nhận" of the unit's documents, one recipient a line; empty: default_recipients()
+    recipients: tuple[str, ...] = ()
+
+
+RECIPIENTS_KEY = "doc.recipients"
+MAX_RECIPIENTS = 10
+MAX_RECIPIENT_LENGTH = 200
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def default_recipients(info: UnitInfo) -> tuple[str, ...]:
+    """Who the ward police's documents go to, named after its own province and ward:
+    "Công an thành phố Hà Nội (để báo cáo);", "Đảng ủy, UBND phường Hoàn Kiếm;", "Lưu: VT, …"."""
+    province = _lower_first(normalize(info.province_name))
+    ward = _lower_first(normalize(info.ward_name))
+    return (f"Công an {province} (để báo cáo);", f"Đảng ủy, UBND {ward};",
+            "Lưu: VT, hồ sơ phong trào.")
+
+
+def recipient_lines(text: str) -> tuple[str, ...]:
+    """The lines of a "Nơi nhận" box, without a leading dash and without empty lines."""
+    lines = (normalize(line).lstrip("-–").strip() for line in (text or "").splitlines())
+    return tuple(line for line in lines if line)
+
+
+def recipients_error(recipients: tuple[str, ...]) -> str | None:
+    if len(recipients) > MAX_RECIPIENTS:
+        return f"tối đa {MAX_RECIPIENTS} nơi nhận."
+    for line in recipients:
+        if len(line) > MAX_RECIPIENT_LENGTH:
+            return f"dòng “{line[:40]}…” dài quá {MAX_RECIPIENT_LENGTH} ký tự."
+    return None
 
 
 @dataclass
@@ -49,11 +85,15 @@ class UnitService:
             row = s.get(Unit, 1)
             if row is None:
                 return None
-            return UnitInfo(
+            stored = read_texts(s, [RECIPIENTS_KEY]).get(RECIPIENTS_KEY)
+            info = UnitInfo(
                 row.province_code, row.province_name, row.ward_code, row.ward_name,
                 row.header_superior, row.header_issuer, row.place_name,
                 row.commander_name, row.commander_title,
             )
+            info.recipients = (recipient_lines(stored) if stored is not None
+                               else default_recipients(info))
+            return info
 
     def save(self, info: UnitInfo) -> None:
         with self.db.session.begin() as s:
@@ -71,6 +111,10 @@ class UnitService:
                              ("Địa danh", info.place_name)):
             if not normalize(value):
                 raise FieldError(label, "chưa nhập.")
+        recipients = tuple(recipient_lines("\n".join(info.recipients)))
+        problem = recipients_error(recipients)
+        if problem:
+            raise FieldError("Nơi nhận", problem)
         row = s.get(Unit, 1) or Unit(id=1)
         row.province_code = info.province_code
         row.province_name = normalize(info.province_name)
@@ -82,6 +126,7 @@ class UnitService:
         row.commander_name = normalize(info.commander_name)
         row.commander_title = normalize(info.commander_title)
         s.add(row)
+        write_text(s, RECIPIENTS_KEY, "\n".join(recipients or default_recipients(info)))
 
     # -- residential areas -------------------------------------------------------------------
     def areas(self, include_retired: bool = False) -> list[AreaInfo]:

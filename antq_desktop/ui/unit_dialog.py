@@ -16,13 +16,14 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from .. import places
-from ..services.unit import UnitInfo, UnitService
+from ..services.unit import UnitInfo, UnitService, default_recipients, recipient_lines
 from ..validation import FieldError
 from .widgets import messages
 from .widgets.dialogs import button_row, error_label
@@ -47,6 +48,8 @@ class UnitDialog(QDialog):
         self.setWindowTitle("Thiết lập đơn vị" if first_start else "Thông tin đơn vị và khu dân cư")
         info = units.get()
         self._auto_headers = info is None
+        self._auto_recipients = True  # follow the chosen ward until the user edits them
+        self._filling = False
 
         self.province = QComboBox(objectName="unitProvince")
         for p in places.provinces():
@@ -61,8 +64,14 @@ class UnitDialog(QDialog):
         self.commander_title = QLineEdit(objectName="unitCommanderTitle", maxLength=200)
         self.commander_title.setPlaceholderText("Ví dụ: TRƯỞNG CÔNG AN PHƯỜNG")
         self.commander_name = QLineEdit(objectName="unitCommanderName", maxLength=100)
+        self.recipients = QPlainTextEdit(objectName="unitRecipients")
+        self.recipients.setTabChangesFocus(True)
+        self.recipients.setToolTip("Nơi nhận ghi cuối văn bản, mỗi dòng một nơi; để trống: "
+                                   "theo tên tỉnh và phường đã chọn")
+        self.recipients.setFixedHeight(self.recipients.fontMetrics().lineSpacing() * 4 + 12)
         for w in (self.header_superior, self.header_issuer, self.place_name):
             w.textEdited.connect(self._headers_edited)
+        self.recipients.textChanged.connect(self._recipients_edited)
 
         unit_box = QGroupBox("Đơn vị")
         form = QFormLayout(unit_box)
@@ -77,6 +86,7 @@ class UnitDialog(QDialog):
         form.addRow("Địa danh ghi ngày tháng:", self.place_name)
         form.addRow("Chức danh người ký:", self.commander_title)
         form.addRow("Họ tên người ký:", self.commander_name)
+        form.addRow("Nơi nhận:", self.recipients)
 
         self.area_list = QListWidget(objectName="unitAreas")
         self.area_add = QPushButton("Thêm khu…", objectName="unitAreaAdd")
@@ -105,7 +115,7 @@ class UnitDialog(QDialog):
         layout.addWidget(area_box, 1)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
-        self.resize(640, 620)
+        self.resize(640, 680)
 
         self.province.currentIndexChanged.connect(self._province_changed)
         self.ward.currentIndexChanged.connect(lambda _i: self._fill_headers())
@@ -118,6 +128,8 @@ class UnitDialog(QDialog):
             self.place_name.setText(info.place_name)
             self.commander_title.setText(info.commander_title)
             self.commander_name.setText(info.commander_name)
+            self._set_recipients(info.recipients)
+            self._auto_recipients = tuple(info.recipients) == default_recipients(info)
         else:
             self.province.setCurrentIndex(0)
             self._province_changed()
@@ -127,6 +139,24 @@ class UnitDialog(QDialog):
     # -- unit ---------------------------------------------------------------------------------
     def _headers_edited(self) -> None:
         self._auto_headers = False
+
+    def _recipients_edited(self) -> None:
+        if not self._filling:
+            self._auto_recipients = False
+
+    def _set_recipients(self, lines) -> None:
+        self._filling = True
+        self.recipients.setPlainText("\n".join(lines))
+        self._filling = False
+
+    def _chosen_info(self, recipients: tuple[str, ...] = ()) -> UnitInfo:
+        return UnitInfo(
+            province_code=self.province.currentData(), province_name=self.province.currentText(),
+            ward_code=self.ward.currentData(), ward_name=self.ward.currentText(),
+            header_superior=self.header_superior.text(), header_issuer=self.header_issuer.text(),
+            place_name=self.place_name.text(), commander_name=self.commander_name.text(),
+            commander_title=self.commander_title.text(), recipients=recipients,
+        )
 
     def _province_changed(self, *_args) -> None:
         code = self.province.currentData()
@@ -138,6 +168,8 @@ class UnitDialog(QDialog):
         self._fill_headers()
 
     def _fill_headers(self) -> None:
+        if self._auto_recipients and self.ward.currentData() is not None:
+            self._set_recipients(default_recipients(self._chosen_info()))
         if not self._auto_headers or self.ward.currentData() is None:
             return
         p = places.province(self.province.currentData())
@@ -153,13 +185,7 @@ class UnitDialog(QDialog):
                 self.ward.currentIndex()):
             self.error.setText("Phường/xã: hãy chọn một đơn vị trong danh sách.")
             return
-        info = UnitInfo(
-            province_code=self.province.currentData(), province_name=self.province.currentText(),
-            ward_code=self.ward.currentData(), ward_name=self.ward.currentText(),
-            header_superior=self.header_superior.text(), header_issuer=self.header_issuer.text(),
-            place_name=self.place_name.text(), commander_name=self.commander_name.text(),
-            commander_title=self.commander_title.text(),
-        )
+        info = self._chosen_info(recipient_lines(self.recipients.toPlainText()))
         try:
             self.units.save(info)
         except FieldError as err:

@@ -70,3 +70,28 @@ def test_retire_area_with_households_is_refused(qtbot, db, unit_service, househo
     assert "Thôi sử dụng “Tổ dân phố số 1”" in seen["question"]
     assert "còn 1 hộ" in seen["text"]
     assert len(unit_service.areas()) == 2
+
+
+def test_recipients_follow_the_ward_until_edited_then_are_saved(qtbot, db, unit_service):
+    from PySide6.QtWidgets import QPlainTextEdit
+
+    dialog = UnitDialog(unit_service, first_start=True)
+    qtbot.addWidget(dialog)
+    box = dialog.findChild(QPlainTextEdit, "unitRecipients")
+    dialog.province.setCurrentIndex(dialog.province.findData(79))
+    dialog.ward.setCurrentIndex(dialog.ward.findText("Phường Sài Gòn"))
+    assert box.toPlainText().splitlines() == [
+        "Công an thành phố Hồ Chí Minh (để báo cáo);", "Đảng ủy, UBND phường Sài Gòn;",
+        "Lưu: VT, hồ sơ phong trào."]
+    box.setFocus()
+    box.selectAll()
+    type_text(box, "UBND phường Sài Gòn;")
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    type_text(box, "Lưu: VT.")
+    dialog.ward.setCurrentIndex(dialog.ward.findText("Phường Bến Thành"))  # kept as typed
+    assert box.toPlainText() == "UBND phường Sài Gòn;\nLưu: VT."
+    dialog.save()
+    assert unit_service.get().recipients == ("UBND phường Sài Gòn;", "Lưu: VT.")
+    again = UnitDialog(unit_service)
+    qtbot.addWidget(again)
+    assert again.recipients.toPlainText() == "UBND phường Sài Gòn;\nLưu: VT."

@@ -105,7 +105,8 @@ def test_both_lists_are_registered_and_printable():
         assert TITLE in form.title
 
 
-def test_recognised_list_cell_by_cell(db, units, tmp_path):
+def test_recognised_list_cell_by_cell(db, units, tmp_path, pin_today):
+    pin_today(date(2026, 1, 5))  # the document's date, by default today
     ws = _sheet(db, tmp_path, "cert-recognised")
     rows = _rows(ws)
     # The header: superior and issuer on the left, the national title and motto on the right.
@@ -113,7 +114,7 @@ def test_recognised_list_cell_by_cell(db, units, tmp_path):
     assert rows[1][0] == "CÔNG AN PHƯỜNG HOÀN KIẾM"
     assert NATIONAL_TITLE in rows[0] and MOTTO in rows[1]
     texts = [v for row in rows for v in row if isinstance(v, str)]
-    assert place_date("Phường Hoàn Kiếm", date.today()) in texts
+    assert place_date("Phường Hoàn Kiếm", date(2026, 1, 5)) in texts
     assert any(t.startswith("Số:") for t in texts)
     title = texts.index("DANH SÁCH")
     assert texts[title + 1] == f"Các đơn vị được công nhận đạt tiêu chuẩn {TITLE} năm {YEAR}"
@@ -139,7 +140,7 @@ def test_recognised_list_cell_by_cell(db, units, tmp_path):
         ["Tổng cộng: 3 đơn vị"] + [None] * (n - 1),
     ]
     # The signature block: recipients on the left, the unit's signer on the right.
-    assert "Nơi nhận:" in texts and "- UBND phường;" in texts
+    assert "Nơi nhận:" in texts and "- Đảng ủy, UBND phường Hoàn Kiếm;" in texts
     assert texts[-1] == "Nguyễn Văn Hùng"
     assert texts.index("Nơi nhận:") < texts.index("TRƯỞNG CÔNG AN PHƯỜNG") < len(texts) - 1
 

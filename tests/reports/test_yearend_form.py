@@ -79,7 +79,9 @@ def test_header_title_and_columns(db, records, tmp_path, pin_today):  # noqa: F8
     assert ws.print_title_rows == f"${start - 1}:${start}"
     assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9  # A4
     assert "TRƯỞNG CÔNG AN PHƯỜNG" in texts and "Nguyễn Văn Hùng" in texts
-    assert "- Đảng ủy, UBND phường Hoàn Kiếm (để báo cáo);" in texts
+    # the unit's own recipients, named after its province and ward
+    assert ["- Công an thành phố Hà Nội (để báo cáo);", "- Đảng ủy, UBND phường Hoàn Kiếm;",
+            "- Lưu: VT, hồ sơ phong trào."] == [t for t in texts if t.startswith("- ")]
     assert not any(t.startswith("=") for t in texts)  # totals are values, not formulas
 
 

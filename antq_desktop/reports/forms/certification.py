@@ -15,7 +15,6 @@ from ..layout import Column, Heading
 from ..registry import Form, Params, load_letterhead, register
 
 ROMAN = ("I", "II", "III", "IV", "V", "VI")
-RECIPIENTS = ["UBND phường;", "Lưu: hồ sơ phong trào."]
 TITLE_NAME = "“An toàn về an ninh, trật tự”"
 EMPTY = "Không có đơn vị nào."
 # Who the subject line speaks of: all units, or one category.
@@ -112,7 +111,7 @@ def _document(db, params: Params, which: str, today: date | None = None) -> Tabl
         rows=rows, total=total,
         note=None if proposed else _shared_decision(
             units, SettingsService(db).cert_settings().decider_title),
-        recipients=RECIPIENTS, landscape=True, empty=EMPTY)
+        recipients=letterhead.recipients, landscape=True, empty=EMPTY)
 
 
 def proposed_document(db, params: Params) -> TableDocument:

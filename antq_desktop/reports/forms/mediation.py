@@ -19,7 +19,6 @@ from ...services.unit import UnitService
 from ..layout import MOTTO, NATIONAL_TITLE, Column, Heading, Sheet, Subtotal, font
 from ..registry import Form, Params, ReportError, load_letterhead, register
 
-RECIPIENTS = ["UBND phường;", "Lưu: hồ sơ phong trào."]
 LEADER_TITLE = "TỔ TRƯỞNG TỔ HÒA GIẢI"
 BOOK_TITLE = "SỔ THEO DÕI HOẠT ĐỘNG HÒA GIẢI Ở CƠ SỞ"
 MARK = "x"  # the tick in the "thành" / "không thành" column
@@ -233,7 +232,7 @@ def build_stats(db, params: Params) -> Workbook:
         f"{t.succeeded}{rate}, không thành {t.failed}, chấm dứt theo yêu cầu {t.stopped}, "
         f"chuyển cơ quan có thẩm quyền {t.referred}, đang hòa giải {t.in_progress}.",
         italic=True)
-    sheet.signature(recipients=RECIPIENTS)
+    sheet.signature(recipients=list(letterhead.recipients))
     return wb
 
 

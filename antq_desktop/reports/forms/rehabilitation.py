@@ -12,7 +12,6 @@ from ..layout import Column, Heading, Sheet, Subtotal
 from ..registry import Form, Params, load_letterhead, register
 
 ROMAN = "I II III IV V VI VII VIII IX X".split()
-RECIPIENTS = ["UBND phường;", "Lưu: hồ sơ phong trào."]
 
 LIST_COLUMNS = [
     Column("STT", 5, "center"),
@@ -74,7 +73,7 @@ def build_list(db, params: Params) -> Workbook:
         "Người được quản lý, giáo dục, giúp đỡ tại cộng đồng",
         f"{_period_text(params)} (xếp loại gần nhất đến hết kỳ)"])
     sheet.table(rows, total=["Tổng cộng", None, f"{total} người"] if total else None)
-    sheet.signature(recipients=RECIPIENTS)
+    sheet.signature(recipients=list(letterhead.recipients))
     return wb
 
 
@@ -125,7 +124,7 @@ def build_summary(db, params: Params) -> Workbook:
         f"Trong năm {params.year}: tiếp nhận {t.received} người; {t.improved} người tiến bộ rõ; "
         f"giúp {t.vocational} người học nghề, {t.jobs} người có việc làm, {t.loans} người vay "
         f"vốn; {t.relapsed} người tái phạm; kết thúc quản lý {t.closed} người.", italic=True)
-    sheet.signature(recipients=RECIPIENTS)
+    sheet.signature(recipients=list(letterhead.recipients))
     return wb
 
 

@@ -263,10 +263,7 @@ def _build(db, params: Params, today: date | None) -> Workbook:
     if any(item.ratio for item in table.definitions.indicators):
         sheet.paragraph(RATIO_NOTE.format(year=params.year, last=params.year - 1),
                         italic=True, size=12)
-    place = letterhead.place[:1].lower() + letterhead.place[1:]
-    sheet.signature(recipients=["Công an cấp trên (để báo cáo);",
-                                f"Đảng ủy, UBND {place} (để báo cáo);",
-                                "Lưu: VT, hồ sơ phong trào."])
+    sheet.signature(recipients=list(letterhead.recipients))
     return wb
 
 
