@@ -1,53 +1,19 @@
-"""Report forms of the mediation area (issue 4): the team's book, Sổ theo dõi hoạt động hòa giải
-ở cơ sở (cover, Part I the cases, Part II the leader's summary by mediator), and the ward's
-yearly statistics of cases by team, type and outcome."""
+"""The ward's yearly statistics of mediation cases by team, type and outcome (issue 4). The
+teams' own book is in :mod:`.mediation_book`."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import replace
 from datetime import date
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment
 
 from ...enums import MediationType
 from ...numbers import percent_text
-from ...services.mediation import MediationService
-from ...services.mediation_stats import Book, MediationStats, OutcomeRow
-from ...services.unit import UnitService
-from ..layout import MOTTO, NATIONAL_TITLE, Column, Heading, Sheet, Subtotal, font
-from ..registry import Form, Params, ReportError, load_letterhead, register
+from ...services.mediation_stats import MediationStats, OutcomeRow
+from ..layout import Column, Heading, Sheet, Subtotal
+from ..registry import Form, Params, load_letterhead, register
 
-LEADER_TITLE = "TỔ TRƯỞNG TỔ HÒA GIẢI"
-BOOK_TITLE = "SỔ THEO DÕI HOẠT ĐỘNG HÒA GIẢI Ở CƠ SỞ"
-MARK = "x"  # the tick in the "thành" / "không thành" column
-BLANK = "……"
 TYPES = list(MediationType)
-
-PART_ONE_COLUMNS = [
-    Column("STT", 5, "center"),
-    Column("Ngày, tháng, năm nhận vụ, việc hòa giải", 12.5, "center"),
-    Column("Họ và tên hòa giải viên, người được mời tham gia hòa giải (nếu có)", 18),
-    Column("Họ tên, tuổi, địa chỉ các bên, người có quyền, nghĩa vụ liên quan (nếu có)", 22),
-    Column("Nội dung chủ yếu của vụ, việc", 22),
-    Column("Thỏa thuận của các bên (hoặc yêu cầu của mỗi bên) sau khi hòa giải", 22),
-    Column("Hòa giải thành", 7, "center", group="Kết quả hòa giải"),
-    Column("Hòa giải không thành", 7, "center", group="Kết quả hòa giải"),
-    Column("Chữ ký (hòa giải viên; người chứng kiến; người được mời)", 11),
-    Column("Ghi chú", 15),
-]
-
-_BY_TYPE = "Vụ, việc chia theo phạm vi hòa giải"
-PART_TWO_COLUMNS = [
-    Column("STT", 5, "center"),
-    Column("Hòa giải viên tiến hành hòa giải", 20),
-    Column("Tổng số vụ, việc", 7, "center"),
-    *[Column(t.short, 9, "center", group=_BY_TYPE) for t in TYPES],
-    Column("Thành", 7, "center", group="Kết quả hòa giải"),
-    Column("Không thành", 7, "center", group="Kết quả hòa giải"),
-    Column("Ghi chú", 12),
-]
 
 STATS_COLUMNS = [
     Column("STT", 5, "center"),
@@ -62,135 +28,9 @@ STATS_COLUMNS = [
 ]
 
 
-def spelled_date(on: date | None) -> str:
-    """"ngày 02 tháng 01 năm 2025" (ND30: a leading zero for days below 10 and for January and
-    February), or blanks to fill by hand."""
-    if on is None:
-        return f"ngày {BLANK} tháng {BLANK} năm {BLANK}"
-    month = f"{on.month:02d}" if on.month <= 2 else str(on.month)
-    return f"ngày {on.day:02d} tháng {month} năm {on.year}"
-
-
 def percent(value: float) -> str:
     """37.5 → "37,5", 81.25 → "81,3" (rounded half up; decimal comma, none when whole)."""
     return percent_text(value)
-
-
-# -- the book -----------------------------------------------------------------------------------
-def _sheet_names(area: str, single: bool) -> tuple[str, str, str]:
-    if single:
-        return "Bìa", "Phần I", "Phần II"
-    short = re.sub(r"[\[\]:*?/\\]", " ", area).strip()[:18].strip()
-    return f"{short} - Bìa", f"{short} - Phần I", f"{short} - Phần II"
-
-
-def _lines(items) -> str:
-    """One item per line, each after a dash when there are several."""
-    return "\n".join(f"- {x}" for x in items) if len(items) > 1 else "".join(items)
-
-
-def _restart_numbers(sheet: Sheet) -> None:
-    """Each part of the book numbers its own pages (from 2, as ND30 wants), also when the
-    workbook is printed whole."""
-    sheet.ws.page_setup.firstPageNumber = 1
-    sheet.ws.page_setup.useFirstPageNumber = True
-
-
-def _cover(sheet: Sheet, book: Book, province: str, ward: str) -> None:
-    """The book's cover: national title, the book's name and year, where it is kept, its
-    number and the days it was opened and closed. No ND30 header: a cover is not a document."""
-    ws = sheet.ws
-    sheet.skip(24)
-    sheet.paragraph(NATIONAL_TITLE, bold=True, align="center", size=13)
-    sheet.paragraph(MOTTO, bold=True, align="center", size=14)
-    ws.cell(sheet.row - 1, 1).font = font(14, bold=True, underline="single")
-    sheet.skip(130)
-    sheet.paragraph(BOOK_TITLE, bold=True, align="center", size=18)
-    sheet.skip(6)
-    sheet.paragraph(f"Năm {book.year}", bold=True, align="center", size=15)
-    sheet.skip(120)
-    lines = [
-        f"Tỉnh, thành phố: {province}",
-        f"Xã, phường: {ward}",
-        f"Thôn, tổ dân phố: {book.area_name}",
-        f"Tổ hòa giải: {book.team_name}",
-        f"Quyển số: {book.book_number or BLANK}",
-        f"Mở {spelled_date(book.opened_on)}",
-        f"Khóa {spelled_date(book.closed_on)}",
-    ]
-    for line in lines:
-        sheet.paragraph(line, align="left", size=14)
-        ws.cell(sheet.row - 1, 1).alignment = Alignment(horizontal="left", vertical="center",
-                                                        wrap_text=True, indent=10)
-        sheet.skip(6)
-    ws.print_area = f"A1:C{sheet.row - 1}"
-
-
-def _part_one(sheet: Sheet, book: Book) -> None:
-    _restart_numbers(sheet)
-    sheet.header(number=None)
-    sheet.title("PHẦN I. GHI CHÉP CỦA HÒA GIẢI VIÊN", [f"{book.team_name} — Năm {book.year}"])
-    rows = [[e.number, e.received_on, e.mediators, _lines(e.parties), e.content, e.agreement,
-             MARK if e.succeeded else None, MARK if e.failed else None, None, e.notes]
-            for e in book.entries]
-    total = None
-    if rows:
-        t = book.total
-        total = ["Cộng", None, f"{t.total} vụ, việc", None, None, None, t.succeeded, t.failed]
-    sheet.table(rows, total=total, empty=f"(Năm {book.year} chưa có vụ, việc hòa giải nào.)")
-    sheet.signature()
-
-
-def _part_two(sheet: Sheet, book: Book) -> None:
-    _restart_numbers(sheet)
-    sheet.header(number=None)
-    sheet.title("PHẦN II. THEO DÕI, TỔNG HỢP CỦA TỔ TRƯỞNG TỔ HÒA GIẢI",
-                [f"{book.team_name} — Năm {book.year}"])
-    rows = []
-    number = 0
-    for m in book.mediators:
-        counted = m.name != "Chưa ghi hòa giải viên"
-        number += counted
-        rows.append([number if counted else None, m.name, m.total,
-                     *[m.by_type[t] for t in TYPES], m.succeeded, m.failed, m.note])
-    t = book.total
-    sheet.table(rows, total=["Cộng", None, t.total, *[t.by_type[x] for x in TYPES],
-                             t.succeeded, t.failed])
-    sheet.paragraph("Một vụ, việc do nhiều hòa giải viên cùng tiến hành được tính cho mỗi người; "
-                    "dòng Cộng tính mỗi vụ, việc một lần.", italic=True, size=12)
-    sheet.signature()
-
-
-def build_book(db, params: Params) -> Workbook:
-    letterhead = load_letterhead(db)
-    unit = UnitService(db).get()
-    stats = MediationStats(db)
-    if params.area_id is not None:
-        team_id = MediationService(db).team_for_area(params.area_id)
-        if team_id is None:
-            name = next((a.name for a in UnitService(db).areas(include_retired=True)
-                         if a.id == params.area_id), "này")
-            raise ReportError(f"Khu dân cư {name} chưa có tổ hòa giải; hãy lập tổ ở thẻ "
-                              "Hòa giải trước.")
-        team_ids = [team_id]
-    else:
-        team_ids = stats.book_teams(params.year)
-        if not team_ids:
-            raise ReportError("Chưa có tổ hòa giải nào; hãy lập tổ ở thẻ Hòa giải trước.")
-    wb = Workbook()
-    wb.remove(wb.active)
-    for team_id in team_ids:
-        book = stats.book(team_id, params.year)
-        signer = replace(letterhead, signer_title=(LEADER_TITLE,), signer_name=book.leader)
-        names = _sheet_names(book.area_name, len(team_ids) == 1)
-        cover = Sheet(wb.create_sheet(names[0]), letterhead,
-                      [Column("", 20), Column("", 60), Column("", 20)])
-        _cover(cover, book, unit.province_name, unit.ward_name)
-        _part_one(Sheet(wb.create_sheet(names[1]), signer, PART_ONE_COLUMNS, landscape=True),
-                  book)
-        _part_two(Sheet(wb.create_sheet(names[2]), signer, PART_TWO_COLUMNS, landscape=True),
-                  book)
-    return wb
 
 
 # -- the ward's statistics ----------------------------------------------------------------------
@@ -236,10 +76,7 @@ def build_stats(db, params: Params) -> Workbook:
     return wb
 
 
-BOOK = register(Form("mediation-book", "Sổ theo dõi hoạt động hòa giải ở cơ sở (bìa, phần I "
-                     "ghi chép vụ, việc, phần II tổng hợp theo hòa giải viên)", build_book,
-                     takes_area=True))
 STATS = register(Form("mediation-stats", "Báo cáo kết quả hoạt động hòa giải ở cơ sở trong năm "
                       "(theo tổ hòa giải, loại vụ, việc và kết quả)", build_stats))
 
-__all__ = ["BOOK", "STATS", "build_book", "build_stats"]
+__all__ = ["STATS", "TYPES", "build_stats", "percent"]
