@@ -8,7 +8,8 @@ and provinces set their own. A missing or unreadable value reads as its default.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from ..db.engine import Database
 from ..db.models import Setting
+from ..enums import CertCategory
 from ..text import normalize
 from ..validation import FieldError
 
@@ -25,10 +27,13 @@ DayMonth = tuple[int, int]  # (day, month)
 REGISTRATION_DEADLINE = "cert.registration_deadline"
 RECOGNITION_DEADLINE = "cert.recognition_deadline"  # KDC and the units the ward manages
 OTHER_RECOGNITION_DEADLINE = "cert.other_recognition_deadline"  # units decided elsewhere
-DECIDER_TITLE = "cert.decider_title"
+DECIDER_TITLE = "cert.decider_title"  # the ward chairman: KDC and the units the ward manages
+DECIDER_PREFIX = "cert.decider."  # + a category's code: who recognises that category
 NEAR_DAYS = "cert.near_days"
 
 MAX_NEAR_DAYS = 90
+WARD_DECIDER = "Chủ tịch UBND tỉnh, thành phố"
+MAX_DECIDER = 150
 _DAY_MONTH = re.compile(r"(\d{1,2})/(\d{1,2})")
 
 
@@ -41,6 +46,13 @@ class CertSettings:
     other_recognition_deadline: DayMonth = (20, 11)  # other units (e.g. the ward itself)
     decider_title: str = "Chủ tịch UBND phường"
     near_days: int = 14  # a deadline this close is shown as "near"
+    # Who recognises each category, where it is not ``decider_title``: the ward itself is
+    # recognised by a higher body than the units it recognises (DOMAIN.md §4).
+    deciders: Mapping[CertCategory, str] = field(
+        default_factory=lambda: {CertCategory.WARD: WARD_DECIDER})
+
+    def decider_for(self, category: CertCategory) -> str:
+        return normalize(self.deciders.get(category, "")) or self.decider_title
 
     def registration_on(self, year: int) -> date:
         return _on(self.registration_deadline, year)
@@ -109,6 +121,10 @@ def cert_settings_errors(c: CertSettings) -> list[FieldError]:
             errors.append(FieldError(LABELS[name], message))
     if not normalize(c.decider_title):
         errors.append(FieldError(LABELS["decider_title"], "chưa nhập."))
+    for category, title in c.deciders.items():
+        if len(normalize(title)) > MAX_DECIDER:
+            errors.append(FieldError(f"Người quyết định công nhận ({category.label.lower()})",
+                                     f"tối đa {MAX_DECIDER} ký tự."))
     if not 1 <= c.near_days <= MAX_NEAR_DAYS:
         errors.append(FieldError(LABELS["near_days"], f"phải từ 1 đến {MAX_NEAR_DAYS}."))
     return errors
@@ -140,7 +156,13 @@ def _day_month_or(texts: dict[str, str], key: str, default: DayMonth) -> DayMont
 def read_cert_settings(s: Session) -> CertSettings:
     """The certification settings inside the caller's session (the demo's transaction)."""
     texts = read_texts(s, [REGISTRATION_DEADLINE, RECOGNITION_DEADLINE,
-                           OTHER_RECOGNITION_DEADLINE, DECIDER_TITLE, NEAR_DAYS])
+                           OTHER_RECOGNITION_DEADLINE, DECIDER_TITLE, NEAR_DAYS,
+                           *(DECIDER_PREFIX + c.value for c in CertCategory)])
+    deciders = dict(DEFAULTS.deciders)
+    for category in CertCategory:
+        stored = normalize(texts.get(DECIDER_PREFIX + category.value))
+        if stored:  # empty: the default (the ward chairman; for the ward, WARD_DECIDER)
+            deciders[category] = stored
     try:
         near = int(texts[NEAR_DAYS])
         if not 1 <= near <= MAX_NEAR_DAYS:
@@ -156,6 +178,7 @@ def read_cert_settings(s: Session) -> CertSettings:
                                                  DEFAULTS.other_recognition_deadline),
         decider_title=normalize(texts.get(DECIDER_TITLE)) or DEFAULTS.decider_title,
         near_days=near,
+        deciders=deciders,
     )
 
 
@@ -191,3 +214,6 @@ class SettingsService:
                        format_day_month(c.other_recognition_deadline))
             write_text(s, DECIDER_TITLE, normalize(c.decider_title))
             write_text(s, NEAR_DAYS, str(c.near_days))
+            for category in CertCategory:
+                write_text(s, DECIDER_PREFIX + category.value,
+                           normalize(c.deciders.get(category, "")))

@@ -9,7 +9,7 @@ from datetime import date
 
 from ...enums import CertCategory
 from ...services.certification import CATEGORY_ORDER, CertificationService, CertRow
-from ...services.settings import SettingsService
+from ...services.settings import CertSettings, SettingsService
 from ..document import TableDocument, to_workbook
 from ..layout import Column, Heading
 from ..registry import Form, Params, load_letterhead, register
@@ -82,15 +82,17 @@ def _rows(units: list[CertRow], category: CertCategory | None, row) -> list:
     return rows
 
 
-def _shared_decision(units: list[CertRow], decider: str) -> str | None:
+def _shared_decision(units: list[CertRow], settings: CertSettings) -> str | None:
     """"(Kèm theo Quyết định số … ngày … của <decider>)" when every listed unit was recognised
-    by one decision; the decider is a setting (Thời hạn…)."""
+    by one decision; who decides is a setting per category (Thời hạn…)."""
     decisions = {(u.decision_number, u.decision_date) for u in units}
     if len(decisions) != 1:
         return None
     number, when = decisions.pop()
     if not number or when is None:
         return None
+    deciders = {settings.decider_for(u.category) for u in units}
+    decider = deciders.pop() if len(deciders) == 1 else ""
     by = f" của {decider}" if decider else ""
     return f"(Kèm theo Quyết định số {number} ngày {when:%d/%m/%Y}{by})"
 
@@ -110,7 +112,7 @@ def _document(db, params: Params, which: str, today: date | None = None) -> Tabl
         subject_lines=[subject], columns=PROPOSED_COLUMNS if proposed else RECOGNISED_COLUMNS,
         rows=rows, total=total,
         note=None if proposed else _shared_decision(
-            units, SettingsService(db).cert_settings().decider_title),
+            units, SettingsService(db).cert_settings()),
         recipients=letterhead.recipients, landscape=True, empty=EMPTY)
 
 

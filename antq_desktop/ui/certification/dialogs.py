@@ -33,7 +33,7 @@ from ...services.certification import (
     CriterionState,
     RecordData,
 )
-from ...services.settings import SettingsService
+from ...services.settings import MAX_DECIDER, SettingsService
 from ...validation import FieldError
 from ..widgets import messages
 from ..widgets.dialogs import FormDialog, RememberedDialog, button_row, error_label, inline
@@ -295,6 +295,15 @@ class CertSettingsDialog(FormDialog):
         self.form.addRow("Nhắc trước hạn:", self.window_days)
         self.decider = QLineEdit(current.decider_title, objectName="deciderTitle")
         self.form.addRow("Người quyết định công nhận:", self.decider)
+        # A category recognised by someone else (the ward itself by a higher body)
+        self.deciders: dict[CertCategory, QLineEdit] = {}
+        for category in (CertCategory.AGENCY, CertCategory.ENTERPRISE, CertCategory.SCHOOL,
+                         CertCategory.WARD):
+            edit = QLineEdit(current.deciders.get(category, ""),
+                             objectName=f"decider_{category.value}", maxLength=MAX_DECIDER)
+            edit.setPlaceholderText("như trên")
+            self.deciders[category] = edit
+            self.form.addRow(f"    — {category.label}:", edit)
         self.finish_layout()
 
     def check(self) -> None:
@@ -303,4 +312,4 @@ class CertSettingsDialog(FormDialog):
         values = {f"{key}_deadline": (d.value(), m.value()) for key, (d, m) in self.fields.items()}
         self.settings.save_cert_settings(replace(
             self.current, near_days=self.window_days.value(), decider_title=self.decider.text(),
-            **values))
+            deciders={c: e.text() for c, e in self.deciders.items()}, **values))
