@@ -294,6 +294,7 @@ class CertSettingsDialog(FormDialog):
                                     objectName="nearDays", suffix=" ngày")
         self.form.addRow("Nhắc trước hạn:", self.window_days)
         self.decider = QLineEdit(current.decider_title, objectName="deciderTitle")
+        self.decider.setMinimumWidth(300)
         self.form.addRow("Người quyết định công nhận:", self.decider)
         # A category recognised by someone else (the ward itself by a higher body)
         self.deciders: dict[CertCategory, QLineEdit] = {}
@@ -302,6 +303,7 @@ class CertSettingsDialog(FormDialog):
             edit = QLineEdit(current.deciders.get(category, ""),
                              objectName=f"decider_{category.value}", maxLength=MAX_DECIDER)
             edit.setPlaceholderText("như trên")
+            edit.setMinimumWidth(300)
             self.deciders[category] = edit
             self.form.addRow(f"    — {category.label}:", edit)
         self.finish_layout()
