@@ -86,3 +86,29 @@ def member(name="Đặng Đức Anh", born=date(1980, 5, 1), sex=Sex.MALE, rel=R
 def household(area_id, code="HK000001", members=None, address="12 Hàng Bạc") -> HouseholdData:
     return HouseholdData(code=code, area_id=area_id, address=address,
                          members=members if members is not None else [member()])
+
+
+class _AnyDate(type):
+    def __instancecheck__(cls, obj):  # a real date is still a date where the app checks it
+        return isinstance(obj, date)
+
+
+@pytest.fixture
+def pin_today(monkeypatch):
+    """``pin_today(day)``: ``date.today()`` answers ``day`` in every antq_desktop module, for the
+    checks that read today themselves (e.g. an ID number's birth year "after this year").
+    Pass ``today=day`` to whatever takes it as well."""
+    pinned = []
+
+    def pin(day: date) -> None:
+        class Pinned(date, metaclass=_AnyDate):
+            @classmethod
+            def today(cls):
+                return day
+
+        for name, module in list(sys.modules.items()):
+            if name.startswith("antq_desktop") and getattr(module, "date", None) in (
+                    date, *pinned):
+                monkeypatch.setattr(module, "date", Pinned)
+        pinned.append(Pinned)
+    return pin
