@@ -230,7 +230,18 @@ def gui_main(argv: list[str] | None = None) -> None:
     main(argv)
 
 
+def _utf8_streams() -> None:
+    """Write Vietnamese to a pipe or a file whatever the system's code page: on Windows a
+    redirected stream uses the ANSI code page (cp1252, cp1258), which lacks most Vietnamese
+    letters, and printing failed with UnicodeEncodeError. A console already takes UTF-8."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if stream is not None and encoding != "utf8" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8", errors="replace")
+
+
 def main(argv: list[str] | None = None) -> None:
+    _utf8_streams()
     args = build_parser().parse_args(argv)
     url = resolve_db_url(args.db)
     if args.command == "demo":

@@ -73,6 +73,7 @@ def wheel(tmp_path_factory) -> Path:
 def test_the_wheel_carries_everything_read_at_run_time(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     for needed in ("antq_desktop/resources/style.qss", "antq_desktop/resources/indicators.json",
+                   "antq_desktop/resources/icon.png",
                    "antq_desktop/resources/fonts/LiberationSerif-Regular.ttf",
                    "antq_desktop/resources/fonts/LiberationSerif-BoldItalic.ttf",
                    "antq_desktop/resources/fonts/LICENSE-LiberationSerif.txt",

@@ -11,6 +11,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -110,11 +111,21 @@ def _backup_sqlite(path: Path, revision: str) -> Path:
     return target
 
 
+MISSING_MIGRATIONS = ("Thiếu các tệp nâng cấp cơ sở dữ liệu đi kèm chương trình (thư mục "
+                      "migrations); hãy cài lại chương trình.")
+
+
 def open_database(url: str, *, upgrade: bool = True) -> Database:
     """Open (creating if needed) and migrate the database to the app's schema.
 
-    Raises DatabaseOpenError with a Vietnamese message for a locked, unreadable or newer file.
+    Raises DatabaseOpenError with a Vietnamese message for a locked, unreadable or newer file,
+    and for an installation that lost its migration scripts.
     """
+    try:
+        if head_revision() is None:
+            raise DatabaseOpenError(MISSING_MIGRATIONS)
+    except (OSError, CommandError):
+        raise DatabaseOpenError(MISSING_MIGRATIONS) from None
     path = sqlite_path(url)
     if path is not None:
         try:

@@ -57,20 +57,27 @@ def _quit_after() -> int | None:
     return int(value) if value.isdigit() else None
 
 
+def _stop(text: str) -> int:
+    """Tell the user why the program cannot start; in a smoke test (ANTQ_QUIT_AFTER_MS set)
+    on stderr instead of a box nobody will close."""
+    if _quit_after() is not None:
+        print(f"antq-desktop: {text}", file=sys.stderr)
+    else:
+        QMessageBox.critical(None, APP_NAME, text)
+    return 1
+
+
 def run_gui(url: str) -> int:
     try:
         app = make_app()
     except (FontError, OSError) as exc:
-        QMessageBox.critical(None, APP_NAME, str(exc) if isinstance(exc, FontError) else
-                             "Không đọc được tệp giao diện đi kèm chương trình; hãy cài lại "
-                             "chương trình.")
-        return 1
+        return _stop(str(exc) if isinstance(exc, FontError) else
+                     "Không đọc được tệp giao diện đi kèm chương trình; hãy cài lại chương trình.")
     install_error_handler(url)
     try:
         db = open_database(url)
     except DatabaseOpenError as exc:
-        QMessageBox.critical(None, APP_NAME, str(exc))
-        return 1
+        return _stop(str(exc))
     from .main_window import MainWindow
     from .unit_dialog import UnitDialog
 

@@ -48,4 +48,5 @@ def test_the_app_starts_with_its_style_sheet_and_fonts_and_quits_when_told(
     assert "QTableView" in packaged and qapp.styleSheet() == packaged
     assert resources_dir().parent.name == "antq_desktop"
     assert PRINT_FAMILY in QFontDatabase.families()
+    assert not qapp.windowIcon().isNull()  # the shield, from the package's resources
     qapp.setStyleSheet("")

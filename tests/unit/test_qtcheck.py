@@ -77,3 +77,21 @@ def test_the_command_line_stops_with_the_line_before_qt(monkeypatch, capsys, tmp
     err = capsys.readouterr().err
     assert err == ("antq-desktop: Không khởi động được giao diện: máy này thiếu thư viện hệ "
                    "thống libxcb-icccm.so.4.\n")
+
+
+def test_the_readme_line_installs_every_package_the_message_may_name():
+    """The one-line message names packages from qtcheck.PACKAGES; the README's apt-get line
+    must hold those of the libraries Qt's xcb and offscreen plugins need on Debian."""
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    line = next(l for l in readme.splitlines() if l.startswith("sudo apt-get install -y "))
+    packages = set(line.split()[4:])
+    needed = {qtcheck.PACKAGES[lib] for lib in (
+        "libEGL.so.1", "libGL.so.1", "libfontconfig.so.1", "libdbus-1.so.3", "libglib-2.0.so.0",
+        "libxkbcommon.so.0", "libxkbcommon-x11.so.0", "libX11-xcb.so.1", "libxcb-cursor.so.0",
+        "libxcb-icccm.so.4", "libxcb-image.so.0", "libxcb-keysyms.so.1", "libxcb-randr.so.0",
+        "libxcb-render.so.0", "libxcb-render-util.so.0", "libxcb-shape.so.0", "libxcb-shm.so.0",
+        "libxcb-sync.so.1", "libxcb-util.so.1", "libxcb-xfixes.so.0", "libxcb-xkb.so.1")}
+    assert needed <= packages, needed - packages
+    assert "python3-venv" in packages
