@@ -1,6 +1,6 @@
-"""Figures of the mediation area for its forms: a team's book for a year (Part I, the cases;
-Part II, the leader's summary by mediator) and the ward's yearly outcomes per team and type
-(DOMAIN.md §3, §5)."""
+"""Figures of the mediation area for its forms: a team's continuous book and its part for a
+year (Part I, the cases; Part II, the leader's summary by mediator) and the ward's yearly
+outcomes per team and type (DOMAIN.md §3, §5)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from ..db.models import (
     Mediator,
 )
 from ..enums import MediationStatus, MediationType, Sex
-from .mediation import PartyData, join_names, start_check
+from .mediation import PartyData, join_names
 
 S = MediationStatus
 
@@ -92,7 +92,7 @@ def status_on(status: MediationStatus, closed_on: date | None, on: date) -> Medi
 class BookEntry:
     """One case as Part I of the book writes it (columns 1–10)."""
 
-    number: int
+    number: int  # its number in the whole book, from the book's opening: never restarts
     received_on: date
     mediators: str  # "Hòa giải viên: …" and "Người được mời: …" lines
     parties: tuple[str, ...]  # each: name, age, address
@@ -100,7 +100,7 @@ class BookEntry:
     agreement: str
     status: MediationStatus  # as recorded now
     closed_on: date | None
-    notes: str
+    notes: str  # column 10: the note typed for the case, nothing the program works out
     case_type: MediationType
 
     @property
@@ -133,40 +133,42 @@ class MediatorSummary:
 
 @dataclass
 class Book:
-    """A team's Sổ theo dõi hoạt động hòa giải ở cơ sở for one year."""
+    """A team's Sổ theo dõi hoạt động hòa giải ở cơ sở: one continuous book from its opening,
+    and the part of it for ``year`` (the cases received in that year, with their numbers in
+    the whole book)."""
 
     team_id: int
     team_name: str
     area_name: str
     year: int
-    book_number: str
-    opened_on: date | None
-    closed_on: date | None
+    book_number: str  # "Quyển số", as stored for the team ("" when not set)
+    opened_on: date | None  # "Mở ngày", as stored (None: left blank to write by hand)
+    closed_on: date | None  # "Khóa ngày", as stored
     leader: str  # the leader serving at the year's end (or today), "" if none
     entries: list[BookEntry] = field(default_factory=list)
     mediators: list[MediatorSummary] = field(default_factory=list)
     total: MediatorSummary = field(default_factory=lambda: MediatorSummary("Cộng"))
+    earlier: int = 0  # cases written in the book before ``year``
+    later: int = 0  # cases written in the book after ``year``
+
+    @property
+    def numbers(self) -> tuple[int, int] | None:
+        """The first and last numbers of the year's part, None when it has no case."""
+        if not self.entries:
+            return None
+        return self.entries[0].number, self.entries[-1].number
 
 
-def _notes(c: MediationCase, late: str) -> str:
-    lines = []
-    if c.status is S.IN_PROGRESS:
-        lines.append("Đang hòa giải.")
-    elif c.status in (S.STOPPED, S.REFERRED):
-        when = f" ngày {c.closed_on:%d/%m/%Y}" if c.closed_on else ""
-        lines.append(f"{c.status.label}{when}.")
-    elif c.closed_on is not None:
-        lines.append(f"Kết thúc ngày {c.closed_on:%d/%m/%Y}.")
-    if c.compliance is not None:
-        text = f"Thực hiện thỏa thuận: {c.compliance.label.lower()}"
-        if c.compliance_note:
-            text += f" ({c.compliance_note})"
-        lines.append(text + ".")
-    if late:
-        lines.append(late)
-    if c.notes:
-        lines.append(c.notes)
-    return "\n".join(lines)
+def _in_book(opened_on: date | None, closed_on: date | None):
+    """The condition on MediationCase.received_on for the cases written in a book opened and
+    closed on those days (either may be unknown: the book then runs from the team's first
+    case, or on to this day)."""
+    conditions = []
+    if opened_on is not None:
+        conditions.append(MediationCase.received_on >= opened_on)
+    if closed_on is not None:
+        conditions.append(MediationCase.received_on <= closed_on)
+    return conditions
 
 
 class MediationStats:
@@ -186,20 +188,32 @@ class MediationStats:
                 .order_by(Area.sort_order, Area.id)))
 
     def book(self, team_id: int, year: int, today: date | None = None) -> Book:
-        """Part I: the cases received in ``year`` in the order received, numbered from 1, with
-        their result as recorded now. Part II: for each mediator who served during the year
-        or took part in a case, the cases by type and result. A case mediated by two people
-        counts for each of them; the total counts every case once."""
+        """The team's book and its part for ``year``.
+
+        The book is continuous: it holds every case of the team received from the stored
+        opening day (without one, from the team's first case) up to the stored closing day
+        (if it was closed), numbered 1, 2, … in the order received, whatever the year.
+        Part I: the cases received in ``year``, with those numbers and their result as
+        recorded now; the note column holds the note typed for the case only. Part II: for
+        each mediator who served during the year or took part in one of its cases, those
+        cases by type and result. A case mediated by two people counts for each of them; the
+        total counts every case once."""
         today = today or date.today()
         start, end = year_bounds(year)
         with self.db.session() as s:
             team, area_name = s.execute(
                 select(MediationTeam, Area.name).join(Area, Area.id == MediationTeam.area_id)
                 .where(MediationTeam.id == team_id)).one()
+            book_range = _in_book(team.book_opened_on, team.book_closed_on)
+            order = s.execute(
+                select(MediationCase.id, MediationCase.received_on)
+                .where(MediationCase.team_id == team_id, *book_range)
+                .order_by(MediationCase.received_on, MediationCase.id)).all()
+            numbers = {case_id: n for n, (case_id, _) in enumerate(order, start=1)}
             cases = s.scalars(
                 select(MediationCase)
                 .where(MediationCase.team_id == team_id, MediationCase.received_on >= start,
-                       MediationCase.received_on <= end)
+                       MediationCase.received_on <= end, *book_range)
                 .order_by(MediationCase.received_on, MediationCase.id)).all()
             ids = [c.id for c in cases]
             parties: dict[int, list[PartyData]] = {}
@@ -215,27 +229,26 @@ class MediationStats:
             team_mediators = s.scalars(select(Mediator).where(Mediator.team_id == team_id)
                                        .order_by(Mediator.id)).all()
         people = {m.id: m for m in team_mediators}
-        order = {m.id: (not m.is_leader, m.id) for m in team_mediators}
+        rank = {m.id: (not m.is_leader, m.id) for m in team_mediators}
         book = Book(team.id, team.name, area_name, year, team.book_number, team.book_opened_on,
                     team.book_closed_on, "")
+        book.earlier = sum(received < start for _, received in order)
+        book.later = sum(received > end for _, received in order)
         cutoff = min(end, today)
         leader = next((m for m in team_mediators if m.is_leader and
                        (m.left_on is None or m.left_on > cutoff)), None)
         book.leader = leader.full_name if leader else ""
         summaries: dict[int | None, MediatorSummary] = {}
-        for number, c in enumerate(cases, start=1):
-            who = sorted(links.get(c.id, []), key=lambda i: order.get(i, (True, i)))
+        for c in cases:
+            who = sorted(links.get(c.id, []), key=lambda i: rank.get(i, (True, i)))
             names = [people[i].full_name for i in who if i in people]
             lines = [f"Hòa giải viên: {join_names(names)}"] if names else []
             if c.invited:
                 lines.append(f"Người được mời: {c.invited}")
-            check = start_check(c.origin, c.received_on, c.assigned_on, c.started_on,
-                                c.closed_on if c.status.closed else None, today)
             entry = BookEntry(
-                number, c.received_on, "\n".join(lines),
+                numbers[c.id], c.received_on, "\n".join(lines),
                 tuple(p.book_text(c.received_on) for p in parties.get(c.id, [])),
-                c.content, c.agreement, c.status, c.closed_on,
-                _notes(c, check.label if check.late else ""), c.case_type)
+                c.content, c.agreement, c.status, c.closed_on, c.notes, c.case_type)
             book.entries.append(entry)
             book.total.count(entry)
             for i in who or [None]:
@@ -245,7 +258,7 @@ class MediationStats:
                     summaries[i] = MediatorSummary(people[i].full_name if i else
                                                    "Chưa ghi hòa giải viên")
                 summaries[i].count(entry)
-        for m in sorted(team_mediators, key=lambda m: order[m.id]):
+        for m in sorted(team_mediators, key=lambda m: rank[m.id]):
             served = (m.left_on is None or m.left_on >= start) and (
                 m.decision_date is None or m.decision_date <= end)
             if m.id not in summaries and not served:

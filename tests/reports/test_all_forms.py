@@ -45,7 +45,7 @@ from antq_desktop.services.rehabilitation import RehabilitationService
 from antq_desktop.text import fold
 from tests.conftest import household, member
 
-YEAR = date.today().year - 1  # a whole past year: every record date is allowed
+YEAR = 2025  # a whole past year: every record date is allowed
 FORM_IDS = [f.id for f in registry.all_forms()]
 
 
@@ -105,7 +105,9 @@ def _variants(form, ward) -> list[tuple[str, Params]]:
     return out
 
 
-def _check_workbook(path) -> None:
+def _check_workbook(path, letterhead: bool = True) -> None:
+    """``letterhead``: the tables carry the ND30 header (all but the mediation team's own
+    book, which carries none)."""
     wb = load_workbook(path)
     documents = 0
     for ws in wb.worksheets:
@@ -121,8 +123,11 @@ def _check_workbook(path) -> None:
             documents += 1
             first = [ws.cell(1, i).value for i in range(1, ws.max_column + 1)]
             second = [ws.cell(2, i).value for i in range(1, ws.max_column + 1)]
-            assert first[0] == "CÔNG AN THÀNH PHỐ HÀ NỘI" and NATIONAL_TITLE in first, where
-            assert second[0] == "CÔNG AN PHƯỜNG HOÀN KIẾM" and MOTTO in second, where
+            if letterhead:
+                assert first[0] == "CÔNG AN THÀNH PHỐ HÀ NỘI" and NATIONAL_TITLE in first, where
+                assert second[0] == "CÔNG AN PHƯỜNG HOÀN KIẾM" and MOTTO in second, where
+            else:
+                assert not any("CÔNG AN" in str(v) for v in first + second if v), where
             assert ws.print_area, where
     assert documents, f"{path.name}: no sheet with a table and repeated header rows"
 
@@ -137,7 +142,7 @@ def test_every_form_exports_in_the_state_format(db, populated, tmp_path, form_id
     form = registry.get(form_id)
     for suffix, params in _variants(form, populated):
         path = export_xlsx(db, form_id, params, tmp_path / f"{form_id}{suffix}.xlsx")
-        _check_workbook(path)
+        _check_workbook(path, letterhead=form_id != "mediation-book")
 
 
 @pytest.mark.skipif(shutil.which("libreoffice") is None, reason="LibreOffice is not installed")

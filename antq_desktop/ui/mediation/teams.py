@@ -59,8 +59,16 @@ class TeamDialog(QDialog):
         self.book_closed = DateField(self, self.data.book_closed_on, objectName="teamBookClosed")
         top = QFormLayout()
         top.addRow("Tên tổ:", self.name)
-        top.addRow("Sổ theo dõi số:", inline(self.book_number, "mở sổ:", self.book_opened,
-                                              "khóa sổ:", self.book_closed))
+        self.book_number.setToolTip("Quyển số in trên bìa sổ theo dõi hoạt động hòa giải; để "
+                                    "trống thì bìa để chấm để ghi tay.")
+        self.book_opened.setToolTip("Ngày mở sổ in trên bìa. Sổ ghi liên tục: các vụ, việc "
+                                    "nhận từ ngày này được đánh số 1, 2, 3… không bắt đầu lại "
+                                    "mỗi năm. Để trống: sổ tính từ vụ, việc đầu tiên của tổ.")
+        self.book_closed.setToolTip("Ngày khóa sổ: vụ, việc nhận sau ngày này không ghi vào "
+                                    "quyển sổ này nữa.")
+        top.addRow("Sổ theo dõi, quyển số:", inline(self.book_number, "mở sổ ngày:",
+                                                     self.book_opened, "khóa sổ ngày:",
+                                                     self.book_closed))
 
         self.table = QTableWidget(0, len(MEDIATOR_COLUMNS), objectName="teamMediators")
         self.table.setHorizontalHeaderLabels(MEDIATOR_COLUMNS)
