@@ -70,6 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--number", metavar="SỐ",
                         help="số văn bản sau “Số:”, ví dụ “12/BC-CAP” (mặc định: để trống "
                              "để ghi tay)")
+    export.add_argument("--full-ids", action="store_true",
+                        help="in đầy đủ số định danh cá nhân (mặc định: 4 số cuối)")
     export.add_argument("-o", "--output", required=True, metavar="FILE.xlsx|FILE.pdf",
                         help="tệp kết quả: .xlsx, hoặc .pdf với biểu in được")
     return parser
@@ -177,7 +179,7 @@ def run_export(url: str, args: argparse.Namespace) -> int:
         on = _document_date(args.date)
         form = registry.get(args.form)
         form.check(registry.Params(year=year, quarter=quarter, category=category, on=on,
-                                   number=args.number))
+                                   number=args.number, full_ids=args.full_ids))
         if args.area is not None and not form.takes_area:
             raise registry.ReportError(registry.NO_AREA.format(title=form.title))
         if suffix == ".pdf" and not form.printable:
@@ -191,7 +193,8 @@ def run_export(url: str, args: argparse.Namespace) -> int:
     try:
         area_id = _find_area(db, args.area) if args.area is not None else None
         params = registry.Params(year=year, quarter=quarter, area_id=area_id,
-                                 category=category, on=on, number=args.number)
+                                 category=category, on=on, number=args.number,
+                                 full_ids=args.full_ids)
         if suffix == ".pdf":
             from .qtcheck import start_problem
 

@@ -51,6 +51,7 @@ class Params:
     category: CertCategory | None = None  # one category of units, for forms that take one
     on: date | None = None  # the document date after the place name; None: today
     number: str | None = None  # after "Số: " ("12/BC-CAP"); None or "": blanks to fill by hand
+    full_ids: bool = False  # print ID numbers whole (forms that take it; else the last 4 digits)
 
     def document_date(self, today: date | None = None) -> date:
         return self.on or today or date.today()
@@ -67,6 +68,8 @@ class Form:
     takes_quarter: bool = False
     takes_area: bool = False
     takes_category: bool = False
+    takes_full_ids: bool = False  # the form prints ID numbers, masked unless asked
+    needs_area: bool = False  # made for one residential area at a time (the builder refuses all)
     # The printable document (print preview, printing, PDF); None: the form is Excel only.
     document: Callable[[Database, Params], TableDocument] | None = None
 
@@ -89,6 +92,8 @@ class Form:
             raise ReportError(NO_AREA.format(title=self.title))
         if params.category is not None and not self.takes_category:
             raise ReportError(NO_CATEGORY.format(title=self.title))
+        if params.full_ids and not self.takes_full_ids:
+            raise ReportError(f"Biểu “{self.title}” không in số định danh cá nhân.")
         if params.on is not None and params.on < date(params.year, 1, 1):
             raise ReportError(f"Ngày văn bản {params.on:%d/%m/%Y} không hợp lệ: không được "
                               f"trước năm báo cáo {params.year}.")

@@ -6,6 +6,7 @@ add one import line here per area module.
 
 from . import (
     certification,  # noqa: F401
+    households,  # noqa: F401
     mediation,  # noqa: F401
     mediation_book,  # noqa: F401
     rehabilitation,  # noqa: F401

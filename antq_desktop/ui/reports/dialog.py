@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QDate, QSettings, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QDialog,
@@ -86,6 +87,8 @@ class ReportsDialog(QDialog):
         self.number = QLineEdit(objectName="reportsNumber")
         self.number.setMaxLength(registry.MAX_NUMBER)
         self.number.setPlaceholderText("ví dụ 12/BC-CAP; để trống để ghi tay")
+        self.full_ids = QCheckBox("In đầy đủ số định danh cá nhân", objectName="reportsFullIds")
+        self.full_ids.setToolTip("Mặc định chỉ in 4 chữ số cuối của số định danh cá nhân")
         self.format = QComboBox(objectName="reportsFormat")
         self.format.addItem("Bảng tính Excel (.xlsx)", XLSX)
         self.format.addItem("Tài liệu PDF (.pdf)", PDF)
@@ -108,6 +111,7 @@ class ReportsDialog(QDialog):
         form.addRow("Loại đơn vị:", self.category)
         form.addRow("Ngày văn bản:", self.on)
         form.addRow("Số văn bản:", self.number)
+        form.addRow("", self.full_ids)
         form.addRow("Định dạng tệp:", self.format)
         layout = QVBoxLayout(self)
         if not self.forms:
@@ -132,7 +136,8 @@ class ReportsDialog(QDialog):
                       self.area.currentData() if form.takes_area else None,
                       self._category() if form.takes_category else None,
                       on=date(chosen.year(), chosen.month(), chosen.day()),
-                      number=self.number.text().strip() or None)
+                      number=self.number.text().strip() or None,
+                      full_ids=form.takes_full_ids and self.full_ids.isChecked())
 
     def _category(self) -> CertCategory | None:
         value = self.category.currentData()
@@ -152,6 +157,9 @@ class ReportsDialog(QDialog):
         self.quarter.setEnabled(form.takes_quarter)
         self.area.setEnabled(form.takes_area)
         self.category.setEnabled(form.takes_category)
+        self.full_ids.setEnabled(form.takes_full_ids)
+        if not form.takes_full_ids:
+            self.full_ids.setChecked(False)
         self.format.setEnabled(form.printable)
         if not form.printable:
             self.format.setCurrentIndex(self.format.findData(XLSX))
