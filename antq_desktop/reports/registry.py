@@ -70,6 +70,7 @@ class Form:
     takes_category: bool = False
     takes_full_ids: bool = False  # the form prints ID numbers, masked unless asked
     needs_area: bool = False  # made for one residential area at a time (the builder refuses all)
+    needs_quarter: bool = False  # made for one quarter at a time
     # The printable document (print preview, printing, PDF); None: the form is Excel only.
     document: Callable[[Database, Params], TableDocument] | None = None
 
@@ -83,6 +84,8 @@ class Form:
         if not MIN_YEAR <= params.year <= this_year + 1:
             raise ReportError(f"Năm {params.year} không hợp lệ: phải từ {MIN_YEAR} đến "
                               f"{this_year + 1}.")
+        if params.quarter is None and self.needs_quarter:
+            raise ReportError(f"Biểu “{self.title}” lập theo quý: hãy chọn quý (1–4).")
         if params.quarter is not None:
             if not self.takes_quarter:
                 raise ReportError(NO_QUARTER.format(title=self.title))

@@ -37,6 +37,21 @@ class ManagedPerson:
     closed: str  # "" or "dd/mm/yyyy — reason"
 
 
+@dataclass(frozen=True)
+class QuarterPerson:
+    """One person of the quarterly A/B/C/D list (released from prison or pardoned)."""
+
+    name: str
+    birth_year: int | None
+    address: str
+    area: str
+    certificate: str  # the certificate of release or pardon: number and date
+    start_date: date
+    supervisor: str
+    classification: Classification | None  # this quarter's; None: not evaluated (yet)
+    closed: str  # "" or "dd/mm/yyyy — reason", when management ended in the quarter
+
+
 @dataclass
 class SummaryRow:
     """One line of the year's summary (a regime, or an area)."""
@@ -110,6 +125,31 @@ class RehabStats:
         for people in out.values():
             people.sort(key=lambda p: (fold(p.name.rsplit(" ", 1)[-1]), fold(p.name)))
         return out
+
+    def reintegration_quarter(self, year: int, quarter: int) -> list[QuarterPerson]:
+        """People released from prison or pardoned (the reintegration regime) under
+        management at some time in the quarter, each with that quarter's classification or
+        None; never an older quarter's class. Sorted by given name, as the lists are."""
+        start, end = period_bounds(year, quarter)
+        with self.db.session() as s:
+            cases = [(c, area) for c, area in self._cases_in(s, start, end)
+                     if c.regime is Regime.REINTEGRATION]
+            evaluated = dict(s.execute(
+                select(RehabEvaluation.case_id, RehabEvaluation.classification)
+                .where(RehabEvaluation.case_id.in_([c.id for c, _ in cases]),
+                       RehabEvaluation.period_year == year,
+                       RehabEvaluation.period_no == quarter)).all())
+        people = []
+        for c, area in cases:
+            closed = ""
+            if c.closed_on is not None and c.closed_on <= end:
+                closed = f"{c.closed_on:%d/%m/%Y} — {c.close_reason.label}"
+            people.append(QuarterPerson(
+                c.person_name, c.birth_date.year if c.birth_date else None, c.address,
+                area or "", decision_text(c), c.start_date, c.supervisor,
+                evaluated.get(c.id), closed))
+        people.sort(key=lambda p: (fold(p.name.rsplit(" ", 1)[-1]), fold(p.name)))
+        return people
 
     def year_summary(self, year: int, today: date | None = None) -> YearSummary:
         """The year's figures per regime and per residential area.

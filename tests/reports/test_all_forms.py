@@ -97,7 +97,7 @@ def populated(db, ward, households):
 
 
 def _variants(form, ward) -> list[tuple[str, Params]]:
-    out = [] if form.needs_area else [("", Params(YEAR))]
+    out = [] if form.needs_area or form.needs_quarter else [("", Params(YEAR))]
     if form.takes_area:
         out.append(("-area", Params(YEAR, area_id=ward[0])))
     if form.takes_quarter:

@@ -10,5 +10,6 @@ from . import (
     mediation,  # noqa: F401
     mediation_book,  # noqa: F401
     rehabilitation,  # noqa: F401
+    reintegration,  # noqa: F401
     yearend,  # noqa: F401
 )

@@ -66,6 +66,11 @@ def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
     table.resizeColumnsToContents()
 
 
+
+DECISION_LABEL = "Quyết định số:"
+CERTIFICATE_LABEL = "Giấy chứng nhận số:"
+CERTIFICATE_TIP = "Giấy chứng nhận chấp hành xong án phạt tù, hoặc giấy chứng nhận đặc xá"
+
 class EvaluationDialog(FormDialog):
     """One periodic evaluation; saved by the service when OK is pressed."""
 
@@ -250,7 +255,8 @@ class CaseDialog(RememberedDialog):
         regime_box.addWidget(self.regime)
         regime_box.addWidget(self.regime_info)
         form.addRow("Diện quản lý:", regime_box)
-        form.addRow("Quyết định số:",
+        self.decision_label = QLabel(DECISION_LABEL, objectName="rehabDecisionLabel")
+        form.addRow(self.decision_label,
                     inline((self.decision_number, 2), "ngày", self.decision_date))
         form.addRow("Người ký:", self.decision_signer)
         form.addRow("Bắt đầu quản lý:",
@@ -365,6 +371,12 @@ class CaseDialog(RememberedDialog):
     # -- the regime ---------------------------------------------------------------------------
     def _regime_changed(self, *_args) -> None:
         regime = self.regime.value()
+        # Someone released from prison or pardoned is managed on the strength of a certificate
+        certificate = regime is Regime.REINTEGRATION
+        self.decision_label.setText(CERTIFICATE_LABEL if certificate else DECISION_LABEL)
+        self.decision_label.setToolTip(CERTIFICATE_TIP if certificate else "")
+        self.decision_number.setPlaceholderText("Ví dụ: 25/GCN" if certificate
+                                                else "Ví dụ: 125/QĐ-UBND")
         if regime is None:
             self.regime_info.setText("")
             return
