@@ -121,22 +121,23 @@ def test_recognised_list_cell_by_cell(db, units, tmp_path, pin_today):
     assert texts[title + 2] == (f"(Kèm theo Quyết định số {DECISION} ngày 12/11/{YEAR} "
                                 "của Chủ tịch UBND phường)")
     assert ws.page_setup.orientation == "landscape"
-    n = len(RECOGNISED_COLUMNS)
+    n = len(RECOGNISED_COLUMNS) - 1  # every row "Đạt": no "Kết quả" column
     header = next(row for row in rows if row[0] == "STT")
     assert header[:n] == ["STT", "Tên đơn vị", "Địa chỉ", "Người đứng đầu",
-                          "Ngày đăng ký phấn đấu", "Ngày họp đánh giá", "Kết quả",
+                          "Ngày đăng ký phấn đấu", "Ngày họp đánh giá",
                           "Số, ngày quyết định công nhận", "Số Giấy công nhận"]
+    assert "Kết quả" not in texts and "Đạt" not in texts
     table = [[_day(v) for v in row] for row in _table(rows, n)]
     decided = f"{DECISION} ngày 12/11/{YEAR}"
     assert table == [
         ["I. Khu dân cư"] + [None] * (n - 1),
-        [1, "Tổ dân phố số 1", None, None, REGISTERED, EVALUATED, "Đạt", decided, "GCN-01"],
+        [1, "Tổ dân phố số 1", None, None, REGISTERED, EVALUATED, decided, "GCN-01"],
         ["II. Cơ quan"] + [None] * (n - 1),
-        [1, "Ngân hàng Sao Mai", "12 Hàng Bạc", "Trần Văn An", REGISTERED, EVALUATED, "Đạt",
+        [1, "Ngân hàng Sao Mai", "12 Hàng Bạc", "Trần Văn An", REGISTERED, EVALUATED,
          decided, "GCN-02"],
         ["III. Doanh nghiệp"] + [None] * (n - 1),
         [1, "Công ty Ánh Dương", "5 Hàng Bè", "Phạm Quốc Cường", REGISTERED, EVALUATED,
-         "Đạt", decided, "GCN-03"],
+         decided, "GCN-03"],
         ["Tổng cộng: 3 đơn vị"] + [None] * (n - 1),
     ]
     # The signature block: recipients on the left, the unit's signer on the right.
@@ -150,24 +151,23 @@ def test_proposed_list_has_every_unit_that_met_the_criteria(db, units, tmp_path)
     texts = [v for row in rows for v in row if isinstance(v, str)]
     assert f"Các đơn vị đề nghị công nhận đạt tiêu chuẩn {TITLE} năm {YEAR}" in texts
     assert not any(t.startswith("(Kèm theo Quyết định") for t in texts)
-    n = len(PROPOSED_COLUMNS)
+    n = len(PROPOSED_COLUMNS) - 1  # every proposed unit met the criteria: no "Kết quả"
     header = next(row for row in rows if row[0] == "STT")
-    assert header[6:n] == ["Số tiêu chuẩn đạt", "Kết quả", "Ghi chú"]
+    assert header[6:n] == ["Số tiêu chuẩn đạt", "Ghi chú"]
     table = [[_day(v) for v in row] for row in _table(rows, n)]
     five = f"{len(criteria_for(C.AREA))}/{len(criteria_for(C.AREA))}"
     agency = f"{len(criteria_for(C.AGENCY))}/{len(criteria_for(C.AGENCY))}"
     enterprise = f"{len(criteria_for(C.ENTERPRISE))}/{len(criteria_for(C.ENTERPRISE))}"
     assert table == [
         ["I. Khu dân cư"] + [None] * (n - 1),
-        [1, "Tổ dân phố số 1", None, None, REGISTERED, EVALUATED, five, "Đạt",
-         "Đã công nhận"],
-        [2, "Tổ dân phố số 2", None, None, REGISTERED, EVALUATED, five, "Đạt", None],
+        [1, "Tổ dân phố số 1", None, None, REGISTERED, EVALUATED, five, "Đã công nhận"],
+        [2, "Tổ dân phố số 2", None, None, REGISTERED, EVALUATED, five, None],
         ["II. Cơ quan"] + [None] * (n - 1),
         [1, "Ngân hàng Sao Mai", "12 Hàng Bạc", "Trần Văn An", REGISTERED, EVALUATED, agency,
-         "Đạt", "Đã công nhận"],
+         "Đã công nhận"],
         ["III. Doanh nghiệp"] + [None] * (n - 1),
         [1, "Công ty Ánh Dương", "5 Hàng Bè", "Phạm Quốc Cường", REGISTERED, EVALUATED,
-         enterprise, "Đạt", "Đã công nhận"],
+         enterprise, "Đã công nhận"],
         ["Tổng cộng: 4 đơn vị"] + [None] * (n - 1),
     ]
     assert "Bưu điện Hàng Bạc" not in texts and "Trường THCS Trưng Vương" not in texts
@@ -177,11 +177,11 @@ def test_one_category(db, units, tmp_path):
     rows = _rows(_sheet(db, tmp_path, "cert-recognised", C.AGENCY))
     texts = [v for row in rows for v in row if isinstance(v, str)]
     assert f"Cơ quan được công nhận đạt tiêu chuẩn {TITLE} năm {YEAR}" in texts
-    table = _table(rows, len(RECOGNISED_COLUMNS))
+    table = _table(rows, len(RECOGNISED_COLUMNS) - 1)
     assert [row[:2] for row in table] == [[1, "Ngân hàng Sao Mai"],
                                           ["Tổng cộng: 1 đơn vị", None]]
     proposed = _table(_rows(_sheet(db, tmp_path, "cert-proposed", C.AREA)),
-                      len(PROPOSED_COLUMNS))
+                      len(PROPOSED_COLUMNS) - 1)
     assert [row[:2] for row in proposed] == [[1, "Tổ dân phố số 1"], [2, "Tổ dân phố số 2"],
                                              ["Tổng cộng: 2 đơn vị", None]]
 

@@ -5,9 +5,10 @@ and PDF as well as .xlsx."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
-from ...enums import CertCategory
+from ...enums import CertCategory, CertResult
 from ...services.certification import CATEGORY_ORDER, CertificationService, CertRow
 from ...services.settings import CertSettings, SettingsService
 from ..document import TableDocument, to_workbook
@@ -97,6 +98,17 @@ def _shared_decision(units: list[CertRow], settings: CertSettings) -> str | None
     return f"(Kèm theo Quyết định số {number} ngày {when:%d/%m/%Y}{by})"
 
 
+def _without_result(rows: list, columns: list[Column]) -> tuple[list, list[Column]]:
+    """The rows and columns without the "Kết quả" column; its width goes to the name."""
+    at = next(i for i, c in enumerate(columns) if c.header == "Kết quả")
+    kept = [c for i, c in enumerate(columns) if i != at]
+    name = next(i for i, c in enumerate(kept) if c.header == "Tên đơn vị")
+    kept[name] = replace(kept[name], width=kept[name].width + columns[at].width)
+    out = [row if isinstance(row, Heading) else [v for i, v in enumerate(row) if i != at]
+           for row in rows]
+    return out, kept
+
+
 def _document(db, params: Params, which: str, today: date | None = None) -> TableDocument:
     letterhead = load_letterhead(db)
     units = CertificationService(db).listing(params.year, which, params.category)
@@ -105,11 +117,14 @@ def _document(db, params: Params, which: str, today: date | None = None) -> Tabl
     subject = (f"{SUBJECT_LEAD[params.category]} {verb} đạt tiêu chuẩn {TITLE_NAME} "
                f"năm {params.year}")
     rows = _rows(units, params.category, _proposed_row if proposed else _recognised_row)
+    columns = list(PROPOSED_COLUMNS if proposed else RECOGNISED_COLUMNS)
+    if units and all(u.result is CertResult.MET for u in units):
+        rows, columns = _without_result(rows, columns)  # "Đạt" on every row says nothing
     total = (f"Tổng cộng: {len(units)} đơn vị",) if units else None
     return TableDocument(
         letterhead=letterhead, number=params.document_number(),
         on=params.document_date(today), title="Danh sách",
-        subject_lines=[subject], columns=PROPOSED_COLUMNS if proposed else RECOGNISED_COLUMNS,
+        subject_lines=[subject], columns=columns,
         rows=rows, total=total,
         note=None if proposed else _shared_decision(
             units, SettingsService(db).cert_settings()),
