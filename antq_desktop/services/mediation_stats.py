@@ -78,6 +78,9 @@ class YearOutcomes:
     team_count: int = 0  # teams of the active areas
     mediators: int = 0  # serving on the cutoff day
     women: int = 0
+    # received in the year but closed after the cutoff day (e.g. referred in January): counted
+    # as "đang hòa giải" here, which the form says in a note
+    closed_later: int = 0
 
 
 def status_on(status: MediationStatus, closed_on: date | None, on: date) -> MediationStatus:
@@ -302,6 +305,7 @@ class MediationStats:
         rows = {team_id: OutcomeRow(name) for team_id, name, _ in teams}
         for team_id, case_type, status, closed_on in cases:
             outcome = status_on(status, closed_on, cutoff)
+            result.closed_later += status.closed and closed_on is not None and closed_on > cutoff
             rows[team_id].count(case_type, outcome)
             result.by_type[case_type].count(case_type, outcome)
         active_teams = {team_id for team_id, _, retired in teams if retired is None}

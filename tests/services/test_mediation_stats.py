@@ -115,6 +115,8 @@ def test_outcomes_as_they_stood_at_the_year_end(db, records):
                                              "Tổ hòa giải Tổ dân phố số 2"]
     assert _outcomes(last.teams[0]) == (1, 0, 0, 0, 0, 1)  # closed on 03/01/2026
     assert _outcomes(last.total) == (1, 0, 0, 0, 0, 1)
+    assert last.closed_later == 1  # the form's note: closed in January, counted in progress
+    assert stats.year_outcomes(2026, today=TODAY).closed_later == 0
     # early in 2026, the February failure was still being mediated
     early = stats.year_outcomes(2026, today=date(2026, 2, 15))
     assert _outcomes(early.teams[0]) == (2, 1, 0, 0, 0, 1)
