@@ -8,7 +8,8 @@ temporary residents, absent and moved-out people, households that moved away.
 
 Rows go in with bulk ``insert(Model)`` statements in one transaction (DESIGN.md "Data"); the
 household columns cached for the list are filled by the same functions HouseholdService uses.
-The output depends only on ``seed`` and ``date.today()``.
+The output depends only on ``seed`` and ``today`` (the day the demo is made for: by default
+``date.today()``; tests pass a fixed day). No record is dated after ``today``.
 """
 
 from __future__ import annotations
@@ -557,8 +558,11 @@ class _Generator:
             day = meeting if rng.random() < 0.7 else rng.randint(first, last)
             day = max(day, min(h.since + 1, last))
             if rate >= 1 and h.since >= last and date.fromordinal(h.since).year == year:
-                # an area where everyone signs: a household that comes later signs on arrival
-                day = min(h.since + rng.randint(1, 10), self.t)
+                # an area where everyone signs: a household that comes later signs on arrival,
+                # within the year it signs up for (one that comes on 31/12 does not sign up
+                # for that year) and not after today
+                day = min(h.since + rng.randint(1, 10), self.t,
+                          date(year, 12, 31).toordinal())
                 if h.since < day < gone:
                     rows.append({"household_id": household_id, "year": year,
                                  "signed_on": date.fromordinal(day)})
@@ -654,8 +658,9 @@ def area_count(households: int) -> int:
 
 
 def generate(db: Database, households: int = 2000, seed: int = 2026,
-             progress: Progress | None = None) -> DemoSummary:
-    """Fill an empty database with a demo ward of ``households`` households.
+             progress: Progress | None = None, today: date | None = None) -> DemoSummary:
+    """Fill an empty database with a demo ward of ``households`` households, as it would be
+    on ``today`` (by default the real today).
 
     ``progress(done, total)`` is called after each batch of households written (total =
     ``households``); returning False cancels, and nothing is written. Raises DemoError when
@@ -665,11 +670,11 @@ def generate(db: Database, households: int = 2000, seed: int = 2026,
     # would rescan the long-lived ones (SQLAlchemy's, the sets of used numbers) again and again
     # — it doubled the run time — and the demo makes no reference cycles.
     with gc_paused():
-        return _generate(db, households, seed, progress)
+        return _generate(db, households, seed, progress, today or date.today())
 
 
-def _generate(db: Database, households: int, seed: int,
-              progress: Progress | None) -> DemoSummary:
+def _generate(db: Database, households: int, seed: int, progress: Progress | None,
+              today: date) -> DemoSummary:
     if households < 1:
         raise DemoError("Số hộ phải lớn hơn 0.")
     with db.session() as s:
@@ -680,7 +685,6 @@ def _generate(db: Database, households: int, seed: int,
         if progress is not None and progress(done, households) is False:
             raise DemoError(CANCELLED)
 
-    today = date.today()
     gen = _Generator(seed, today)
     rng = gen.rng
     province = places.province(DEMO_PROVINCE_CODE)

@@ -292,11 +292,18 @@ def _mediators(rng: random.Random, index: int, residents: list, today: date) -> 
         if women:
             chosen[-1] = rng.choice(women)
     chosen.sort(key=lambda r: r.birth_date)  # the eldest leads the team
+    leaving = None
+    if index == SHORT_TEAM and len(chosen) == 3:
+        # The one who left: the youngest who is not the team's only woman, so that the team
+        # is short of mediators only (its only woman leaving would add a second warning).
+        women = [r for r in chosen if r.sex is F]
+        only_woman = women[0] if len(women) == 1 else None
+        leaving = next(i for i in (2, 1) if chosen[i] is not only_woman)
     rows = []
     for i, r in enumerate(chosen):
         decided = today - timedelta(days=rng.randint(2 * 365, 5 * 365))
         left = reason = None
-        if index == SHORT_TEAM and i == len(chosen) - 1 and len(chosen) == 3:
+        if i == leaving:
             left = today - timedelta(days=rng.randint(150, 300))
             reason = rng.choice(LEFT_REASONS)
         rows.append({

@@ -59,6 +59,9 @@ def add_rehabilitation(s: Session, rng: random.Random, households: int, today: d
         .order_by(Resident.id)).all()
     chosen = rng.sample(adults, min(wanted, len(adults)))
     cases, evaluations, supports = [], [], []
+    # At least one open case waits for its last evaluation (whatever the day, so that the
+    # list shows the "due" and "overdue" states), then about one in five.
+    waiting = False
     for number, person in enumerate(chosen, start=1):
         regime = _pick(rng, MIX)
         info = REGIMES[regime]
@@ -97,8 +100,9 @@ def add_rehabilitation(s: Session, rng: random.Random, households: int, today: d
             last_done = _previous(last_done)
         first = Period.containing(start, months)
         periods = periods_between(first, last_done) if last_done >= first else []
-        if periods and closed_on is None and rng.random() < 0.2:
+        if periods and closed_on is None and (not waiting or rng.random() < 0.2):
             periods = periods[:-1]  # not yet evaluated: shows as due or overdue
+            waiting = True
         classes = GOOD.get(regime, OTHER)
         for p in periods:
             on = min(p.last_day + timedelta(days=rng.randint(1, 5)), end)

@@ -419,9 +419,10 @@ class HouseholdService:
         else:
             h.search.folded, h.search.lower = folded, lowered
 
-    def move_away(self, household_id: int, on: date, reason: str = "") -> None:
+    def move_away(self, household_id: int, on: date, reason: str = "",
+                  today: date | None = None) -> None:
         """The whole household leaves the ward; its records stay."""
-        msg = check_event_date(on, None, required=True)
+        msg = check_event_date(on, None, today, required=True)
         if msg:
             raise FieldError("Ngày hộ chuyển đi", msg)
         with self.db.session.begin() as s:
@@ -436,17 +437,18 @@ class HouseholdService:
 
     # -- yearly sign-up -----------------------------------------------------------------------
     @staticmethod
-    def _check_signup_date(year: int, on: date) -> None:
-        msg = check_event_date(on, None, required=True)
+    def _check_signup_date(year: int, on: date, today: date | None = None) -> None:
+        msg = check_event_date(on, None, today, required=True)
         if not msg and on.year != year:
             msg = f"phải thuộc năm {year}."
         if msg:
             raise FieldError("Ngày đăng ký", msg)
 
-    def sign_up(self, household_ids: int | Sequence[int], year: int, on: date) -> None:
+    def sign_up(self, household_ids: int | Sequence[int], year: int, on: date,
+                today: date | None = None) -> None:
         """Record the sign-up of one or several households, all or nothing."""
         ids = [household_ids] if isinstance(household_ids, int) else list(household_ids)
-        self._check_signup_date(year, on)
+        self._check_signup_date(year, on, today)
         with self.db.session.begin() as s:
             for h in s.scalars(select(Household).where(Household.id.in_(ids))):
                 if h.moved_out_on is not None:
@@ -472,9 +474,9 @@ class HouseholdService:
                 s.delete(row)
             return len(rows)
 
-    def sign_up_area(self, area_id: int, year: int, on: date) -> int:
+    def sign_up_area(self, area_id: int, year: int, on: date, today: date | None = None) -> int:
         """Record the sign-up of every resident household of an area not yet signed; return how many."""
-        self._check_signup_date(year, on)
+        self._check_signup_date(year, on, today)
         with self.db.session.begin() as s:
             signed = select(HouseholdSignup.household_id).where(HouseholdSignup.year == year)
             ids = list(s.scalars(select(Household.id).where(

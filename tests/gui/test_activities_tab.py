@@ -1,5 +1,6 @@
 from datetime import date, timedelta
 
+import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QPushButton
@@ -18,7 +19,12 @@ from antq_desktop.services.activities import (
 from antq_desktop.ui.activities.tab import ActivitiesTab
 from tests.gui.conftest import type_text
 
-TODAY = date.today()
+TODAY = date(2026, 6, 15)  # the app's today in these tests (pin_today): they do not read the clock
+
+
+@pytest.fixture(autouse=True)
+def _pinned(pin_today):
+    pin_today(TODAY)
 
 
 def _tab(qtbot, db) -> ActivitiesTab:
@@ -47,7 +53,11 @@ def _click(qtbot, tab: ActivitiesTab, name: str) -> None:
     qtbot.mouseClick(tab.findChild(QPushButton, name), Qt.MouseButton.LeftButton)
 
 
-def test_add_a_tip_typed_in_vietnamese(qtbot, db, ward, when_modal):
+@pytest.mark.parametrize("today", [TODAY, date(2027, 1, 1)], ids=str)
+def test_add_a_tip_typed_in_vietnamese(qtbot, db, ward, when_modal, pin_today, today):
+    pin_today(today)
+    # yesterday, or today on New Year's Day: the tab lists this year's tips
+    received = max(today - timedelta(days=1), date(today.year, 1, 1))
     tab = _tab(qtbot, db)
     assert tab.kinds.item(0).text() == "Tin báo (0)" and tab.model.rowCount() == 0
     tab.area.setCurrentIndex(tab.area.findData(ward[1]))
@@ -55,7 +65,7 @@ def test_add_a_tip_typed_in_vietnamese(qtbot, db, ward, when_modal):
 
     def fill(dialog):
         seen["area"] = dialog.area.currentData()  # the area being looked at
-        dialog.received.set_date(TODAY - timedelta(days=1))
+        dialog.received.set_date(received)
         type_text(dialog.content, "Phát hiện đối tượng trộm cắp xe máy ở chợ Đồng Xuân")
         dialog.tip_result.set_value(TipResult.ARREST)
         seen["auto"] = (dialog.valuable.isChecked(), dialog.persons.value())
@@ -67,7 +77,7 @@ def test_add_a_tip_typed_in_vietnamese(qtbot, db, ward, when_modal):
     _click(qtbot, tab, "activitiesAdd")
     assert seen == {"area": ward[1], "auto": (True, 1)}
     assert tab.model.rowCount() == 1
-    assert _cells(tab) == [(TODAY - timedelta(days=1)).strftime("%d/%m/%Y"), "Tổ dân phố số 2",
+    assert _cells(tab) == [received.strftime("%d/%m/%Y"), "Tổ dân phố số 2",
                            "Phát hiện đối tượng trộm cắp xe máy ở chợ Đồng Xuân", "✓",
                            "Bắt giữ 2 đối tượng", "Bắt quả tang, thu hồi xe"]
     assert tab.kinds.item(0).text() == "Tin báo (1)"

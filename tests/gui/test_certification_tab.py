@@ -3,6 +3,7 @@ decision, and find it in the printed list of recognised units."""
 
 from datetime import date
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -12,7 +13,13 @@ from antq_desktop.ui.certification.tab import CertificationTab
 from antq_desktop.ui.widgets import printing as print_widgets
 from tests.gui.conftest import type_text
 
-YEAR = date.today().year - 1  # every date of the test is in the past
+TODAY = date(2026, 6, 15)  # the app's today in these tests (pin_today)
+YEAR = 2025  # every date of the test is in the past
+
+
+@pytest.fixture(autouse=True)
+def _pinned(pin_today):
+    pin_today(TODAY)
 
 
 def _tab(qtbot, db) -> CertificationTab:

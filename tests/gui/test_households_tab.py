@@ -1,5 +1,6 @@
 from datetime import date
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QPushButton
 from sqlalchemy import func, select
@@ -144,7 +145,9 @@ def test_edit_household_and_move_member(qtbot, db, households, ward):
     assert _count(db, Resident) == 2
 
 
-def test_signup_selected_and_summary(qtbot, db, households, ward, when_modal):
+@pytest.mark.parametrize("today", [date(2026, 6, 15), date(2027, 1, 1)], ids=str)
+def test_signup_selected_and_summary(qtbot, db, households, ward, when_modal, pin_today, today):
+    pin_today(today)  # the tab's year and the sign-up's date are today's
     households.save(household(ward[0]))
     households.save(household(ward[0], "HK000002", [member("Lê Văn Tám", id_number="")]))
     window = _window(qtbot, db)
@@ -158,7 +161,7 @@ def test_signup_selected_and_summary(qtbot, db, households, ward, when_modal):
     when_modal(confirm)
     qtbot.mouseClick(tab.signup_button, Qt.MouseButton.LeftButton)
     assert tab.summary.item(0, 1).text() == "1/2"
-    assert tab.model.index(0, 6).data() == date.today().strftime("%d/%m/%Y")
+    assert tab.model.index(0, 6).data() == today.strftime("%d/%m/%Y")
     assert tab.model.index(1, 6).data() == "Chưa"
 
     # recorded by mistake: undone after a question

@@ -1,5 +1,6 @@
 from datetime import date, timedelta
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton, QTableWidgetItem
 
@@ -8,6 +9,14 @@ from antq_desktop.services.mediation import MediatorData, PartyData
 from antq_desktop.ui.main_window import MainWindow
 from tests.conftest import household, member
 from tests.gui.conftest import type_text
+
+# The app's today in these tests (pin_today): New Year's Day, the case received last year.
+TODAY = date(2027, 1, 1)
+
+
+@pytest.fixture(autouse=True)
+def _pinned(pin_today):
+    pin_today(TODAY)
 
 
 def _window(qtbot, db):
@@ -42,7 +51,7 @@ def test_record_case_with_two_parties_and_close_successful(qtbot, db, households
     team_id = _staff_team(window.mediation, ward[0])
     tab.reload_teams()
     seen = {}
-    received = date.today() - timedelta(days=2)
+    received = TODAY - timedelta(days=2)
 
     def fill(dialog):
         dialog.team.setCurrentIndex(dialog.team.findData(team_id))
@@ -63,7 +72,7 @@ def test_record_case_with_two_parties_and_close_successful(qtbot, db, households
         for i in range(2):
             dialog.mediators.item(i).setCheckState(Qt.CheckState.Checked)
         dialog.status.set_value(MediationStatus.SUCCEEDED)
-        dialog.closed.set_date(date.today())
+        dialog.closed.set_date(TODAY)
         dialog.started.set_date(received)
         type_text(dialog.agreement, "Hai bên thống nhất giữ lối đi rộng 1,2 m")
         qtbot.mouseClick(dialog.findChild(QPushButton, "caseSave"), Qt.MouseButton.LeftButton)
@@ -97,7 +106,7 @@ def test_success_without_agreement_is_refused(qtbot, db, ward, when_modal):
         type_text(dialog.content, "Mâu thuẫn vợ chồng")
         dialog._append_party(PartyData("Hà Văn Nam"))
         dialog.status.set_value(MediationStatus.SUCCEEDED)
-        dialog.closed.set_date(date.today())
+        dialog.closed.set_date(TODAY)
         qtbot.mouseClick(dialog.findChild(QPushButton, "caseSave"), Qt.MouseButton.LeftButton)
         seen["error"] = dialog.error.text()
         dialog.done(0)

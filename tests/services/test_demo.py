@@ -1,6 +1,6 @@
 import random
 import unicodedata
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, inspect, select
@@ -17,7 +17,7 @@ from antq_desktop.text import fold, title_name
 from antq_desktop.validation import ID_PROVINCE_CODES, check_id_number, id_number_facts
 
 N = 300
-TODAY = date.today()
+TODAY = date(2026, 12, 1)  # the day the demo is made for (the tests do not read the clock)
 YEAR_DAYS = 365.2425
 
 
@@ -32,7 +32,7 @@ def _counts(db):
 
 @pytest.fixture
 def demo(db):
-    return generate(db, households=N, seed=7)
+    return generate(db, households=N, seed=7, today=TODAY)
 
 
 def _active_residents(db):
@@ -104,7 +104,7 @@ def test_sampled_households_pass_validation(db, demo, households):
         ids = sorted(s.scalars(select(Household.id)))
     for hid in random.Random(1).sample(ids, 80):
         data = households.get(hid)
-        assert household_errors(data) == [], data.code
+        assert household_errors(data, TODAY) == [], data.code
         for m in data.members:
             assert unicodedata.is_normalized("NFC", m.full_name)
             assert title_name(m.full_name) == m.full_name  # what saving would make of it
@@ -206,7 +206,7 @@ def test_families_fit_together(db, demo, households):
 
 
 def test_residence_mix(db):
-    generate(db, households=1000, seed=3)
+    generate(db, households=1000, seed=3, today=TODAY)
     with db.session() as s:
         kinds = dict(iter(s.execute(select(Household.residence_kind, func.count())
                                     .group_by(Household.residence_kind))))
@@ -248,13 +248,13 @@ def test_search_index_built_after_the_load(db, demo, households, monkeypatch):
 
 def test_signups(db, demo, households):
     this_year, last_year = TODAY.year, TODAY.year - 1
-    now = households.signup_summary(this_year)
+    now = households.signup_summary(this_year, TODAY)
     assert len(now) == 6
     assert all(0 < a.signed <= a.total for a in now)
     full = [a for a in now if a.signed == a.total]
     assert 0 < len(full) < 6  # some areas meet the certification's "100% of households"
     ratio_now = sum(a.signed for a in now) / sum(a.total for a in now)
-    before = households.signup_summary(last_year)
+    before = households.signup_summary(last_year, TODAY)
     ratio_before = sum(a.signed for a in before) / sum(a.total for a in before)
     assert 0.85 < ratio_now < 1
     assert ratio_before > 0.9
@@ -280,7 +280,7 @@ def test_signups(db, demo, households):
 def test_refuses_a_database_that_is_not_empty(db, demo):
     before = _counts(db)
     with pytest.raises(DemoError, match="đã có dữ liệu"):
-        generate(db, households=20)
+        generate(db, households=20, today=TODAY)
     assert _counts(db) == before
 
 
@@ -294,7 +294,7 @@ def test_refuses_a_configured_database(db, unit_service, what):
                                    "Phường Hoàn Kiếm"))
     before = _counts(db)
     with pytest.raises(DemoError, match="chỉ điền vào cơ sở dữ liệu trống"):
-        generate(db, households=10)
+        generate(db, households=10, today=TODAY)
     assert _counts(db) == before
 
 
@@ -314,32 +314,54 @@ def test_progress_and_cancel(db, unit_service, monkeypatch):
 
     before = schema()
     with pytest.raises(DemoError, match="hủy"):
-        generate(db, households=200, progress=cancel_midway)
+        generate(db, households=200, progress=cancel_midway, today=TODAY)
     assert calls == [(0, 200), (40, 200), (80, 200)]
     assert set(_counts(db).values()) == {0} and unit_service.get() is None
     assert schema() == before  # the search index and its triggers are back
 
     calls.clear()
-    generate(db, households=100, progress=lambda done, total: calls.append((done, total)))
+    generate(db, households=100, progress=lambda done, total: calls.append((done, total)),
+             today=TODAY)
     assert calls == [(0, 100), (40, 100), (80, 100), (100, 100)]  # None from it: go on
     assert _count(db, Household) == 100
     assert schema() == before
 
 
+def dump_ward(database):
+    """The generated people, households and sign-ups, to compare two demos."""
+    cols = (Resident.household_id, Resident.full_name, Resident.birth_date, Resident.sex,
+            Resident.id_number, Resident.relation, Resident.residence_kind, Resident.phone)
+    with database.session() as s:
+        return (list(s.execute(select(*cols).order_by(Resident.id))),
+                list(s.execute(select(Household.code, Household.address, Household.since,
+                                      Household.moved_out_on, HouseholdSearch.folded)
+                               .join(HouseholdSearch).order_by(Household.id))),
+                list(s.execute(select(HouseholdSignup.household_id, HouseholdSignup.year,
+                                      HouseholdSignup.signed_on)
+                               .order_by(HouseholdSignup.id))))
+
+
 def test_same_seed_same_ward(db, demo, tmp_path):
     other = open_database(f"sqlite:///{tmp_path / 'other.db'}")
     try:
-        generate(other, households=N, seed=7)
-        cols = (Resident.household_id, Resident.full_name, Resident.birth_date, Resident.sex,
-                Resident.id_number, Resident.relation, Resident.residence_kind, Resident.phone)
+        generate(other, households=N, seed=7, today=TODAY)
+        assert dump_ward(other) == dump_ward(db)
+    finally:
+        other.dispose()
 
-        def dump(database):
-            with database.session() as s:
-                return (list(s.execute(select(*cols).order_by(Resident.id))),
-                        list(s.execute(select(Household.code, Household.address,
-                                              HouseholdSearch.folded).join(HouseholdSearch)
-                                       .order_by(Household.id))))
-        assert dump(other) == dump(db)
+
+def test_the_day_decides_the_dates(db, demo, tmp_path):
+    """``today`` is the demo's only clock: a day later, people are born and sign up by then."""
+    other = open_database(f"sqlite:///{tmp_path / 'other.db'}")
+    try:
+        later = TODAY + timedelta(days=400)
+        generate(other, households=N, seed=7, today=later)
+        assert dump_ward(other) != dump_ward(db)
+        with other.session() as s:
+            births = list(s.scalars(select(Resident.birth_date)))
+            years = set(s.scalars(select(HouseholdSignup.year)))
+        assert max(births) < later and max(births) > TODAY  # babies born after TODAY
+        assert years == {later.year - 1, later.year}
     finally:
         other.dispose()
 
@@ -371,7 +393,7 @@ def test_demo_rehabilitation_cases_follow_the_rules(db, demo):
     from antq_desktop.services.rehabilitation import CaseStatus, RehabilitationService
 
     rehab = RehabilitationService(db)
-    everything = rehab.list_cases(status=CaseStatus.ALL)
+    everything = rehab.list_cases(status=CaseStatus.ALL, today=TODAY)
     assert len(everything) == case_count(N) == demo.rehab_cases
     assert len({r.regime for r in everything}) >= 4
     assert any(r.closed_on for r in everything) and any(not r.closed_on for r in everything)
@@ -382,7 +404,7 @@ def test_demo_rehabilitation_cases_follow_the_rules(db, demo):
             assert case.resident_id is not None
             for ev in s.scalars(select(RehabEvaluation).where(RehabEvaluation.case_id == case.id)):
                 assert ev.classification in info.classes
-                assert case.start_date <= ev.evaluated_on <= date.today()
+                assert case.start_date <= ev.evaluated_on <= TODAY
                 assert ev.period_no <= 12 // info.months_per_period
 
 
@@ -393,5 +415,5 @@ def test_cases_can_be_added_after_the_demo(db, demo):
 
     rehab = RehabilitationService(db)
     before = len(rehab.list_cases(status="all"))
-    rehab.save(CaseData("Lê Văn Mới", Regime.YOUTH, date.today()))
+    rehab.save(CaseData("Lê Văn Mới", Regime.YOUTH, TODAY))
     assert len(rehab.list_cases(status="all")) == before + 1

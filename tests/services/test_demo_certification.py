@@ -17,23 +17,29 @@ from antq_desktop.services.settings import SettingsService
 from antq_desktop.validation import check_phone
 
 N = 300
-TODAY = date.today()
-YEARS = (TODAY.year - 1, TODAY.year)
 C, S = CertCategory, CertState
+# The days the demo is made for (the tests do not read the clock): within the registration
+# weeks, before the recognition deadline; and past the deadline, this year decided.
+DAYS = [date(2026, 3, 20), date(2026, 11, 30)]
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    """One demo ward for the module (SQLite: these tests read only)."""
+@pytest.fixture(scope="module", params=DAYS, ids=str)
+def demo(request, tmp_path_factory):
+    """One demo ward per day for the module (SQLite: these tests read only); its day."""
     db = open_database(f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}")
-    summary = generate(db, households=N, seed=7)
-    yield db, summary, CertificationService(db)
+    today = request.param
+    summary = generate(db, households=N, seed=7, today=today)
+    yield db, summary, CertificationService(db), today
     db.dispose()
 
 
+def _years(today):
+    return today.year - 1, today.year
+
+
 def test_units_of_every_category(demo):
-    _db, summary, cert = demo
-    rows = cert.year_rows(YEARS[0])
+    _db, summary, cert, today = demo
+    rows = cert.year_rows(_years(today)[0])
     by = {c: [r for r in rows if r.category is c] for c in CertCategory}
     assert len(by[C.AREA]) == summary.areas
     assert [r.name for r in by[C.WARD]] == ["Phường Hoàn Kiếm"]
@@ -55,21 +61,22 @@ def _data(info) -> RecordData:
                       [CriterionData(c.criterion.code, c.met, c.note) for c in info.checklist])
 
 
-def test_records_pass_the_rules_and_agree_with_the_sign_ups(demo):
-    db, summary, cert = demo
+def test_records_pass_the_rules_and_agree_with_the_sign_ups(demo, pin_today):
+    db, summary, cert, today = demo
+    pin_today(today)  # the computed criteria count the households living here today
     with db.session() as s:
         assert s.scalar(select(func.count()).select_from(CertRecord)) == summary.cert_records
-    if TODAY >= date(TODAY.year, 3, 26):  # every unit registered in both years
-        assert summary.cert_records == 2 * len(cert.year_rows(YEARS[0]))
+    if today >= date(today.year, 3, 26):  # every unit registered in both years
+        assert summary.cert_records == 2 * len(cert.year_rows(today.year - 1))
     assert "hồ sơ “An toàn về an ninh, trật tự”" in summary.describe()
     seen = 0
-    for year in YEARS:
+    for year in _years(today):
         for row in cert.year_rows(year):
             info = cert.record(row.unit_id, year)
             if not info.exists:
                 continue
             seen += 1
-            assert record_errors(row.category, year, _data(info), TODAY) == [], row.name
+            assert record_errors(row.category, year, _data(info), today) == [], row.name
             for c in info.checklist:
                 if c.computed_met is not None:  # kdc-1 and ward-4 say what the records say
                     assert c.met == c.computed_met, (row.name, year, c.criterion.code)
@@ -80,8 +87,8 @@ def test_records_pass_the_rules_and_agree_with_the_sign_ups(demo):
 
 
 def test_last_year_is_complete_and_decided(demo):
-    db, _summary, cert = demo
-    year = YEARS[0]
+    db, _summary, cert, today = demo
+    year = today.year - 1
     rows = cert.year_rows(year)
     assert all(r.registered_on and date(year, 1, 1) <= r.registered_on <= date(year, 3, 31)
                for r in rows)
@@ -101,16 +108,16 @@ def test_last_year_is_complete_and_decided(demo):
 
 
 def test_this_year_decided_only_past_the_deadline(demo):
-    db, _summary, cert = demo
-    year = YEARS[1]
+    db, _summary, cert, today = demo
+    year = today.year
     deadline = SettingsService(db).cert_settings().recognition_on(year)
     rows = cert.year_rows(year)
-    assert all(r.registered_on is None or r.registered_on <= TODAY for r in rows)
-    assert all(r.evaluated_on is None or r.evaluated_on <= TODAY for r in rows)
+    assert all(r.registered_on is None or r.registered_on <= today for r in rows)
+    assert all(r.evaluated_on is None or r.evaluated_on <= today for r in rows)
     decided = [r for r in rows if r.decision_number and r.category is not C.WARD]
-    if TODAY > deadline:
+    if today > deadline:
         assert decided and not [r for r in rows if r.state is S.EVALUATED]
     else:
         assert decided == []
-    if TODAY >= date(year, 3, 26):
+    if today >= date(year, 3, 26):
         assert all(r.state is not S.NOT_REGISTERED for r in rows)

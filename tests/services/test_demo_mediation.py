@@ -16,14 +16,14 @@ from antq_desktop.services.mediation_stats import MediationStats
 from antq_desktop.text import fold
 
 N = 1200
-TODAY = date.today()
+TODAY = date(2026, 10, 15)  # the day the demo is made for (the tests do not read the clock)
 
 
 @pytest.fixture(scope="module")
 def ward(tmp_path_factory):
     """One demo ward for the module (SQLite: these tests read only)."""
     db = open_database(f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}")
-    summary = generate(db, households=N, seed=11)
+    summary = generate(db, households=N, seed=11, today=TODAY)
     yield db, summary
     db.dispose()
 
@@ -34,7 +34,7 @@ def test_a_team_per_area_and_the_warnings_show(ward):
     teams = med.list_teams()
     assert len(teams) == summary.areas and all(t.leader for t in teams)
     for t in teams:
-        assert team_errors(med.get_team(t.id)) == []
+        assert team_errors(med.get_team(t.id), TODAY) == []
     warnings = [w for t in teams for w in t.warnings]
     assert warnings == [f"{teams[1].name} chưa có hòa giải viên nữ.",
                         f"{teams[3].name} mới có 2 hòa giải viên; cần ít nhất 3."]
@@ -48,11 +48,11 @@ def test_a_team_per_area_and_the_warnings_show(ward):
 def test_cases_follow_the_rules(ward):
     db, summary = ward
     med = MediationService(db)
-    rows = med.list_cases()
+    rows = med.list_cases(today=TODAY)
     assert len(rows) == summary.mediation_cases == case_count(N) == 20
     for row in rows:
         data = med.get(row.id)
-        assert case_errors(data) == [], row.id
+        assert case_errors(data, TODAY) == [], row.id
         assert TODAY - timedelta(days=WINDOW_DAYS) <= data.received_on <= TODAY
         assert len(data.parties) == 2 and data.content and "{" not in data.content
         choices = {m.id for m in med.mediator_choices(data.team_id, on=data.received_on)}
@@ -104,17 +104,18 @@ def test_mediators_are_adults_of_both_sexes(ward):
 
 def test_the_forms_figures_add_up(ward):
     db, _ = ward
-    year = MediationStats(db).year_outcomes(TODAY.year)
+    year = MediationStats(db).year_outcomes(TODAY.year, TODAY)
     assert year.total.received == sum(r.received for r in year.teams) == sum(
         year.total.by_type.values()) == sum(year.total.outcomes)
-    assert year.total.received == len(MediationService(db).list_cases(year=TODAY.year))
+    assert year.total.received == len(MediationService(db).list_cases(year=TODAY.year,
+                                                                       today=TODAY))
 
 
 def test_same_seed_same_cases(tmp_path):
     def dump(path):
         db = open_database(f"sqlite:///{path}")
         try:
-            generate(db, households=200, seed=5)
+            generate(db, households=200, seed=5, today=TODAY)
             with db.session() as s:
                 return (s.execute(select(MediationCase.received_on, MediationCase.content,
                                          MediationCase.status)

@@ -6,11 +6,12 @@ from sqlalchemy import func, select
 
 from antq_desktop.db.models import Household, Resident
 from antq_desktop.enums import Relationship, ResidenceKind, Sex
-from antq_desktop.services.households import Status
+from antq_desktop.services.households import Status, household_errors
 from antq_desktop.validation import FieldError
 from tests.conftest import household, member
 
-THIS_YEAR = date.today().year
+TODAY = date(2026, 6, 15)  # the tests' today, passed to the service: they do not read the clock
+THIS_YEAR = TODAY.year
 
 
 def _count(db, model):
@@ -154,22 +155,45 @@ def test_sorting(households, ward):
 
 def test_signups_and_summary(households, ward):
     a, b, c = _ward_of_three(households, ward)
-    households.sign_up(a, THIS_YEAR, date(THIS_YEAR, 1, 10))
-    summary = {s.area_name: (s.signed, s.total) for s in households.signup_summary(THIS_YEAR)}
+    households.sign_up(a, THIS_YEAR, date(THIS_YEAR, 1, 10), today=TODAY)
+    summary = {s.area_name: (s.signed, s.total)
+               for s in households.signup_summary(THIS_YEAR, TODAY)}
     assert summary == {"Tổ dân phố số 1": (1, 2), "Tổ dân phố số 2": (0, 1)}
-    assert households.sign_up_area(ward[0], THIS_YEAR, date(THIS_YEAR, 1, 15)) == 1
-    assert households.sign_up_area(ward[0], THIS_YEAR, date(THIS_YEAR, 1, 15)) == 0
-    summary = {s.area_name: (s.signed, s.total) for s in households.signup_summary(THIS_YEAR)}
+    assert households.sign_up_area(ward[0], THIS_YEAR, date(THIS_YEAR, 1, 15), TODAY) == 1
+    assert households.sign_up_area(ward[0], THIS_YEAR, date(THIS_YEAR, 1, 15), TODAY) == 0
+    summary = {s.area_name: (s.signed, s.total)
+               for s in households.signup_summary(THIS_YEAR, TODAY)}
     assert summary["Tổ dân phố số 1"] == (2, 2)
-    assert households.rows([a])[a].signed_on == date(THIS_YEAR, 1, 10)
+    assert households.rows([a], year=THIS_YEAR)[a].signed_on == date(THIS_YEAR, 1, 10)
     assert households.rows([a], year=THIS_YEAR - 1)[a].signed_on is None
     with pytest.raises(FieldError, match="Ngày đăng ký"):
-        households.sign_up(c, THIS_YEAR, date(THIS_YEAR - 1, 12, 31))
-    households.move_away(b, date.today())
-    summary = {s.area_name: (s.signed, s.total) for s in households.signup_summary(THIS_YEAR)}
+        households.sign_up(c, THIS_YEAR, date(THIS_YEAR - 1, 12, 31), today=TODAY)
+    with pytest.raises(FieldError, match="Ngày đăng ký: không được sau ngày hôm nay"):
+        households.sign_up(c, THIS_YEAR, TODAY + timedelta(days=1), today=TODAY)
+    households.move_away(b, TODAY, today=TODAY)
+    summary = {s.area_name: (s.signed, s.total)
+               for s in households.signup_summary(THIS_YEAR, TODAY)}
     assert summary["Tổ dân phố số 1"] == (1, 1)  # moved households no longer count
     households.cancel_sign_up(a, THIS_YEAR)
-    assert households.rows([a])[a].signed_on is None
+    assert households.rows([a], year=THIS_YEAR)[a].signed_on is None
+
+
+def test_sign_up_around_new_year(households, ward):
+    """On New Year's Day: this year's sign-up may be dated today, last year's 31/12 at the
+    latest; on New Year's Eve nothing is dated in the next year."""
+    a, _b, c = _ward_of_three(households, ward)
+    new_year = date(2027, 1, 1)
+    households.sign_up(a, 2027, new_year, today=new_year)
+    households.sign_up(a, 2026, date(2026, 12, 31), today=new_year)
+    with pytest.raises(FieldError, match="phải thuộc năm 2026"):
+        households.sign_up(c, 2026, new_year, today=new_year)
+    with pytest.raises(FieldError, match="không được sau ngày hôm nay"):
+        households.sign_up(c, 2027, new_year, today=date(2026, 12, 31))
+    assert households.sign_up_area(ward[1], 2027, new_year, today=new_year) == 1
+    assert {s.area_name: (s.signed, s.total)
+            for s in households.signup_summary(2027, new_year)} == {
+        "Tổ dân phố số 1": (1, 2), "Tổ dân phố số 2": (1, 1)}
+    assert households.rows([a], year=2026)[a].signed_on == date(2026, 12, 31)
 
 
 def test_past_year_counts_the_households_living_here_then(households, ward):
@@ -183,22 +207,27 @@ def test_past_year_counts_the_households_living_here_then(households, ward):
     left = households.save(replace(household(ward[0], "HK000003", [
         member("Lê Văn Bình", id_number="001080000003")], address="3 Hàng Bạc"),
         since=date(last - 3, 5, 1)))
-    households.sign_up([old, left], last, date(last, 2, 1))
-    households.move_away(left, date(THIS_YEAR, 1, 1))
-    by_area = {a.area_name: (a.signed, a.total) for a in households.signup_summary(last)}
+    households.sign_up([old, left], last, date(last, 2, 1), today=TODAY)
+    households.move_away(left, date(THIS_YEAR, 1, 1), today=TODAY)
+    by_area = {a.area_name: (a.signed, a.total) for a in households.signup_summary(last, TODAY)}
     assert by_area["Tổ dân phố số 1"] == (2, 2)  # 100%: the newcomer is not counted
-    now = {a.area_name: (a.signed, a.total) for a in households.signup_summary(THIS_YEAR)}
+    now = {a.area_name: (a.signed, a.total)
+           for a in households.signup_summary(THIS_YEAR, TODAY)}
     assert now["Tổ dân phố số 1"] == (0, 2)  # the one who left is gone, the newcomer is here
     assert households.get(came).since == date(THIS_YEAR, 1, 1)
 
 
 def test_since_is_checked(households, ward):
-    future = replace(household(ward[0]), since=date.today() + timedelta(days=1))
-    with pytest.raises(FieldError, match="Ngày đến cư trú"):
-        households.save(future)
+    tomorrow = replace(household(ward[0]), since=TODAY + timedelta(days=1))
+    assert [e.field for e in household_errors(tomorrow, TODAY)] == ["Ngày đến cư trú"]
+    assert household_errors(replace(tomorrow, since=TODAY), TODAY) == []
+    with pytest.raises(FieldError, match="Ngày đến cư trú"):  # saving checks it as well
+        households.save(replace(household(ward[0]), since=date(9999, 12, 31)))
     hid = households.save(replace(household(ward[0]), since=date(THIS_YEAR - 1, 6, 1)))
     with pytest.raises(FieldError, match="Ngày hộ chuyển đi.*không được trước ngày"):
-        households.move_away(hid, date(THIS_YEAR - 1, 5, 1))
+        households.move_away(hid, date(THIS_YEAR - 1, 5, 1), today=TODAY)
+    with pytest.raises(FieldError, match="Ngày hộ chuyển đi.*không được sau ngày hôm nay"):
+        households.move_away(hid, TODAY + timedelta(days=1), today=TODAY)
 
 
 def test_next_code(households, ward):
