@@ -229,3 +229,21 @@ def test_arrival_date_impossible_then_kept(qtbot, db, ward, when_modal):
     assert "Ngày đến cư trú" in seen["error"] and "không tồn tại" in seen["error"]
     (hid,) = window.households.query_ids()
     assert window.households.get(hid).since == date(2024, 8, 15)
+
+
+def test_a_future_year_cannot_be_signed_yet_and_says_so(qtbot, db, households, ward,
+                                                        monkeypatch, pin_today):
+    from PySide6.QtWidgets import QMessageBox
+
+    pin_today(date(2026, 12, 1))
+    households.save(household(ward[0]))
+    window = _window(qtbot, db)
+    tab = window.households_tab
+    tab.year.setValue(2027)
+    tab.table.selectRow(0)
+    said = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: said.append(text))
+    tab.signup_selected()
+    tab.signup_area()
+    assert len(said) == 2 and said[0].startswith("Chưa đến năm 2027")
+    assert households.signup_summary(2027, today=date(2026, 12, 1))[0].signed == 0

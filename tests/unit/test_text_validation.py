@@ -50,3 +50,15 @@ def test_parse_date():
         parse_date("31/02/2024")
     with pytest.raises(ValueError, match="dạng"):
         parse_date("2024-02-01")
+
+
+def test_id_number_birth_year_against_a_given_today():
+    from datetime import date
+
+    from antq_desktop.enums import Sex
+    from antq_desktop.validation import check_id_number
+
+    # 001 (Hà Nội), 3 (female, 2000s), 27 → born 2027: after "this year" on 01/12/2026 only
+    assert "sau năm hiện tại" in check_id_number("001327012345", Sex.FEMALE, None,
+                                                 today=date(2026, 12, 1))
+    assert check_id_number("001327012345", Sex.FEMALE, None, today=date(2027, 2, 1)) is None

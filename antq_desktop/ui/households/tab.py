@@ -317,11 +317,22 @@ class HouseholdsTab(QWidget):
         if dialog.exec():
             self._changed()
 
+    def _future_year(self, year: int) -> bool:
+        """A sign-up is dated in its own year and not after today: a later year cannot be
+        signed yet, which is said instead of opening a dialog whose every date is refused."""
+        if year <= date.today().year:
+            return False
+        messages.error(self, f"Chưa đến năm {year}: chưa ghi được đăng ký của năm này (ngày "
+                             "đăng ký phải thuộc năm đăng ký và không sau hôm nay).")
+        return True
+
     def signup_selected(self) -> None:
         ids = self.selected_ids()
         if not ids:
             return
         year = self.year.value()
+        if self._future_year(year):
+            return
         dialog = SignupDialog(year, f"Ghi đăng ký cho {len(ids)} hộ đang chọn.",
                               lambda on, _area: self.service.sign_up(ids, year, on), parent=self)
         if dialog.exec():
@@ -332,6 +343,8 @@ class HouseholdsTab(QWidget):
         if not active:
             return
         year = self.year.value()
+        if self._future_year(year):
+            return
         dialog = SignupDialog(year, "Ghi đăng ký cho mọi hộ đang cư trú trong khu chưa đăng ký "
                                     f"năm {year}. Hộ đã đăng ký giữ nguyên ngày cũ.",
                               lambda on, area_id: self.service.sign_up_area(area_id, year, on),
