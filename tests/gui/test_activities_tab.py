@@ -280,3 +280,26 @@ def test_full_text_in_tooltip(qtbot, db, ward):
     assert _cells(tab)[2] == "Dòng một Dòng hai"
     assert tab.model.index(0, 2).data(Qt.ItemDataRole.ToolTipRole) == (
         "Dòng một\nDòng hai\nĐã chuyển Đội Cảnh sát hình sự")
+
+
+def test_a_record_of_another_year_shows_once_saved(qtbot, db, ward, when_modal):
+    service = ActivityService(db)
+    service.save(Kind.TIP, TipData(received_on=date(2026, 3, 1), area_id=ward[0],
+                                   content="Tin báo năm nay", result=TipResult.NO_RESULT),
+                 today=TODAY)
+    tab = _tab(qtbot, db)
+    tab.year.setCurrentIndex(tab.year.findData(2026))
+    assert tab.model.rowCount() == 1
+
+    def fill(dialog):
+        dialog.received.set_date(date(2025, 12, 20))  # last year's tip, entered late
+        type_text(dialog.content, "Tin báo năm trước nhập bổ sung")
+        dialog.tip_result.set_value(TipResult.NO_RESULT)
+        _ok(qtbot, dialog)
+
+    when_modal(fill)
+    _click(qtbot, tab, "activitiesAdd")
+    # the filters widen to show it, selected, instead of it seeming lost
+    assert tab.year.currentData() is None and tab.model.rowCount() == 2
+    shown = tab.model.row_of(tab.selected_id())
+    assert _cells(tab, shown)[2] == "Tin báo năm trước nhập bổ sung"

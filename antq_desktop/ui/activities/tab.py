@@ -329,6 +329,15 @@ class ActivitiesTab(QWidget):
 
     def _changed(self, select_id: int | None = None) -> None:
         self.reload(select_id)
+        if select_id is not None and self.model.row_of(select_id) < 0:
+            # The record just saved is outside the filters (another year, area or search):
+            # widen them so that it shows, rather than have it seem lost.
+            for combo in (self.year, self.area):
+                combo.blockSignals(True)
+                combo.setCurrentIndex(0)
+                combo.blockSignals(False)
+            self.search.clear()
+            self.refresh(select_id)
         self.countsChanged.emit()
 
     # -- actions --------------------------------------------------------------------------------
