@@ -55,3 +55,69 @@ def digits(text: str | None) -> str:
 def like_escape(text: str) -> str:
     """Escape LIKE wildcards; use with ``escape='\\\\'``."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+# -- characters that do not belong in stored text (issue 12) ------------------------------------
+# Invisible characters that change how text looks or sorts without showing: zero-width
+# space/joiners, the byte-order mark, the word joiner, and the bidirectional embeddings,
+# overrides and isolates (a pasted "U+202E" turns "HK123" into "321KH" on screen).
+INVISIBLE = frozenset("\u200b\u200c\u200d\ufeff\u2060"
+                      "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_LINE_KEEP = frozenset("\n\t")
+
+
+def _unsafe(ch: str) -> bool:
+    """A control character (C0, DEL, C1), a lone surrogate or one of INVISIBLE."""
+    return ch in INVISIBLE or unicodedata.category(ch) in ("Cc", "Cs")
+
+
+def unsafe_chars(text: str | None) -> str:
+    """The characters of ``text`` a name or code must not contain (none: "")."""
+    return "".join(ch for ch in (text or "") if _unsafe(ch))
+
+
+def char_names(chars: str) -> str:
+    """"U+0007, U+200B": how a message shows characters that cannot be seen."""
+    return ", ".join(dict.fromkeys(f"U+{ord(ch):04X}" for ch in chars))
+
+
+def strip_unsafe(text: str | None, multi_line: bool = False) -> str:
+    """``text`` without control and invisible characters; a multi-line text keeps its line
+    breaks and tabs (``\\r\\n`` becomes ``\\n``)."""
+    if not text:
+        return ""
+    if multi_line:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        return "".join(ch for ch in text if ch in _LINE_KEEP or not _unsafe(ch))
+    return "".join(ch for ch in text if not _unsafe(ch))
+
+
+def clean_multiline(text: str | None) -> str:
+    """Free text (notes, content): invisible and control characters removed, NFC, trimmed."""
+    return unicodedata.normalize("NFC", strip_unsafe(text, multi_line=True)).strip()
+
+
+def clean_line(text: str | None) -> str:
+    """One-line free text (an address, a reason): invisible characters removed, normalised."""
+    return normalize(strip_unsafe(text))
+
+
+_CELL_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff"
+                           + "".join(sorted(INVISIBLE)) + "]")
+
+
+def cell_text(value):
+    """A value safe for a spreadsheet cell: a string loses the characters Excel refuses
+    (openpyxl's IllegalCharacterError) and the invisible ones; anything else is returned as is.
+    Text stored before the services refused these characters still exports."""
+    if isinstance(value, str) and _CELL_ILLEGAL.search(value):
+        return _CELL_ILLEGAL.sub("", value)
+    return value
+
+
+def ascii_digits(text: str | None) -> str:
+    """An ID or phone number as typed, NFKC-normalised (full-width "０１２" → "012",
+    superscripts → plain digits) with spaces, dots and dashes removed; other characters
+    (letters, control or invisible characters) stay so that validation can refuse them."""
+    value = unicodedata.normalize("NFKC", text or "")
+    return re.sub(r"[\s.\-]", "", value)

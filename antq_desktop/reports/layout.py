@@ -36,6 +36,7 @@ from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..text import cell_text
 from . import textfit
 
 if TYPE_CHECKING:
@@ -267,6 +268,7 @@ class Sheet:
              horizontal: str = "center", vertical: str = "center", wrap: bool = True,
              number_format: str | None = None) -> int:
         """Write ``text`` in columns first..last of ``row`` (merged) and return its line count."""
+        text = cell_text(text)  # older stored text may hold characters Excel refuses
         cell = self.ws.cell(row, first, text)
         is_text = isinstance(text, str) or text is None
         key = (fnt.sz, fnt.b, fnt.i, fnt.u, horizontal, vertical, wrap, is_text, number_format)

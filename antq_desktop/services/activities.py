@@ -23,10 +23,19 @@ from sqlalchemy.orm import Session
 from ..db.engine import Database
 from ..db.models import Area, Award, MovementModel, Outreach, Patrol, Tip, WeaponHandover
 from ..enums import AwardLevel, LabeledEnum, OutreachKind, TipResult, WeaponKind
-from ..text import fold, like_escape, normalize
-from ..validation import ErrorList, FieldError, check_event_date
+from ..text import clean_line, clean_multiline, fold, like_escape, normalize
+from ..validation import (
+    EARLIEST_RECORD,
+    MAX_FREE_TEXT,
+    ErrorList,
+    FieldError,
+    check_event_date,
+    check_label,
+)
 
-EARLIEST = date(1990, 1, 1)  # older dates are typing mistakes (01/01/1099 for 01/01/2024)
+EARLIEST = EARLIEST_RECORD  # older dates are typing mistakes (01/01/1099 for 01/01/2024)
+LABEL_FIELDS = frozenset({"name", "recipient", "decision_number", "unit"})  # refused, not cleaned
+MULTI_LINE_FIELDS = frozenset({"content", "notes"})
 WARD_ONLY = "ward"  # area filter of rows()/counts(): records of the whole ward only
 WARD_LABEL = "Toàn phường"
 MAX_PERSONS = 100  # arrested or surrendered on one tip
@@ -195,10 +204,17 @@ def _date(errors: ErrorList, label: str, value: date | None, today: date,
 def _count(errors: ErrorList, label: str, value: int | None, low: int, high: int) -> None:
     if value is None:
         errors.add(label, "chưa nhập.")
+    elif isinstance(value, bool) or not isinstance(value, int):
+        errors.add(label, "phải là số nguyên.")
     elif value < low:
         errors.add(label, "không được âm." if low == 0 else f"phải từ {low} trở lên.")
     elif value > high:
         errors.add(label, f"không được quá {format_number(high)}.")
+
+
+def _label(errors: ErrorList, label: str, value: str, limit: int, required: bool = False) -> None:
+    """A name or number (model, recipient, decision number, unit): see validation.check_label."""
+    errors.add(label, check_label(value, limit, required))
 
 
 def _text(errors: ErrorList, label: str, value: str, limit: int, required: bool = False) -> None:
@@ -226,11 +242,12 @@ def _tip_errors(d: TipData, today: date) -> ErrorList:
 
 def _model_errors(d: ModelData, today: date) -> ErrorList:
     errors = ErrorList()
-    _text(errors, "Tên mô hình", d.name, 200, required=True)
+    _label(errors, "Tên mô hình", d.name, 200, required=True)
     _date(errors, "Ngày thành lập", d.started_on, today)
     _count(errors, "Số thành viên", d.members, 0, MAX_MEMBERS)
     if d.ended_on is not None:
         _date(errors, "Ngày kết thúc", d.ended_on, today, d.started_on)
+    _text(errors, "Ghi chú", d.notes, MAX_FREE_TEXT)
     return errors
 
 
@@ -238,6 +255,7 @@ def _patrol_errors(d: PatrolData, today: date) -> ErrorList:
     errors = ErrorList()
     _date(errors, "Ngày tuần tra", d.held_on, today)
     _count(errors, "Số người tham gia", d.participants, 1, MAX_PARTICIPANTS)
+    _text(errors, "Ghi chú", d.notes, MAX_FREE_TEXT)
     return errors
 
 
@@ -264,7 +282,7 @@ def _weapon_errors(d: WeaponData, today: date) -> ErrorList:
         errors.add("Số lượng", f"không được quá {format_number(MAX_QUANTITY)}.")
     elif d.unit in COUNTED_UNITS and d.quantity != int(d.quantity):
         errors.add("Số lượng", f"đếm theo {d.unit} phải là số nguyên.")
-    _text(errors, "Đơn vị tính", d.unit, 20, required=True)
+    _label(errors, "Đơn vị tính", d.unit, 20, required=True)
     _text(errors, "Mô tả", d.description, 300)
     return errors
 
@@ -272,10 +290,10 @@ def _weapon_errors(d: WeaponData, today: date) -> ErrorList:
 def _award_errors(d: AwardData, today: date) -> ErrorList:
     errors = ErrorList()
     _date(errors, "Ngày khen thưởng", d.awarded_on, today)
-    _text(errors, "Tập thể, cá nhân được khen", d.recipient, 200, required=True)
+    _label(errors, "Tập thể, cá nhân được khen", d.recipient, 200, required=True)
     if d.level is None:
         errors.add("Hình thức khen thưởng", "chưa chọn.")
-    _text(errors, "Số quyết định", d.decision_number, 50)
+    _label(errors, "Số quyết định", d.decision_number, 50)
     _text(errors, "Thành tích", d.reason, 300)
     return errors
 
@@ -287,8 +305,12 @@ def _clean(kind: Kind, d: ActivityData) -> ActivityData:
     for f in dataclasses.fields(d):
         value = getattr(d, f.name)
         if isinstance(value, str) and not isinstance(value, LabeledEnum):
-            multi_line = f.name in ("content", "notes")
-            changes[f.name] = value.strip() if multi_line else normalize(value)
+            if f.name in LABEL_FIELDS:  # a control character here is refused, not hidden
+                changes[f.name] = normalize(value)
+            elif f.name in MULTI_LINE_FIELDS:
+                changes[f.name] = clean_multiline(value)
+            else:
+                changes[f.name] = clean_line(value)
         elif value is None and f.name in ("content", "topic", "recipient", "name"):
             changes[f.name] = ""
     d = dataclasses.replace(d, **changes)

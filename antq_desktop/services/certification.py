@@ -14,8 +14,19 @@ from ..criteria import SIGNUPS, WARD_RATIO, criteria_for
 from ..db.engine import Database
 from ..db.models import Area, CertCriterion, CertRecord, CertUnit, Unit
 from ..enums import CertCategory, CertResult, CertState
-from ..text import fold, lower, normalize
-from ..validation import FieldError, check_event_date, check_phone, normalize_phone
+from ..text import clean_line, clean_multiline, fold, lower, normalize
+from ..validation import (
+    EARLIEST_RECORD,
+    LEN_LABEL,
+    LEN_LINE,
+    LEN_NAME,
+    FieldError,
+    check_event_date,
+    check_free_text,
+    check_label,
+    check_phone,
+    normalize_phone,
+)
 from .certification_rules import (
     COUNTED_FOR_WARD,
     MANAGED_HERE,
@@ -37,6 +48,7 @@ from .certification_rules import (
     signup_text,
     ward_ratio_of,
 )
+from .children import unique_errors
 from .households import HouseholdService
 from .settings import read_cert_settings
 
@@ -137,17 +149,20 @@ class CertificationService:
         """Validate and save an agency, enterprise or school; return its id. Of a residential
         area or the ward (which follow the unit setup) only the address, the head and the
         phone are saved here. Raises the first FieldError (nothing saved)."""
-        name, address = normalize(data.name), normalize(data.address)
+        name, address = normalize(data.name), clean_line(data.address)
         head, phone = normalize(data.head_name), normalize(data.phone)
         if data.category is None:
             raise FieldError("Loại đơn vị", "chưa chọn.")
         if data.category not in MANAGED_HERE and data.id is None:
             raise FieldError("Loại đơn vị", USE_UNIT_SETUP)
-        if not name:
-            raise FieldError("Tên đơn vị", "chưa nhập.")
-        message = check_phone(phone)
-        if message:
-            raise FieldError("Số điện thoại", message)
+        for label, message in (
+                ("Tên đơn vị", check_label(data.name, LEN_LABEL)),
+                ("Địa chỉ", check_free_text(address, LEN_LINE)),
+                ("Thủ trưởng, người đứng đầu", check_label(data.head_name, LEN_NAME,
+                                                           required=False)),
+                ("Số điện thoại", check_phone(phone))):
+            if message:
+                raise FieldError(label, message)
         with self.db.session.begin() as s:
             if data.id is None:
                 u = None
@@ -194,7 +209,8 @@ class CertificationService:
     def retire_unit(self, unit_id: int, on: date, today: date | None = None) -> None:
         """Stop following an agency, enterprise or school from ``on`` (it closed or moved);
         its records stay."""
-        message = check_event_date(on, None, today or date.today(), required=True)
+        message = check_event_date(on, None, today or date.today(), required=True,
+                                   earliest=EARLIEST_RECORD)
         if message:
             raise FieldError("Ngày thôi theo dõi", message)
         with self.db.session.begin() as s:
@@ -327,11 +343,17 @@ class CertificationService:
         today = today or date.today()
         data.decision_number = normalize(data.decision_number)
         data.certificate_number = normalize(data.certificate_number)
-        data.notes = (data.notes or "").strip()
+        data.notes = clean_multiline(data.notes)
         for c in data.criteria:
-            c.note = (c.note or "").strip()
+            c.note = clean_multiline(c.note)
         if not MIN_YEAR <= year <= today.year + 1:
             raise FieldError("Năm", f"phải từ {MIN_YEAR} đến {today.year + 1}.")
+        taken = {"cert_record": lambda: FieldError(
+            "Năm", f"hồ sơ năm {year} của đơn vị vừa được ghi ở nơi khác; hãy mở lại rồi sửa.")}
+        with unique_errors(taken):
+            self._save_record(unit_id, year, data, today)
+
+    def _save_record(self, unit_id: int, year: int, data: RecordData, today: date) -> None:
         with self.db.session.begin() as s:
             u = s.get(CertUnit, unit_id)
             if u is None:

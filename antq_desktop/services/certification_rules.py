@@ -10,7 +10,7 @@ from datetime import date
 
 from ..criteria import Criterion, criteria_for
 from ..enums import CertCategory, CertResult, CertState
-from ..validation import ErrorList, FieldError
+from ..validation import LEN_NUMBER, ErrorList, FieldError, check_free_text, check_label
 
 MANAGED_HERE = (CertCategory.AGENCY, CertCategory.ENTERPRISE, CertCategory.SCHOOL)
 COUNTED_FOR_WARD = (CertCategory.AREA,) + MANAGED_HERE  # the ward's criterion 4 counts these
@@ -256,6 +256,11 @@ def record_errors(category: CertCategory, year: int, r: RecordData,
             add("Số Giấy công nhận", "chỉ ghi khi kết quả là “Đạt”.")
         elif not r.decision_number:
             add("Số Giấy công nhận", "chưa có số quyết định công nhận.")
+    add("Số quyết định", check_label(r.decision_number, LEN_NUMBER, required=False))
+    add("Số Giấy công nhận", check_label(r.certificate_number, LEN_NUMBER, required=False))
+    add("Ghi chú", check_free_text(r.notes))
+    for c in r.criteria:
+        add("Ghi chú tiêu chuẩn", check_free_text(c.note))
     return errors
 
 

@@ -4,7 +4,10 @@ parties) from the dialog's list: people and book entries are corrected, never dr
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextlib import contextmanager
 from typing import Any
+
+from sqlalchemy.exc import IntegrityError
 
 from ..validation import FieldError
 
@@ -27,3 +30,44 @@ def pair_children(rows: list, items: Sequence[Any], make: Callable[[], Any], fie
             rows.append(row)
         pairs.append((item, row))
     return pairs
+
+
+# -- unique constraints hit by a race (issue 12) -------------------------------------------------
+# The services check duplicates before writing; two saves at once (two windows, two officers
+# on a shared database) can still both pass the check, and the second then fails on the
+# database's unique constraint. These turn that failure into the field's own message.
+# A rule names the constraint (PostgreSQL reports it) and its columns (SQLite reports
+# "UNIQUE constraint failed: table.column, …").
+UNIQUE_KEYS: dict[str, tuple[str, ...]] = {
+    "household_code": ("uq_household_code", "household.code"),
+    "signup": ("uq_household_signup_household_year", "household_signup.household_id"),
+    "resident_id_number": ("uq_resident_living_id_number", "resident.id_number"),
+    "evaluation_period": ("uq_rehab_evaluation_period", "rehab_evaluation.case_id"),
+    "area_name": ("uq_area_name", "area.name"),
+    "mediation_team_area": ("uq_mediation_team_area_id", "mediation_team.area_id"),
+    "cert_unit_area": ("uq_cert_unit_area_id", "cert_unit.area_id"),
+    "cert_record": ("uq_cert_record_unit_id", "cert_record.unit_id"),
+}
+
+
+def unique_violation(exc: BaseException) -> str | None:
+    """The UNIQUE_KEYS key of the unique constraint ``exc`` (an IntegrityError) broke, or None."""
+    text = str(getattr(exc, "orig", None) or exc)
+    for key, marks in UNIQUE_KEYS.items():
+        if any(mark in text for mark in marks):
+            return key
+    return None
+
+
+@contextmanager
+def unique_errors(messages: dict[str, Callable[[], FieldError]]):
+    """Around a save (its ``session.begin()`` block, commit included): an IntegrityError on one
+    of ``messages``' constraints becomes that FieldError (the transaction is already rolled
+    back); any other IntegrityError goes on."""
+    try:
+        yield
+    except IntegrityError as exc:
+        make = messages.get(unique_violation(exc) or "")
+        if make is None:
+            raise
+        raise make() from None

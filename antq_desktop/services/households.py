@@ -14,19 +14,26 @@ from ..db.models import Area, Household, HouseholdSearch, HouseholdSignup, Resid
 from ..db.query import fetch_column
 from ..db.search import household_match
 from ..enums import Relationship, ResidenceKind, Sex
-from ..text import fold, like_escape, lower, normalize, title_name
+from ..text import clean_line, clean_multiline, fold, like_escape, lower, normalize, title_name
 from ..validation import (
+    EARLIEST_RECORD,
+    LEN_CODE,
+    LEN_LINE,
+    LEN_NAME,
     ErrorList,
     FieldError,
     check_birth_date,
     check_event_date,
+    check_free_text,
     check_id_number,
+    check_label,
     check_old_id_number,
     check_person_name,
     check_phone,
+    clean_number,
     normalize_phone,
 )
-from .children import pair_children
+from .children import pair_children, unique_errors
 
 TEMPORARY_RESIDENCE_MAX_DAYS = 2 * 366  # Luật Cư trú 2020: a temporary stay is up to 2 years
 
@@ -145,7 +152,8 @@ def member_errors(m: MemberData, today: date | None = None) -> list[FieldError]:
     add("Ngày sinh", check_birth_date(m.birth_date, today))
     if m.sex is None:
         add("Giới tính", "chưa chọn.")
-    add("Số định danh cá nhân", check_id_number(m.id_number or "", m.sex, m.birth_date))
+    add("Số định danh cá nhân",
+        check_id_number(m.id_number or "", m.sex, m.birth_date, today))
     add("Số CMND cũ", check_old_id_number(m.old_id_number or ""))
     add("Số điện thoại", check_phone(m.phone))
     add("Cư trú từ ngày", check_event_date(m.residence_from, m.birth_date, today))
@@ -159,18 +167,19 @@ def member_errors(m: MemberData, today: date | None = None) -> list[FieldError]:
     if m.moved_out_on is not None:
         add("Ngày chuyển đi",
             check_event_date(m.moved_out_on, m.residence_from or m.birth_date, today))
+    add("Nghề nghiệp", check_free_text(m.occupation, LEN_NAME))
+    add("Lý do chuyển đi", check_free_text(m.moved_out_reason, LEN_LINE))
+    add("Ghi chú", check_free_text(m.notes))
     return errors
 
 
 def household_errors(h: HouseholdData, today: date | None = None) -> list[FieldError]:
     """Every problem with the household and its members, duplicates inside it included."""
-    errors: list[FieldError] = []
-    if not normalize(h.code):
-        errors.append(FieldError("Số hộ", "chưa nhập."))
+    errors = ErrorList()
+    errors.add("Số hộ", check_label(h.code, LEN_CODE))
     if h.area_id is None:
         errors.append(FieldError("Khu dân cư", "chưa chọn."))
-    if not normalize(h.address):
-        errors.append(FieldError("Địa chỉ", "chưa nhập."))
+    errors.add("Địa chỉ", check_free_text(clean_line(h.address), LEN_LINE, required=True))
     active = [m for m in h.members if m.active]
     if not h.members:
         errors.append(FieldError("Nhân khẩu", "hộ phải có ít nhất một nhân khẩu (chủ hộ)."))
@@ -190,6 +199,8 @@ def household_errors(h: HouseholdData, today: date | None = None) -> list[FieldE
         msg = check_event_date(h.moved_out_on, h.since, today)
         if msg:
             errors.append(FieldError("Ngày hộ chuyển đi", msg))
+    errors.add("Lý do hộ chuyển đi", check_free_text(clean_line(h.moved_out_reason), LEN_LINE))
+    errors.add("Ghi chú", check_free_text(h.notes))
     seen: dict[str, str] = {}
     for m in h.members:
         errors.extend(member_errors(m, today))
@@ -203,6 +214,15 @@ def household_errors(h: HouseholdData, today: date | None = None) -> list[FieldE
     return errors
 
 
+def _code_taken(code: str) -> FieldError:
+    return FieldError("Số hộ", f"{code} đã dùng cho một hộ khác.")
+
+
+def _signup_taken(year: int) -> FieldError:
+    return FieldError("Đăng ký", f"hộ đã được ghi đăng ký năm {year} cùng lúc ở nơi khác; "
+                                 "hãy tải lại danh sách rồi ghi lại.")
+
+
 def _search_text(code: str, address: str, members: Iterable[MemberData]) -> tuple[str, str]:
     parts = [code, address]
     for m in members:
@@ -213,13 +233,16 @@ def _search_text(code: str, address: str, members: Iterable[MemberData]) -> tupl
 
 
 def _clean_member(m: MemberData) -> MemberData:
+    """Names keep what was typed (a control character is refused, not hidden); ID and phone
+    numbers are NFKC-normalised; free text loses invisible characters."""
     m.full_name = title_name(m.full_name)
-    m.id_number = normalize(m.id_number).replace(" ", "")
-    m.old_id_number = normalize(m.old_id_number).replace(" ", "")
-    m.phone = normalize_phone(m.phone)
-    m.occupation = normalize(m.occupation)
-    m.notes = (m.notes or "").strip()
-    m.moved_out_reason = normalize(m.moved_out_reason)
+    m.id_number = clean_number(m.id_number)
+    m.old_id_number = clean_number(m.old_id_number)
+    if not check_phone(m.phone):
+        m.phone = normalize_phone(m.phone)
+    m.occupation = clean_line(m.occupation)
+    m.notes = clean_multiline(m.notes)
+    m.moved_out_reason = clean_line(m.moved_out_reason)
     return m
 
 
@@ -342,19 +365,40 @@ class HouseholdService:
     def _check_against_db(self, s: Session, h: HouseholdData) -> None:
         clash = s.scalar(select(Household.id).where(Household.code == h.code))
         if clash is not None and clash != h.id:
-            raise FieldError("Số hộ", f"{h.code} đã dùng cho một hộ khác.")
+            raise _code_taken(h.code)
         area = s.get(Area, h.area_id)
         if area is None:
             raise FieldError("Khu dân cư", "không tồn tại.")
         if area.retired_on is not None and h.id is None:
             raise FieldError("Khu dân cư", f"“{area.name}” đã thôi sử dụng.")
+        self._check_signups(s, h)
+        self._check_id_numbers(s, h)
+
+    @staticmethod
+    def _check_signups(s: Session, h: HouseholdData) -> None:
+        """A household cannot have come ("since") after one of its own sign-ups."""
+        if h.id is None or h.since is None:
+            return
+        first = s.scalar(select(func.min(HouseholdSignup.signed_on)).where(
+            HouseholdSignup.household_id == h.id))
+        if first is not None and h.since > first:
+            raise FieldError("Ngày đến cư trú",
+                             f"không được sau ngày đăng ký {first:%d/%m/%Y} của hộ.")
+
+    @staticmethod
+    def _check_id_numbers(s: Session, h: HouseholdData,
+                          with_moved_households: bool = False) -> None:
+        """No living resident of another household (or another member) has the same ID.
+        ``with_moved_households``: also residents not marked moved in a household that moved
+        (the unique index uq_resident_living_id_number counts them)."""
         own_ids = {m.id for m in h.members if m.id is not None}
         numbers = {m.id_number: m for m in h.members if m.id_number and m.active}
         if numbers:
             stmt = (select(Resident.id, Resident.id_number, Resident.full_name, Household.code)
                     .join(Household, Household.id == Resident.household_id)
-                    .where(Resident.id_number.in_(list(numbers)), Resident.moved_out_on.is_(None),
-                           Household.moved_out_on.is_(None)))
+                    .where(Resident.id_number.in_(list(numbers)), Resident.moved_out_on.is_(None)))
+            if not with_moved_households:
+                stmt = stmt.where(Household.moved_out_on.is_(None))
             for rid, number, name, code in s.execute(stmt):
                 if rid not in own_ids:
                     raise FieldError(
@@ -363,19 +407,37 @@ class HouseholdService:
                         numbers[number].full_name,
                     )
 
-    def save(self, data: HouseholdData) -> int:
+    def _id_number_taken(self, data: HouseholdData) -> FieldError:
+        """After a race on the living-residents ID index: the duplicate-ID check's own message,
+        found again now that the other save is committed."""
+        try:
+            with self.db.session() as s:
+                self._check_id_numbers(s, data, with_moved_households=True)
+        except FieldError as error:
+            return error
+        return FieldError("Số định danh cá nhân",
+                          "trùng với số của một người khác đang cư trú trong phường.")
+
+    def save(self, data: HouseholdData, today: date | None = None) -> int:
         """Validate and save a household with its members in one transaction; return its id.
 
-        Raises FieldError (nothing saved) on the first problem found.
+        Raises FieldError (nothing saved) on the first problem found, also when another save
+        took the same code or ID number at the same moment.
         """
         data.code = normalize(data.code).upper()
-        data.address = normalize(data.address)
-        data.notes = (data.notes or "").strip()
+        data.address = clean_line(data.address)
+        data.notes = clean_multiline(data.notes)
+        data.moved_out_reason = clean_line(data.moved_out_reason)
         for m in data.members:
             _clean_member(m)
-        errors = household_errors(data)
+        errors = household_errors(data, today)
         if errors:
             raise errors[0]
+        with unique_errors({"household_code": lambda: _code_taken(data.code),
+                            "resident_id_number": lambda: self._id_number_taken(data)}):
+            return self._save(data)
+
+    def _save(self, data: HouseholdData) -> int:
         with self.db.session.begin() as s:
             self._check_against_db(s, data)
             if data.id is None:
@@ -387,7 +449,7 @@ class HouseholdService:
                     raise LookupError(data.id)
             h.code, h.area_id, h.address, h.notes = data.code, data.area_id, data.address, data.notes
             h.since = data.since
-            h.moved_out_on, h.moved_out_reason = data.moved_out_on, normalize(data.moved_out_reason)
+            h.moved_out_on, h.moved_out_reason = data.moved_out_on, data.moved_out_reason
             # Nothing about a person is hard-deleted: members leave with a date instead.
             for m, r in pair_children(
                     h.residents, data.members, Resident, "Nhân khẩu",
@@ -425,20 +487,26 @@ class HouseholdService:
         msg = check_event_date(on, None, today, required=True)
         if msg:
             raise FieldError("Ngày hộ chuyển đi", msg)
+        reason = clean_line(reason)
+        msg = check_free_text(reason, LEN_LINE)
+        if msg:
+            raise FieldError("Lý do hộ chuyển đi", msg)
         with self.db.session.begin() as s:
             h = s.get(Household, household_id)
+            if h is None:
+                raise LookupError(household_id)
             if h.moved_out_on is not None:
                 raise FieldError("Ngày hộ chuyển đi",
                                  f"hộ đã chuyển đi ngày {h.moved_out_on:%d/%m/%Y}.")
-            msg = check_event_date(on, h.since)
+            msg = check_event_date(on, h.since, today)
             if msg:
                 raise FieldError("Ngày hộ chuyển đi", msg)
-            h.moved_out_on, h.moved_out_reason = on, normalize(reason)
+            h.moved_out_on, h.moved_out_reason = on, reason
 
     # -- yearly sign-up -----------------------------------------------------------------------
     @staticmethod
     def _check_signup_date(year: int, on: date, today: date | None = None) -> None:
-        msg = check_event_date(on, None, today, required=True)
+        msg = check_event_date(on, None, today, required=True, earliest=EARLIEST_RECORD)
         if not msg and on.year != year:
             msg = f"phải thuộc năm {year}."
         if msg:
@@ -449,10 +517,17 @@ class HouseholdService:
         """Record the sign-up of one or several households, all or nothing."""
         ids = [household_ids] if isinstance(household_ids, int) else list(household_ids)
         self._check_signup_date(year, on, today)
+        with unique_errors({"signup": lambda: _signup_taken(year)}):
+            self._sign_up(ids, year, on)
+
+    def _sign_up(self, ids: list[int], year: int, on: date) -> None:
         with self.db.session.begin() as s:
             for h in s.scalars(select(Household).where(Household.id.in_(ids))):
                 if h.moved_out_on is not None:
                     raise FieldError("Đăng ký", f"hộ {h.code} đã chuyển đi.")
+                if h.since is not None and on < h.since:
+                    raise FieldError("Ngày đăng ký", f"hộ {h.code} đến cư trú từ ngày "
+                                                     f"{h.since:%d/%m/%Y}, sau ngày đăng ký.")
             existing = {r.household_id: r for r in s.scalars(select(HouseholdSignup).where(
                 HouseholdSignup.household_id.in_(ids), HouseholdSignup.year == year))}
             for hid in ids:
@@ -477,10 +552,12 @@ class HouseholdService:
     def sign_up_area(self, area_id: int, year: int, on: date, today: date | None = None) -> int:
         """Record the sign-up of every resident household of an area not yet signed; return how many."""
         self._check_signup_date(year, on, today)
-        with self.db.session.begin() as s:
+        with unique_errors({"signup": lambda: _signup_taken(year)}), \
+                self.db.session.begin() as s:
             signed = select(HouseholdSignup.household_id).where(HouseholdSignup.year == year)
             ids = list(s.scalars(select(Household.id).where(
                 Household.area_id == area_id, Household.moved_out_on.is_(None),
+                or_(Household.since.is_(None), Household.since <= on),
                 Household.id.not_in(signed))))
             if ids:
                 s.execute(insert(HouseholdSignup),

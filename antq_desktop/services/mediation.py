@@ -26,16 +26,23 @@ from ..db.models import (
     Resident,
 )
 from ..enums import CaseOrigin, Compliance, MediationStatus, MediationType, Sex
-from ..text import fold, like_escape, normalize, title_name
+from ..text import clean_line, clean_multiline, fold, like_escape, normalize, title_name
 from ..validation import (
+    EARLIEST_RECORD,
+    LEN_CODE,
+    LEN_LABEL,
+    LEN_LINE,
+    LEN_NUMBER,
     ErrorList,
     FieldError,
     check_event_date,
+    check_free_text,
+    check_label,
     check_person_name,
     check_phone,
     normalize_phone,
 )
-from .children import pair_children
+from .children import pair_children, unique_errors
 from .households import HouseholdService, ResidentChoice
 
 MIN_MEDIATORS = 3  # Luật Hòa giải ở cơ sở, Điều 12: "từ 03 hòa giải viên trở lên"
@@ -156,20 +163,25 @@ def mediator_errors(m: MediatorData, today: date | None = None) -> list[FieldErr
         elif today.year - m.birth_year < MIN_MEDIATOR_AGE:
             add("Năm sinh", f"hòa giải viên phải đủ {MIN_MEDIATOR_AGE} tuổi.")
     add("Số điện thoại", check_phone(m.phone))
+    add("Số quyết định công nhận", check_label(m.decision_number, LEN_NUMBER, required=False))
     if m.decision_date is not None:
-        add("Ngày quyết định công nhận", check_event_date(m.decision_date, None, today))
+        add("Ngày quyết định công nhận",
+            check_event_date(m.decision_date, None, today, earliest=EARLIEST_RECORD))
     if m.left_on is not None:
         add("Ngày thôi làm hòa giải viên", check_event_date(m.left_on, m.decision_date, today))
+    add("Lý do thôi", check_free_text(m.left_reason, LEN_LINE))
     return errors
 
 
 def team_errors(t: TeamData, today: date | None = None) -> list[FieldError]:
     """Every problem with the team and its mediators (not those needing the database)."""
-    errors: list[FieldError] = []
+    errors = ErrorList()
     if t.area_id is None:
         errors.append(FieldError("Khu dân cư", "chưa chọn."))
+    errors.add("Tên tổ hòa giải", check_label(t.name, LEN_LABEL, required=False))
+    errors.add("Quyển số", check_label(t.book_number, LEN_CODE, required=False))
     if t.book_opened_on is not None:
-        msg = check_event_date(t.book_opened_on, None, today)
+        msg = check_event_date(t.book_opened_on, None, today, earliest=EARLIEST_RECORD)
         if msg:
             errors.append(FieldError("Ngày mở sổ", msg))
     if t.book_closed_on is not None:
@@ -196,9 +208,10 @@ def team_errors(t: TeamData, today: date | None = None) -> list[FieldError]:
 
 def _clean_mediator(m: MediatorData) -> MediatorData:
     m.full_name = title_name(m.full_name)
-    m.phone = normalize_phone(m.phone)
+    if not check_phone(m.phone):
+        m.phone = normalize_phone(m.phone)
     m.decision_number = normalize(m.decision_number)
-    m.left_reason = normalize(m.left_reason)
+    m.left_reason = clean_line(m.left_reason)
     return m
 
 
@@ -343,6 +356,7 @@ def party_errors(p: PartyData, index: int, today: date) -> list[FieldError]:
         errors.add("Năm sinh", f"phải từ 1900 đến {today.year}.")
     if p.age is not None and not 0 <= p.age <= MAX_AGE:
         errors.add("Tuổi", f"phải từ 0 đến {MAX_AGE}.")
+    errors.add("Địa chỉ", check_free_text(p.address, LEN_LINE))
     return errors
 
 
@@ -354,13 +368,14 @@ def case_errors(c: CaseData, today: date | None = None) -> list[FieldError]:
 
     if c.team_id is None:
         add("Tổ hòa giải", "chưa chọn.")
-    add("Ngày nhận", check_event_date(c.received_on, None, today, required=True))
+    add("Ngày nhận", check_event_date(c.received_on, None, today, required=True,
+                                      earliest=EARLIEST_RECORD))
     if c.origin is None:
         add("Căn cứ hòa giải", "chưa chọn.")
     if c.case_type is None:
         add("Loại vụ, việc", "chưa chọn.")
-    if not normalize(c.content):
-        add("Nội dung chủ yếu", "chưa nhập.")
+    add("Nội dung chủ yếu", check_free_text(c.content, required=True))
+    add("Người được mời tham gia", check_free_text(c.invited))
     if not c.parties:
         add("Các bên", "vụ, việc phải có ít nhất một bên.")
     for i, p in enumerate(c.parties, start=1):
@@ -384,18 +399,21 @@ def case_errors(c: CaseData, today: date | None = None) -> list[FieldError]:
         add("Ngày kết thúc", "vụ, việc đang hòa giải chưa có ngày kết thúc.")
     if c.compliance is not None and c.status is not MediationStatus.SUCCEEDED:
         add("Theo dõi thực hiện", "chỉ ghi khi hòa giải thành.")
+    add("Thỏa thuận của các bên", check_free_text(c.agreement))
+    add("Ghi chú theo dõi", check_free_text(c.compliance_note, LEN_LINE))
+    add("Ghi chú", check_free_text(c.notes))
     return errors
 
 
 def _clean_case(c: CaseData) -> CaseData:
-    c.content = (c.content or "").strip()
-    c.invited = (c.invited or "").strip()
-    c.agreement = (c.agreement or "").strip()
-    c.compliance_note = normalize(c.compliance_note)
-    c.notes = (c.notes or "").strip()
+    c.content = clean_multiline(c.content)
+    c.invited = clean_multiline(c.invited)
+    c.agreement = clean_multiline(c.agreement)
+    c.compliance_note = clean_line(c.compliance_note)
+    c.notes = clean_multiline(c.notes)
     for p in c.parties:
         p.full_name = title_name(p.full_name)
-        p.address = normalize(p.address)
+        p.address = clean_line(p.address)
     seen: set[int] = set()
     c.mediator_ids = [i for i in c.mediator_ids if not (i in seen or seen.add(i))]
     return c
@@ -481,6 +499,12 @@ class MediationService:
         errors = team_errors(data, today)
         if errors:
             raise errors[0]
+        taken = {"mediation_team_area": lambda: FieldError(
+            "Khu dân cư", "đã có tổ hòa giải (vừa được tạo ở nơi khác); hãy tải lại danh sách.")}
+        with unique_errors(taken):
+            return self._save_team(data)
+
+    def _save_team(self, data: TeamData) -> int:
         with self.db.session.begin() as s:
             area = s.get(Area, data.area_id)
             if area is None:

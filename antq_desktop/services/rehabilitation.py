@@ -11,14 +11,25 @@ from ..db.engine import Database
 from ..db.models import Area, RehabCase, RehabEvaluation, RehabSupport, Resident
 from ..enums import Classification, EndReason, Regime, Sex, SupportKind
 from ..regimes import REGIMES, Due, DueState, Period, next_due
-from ..text import fold, like_escape, normalize, title_name
+from ..text import clean_line, clean_multiline, fold, like_escape, normalize, title_name
 from ..validation import (
+    EARLIEST_RECORD,
+    LEN_LABEL,
+    LEN_LINE,
+    LEN_NUMBER,
     ErrorList,
     FieldError,
+    check_amount,
     check_birth_date,
     check_event_date,
+    check_free_text,
     check_id_number,
+    check_label,
+    check_person_name,
+    check_planned_date,
+    clean_number,
 )
+from .children import unique_errors
 from .households import HouseholdService, ResidentChoice
 
 
@@ -120,19 +131,47 @@ def case_errors(c: CaseData, today: date | None = None) -> list[FieldError]:
     errors = ErrorList()
     add = errors.add
 
-    if not normalize(c.person_name):
-        add("Họ và tên", "chưa nhập.")
+    add("Họ và tên", check_person_name(c.person_name))
     if c.regime is None:
         add("Diện quản lý", "chưa chọn.")
     if c.birth_date is not None:
         add("Ngày sinh", check_birth_date(c.birth_date, today))
-    add("Số định danh cá nhân", check_id_number(c.id_number, c.sex, c.birth_date))
-    add("Ngày bắt đầu", check_event_date(c.start_date, c.birth_date, today, required=True))
+    add("Số định danh cá nhân", check_id_number(c.id_number, c.sex, c.birth_date, today))
+    add("Địa chỉ", check_free_text(clean_line(c.address), LEN_LINE))
+    add("Số quyết định", check_label(c.decision_number, LEN_NUMBER, required=False))
     if c.decision_date is not None:
-        add("Ngày quyết định", check_event_date(c.decision_date, None, today))
+        add("Ngày quyết định",
+            check_event_date(c.decision_date, None, today, earliest=EARLIEST_RECORD))
+    add("Người ký quyết định", check_label(c.decision_signer, LEN_LABEL, required=False))
+    add("Ngày bắt đầu", check_event_date(c.start_date, c.birth_date, today, required=True,
+                                         earliest=EARLIEST_RECORD))
     if c.planned_end is not None and c.start_date is not None and c.planned_end < c.start_date:
         add("Dự kiến kết thúc", f"không được trước ngày bắt đầu {c.start_date:%d/%m/%Y}.")
+    else:
+        add("Dự kiến kết thúc", check_planned_date(c.planned_end, c.start_date, today))
+    add("Người được giao quản lý", check_label(c.supervisor, LEN_LABEL, required=False))
+    add("Mô hình", check_label(c.model, LEN_LABEL, required=False))
+    add("Ghi chú", check_free_text(c.notes))
     return errors
+
+
+def _start_order_error(c: RehabCase, start: date) -> FieldError | None:
+    """A start moved on a later edit must stay before the case's evaluations, support and
+    close, and in or before the first evaluated period."""
+    later = [(e.evaluated_on, "ngày đánh giá") for e in c.evaluations]
+    later += [(p.given_on, "ngày hỗ trợ") for p in c.supports]
+    if c.closed_on is not None:
+        later.append((c.closed_on, "ngày kết thúc hồ sơ"))
+    if later:
+        day, what = min(later)
+        if start > day:
+            return FieldError("Ngày bắt đầu", f"không được sau {what} {day:%d/%m/%Y}.")
+    if c.evaluations:
+        months = REGIMES[c.regime].months_per_period
+        first = min(_period_of(c.regime, e.period_year, e.period_no) for e in c.evaluations)
+        if first < Period.containing(start, months):
+            return FieldError("Ngày bắt đầu", f"không được sau kỳ đã đánh giá {first.label}.")
+    return None
 
 
 class RehabilitationService:
@@ -229,11 +268,13 @@ class RehabilitationService:
                           for p in c.supports],
             )
 
-    def save(self, data: CaseData) -> int:
+    def save(self, data: CaseData, today: date | None = None) -> int:
         """Open or edit a case (its person, regime, decision, supervisor); one transaction."""
         data.person_name = title_name(data.person_name)
-        data.id_number = normalize(data.id_number).replace(" ", "")
-        errors = case_errors(data)
+        data.id_number = clean_number(data.id_number)
+        data.address = clean_line(data.address)
+        data.notes = clean_multiline(data.notes)
+        errors = case_errors(data, today)
         if errors:
             raise errors[0]
         with self.db.session.begin() as s:
@@ -246,6 +287,11 @@ class RehabilitationService:
                 s.add(c)
             else:
                 c = s.get(RehabCase, data.id)
+                if c is None:
+                    raise LookupError(data.id)
+                order = _start_order_error(c, data.start_date)
+                if order is not None:
+                    raise order
                 if c.regime != data.regime and c.evaluations:
                     raise FieldError("Diện quản lý",
                                      "không đổi được khi đã có đánh giá; hãy kết thúc hồ sơ và "
@@ -253,21 +299,34 @@ class RehabilitationService:
             c.resident_id = data.resident_id
             c.person_name, c.name_folded = data.person_name, fold(data.person_name)
             c.birth_date, c.sex, c.id_number = data.birth_date, data.sex, data.id_number or None
-            c.address, c.area_id = normalize(data.address), data.area_id
+            c.address, c.area_id = data.address, data.area_id
             c.regime = data.regime
             c.decision_number = normalize(data.decision_number)
             c.decision_date = data.decision_date
             c.decision_signer = normalize(data.decision_signer)
             c.start_date, c.planned_end = data.start_date, data.planned_end
             c.supervisor, c.model = normalize(data.supervisor), normalize(data.model)
-            c.notes = (data.notes or "").strip()
+            c.notes = data.notes
             s.flush()
             return c.id
 
     def add_evaluation(self, case_id: int, ev: EvaluationData, today: date | None = None) -> int:
         today = today or date.today()
+        remarks = clean_multiline(ev.remarks)
+        msg = check_free_text(remarks)
+        if msg:
+            raise FieldError("Nhận xét", msg)
+        taken = {"evaluation_period": lambda: FieldError(
+            "Kỳ đánh giá", f"{ev.period.label} đã có đánh giá." if ev.period else "đã có đánh giá.")}
+        with unique_errors(taken):
+            return self._add_evaluation(case_id, ev, remarks, today)
+
+    def _add_evaluation(self, case_id: int, ev: EvaluationData, remarks: str,
+                        today: date) -> int:
         with self.db.session.begin() as s:
             c = s.get(RehabCase, case_id)
+            if c is None:
+                raise LookupError(case_id)
             info = REGIMES[c.regime]
             msg = check_event_date(ev.evaluated_on, c.start_date, today, required=True)
             if msg:
@@ -295,31 +354,44 @@ class RehabilitationService:
                 raise FieldError("Kỳ đánh giá", f"{period.label} đã có đánh giá.")
             row = RehabEvaluation(case_id=case_id, evaluated_on=ev.evaluated_on,
                                   period_year=period.year, period_no=period.number,
-                                  classification=ev.classification,
-                                  remarks=(ev.remarks or "").strip())
+                                  classification=ev.classification, remarks=remarks)
             s.add(row)
             s.flush()
             return row.id
 
     def add_support(self, case_id: int, sp: SupportData, today: date | None = None) -> int:
         today = today or date.today()
+        details, lender = clean_multiline(sp.details), clean_line(sp.lender)
         with self.db.session.begin() as s:
             c = s.get(RehabCase, case_id)
+            if c is None:
+                raise LookupError(case_id)
             msg = check_event_date(sp.given_on, c.start_date, today, required=True)
             if msg:
                 raise FieldError("Ngày hỗ trợ", msg)
+            if c.closed_on is not None and sp.given_on > c.closed_on:
+                raise FieldError("Ngày hỗ trợ", f"hồ sơ đã kết thúc ngày {c.closed_on:%d/%m/%Y}.")
             if sp.kind is None:
                 raise FieldError("Hình thức hỗ trợ", "chưa chọn.")
             if sp.kind is SupportKind.LOAN:
-                if not sp.amount or sp.amount <= 0:
-                    raise FieldError("Số tiền vay", "phải lớn hơn 0 đồng.")
-                if not normalize(sp.lender):
+                msg = check_amount(sp.amount, required=True, positive=True)
+                if msg:
+                    raise FieldError("Số tiền vay",
+                                     "phải lớn hơn 0 đồng." if msg == "chưa nhập." else msg)
+                if not lender:
                     raise FieldError("Nơi cho vay", "chưa nhập (ví dụ Ngân hàng Chính sách xã hội).")
-            elif sp.amount is not None and sp.amount < 0:
-                raise FieldError("Số tiền", "không được âm.")
+            else:
+                msg = check_amount(sp.amount)
+                if msg:
+                    raise FieldError("Số tiền", msg)
+            msg = check_label(lender, LEN_LABEL, required=False)
+            if msg:
+                raise FieldError("Nơi cho vay", msg)
+            msg = check_free_text(details)
+            if msg:
+                raise FieldError("Nội dung hỗ trợ", msg)
             row = RehabSupport(case_id=case_id, given_on=sp.given_on, kind=sp.kind,
-                               details=(sp.details or "").strip(), amount=sp.amount,
-                               lender=normalize(sp.lender))
+                               details=details, amount=sp.amount, lender=lender)
             s.add(row)
             s.flush()
             return row.id
@@ -327,18 +399,29 @@ class RehabilitationService:
     def close(self, case_id: int, on: date | None, reason: EndReason | None, note: str = "",
               today: date | None = None) -> None:
         """End a case with a date and reason; it stays searchable under "Đã kết thúc"."""
+        note = clean_line(note)
         with self.db.session.begin() as s:
             c = s.get(RehabCase, case_id)
+            if c is None:
+                raise LookupError(case_id)
             if c.closed_on is not None:
                 raise FieldError("Ngày kết thúc", f"hồ sơ đã kết thúc ngày {c.closed_on:%d/%m/%Y}.")
             msg = check_event_date(on, c.start_date, today, required=True)
             if msg:
                 raise FieldError("Ngày kết thúc", msg)
+            last = max([e.evaluated_on for e in c.evaluations]
+                       + [p.given_on for p in c.supports], default=None)
+            if last is not None and on < last:
+                raise FieldError("Ngày kết thúc",
+                                 f"không được trước ngày đánh giá, hỗ trợ cuối {last:%d/%m/%Y}.")
             if reason is None:
                 raise FieldError("Lý do kết thúc", "chưa chọn.")
-            if reason is EndReason.OTHER and not normalize(note):
+            if reason is EndReason.OTHER and not note:
                 raise FieldError("Ghi chú kết thúc", "hãy ghi rõ lý do khác.")
-            c.closed_on, c.close_reason, c.close_note = on, reason, normalize(note)
+            msg = check_free_text(note, LEN_LINE)
+            if msg:
+                raise FieldError("Ghi chú kết thúc", msg)
+            c.closed_on, c.close_reason, c.close_note = on, reason, note
 
     def reopen(self, case_id: int) -> None:
         """Undo a close recorded by mistake."""

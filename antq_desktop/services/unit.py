@@ -11,8 +11,17 @@ from sqlalchemy.orm import Session
 from .. import places
 from ..db.engine import Database
 from ..db.models import Area, Household, Unit
-from ..text import lower, normalize
-from ..validation import FieldError
+from ..text import clean_line, lower, normalize
+from ..validation import (
+    EARLIEST_RECORD,
+    LEN_LABEL,
+    LEN_NAME,
+    FieldError,
+    check_event_date,
+    check_label,
+    check_person_name,
+)
+from .children import unique_errors
 from .settings import read_texts, write_text
 
 
@@ -51,7 +60,7 @@ def default_recipients(info: UnitInfo) -> tuple[str, ...]:
 
 def recipient_lines(text: str) -> tuple[str, ...]:
     """The lines of a "Nơi nhận" box, without a leading dash and without empty lines."""
-    lines = (normalize(line).lstrip("-–").strip() for line in (text or "").splitlines())
+    lines = (clean_line(line).lstrip("-–").strip() for line in (text or "").splitlines())
     return tuple(line for line in lines if line)
 
 
@@ -106,11 +115,20 @@ class UnitService:
             places.ward(info.province_code, info.ward_code)
         except StopIteration:
             raise FieldError("Phường/xã", "không có trong danh mục đơn vị hành chính.") from None
-        for label, value in (("Dòng cơ quan cấp trên", info.header_superior),
-                             ("Dòng cơ quan ban hành", info.header_issuer),
-                             ("Địa danh", info.place_name)):
-            if not normalize(value):
-                raise FieldError(label, "chưa nhập.")
+        for label, value, limit, required in (
+                ("Tỉnh/thành phố", info.province_name, LEN_NAME, False),
+                ("Phường/xã", info.ward_name, LEN_NAME, False),
+                ("Dòng cơ quan cấp trên", info.header_superior, LEN_LABEL, True),
+                ("Dòng cơ quan ban hành", info.header_issuer, LEN_LABEL, True),
+                ("Địa danh", info.place_name, LEN_NAME, True),
+                ("Chức danh người ký", info.commander_title, LEN_LABEL, False)):
+            message = check_label(value, limit, required)
+            if message:
+                raise FieldError(label, message)
+        if normalize(info.commander_name):
+            message = check_person_name(info.commander_name)
+            if message:
+                raise FieldError("Họ tên người ký", message)
         recipients = tuple(recipient_lines("\n".join(info.recipients)))
         problem = recipients_error(recipients)
         if problem:
@@ -147,9 +165,10 @@ class UnitService:
             return [AreaInfo(*r) for r in s.execute(stmt)]
 
     def _check_name(self, s, name: str, own_id: int | None = None) -> str:
+        message = check_label(name, LEN_NAME)
+        if message:
+            raise FieldError("Tên khu dân cư", message)
         name = normalize(name)
-        if not name:
-            raise FieldError("Tên khu dân cư", "chưa nhập.")
         # Compared in Python: SQL lower() does not fold Vietnamese capitals such as "Đ".
         clash = next((i for i, n in s.execute(select(Area.id, Area.name)) if lower(n) == lower(name)),
                      None)
@@ -158,7 +177,8 @@ class UnitService:
         return name
 
     def add_area(self, name: str) -> int:
-        with self.db.session.begin() as s:
+        with unique_errors({"area_name": lambda: _area_taken(name)}), \
+                self.db.session.begin() as s:
             name = self._check_name(s, name)
             order = (s.scalar(select(func.max(Area.sort_order))) or 0) + 1
             area = Area(name=name, sort_order=order)
@@ -167,12 +187,18 @@ class UnitService:
             return area.id
 
     def rename_area(self, area_id: int, name: str) -> None:
-        with self.db.session.begin() as s:
+        with unique_errors({"area_name": lambda: _area_taken(name)}), \
+                self.db.session.begin() as s:
             area = s.get(Area, area_id)
             area.name = self._check_name(s, name, area_id)
 
-    def retire_area(self, area_id: int, on: date | None = None) -> None:
+    def retire_area(self, area_id: int, on: date | None = None,
+                    today: date | None = None) -> None:
         """Stop using an area (it merged or was renamed away). Its records stay."""
+        if on is not None:
+            message = check_event_date(on, None, today, earliest=EARLIEST_RECORD)
+            if message:
+                raise FieldError("Ngày thôi sử dụng", message)
         with self.db.session.begin() as s:
             active = s.scalar(
                 select(func.count()).select_from(Household)
@@ -189,3 +215,7 @@ class UnitService:
     def restore_area(self, area_id: int) -> None:
         with self.db.session.begin() as s:
             s.get(Area, area_id).retired_on = None
+
+
+def _area_taken(name: str) -> FieldError:
+    return FieldError("Tên khu dân cư", f"“{normalize(name)}” đã có.")
