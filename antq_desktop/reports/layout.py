@@ -151,9 +151,21 @@ class Column:
 
 @dataclass(frozen=True)
 class Heading:
-    """A bold row across the whole table that starts a group ("I. Tổ dân phố số 1")."""
+    """A bold row across the whole table that starts a group ("I. Tổ dân phố số 1"); ``size``
+    (default: the table's) and ``align`` make a bigger, centred heading of a whole block."""
 
     text: str
+    size: float | None = None
+    align: str = "left"
+
+
+@dataclass(frozen=True)
+class SectionRow:
+    """A bold row of values that opens a part of the table, not merged ("II", "Mô hình, tổ tự
+    quản": the numeral under STT, the title beside it). Like a Heading it goes with the rows
+    after it."""
+
+    values: Sequence[Any]
 
 
 @dataclass(frozen=True)
@@ -422,11 +434,15 @@ class Sheet:
         for item in rows:
             if isinstance(item, Heading):
                 self._heading_rows.add(self.row)
-                lines = self._put(self.row, 1, self.ncols, item.text,
-                                  font(self.font_size, bold=True), horizontal="left")
+                size = item.size or self.font_size
+                lines = self._put(self.row, 1, self.ncols, item.text, font(size, bold=True),
+                                  horizontal=item.align)
                 self._box(self.row)
-                self._height(self.row, textfit.row_height(lines, self.font_size))
+                self._height(self.row, textfit.row_height(lines, size))
                 self.row += 1
+            elif isinstance(item, SectionRow):
+                self._heading_rows.add(self.row)
+                self._values(item.values, bold=True, merge=False)
             elif isinstance(item, Subtotal):
                 self._values(item.values, bold=True)
             else:
@@ -473,7 +489,7 @@ class Sheet:
         self._box(r + 1)
         self.row += 2
 
-    def _values(self, values: Sequence[Any], bold: bool = False) -> None:
+    def _values(self, values: Sequence[Any], bold: bool = False, merge: bool = True) -> None:
         values = list(values)
         if len(values) > self.ncols:
             raise ValueError(f"Row has {len(values)} values for {self.ncols} columns: {values}")
@@ -483,7 +499,7 @@ class Sheet:
         while i <= self.ncols:
             col, value = self.columns[i - 1], values[i - 1]
             last = i
-            if bold and isinstance(value, str):  # a label merged over the empty cells after it
+            if bold and merge and isinstance(value, str):  # a label merged over the empty cells
                 while last < self.ncols and values[last] is None:
                     last += 1
             fmt = col.number_format or (DATE_FORMAT if isinstance(value, (date, datetime))

@@ -1,12 +1,19 @@
 """Print preview, printing and PDF: the Qt edge of reports/ (QtGui and QtPrintSupport only).
 
-A :class:`~.document.TableDocument` becomes HTML (:func:`~.document.to_html`), which a
-``QTextDocument`` lays out at the size of the printable area of an A4 page between the ND30
-margins (DOMAIN.md §6); the pages are then painted one by one on a ``QPrinter`` (a printer, the
-print preview or a PDF file), with the page number at the top centre from page 2. The table's
-column headers are a ``<thead>``, which QTextDocument repeats at the top of every page. When the
-signature block would straddle two pages, the document is laid out again with the last table
-rows moved to the next page together with it.
+A :class:`~.document.TableDocument` becomes pieces of HTML (:func:`~.document.html_parts`) and is
+paginated in one place, in one pass (:func:`plan`):
+
+1. measure — ``QTextDocument`` lays out every table row once (in tables of
+   :data:`MEASURE_ROWS` rows) as wide as the printable area of an A4 page between the ND30
+   margins (DOMAIN.md §6), and each fixed part of a page once (the letterhead and title, the
+   column headers, the closing paragraphs and the signature block);
+2. decide — :func:`~.document.paginate` chooses the page breaks from those heights (a heading
+   goes with the rows after it, the signature block is whole on the last page with the last
+   rows, no page is left without a row);
+3. draw — each page is its own ``QTextDocument`` (the letterhead on the first, the column
+   headers repeated on every page, the signature block on the last) painted on a ``QPrinter``
+   (a printer, the print preview or a PDF file), with the page number at the top centre from
+   page 2.
 
 Everything here needs a QGuiApplication: the GUI has one; the command line calls
 :func:`ensure_gui_app` first.
@@ -14,7 +21,9 @@ Everything here needs a QGuiApplication: the GUI has one; the command line calls
 
 from __future__ import annotations
 
+import itertools
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,13 +39,22 @@ from PySide6.QtGui import (
 )
 from PySide6.QtPrintSupport import QPrinter
 
-from .document import TableDocument, carry_start, to_html, with_heading
+from .document import (
+    KEEP_WITH,
+    MIN_ROWS,
+    HtmlParts,
+    Measures,
+    PageSpan,
+    TableDocument,
+    html_parts,
+    paginate,
+)
 from .fonts import register_fonts
 from .layout import MARGINS_MM, MM_PER_INCH
 
 PAGE_NUMBER_SIZE = 13
-KEEP_WITH = 2  # table rows that go to the next page with the signature block
-MAX_PASSES = 40  # layouts tried before printing what there is
+TOLERANCE_PT = 1.0  # left free at the bottom of every page, for rounding
+MEASURE_ROWS = 200  # table rows measured in one go
 
 _app: QGuiApplication | None = None
 
@@ -95,126 +113,119 @@ def _geometry(printer: QPrinter) -> _Geometry:
     return _Geometry(content, paper, dots)
 
 
-def _laid_out(doc: TableDocument, printer: QPrinter, page: QSizeF,
-              breaks: set[int]) -> QTextDocument:
-    family = font_family()
+def _text_document(html: str, doc: TableDocument, printer: QPrinter,
+                   page: QSizeF | None = None, width: float | None = None) -> QTextDocument:
+    """``html`` laid out for ``printer``: in pages of ``page``'s size, or in one column
+    ``width`` wide (set before the HTML, so that it is laid out once)."""
     text = QTextDocument()
     text.documentLayout().setPaintDevice(printer)
     text.setDocumentMargin(0)
-    font = QFont(family)
+    font = QFont(font_family())
     font.setPointSizeF(doc.font_size)
     text.setDefaultFont(font)
-    text.setHtml(to_html(doc, font_family=family, breaks=sorted(breaks)))
-    text.setPageSize(page)
+    if page is not None:
+        text.setPageSize(page)
+    else:
+        text.setTextWidth(width)
+    text.setHtml(html)
     return text
 
 
 def _tables(text: QTextDocument) -> list[QTextTable]:
-    """The header block, the table's pieces and the signature block, in order."""
+    """The tables of the document's body, in order."""
     return [f for f in text.rootFrame().childFrames() if isinstance(f, QTextTable)]
 
 
-def _page_of(y: float, page_height: float) -> int:
-    return int(y // page_height)
-
-
-def _signature_pages(text: QTextDocument, page_height: float) -> tuple[int, int]:
-    """First and last page (from 0) the signature block (the last table) falls on."""
-    rect = text.documentLayout().frameBoundingRect(_tables(text)[-1])
-    return (_page_of(rect.top(), page_height),
-            _page_of(max(rect.top(), rect.bottom() - 1), page_height))
-
-
-def _table_end_page(text: QTextDocument, page_height: float) -> int:
-    """The page the table's last row ends on."""
-    table = _tables(text)[-2]
-    _, bottom = _row_extent(table, table.rows() - 1, text.documentLayout())
-    return _page_of(bottom, page_height)
-
-
-def _row_extent(table: QTextTable, row: int, layout) -> tuple[float, float]:
-    """Top of the first and bottom of the last text line of a table row."""
-    tops, bottoms = [], []
-    for column in range(table.columns()):
-        cell = table.cellAt(row, column)
-        if cell.row() != row or cell.column() != column:
-            continue  # covered by a spanning cell
-        tops.append(layout.blockBoundingRect(cell.firstCursorPosition().block()).top())
-        bottoms.append(layout.blockBoundingRect(cell.lastCursorPosition().block()).bottom())
-    return min(tops), max(bottoms)
-
-
-def _repaginated(doc: TableDocument, text: QTextDocument, breaks: set[int],
-                 page_height: float, cell_bottom: float) -> set[int]:
-    """The cuts that make every piece of the table end on the page it starts on.
-
-    A row belongs to the page its last line ends on (plus ``cell_bottom``, its padding and
-    border). Where that page turns inside a piece of the table, cut there; when a piece's
-    bottom edge still runs onto the next page, move its last row to the next piece. A cut
-    never falls right under a group heading, and the total goes with the last row.
-    """
-    if not doc.rows:
-        return set(breaks)
-    last_row = len(doc.rows) - 1
-
-    def cut(index: int) -> int:
-        return with_heading(doc, min(index, last_row))
-
+def _row_bottoms(text: QTextDocument, table: QTextTable, cells: list[int]) -> list[float]:
+    """The bottom of the lowest text line of each row of ``table``, whose rows hold ``cells``
+    cells (cells are centred in their row and the tallest one fills it, so the row's bottom
+    is this plus the same padding for all). Each cell is one block: they are read in order."""
     layout = text.documentLayout()
-    result = set(breaks)
-    starts = sorted(breaks | {0})
-    pieces = _tables(text)[1:-1]
-    for n, (table, start) in enumerate(zip(pieces, starts)):
-        heads = table.format().headerRowCount()
-        landing: int | None = None
-        turns = []
-        for r in range(heads, table.rows()):
-            _, bottom = _row_extent(table, r, layout)
-            page = _page_of(bottom + cell_bottom, page_height)
-            if landing is not None and page > landing:
-                turns.append(start + r - heads)
-            landing = page
-        items = table.rows() - heads
-        frame = layout.frameBoundingRect(table)
-        if (not turns and landing is not None and items > 1
-                and _page_of(frame.bottom(), page_height) > landing):
-            turns.append(start + items - 1)
-        if turns:
-            # The rows past the turn join the next piece, which starts a page anyway.
-            result |= {cut(k) for k in turns}
-            if n + 1 < len(starts):
-                result.discard(starts[n + 1])
-    return result
+    block = text.findBlock(table.firstPosition())
+    bottoms = []
+    for count in cells:
+        bottom = None
+        for _ in range(count):
+            y = layout.blockBoundingRect(block).bottom()
+            bottom = y if bottom is None else max(bottom, y)
+            block = block.next()
+        bottoms.append(bottoms[-1] if bottom is None else bottom)
+    if block.isValid() and block.position() <= table.lastPosition():
+        raise AssertionError("a table cell holds more than one block")
+    return bottoms
 
 
-def layout_document(doc: TableDocument, printer: QPrinter) -> QTextDocument:
-    """The document laid out in pages for ``printer``'s page layout.
+def _cell_counts(html: str) -> list[int]:
+    """The cells of each row of a piece of table HTML (text in it is escaped)."""
+    return [row.count("<td") for row in html.split("<tr>")[1:]]
 
-    QTextDocument moves a table row that does not fit to the next page but stretches the row
-    above it to the bottom of the page, without its bottom border, and it splits a row whose
-    first line fits. So the table is laid out, cut into pieces where the pages turn (each
-    piece a table of its own after a page break, under the repeated column headers) and laid
-    out again until every piece ends on its page; then, if the signature block straddles two
-    pages or would stand alone on the last one, the last rows are cut off to go with it.
-    """
+
+def measure(doc: TableDocument, printer: QPrinter, parts: HtmlParts | None = None) -> Measures:
+    """The heights that decide the pages, in the printer's device pixels: each table row as
+    it adds to the table (every row laid out once, in tables of :data:`MEASURE_ROWS` rows as
+    wide as the page: Qt lays out a long table in more than linear time), and the pages'
+    fixed parts, each laid out once without rows."""
     ensure_gui_app()
     page = _geometry(printer).content.size()
-    cell_bottom = 6 * printer.logicalDpiY() / 96  # padding and border under a cell's text
-    breaks: set[int] = set()
-    carried = False
-    for _ in range(MAX_PASSES):
-        text = _laid_out(doc, printer, page, breaks)
-        cuts = _repaginated(doc, text, breaks, page.height(), cell_bottom)
-        if cuts != breaks:
-            breaks = cuts
+    parts = parts or html_parts(doc, font_family=font_family())
+
+    def height(*pieces: str) -> float:
+        html = parts.opening + "".join(pieces) + parts.ending
+        return _text_document(html, doc, printer, width=page.width()).size().height()
+
+    head = _cell_counts(parts.head)
+    n = len(parts.rows)
+    steps: list[float] = []
+    for a in range(0, n, MEASURE_ROWS):
+        b = min(a + MEASURE_ROWS, n)
+        total = b == n and bool(parts.total)
+        text = _text_document(parts.opening + parts.table(a, b, total) + parts.ending, doc,
+                              printer, width=page.width())
+        cells = head + [row.count("<td") for row in parts.rows[a:b]]
+        if total:
+            cells.append(parts.total.count("<td"))
+        bottoms = _row_bottoms(text, _tables(text)[0], cells)[len(head) - 1:]
+        steps += [y - x for x, y in itertools.pairwise(bottoms)]
+    rows, total = (steps[:-1], steps[-1]) if parts.total else (steps, 0.0)
+    empty = parts.table(0, 0, total=False)
+    return Measures(page=page.height(), first=height(parts.top, empty), middle=height(empty),
+                    last=height(empty, parts.tail), single=height(parts.top, empty, parts.tail),
+                    alone=height(parts.tail), rows=rows, kinds=parts.kinds, total=total)
+
+
+def plan(doc: TableDocument, printer: QPrinter) -> tuple[HtmlParts, list[PageSpan]]:
+    """The document's parts and the pages they go on, decided once from their heights."""
+    ensure_gui_app()
+    parts = html_parts(doc, font_family=font_family())
+    measures = measure(doc, printer, parts)
+    tolerance = TOLERANCE_PT / 72 * printer.resolution()
+    return parts, paginate(measures, keep_with=KEEP_WITH, min_rows=MIN_ROWS,
+                           tolerance=tolerance)
+
+
+def page_documents(doc: TableDocument,
+                   printer: QPrinter) -> Iterator[tuple[QTextDocument, int]]:
+    """Each planned page laid out on its own, one after the other, with the number of printer
+    pages it takes: one, unless one of its rows is taller than a page (then Qt splits it)."""
+    parts, spans = plan(doc, printer)
+    page = _geometry(printer).content.size()
+    for span in spans:
+        text = _text_document(parts.page(span), doc, printer, width=page.width())
+        if text.size().height() <= page.height():
+            yield text, 1
             continue
-        first, last = _signature_pages(text, page.height())
-        if (first == last and first <= _table_end_page(text, page.height())) or carried:
-            break  # on one page, and not alone on it
-        start = carry_start(doc, KEEP_WITH)
-        breaks = {b for b in breaks if b < start} | {start}
-        carried = True
-    return text
+        text.setPageSize(page)
+        # Qt may move the empty line it keeps after the last table to a page of its own.
+        layout, bottom, block = text.documentLayout(), 0.0, text.begin()
+        while block.isValid() and block != text.lastBlock():
+            bottom = max(bottom, layout.blockBoundingRect(block).bottom())
+            block = block.next()
+        yield text, min(text.pageCount(), int(max(bottom - 1, 0) // page.height()) + 1)
+
+
+def layout_pages(doc: TableDocument, printer: QPrinter) -> list[QTextDocument]:
+    """The document laid out page by page for ``printer``'s page layout."""
+    return [text for text, _ in page_documents(doc, printer)]
 
 
 def print_document(doc: TableDocument, printer: QPrinter) -> int:
@@ -223,23 +234,26 @@ def print_document(doc: TableDocument, printer: QPrinter) -> int:
 
     Raises OSError when the printer (or the PDF file) cannot be opened.
     """
-    text = layout_document(doc, printer)
     geo = _geometry(printer)
     w, h = geo.content.width(), geo.content.height()
     painter = QPainter()
+    pages = 0
+    documents = page_documents(doc, printer)
+    first = next(documents)  # measured and planned before the printer is opened
     if not painter.begin(printer):
         raise OSError("cannot start painting on the printer")
     try:
-        pages = text.pageCount()
-        for index in range(pages):
-            if index and not printer.newPage():
-                raise OSError("cannot start a new page")
-            painter.save()
-            painter.translate(geo.content.left(), geo.content.top() - index * h)
-            text.drawContents(painter, QRectF(0, index * h, w, h))
-            painter.restore()
-            if index:
-                _page_number(painter, geo, index + 1)
+        for text, count in itertools.chain([first], documents):
+            for index in range(count):
+                if pages and not printer.newPage():
+                    raise OSError("cannot start a new page")
+                painter.save()
+                painter.translate(geo.content.left(), geo.content.top() - index * h)
+                text.drawContents(painter, QRectF(0, index * h, w, h))
+                painter.restore()
+                pages += 1
+                if pages > 1:
+                    _page_number(painter, geo, pages)
     finally:
         painter.end()
     return pages
@@ -275,7 +289,7 @@ def page_count(doc: TableDocument) -> int:
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     configure_printer(printer, doc)
-    return layout_document(doc, printer).pageCount()
+    return sum(count for _, count in page_documents(doc, printer))
 
 
 def export_pdf(doc: TableDocument, path: str | os.PathLike) -> Path:

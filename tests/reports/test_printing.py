@@ -179,18 +179,26 @@ def _grouped(letterhead, n, every=4):
     return _doc(letterhead, n, rows=rows, landscape=True)
 
 
+def _plain_pages(doc) -> tuple[list[tuple[int, int]], bool]:
+    """The pages (first and last row) that filling each page as far as the rows go, with no
+    other rule, would give, and whether the signature block would fit under the last rows."""
+    m = printing.measure(doc, printing.pdf_printer(doc, os.devnull))
+    pages, start, used = [], 0, m.first
+    for i, h in enumerate(m.rows):
+        if used + h > m.page and i > start:
+            pages.append((start, i))
+            start, used = i, m.middle
+        used += h
+    pages.append((start, len(m.rows)))
+    fits = used + m.total + (m.single if start == 0 else m.last) - (
+        m.first if start == 0 else m.middle) <= m.page
+    return pages, fits
+
+
 def _heading_ends_a_page(doc) -> bool:
-    """Whether QTextDocument left alone would end a page with a group heading."""
-    printer = printing.pdf_printer(doc, os.devnull)
-    page = printing._geometry(printer).content.size()
-    text = printing._laid_out(doc, printer, page, set())
-    table = printing._tables(text)[1]
-    heads = table.format().headerRowCount()
-    layout = text.documentLayout()
-    pages = [printing._page_of(printing._row_extent(table, r, layout)[1], page.height())
-             for r in range(heads, table.rows())]
-    return any(isinstance(doc.rows[i], Heading) and pages[i + 1] > pages[i]
-               for i in range(len(doc.rows) - 1))
+    """Whether filling the pages as far as the rows go would end a page with a group heading."""
+    pages, _ = _plain_pages(doc)
+    return any(isinstance(doc.rows[b - 1], Heading) for _, b in pages[:-1])
 
 
 def test_no_page_is_left_empty_and_a_heading_never_ends_a_page(letterhead, tmp_path):
@@ -208,16 +216,9 @@ def test_no_page_is_left_empty_and_a_heading_never_ends_a_page(letterhead, tmp_p
 
 
 def _straddling_row_counts(letterhead, counts):
-    """Row counts whose plain layout would split the signature block over two pages."""
-    printer = printing.pdf_printer(_doc(letterhead), os.devnull)
-    page = printing._geometry(printer).content.size()
-    found = []
-    for n in counts:
-        text = printing._laid_out(_doc(letterhead, n), printer, page, set())
-        first, last = printing._signature_pages(text, page.height())
-        if first != last:
-            found.append(n)
-    return found
+    """Row counts whose last page, filled as far as the rows go, has no room for the
+    signature block."""
+    return [n for n in counts if not _plain_pages(_doc(letterhead, n))[1]]
 
 
 def test_the_signature_block_stays_on_one_page(letterhead, tmp_path):

@@ -1,5 +1,6 @@
-"""The ward's yearly statistics of mediation cases by team, type and outcome (issue 4). The
-teams' own book is in :mod:`.mediation_book`."""
+"""The ward's yearly statistics of mediation cases by team, type and outcome (issue 4), a
+printable document (print preview, printing and PDF as well as .xlsx). The teams' own book is in
+:mod:`.mediation_book`."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from openpyxl import Workbook
 from ...enums import MediationType
 from ...numbers import percent_text
 from ...services.mediation_stats import MediationStats, OutcomeRow
-from ..layout import Column, Heading, Sheet, Subtotal
+from ..document import Paragraph, TableDocument, to_workbook
+from ..layout import Column, Heading, Subtotal
 from ..registry import Form, Params, load_letterhead, register
 
 TYPES = list(MediationType)
@@ -39,7 +41,7 @@ def _figures(row: OutcomeRow, types: bool = True) -> list:
     return [row.received, *by_type, *row.outcomes]
 
 
-def build_stats(db, params: Params) -> Workbook:
+def stats_document(db, params: Params) -> TableDocument:
     letterhead = load_letterhead(db)
     year = MediationStats(db).year_outcomes(params.year)
     rows: list = [Heading("I. THEO TỔ HÒA GIẢI")]
@@ -52,31 +54,32 @@ def build_stats(db, params: Params) -> Workbook:
     for r in year.by_type.values():
         type_total.add(r)
     rows.append(Subtotal(["Cộng", None, *_figures(type_total, types=False)]))
-    wb = Workbook()
-    ws = wb.active
-    ws.title = f"Hòa giải {params.year}"
-    sheet = Sheet(ws, letterhead, STATS_COLUMNS, landscape=True)
-    sheet.header(number=params.document_number(), on=params.on)
     note = None
     if year.cutoff < date(params.year, 12, 31):
         note = f"(Số liệu tính đến ngày {year.cutoff:%d/%m/%Y})"
-    sheet.title("BÁO CÁO", ["Kết quả hoạt động hòa giải ở cơ sở", f"Năm {params.year}"],
-                note=note)
-    sheet.table(rows)
     t = year.total
     rate = (f" (đạt {percent(t.success_rate)}% số vụ, việc tiếp nhận)"
             if t.success_rate is not None else "")
-    sheet.paragraph(
+    closing = Paragraph(
         f"Năm {params.year}, toàn phường có {year.team_count} tổ hòa giải với {year.mediators} "
         f"hòa giải viên ({year.women} nữ); tiếp nhận {t.received} vụ, việc: hòa giải thành "
         f"{t.succeeded}{rate}, không thành {t.failed}, chấm dứt theo yêu cầu {t.stopped}, "
         f"chuyển cơ quan có thẩm quyền {t.referred}, đang hòa giải {t.in_progress}.",
         italic=True)
-    sheet.signature(recipients=list(letterhead.recipients))
-    return wb
+    return TableDocument(
+        letterhead=letterhead, number=params.document_number(), on=params.document_date(),
+        title="Báo cáo", subject_lines=["Kết quả hoạt động hòa giải ở cơ sở",
+                                        f"Năm {params.year}"],
+        note=note, columns=STATS_COLUMNS, rows=rows, closing=[closing],
+        recipients=letterhead.recipients, landscape=True)
+
+
+def build_stats(db, params: Params) -> Workbook:
+    return to_workbook(stats_document(db, params), f"Hòa giải {params.year}")
 
 
 STATS = register(Form("mediation-stats", "Báo cáo kết quả hoạt động hòa giải ở cơ sở trong năm "
-                      "(theo tổ hòa giải, loại vụ, việc và kết quả)", build_stats))
+                      "(theo tổ hòa giải, loại vụ, việc và kết quả)", build_stats,
+                      document=stats_document))
 
-__all__ = ["STATS", "TYPES", "build_stats", "percent"]
+__all__ = ["STATS", "TYPES", "build_stats", "percent", "stats_document"]

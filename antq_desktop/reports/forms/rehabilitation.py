@@ -1,5 +1,6 @@
 """Report forms of the rehabilitation area (issue 3): the list of people under management with
-their latest classification, and the year's summary per regime and per residential area."""
+their latest classification, and the year's summary per regime and per residential area. Both
+are printable documents: print preview, printing and PDF as well as .xlsx."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ from openpyxl import Workbook
 from ...enums import Regime
 from ...regimes import ABCD
 from ...services.rehab_stats import ManagedPerson, RehabStats, SummaryRow
-from ..layout import Column, Heading, Sheet, Subtotal
+from ..document import Paragraph, TableDocument, to_workbook
+from ..layout import Column, Heading, Subtotal
 from ..registry import Form, Params, load_letterhead, register
 
-ROMAN = "I II III IV V VI VII VIII IX X".split()
+ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
 
 LIST_COLUMNS = [
     Column("STT", 5, "center"),
@@ -39,7 +41,7 @@ def _person_row(number: int, p: ManagedPerson) -> list:
             p.closed and f"Kết thúc {p.closed}"]
 
 
-def build_list(db, params: Params) -> Workbook:
+def list_document(db, params: Params) -> TableDocument:
     letterhead = load_letterhead(db)
     managed = RehabStats(db).managed(params.year, params.quarter)
     rows: list = []
@@ -64,17 +66,18 @@ def build_list(db, params: Params) -> Workbook:
                 rows.append(_person_row(number, p))
         rows.append(Subtotal(["Cộng", None, f"{len(people)} người"]))
         total += len(people)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Danh sách"
-    sheet = Sheet(ws, letterhead, LIST_COLUMNS, landscape=True)
-    sheet.header(number=params.document_number(), on=params.on)
-    sheet.title("DANH SÁCH", [
-        "Người được quản lý, giáo dục, giúp đỡ tại cộng đồng",
-        f"{_period_text(params)} (xếp loại gần nhất đến hết kỳ)"])
-    sheet.table(rows, total=["Tổng cộng", None, f"{total} người"] if total else None)
-    sheet.signature(recipients=list(letterhead.recipients))
-    return wb
+    return TableDocument(
+        letterhead=letterhead, number=params.document_number(), on=params.document_date(),
+        title="Danh sách",
+        subject_lines=["Người được quản lý, giáo dục, giúp đỡ tại cộng đồng",
+                       f"{_period_text(params)} (xếp loại gần nhất đến hết kỳ)"],
+        columns=LIST_COLUMNS, rows=rows,
+        total=["Tổng cộng", None, f"{total} người"] if total else None,
+        recipients=letterhead.recipients, landscape=True)
+
+
+def build_list(db, params: Params) -> Workbook:
+    return to_workbook(list_document(db, params), "Danh sách")
 
 
 SUMMARY_COLUMNS = [
@@ -97,7 +100,10 @@ def _figures(row: SummaryRow) -> list:
             row.loans, row.loan_amount, row.relapsed, row.closed]
 
 
-def build_summary(db, params: Params) -> Workbook:
+SUMMARY_SUBJECT = "Kết quả quản lý, giáo dục, giúp đỡ người vi phạm pháp luật tại cộng đồng"
+
+
+def summary_document(db, params: Params) -> TableDocument:
     letterhead = load_letterhead(db)
     summary = RehabStats(db).year_summary(params.year)
     rows: list = [Heading("I. THEO DIỆN QUẢN LÝ")]
@@ -110,28 +116,29 @@ def build_summary(db, params: Params) -> Workbook:
         rows.append([i, r.label, *_figures(r)])
         area_total.add(r)
     rows.append(Subtotal(["Cộng", None, *_figures(area_total)]))
-    wb = Workbook()
-    ws = wb.active
-    ws.title = f"Tổng hợp {params.year}"
-    sheet = Sheet(ws, letterhead, SUMMARY_COLUMNS, landscape=True)
-    sheet.header(number=params.document_number(), on=params.on)
-    sheet.title("BÁO CÁO", [
-        "Kết quả quản lý, giáo dục, giúp đỡ người vi phạm pháp luật tại cộng đồng",
-        f"Năm {params.year}"])
-    sheet.table(rows)
     t = summary.total
-    sheet.paragraph(
+    closing = Paragraph(
         f"Trong năm {params.year}: tiếp nhận {t.received} người; {t.improved} người tiến bộ rõ; "
         f"giúp {t.vocational} người học nghề, {t.jobs} người có việc làm, {t.loans} người vay "
         f"vốn; {t.relapsed} người tái phạm; kết thúc quản lý {t.closed} người.", italic=True)
-    sheet.signature(recipients=list(letterhead.recipients))
-    return wb
+    return TableDocument(
+        letterhead=letterhead, number=params.document_number(), on=params.document_date(),
+        title="Báo cáo",
+        subject_lines=[SUMMARY_SUBJECT, f"Năm {params.year}"],
+        columns=SUMMARY_COLUMNS, rows=rows, closing=[closing],
+        recipients=letterhead.recipients, landscape=True)
+
+
+def build_summary(db, params: Params) -> Workbook:
+    return to_workbook(summary_document(db, params), f"Tổng hợp {params.year}")
 
 
 LIST = register(Form("rehab-list", "Danh sách người được quản lý, giáo dục, giúp đỡ "
                      "(theo diện; tái hòa nhập theo nhóm A, B, C, D)", build_list,
-                     takes_quarter=True))
+                     takes_quarter=True, document=list_document))
 SUMMARY = register(Form("rehab-summary", "Báo cáo tổng hợp kết quả quản lý, giáo dục, giúp đỡ "
-                        "trong năm (theo diện và khu dân cư)", build_summary))
+                        "trong năm (theo diện và khu dân cư)", build_summary,
+                        document=summary_document))
 
-__all__ = ["LIST", "SUMMARY", "build_list", "build_summary"]
+__all__ = ["LIST", "SUMMARY", "build_list", "build_summary", "list_document",
+           "summary_document"]

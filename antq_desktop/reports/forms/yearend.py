@@ -1,7 +1,8 @@
 """The year-end summary of the movement (issue 6, DOMAIN.md §5): every indicator of the
 indicator list (services/indicators.py, a data file) for the year and the year before, with the
 change — first for the whole ward, then the records of no residential area, then one section per
-residential area (only the chosen one when an area is given)."""
+residential area (only the chosen one when an area is given). A printable document (print
+preview, printing and PDF as well as .xlsx)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from datetime import date
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
-from openpyxl.styles import Alignment
 from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
 
 from ...gcpause import gc_paused
@@ -19,14 +19,14 @@ from ...numbers import round_half_up
 from ...services.indicators import (
     AreaFigures,
     Figures,
-    Indicator,
     IndicatorError,
     IndicatorService,
     Section,
     YearEndTable,
 )
 from .. import textfit
-from ..layout import Column, Heading, Sheet, font
+from ..document import Formatted, Paragraph, TableDocument, to_workbook
+from ..layout import Column, Heading, SectionRow, Sheet
 from ..registry import Form, Params, ReportError, load_letterhead, register
 
 TITLE = ("Báo cáo tổng kết phong trào Toàn dân bảo vệ an ninh Tổ quốc trong năm (các chỉ tiêu "
@@ -37,6 +37,8 @@ DELTA_FORMAT = "+#,##0;-#,##0;0"
 DELTA_DECIMAL_FORMAT = "+#,##0.0#;-#,##0.0#;0"
 CHANGE_FORMAT = "+0.0;-0.0;0.0"  # the change in % of last year
 SHARE_FORMAT = "0.0"  # the share of an "x/y" indicator
+POINTS_FORMAT = "+0.0;-0.0;0.0"  # the change of an "x/y" indicator's share, in points
+BLOCK_SIZE = 13  # the heading of a block (the ward, an area): a point above the table's
 _NUMBERED = re.compile(r"^([IVXLC]+|[A-Z]|\d+)\.\s+(.*)$", re.DOTALL)
 RATIO_NOTE = ("Chỉ tiêu dạng x/y: cột (6) là mức tăng (+), giảm (−) của tỷ lệ x/y tính bằng điểm "
               "phần trăm, cột (7) là tỷ lệ x/y của năm {year}. Các chỉ tiêu khác: cột (7) là mức "
@@ -53,25 +55,27 @@ class _MergedRanges(MultiCellRange):
 
 
 class YearEndSheet(Sheet):
-    """layout.Sheet drawing its plain rows faster: the first row of each kind (text or number
-    in each column) is drawn by Sheet itself; later rows of that kind get copies of its cells'
-    finished styles (font, alignment, format, borders) instead of building them cell by cell.
-    Heights and pagination are Sheet's. At 10,000 rows this takes the drawing from ~2 s to
-    ~0.5 s; tests/reports/test_yearend_form.py checks the result cell by cell against Sheet."""
+    """layout.Sheet drawing its unmerged rows faster: the first row of each kind (bold or not,
+    text or number in each column) is drawn by Sheet itself; later rows of that kind get copies
+    of its cells' finished styles (font, alignment, format, borders) instead of building them
+    cell by cell. Heights and pagination are Sheet's. Merged ranges are kept without openpyxl's
+    overlap check (quadratic). At 10,000 rows this takes the drawing from ~2 s to ~0.5 s;
+    tests/reports/test_yearend_form.py checks the result cell by cell against Sheet."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.ws.merged_cells = _MergedRanges()
         self._prototypes: dict[tuple, list] = {}
 
-    def _values(self, values, bold: bool = False) -> None:
+    def _values(self, values, bold: bool = False, merge: bool = True) -> None:
         values = list(values) + [None] * (self.ncols - len(values))
-        if bold or len(values) > self.ncols:
-            return super()._values(values, bold)
-        kind = tuple((isinstance(v, str) or v is None, isinstance(v, date)) for v in values)
+        if (bold and merge) or len(values) > self.ncols:
+            return super()._values(values, bold, merge)
+        kind = (bold, *((isinstance(v, str) or v is None, isinstance(v, date)) for v in values))
         styles = self._prototypes.get(kind)
         r = self.row
         if styles is None:
-            super()._values(values)
+            super()._values(values, bold, merge)
             self._prototypes[kind] = [copy(self.ws.cell(r, i)._style)
                                       for i in range(1, self.ncols + 1)]
             return
@@ -83,28 +87,9 @@ class YearEndSheet(Sheet):
             cells[(r, i)] = cell
             if isinstance(value, str) and value:
                 lines = max(lines, textfit.line_count(value, self.widths[i - 1],
-                                                      self.font_size))
+                                                      self.font_size, bold))
         self._height(r, textfit.row_height(lines, self.font_size))
         self.row += 1
-
-    def embolden(self, rows: list[int], columns=(1, 2)) -> None:
-        """Make the given cells bold (the section rows) and their rows as high as the bold text
-        needs; call before signature(), which paginates. The bold style is built once per
-        column and copied: openpyxl's style lookup per cell costs more than drawing a row."""
-        for col in columns:
-            done = None
-            for r in rows:
-                cell = self.ws.cell(r, col)
-                if done is None:
-                    cell.font = font(self.font_size, bold=True)
-                    done = copy(cell._style)
-                else:
-                    cell._style = copy(done)
-        for r in rows:
-            lines = max(textfit.line_count(str(self.ws.cell(r, c).value or ""),
-                                           self.widths[c - 1], self.font_size, True)
-                        for c in columns)
-            self._height(r, textfit.row_height(max(lines, 1), self.font_size))
 
 
 def columns(year: int) -> list[Column]:
@@ -151,12 +136,26 @@ def split_section(title: str) -> tuple[str | None, str]:
     return (match[1], match[2]) if match else (None, title)
 
 
-def _rows(items, block: AreaFigures, area: bool) -> tuple[list, list, list[int]]:
+def _figures(f: Figures, ratio: bool) -> list:
+    """The four figures of an indicator row, those that need a number format other than their
+    column's wrapped in Formatted: decimals (kg), the share of a ratio and its change."""
+    last, this, delta, change = cell_values(f)
+    if isinstance(last, float):
+        last = Formatted(last, DECIMAL_FORMAT)
+    if isinstance(this, float):
+        this = Formatted(this, DECIMAL_FORMAT)
+    if ratio:
+        delta, change = Formatted(delta, POINTS_FORMAT), Formatted(change, SHARE_FORMAT)
+    elif isinstance(delta, float):
+        delta = Formatted(delta, DELTA_DECIMAL_FORMAT)
+    return [last, this, delta, change]
+
+
+def _rows(items, block: AreaFigures, area: bool) -> list:
     """The block's rows: its heading, each section as a row (numeral in STT, title in bold) and
     its indicators — in an area's block without the ward-only indicators and the sections they
-    leave empty. Also, per indicator row, (offset, indicator); and the sections' offsets."""
-    rows: list = [Heading(block.name)]
-    placed, sections = [], []
+    leave empty."""
+    rows: list = [Heading(block.name, size=BLOCK_SIZE, align="center")]
     number = 0
     for index, item in enumerate(items):
         if isinstance(item, Section):
@@ -167,17 +166,15 @@ def _rows(items, block: AreaFigures, area: bool) -> tuple[list, list, list[int]]
                 following.append(later)
             if following and all(i.ward_only for i in following) and area:
                 continue
-            sections.append(len(rows))
-            rows.append([*split_section(item.title)])  # no merge: thousands of rows stay fast
+            rows.append(SectionRow(split_section(item.title)))  # no merge: thousands of rows
             number = 0
             continue
         if area and item.ward_only:
             continue
         number += 1
-        placed.append((len(rows), item))
-        rows.append([number, item.label, item.unit, *cell_values(block[item.code]),
+        rows.append([number, item.label, item.unit, *_figures(block[item.code], item.ratio),
                      item.note or None])
-    return rows, placed, sections
+    return rows
 
 
 def _blocks(table: YearEndTable, place: str, area_given: bool) -> list[AreaFigures]:
@@ -195,33 +192,9 @@ def _blocks(table: YearEndTable, place: str, area_given: bool) -> list[AreaFigur
     return blocks + areas
 
 
-def _fix_formats(sheet: Sheet, first_row: int, placed: list[tuple[int, Indicator]],
-                 rows: list) -> None:
-    """Per-cell number formats the column defaults do not cover: decimals (kg) and the share
-    of a ratio row."""
-    ws = sheet.ws
-    for offset, item in placed:
-        r = first_row + offset
-        values = rows[offset]
-        for col in (4, 5):
-            if isinstance(values[col - 1], float):
-                ws.cell(r, col).number_format = DECIMAL_FORMAT
-        if isinstance(values[5], float) and not item.ratio:
-            ws.cell(r, 6).number_format = DELTA_DECIMAL_FORMAT
-        if item.ratio:
-            ws.cell(r, 6).number_format = "+0.0;-0.0;0.0"
-            ws.cell(r, 7).number_format = SHARE_FORMAT
-
-
-def build(db, params: Params, today: date | None = None) -> Workbook:
-    """The workbook. Python's cyclic garbage collector is paused while it is drawn: each of
-    the ~85,000 cells of a 285-area ward links to its sheet, and the collector's passes over
-    them cost a third of the drawing time."""
-    with gc_paused():
-        return _build(db, params, today)
-
-
-def _build(db, params: Params, today: date | None) -> Workbook:
+def document(db, params: Params, today: date | None = None) -> TableDocument:
+    """The printable document; ``today`` (by default the real today) dates it when the
+    parameters give no date, and ends this year's figures."""
     letterhead = load_letterhead(db)
     try:
         table = IndicatorService(db).table(params.year, params.area_id, today=today)
@@ -230,43 +203,34 @@ def _build(db, params: Params, today: date | None) -> Workbook:
     if params.area_id is not None and not table.areas:
         raise ReportError("Không có khu dân cư đã chọn.")
     rows: list = []
-    placed: list[tuple[int, Indicator]] = []
-    block_rows, section_rows = [], []
     for block in _blocks(table, letterhead.place, params.area_id is not None):
-        block_rows.append(len(rows))
-        part, where, sections = _rows(table.items, block, block.area_id is not None)
-        placed += [(len(rows) + offset, item) for offset, item in where]
-        section_rows += [len(rows) + offset for offset in sections]
-        rows += part
-    wb = Workbook()
-    ws = wb.active
-    ws.title = f"Tổng kết {params.year}"
-    ws.merged_cells = _MergedRanges()
-    sheet = YearEndSheet(ws, letterhead, columns(params.year), landscape=True)
-    sheet.header(number=params.document_number(), on=params.on)
+        rows += _rows(table.items, block, block.area_id is not None)
     subject = [f"Tổng kết phong trào Toàn dân bảo vệ an ninh Tổ quốc năm {params.year}"]
     if params.area_id is not None:
         subject.append(f"Khu dân cư: {table.areas[0].name}")
     note = None
     if table.cutoff < date(params.year, 12, 31):
         note = f"(Số liệu tính đến ngày {table.cutoff:%d/%m/%Y})"
-    sheet.title("BÁO CÁO", subject, note=note)
-    first = sheet.row + 2  # one header row and the "(1) (2) …" row
-    sheet.table(rows)
-    _fix_formats(sheet, first, placed, rows)
-    block_font = font(sheet.font_size + 1, bold=True)
-    block_alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    for offset in block_rows:  # the blocks stand out from the sections within them
-        cell = ws.cell(first + offset, 1)
-        cell.font, cell.alignment = block_font, block_alignment
-    sheet.embolden([first + offset for offset in section_rows])
+    closing = []
     if any(item.ratio for item in table.definitions.indicators):
-        sheet.paragraph(RATIO_NOTE.format(year=params.year, last=params.year - 1),
-                        italic=True, size=12)
-    sheet.signature(recipients=list(letterhead.recipients))
-    return wb
+        closing.append(Paragraph(RATIO_NOTE.format(year=params.year, last=params.year - 1),
+                                 italic=True, size=12))
+    return TableDocument(
+        letterhead=letterhead, number=params.document_number(),
+        on=params.document_date(today), title="Báo cáo", subject_lines=subject, note=note,
+        columns=columns(params.year), rows=rows, closing=closing,
+        recipients=letterhead.recipients, landscape=True)
 
 
-YEAREND = register(Form("yearend-summary", TITLE, build, takes_area=True))
+def build(db, params: Params, today: date | None = None) -> Workbook:
+    """The workbook. Python's cyclic garbage collector is paused while it is drawn: each of
+    the ~85,000 cells of a 285-area ward links to its sheet, and the collector's passes over
+    them cost a third of the drawing time."""
+    with gc_paused():
+        return to_workbook(document(db, params, today), f"Tổng kết {params.year}",
+                           sheet_class=YearEndSheet)
 
-__all__ = ["YEAREND", "build", "cell_values", "columns"]
+
+YEAREND = register(Form("yearend-summary", TITLE, build, takes_area=True, document=document))
+
+__all__ = ["YEAREND", "build", "cell_values", "columns", "document"]

@@ -10,8 +10,9 @@ Both build an A4 printer set up for the document (orientation, ND30 margins) and
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from ...reports import printing
 from ...reports.document import TableDocument
@@ -42,10 +43,17 @@ def caption(doc: TableDocument) -> str:
 
 
 def _paint(parent: QWidget | None, doc: TableDocument, printer: QPrinter) -> bool:
+    """Lay out and paint ``doc`` (a long year-end summary takes seconds: a busy cursor)."""
+    failed = None
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
         printing.print_document(doc, printer)
     except OSError as exc:
-        messages.error(parent, PRINT_FAILED.format(reason=exc.strerror or "máy in không nhận"),
+        failed = exc
+    finally:
+        QApplication.restoreOverrideCursor()
+    if failed is not None:
+        messages.error(parent, PRINT_FAILED.format(reason=failed.strerror or "máy in không nhận"),
                        "Không in được")
         return False
     return True
