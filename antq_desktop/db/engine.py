@@ -1,8 +1,15 @@
-"""Opening the database: engine with SQLite pragmas, migrations at start, clear errors."""
+"""Opening the database: engine with SQLite pragmas, migrations at start, clear errors.
+
+Safety (docs/RELIABILITY.md): every upgrade (all pending revisions) runs in one transaction
+(migrations/env.py), so a crash or a refused revision leaves the file at its old revision; the
+copy taken before an upgrade is reused by the next attempt while the file has not changed; an
+unusable file's message names the newest copy to restore.
+"""
 
 from __future__ import annotations
 
 import sqlite3
+import threading
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -21,10 +28,21 @@ from .search import has_household_fts
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 BUSY_TIMEOUT_MS = 5000
+WAL_SIZE_LIMIT = 64 * 1024 * 1024  # a reset WAL is truncated back to this size
+BACKUP_FOLDER = "sao-luu"  # the backups folder beside the database (services' backup command)
+BACKUP_MARK = ".truoc-nang-cap-"  # the copies taken before an upgrade: <stem>.truoc-nang-cap-<rev>-…
+# Alembic's ``context`` and ``op`` are module-level proxies: two upgrades running at once in one
+# process (two threads) would run each other's migrations. One at a time.
+_UPGRADE_LOCK = threading.Lock()
 
 
 class DatabaseOpenError(Exception):
     """The database cannot be used; the message is Vietnamese and meant for the user."""
+
+
+class UpgradeRefused(DatabaseOpenError):
+    """A migration found data it cannot carry over (raised inside the upgrade transaction, so the
+    file stays at its old revision); the message is Vietnamese and holds no personal data."""
 
 
 @dataclass
@@ -40,6 +58,8 @@ class Database:
         return self.engine.dialect.name == "sqlite"
 
     def dispose(self) -> None:
+        if self.is_sqlite:
+            checkpoint(self)
         self.engine.dispose()
 
 
@@ -49,6 +69,7 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute(f"PRAGMA journal_size_limit={WAL_SIZE_LIMIT}")
     cur.execute("PRAGMA cache_size=-65536")  # 64 MiB: the households list and search stay in memory
     cur.execute("PRAGMA mmap_size=268435456")
     cur.close()
@@ -74,16 +95,102 @@ def head_revision() -> str:
     return ScriptDirectory(str(MIGRATIONS)).get_current_head()
 
 
+def is_busy_error(exc: BaseException) -> bool:
+    """The error is SQLite's "database is locked/busy": another connection holds the write lock."""
+    text = str(getattr(exc, "orig", exc)).lower()
+    return "locked" in text or "busy" in text
+
+
+def is_busy(db: Database) -> bool:
+    """Whether a save would have to wait for another program right now (SQLite only).
+
+    Tries to take the write lock with no waiting on a connection of its own and lets go at once,
+    so a caller can say "đang bận" immediately instead of freezing for BUSY_TIMEOUT_MS. Readers
+    never block a save (WAL); only another writer does. Always False for PostgreSQL.
+    """
+    path = sqlite_path(db.url) if db.is_sqlite else None
+    if path is None or not path.exists():
+        return False
+    try:
+        con = sqlite3.connect(str(path), timeout=0, isolation_level=None)
+    except sqlite3.Error:
+        return False
+    try:
+        con.execute("BEGIN IMMEDIATE")
+        con.execute("ROLLBACK")
+        return False
+    except sqlite3.OperationalError as exc:
+        return is_busy_error(exc)
+    finally:
+        con.close()
+
+
+def checkpoint(db: Database) -> bool:
+    """Copy the WAL back into the database file and truncate it (SQLite; no-op elsewhere).
+
+    Never waits: while another program holds a read transaction or a write, the checkpoint
+    stops short ("busy") and this returns False; the next call finishes the job. Call it when the
+    app is idle and on close (``Database.dispose`` does), so the WAL does not keep growing.
+    """
+    return db.is_sqlite and _checkpoint_engine(db.engine)
+
+
+def _is_sqlite_file(path: Path) -> bool:
+    try:
+        with open(path, "rb") as f:
+            return f.read(16) == b"SQLite format 3\x00"
+    except OSError:
+        return False
+
+
+def _backup_folders(path: Path) -> list[Path]:
+    """Where copies of ``path`` are kept: beside it (older versions), ``sao-luu`` beside it, and
+    the backup folder chosen in the settings (services.backup), when that can be read."""
+    folders = [path.parent, path.parent / BACKUP_FOLDER]
+    try:
+        from ..services.backup import folder_for  # optional: the backup service's settings
+
+        folders.append(folder_for(path))
+    except (ImportError, OSError, ValueError, sqlite3.Error):
+        pass  # the default folders are still searched
+    unique: list[Path] = []
+    for folder in folders:
+        if folder not in unique and folder.is_dir():
+            unique.append(folder)
+    return unique
+
+
+def newest_backup(path: Path) -> Path | None:
+    """The newest copy of the database ``path``: a pre-upgrade copy beside it
+    (``*.truoc-nang-cap-*.db``) or a ``*.db`` in the backup folder (``sao-luu`` beside it)."""
+    suffix = path.suffix or ".db"
+    found = {p for p in path.parent.glob(f"*{BACKUP_MARK}*{suffix}")}
+    for folder in _backup_folders(path)[1:]:
+        found.update(folder.glob(f"*{suffix}"))
+    found = [p for p in found if p != path and p.is_file() and _is_sqlite_file(p)]
+    return max(found, key=lambda p: p.stat().st_mtime, default=None)
+
+
+def restore_hint(path: Path | None) -> str:
+    """" Bản sao gần nhất: … Khôi phục bằng: …" for a database that cannot be used, or ""."""
+    copy = newest_backup(path) if path is not None else None
+    if copy is None:
+        return ""
+    when = datetime.fromtimestamp(copy.stat().st_mtime).strftime("%d/%m/%Y %H:%M")
+    return f" Bản sao gần nhất: {copy} ({when}). Khôi phục bằng: antq-desktop restore {copy}"
+
+
 def describe_error(exc: BaseException, url: str) -> str:
     """Turn a driver error into one Vietnamese sentence for the user."""
     text = str(getattr(exc, "orig", exc)).lower()
     where = sqlite_path(url) or url.split("@")[-1]
-    if "locked" in text or "busy" in text:
-        return (f"Cơ sở dữ liệu {where} đang bị khóa bởi một chương trình khác "
-                "(có thể ANTQ Desktop đang mở trên máy khác). Hãy đóng chương trình đó rồi thử lại.")
+    if is_busy_error(exc):
+        return (f"Cơ sở dữ liệu {where} đang bị khóa bởi một chương trình khác đang ghi vào tệp "
+                f"(đã chờ {BUSY_TIMEOUT_MS // 1000} giây; có thể ANTQ Desktop đang mở ở cửa sổ "
+                "hoặc máy khác). Hãy đợi chương trình đó ghi xong hoặc đóng nó rồi thử lại.")
     if "not a database" in text or "malformed" in text or "corrupt" in text:
         return (f"Tệp {where} bị hỏng hoặc không phải cơ sở dữ liệu của ANTQ Desktop. "
-                "Hãy khôi phục từ bản sao lưu.")
+                "Hãy khôi phục từ bản sao lưu." + restore_hint(sqlite_path(url)))
     if "unable to open" in text or "readonly" in text or "read-only" in text or "permission" in text:
         return (f"Không mở được cơ sở dữ liệu {where}: không có quyền đọc/ghi hoặc thư mục "
                 "không tồn tại.")
@@ -115,11 +222,106 @@ MISSING_MIGRATIONS = ("Thiếu các tệp nâng cấp cơ sở dữ liệu đi k
                       "migrations); hãy cài lại chương trình.")
 
 
+def _checkpoint_engine(engine: Engine) -> bool:
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA busy_timeout=0")
+            try:
+                row = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").first()
+            finally:
+                conn.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        return row is not None and row[0] == 0
+    except (SQLAlchemyError, sqlite3.Error):  # busy, damaged, gone: nothing to do now
+        return False
+
+
+def _revision_of_copy(copy: Path) -> str | None:
+    """The schema revision of a backup file that passes SQLite's quick check, else None."""
+    try:
+        con = sqlite3.connect(f"file:{copy}?mode=ro", uri=True)
+        try:
+            if con.execute("PRAGMA quick_check").fetchone() != ("ok",):
+                return None
+            row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+            return row[0] if row else None
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return None
+
+
+def _reusable_backup(path: Path, revision: str) -> Path | None:
+    """A sound copy at ``revision`` written after the file last changed: left by an earlier
+    attempt at this upgrade that failed (and rolled back), so a retry need not copy again.
+
+    Call after a complete WAL checkpoint, so that the file's mtime is that of its last commit."""
+    try:
+        changed = path.stat().st_mtime_ns
+    except OSError:
+        return None
+    pattern = f"{path.stem}*{BACKUP_MARK}{revision}*{path.suffix or '.db'}"
+    found = {p for folder in _backup_folders(path) for p in folder.glob(pattern)}
+    found = [p for p in found if p.is_file() and p.stat().st_mtime_ns > changed]
+    for copy in sorted(found, key=lambda p: p.stat().st_mtime_ns, reverse=True):
+        if _is_sqlite_file(copy) and _revision_of_copy(copy) == revision:
+            return copy
+    return None
+
+
+def _backup_before_upgrade(engine: Engine, path: Path, revision: str) -> Path:
+    if _checkpoint_engine(engine):  # the WAL is empty: the file's mtime dates its last commit
+        reused = _reusable_backup(path, revision)
+        if reused is not None:
+            return reused
+    return _backup_sqlite(path, revision)
+
+
+def _is_corrupt_error(exc: BaseException) -> bool:
+    text = str(getattr(exc, "orig", exc)).lower()
+    return "not a database" in text or "malformed" in text or "corrupt" in text
+
+
+def _current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def _upgrade_failed(exc: Exception, engine: Engine, url: str, before: str | None,
+                    backup: Path | None) -> DatabaseOpenError:
+    """The user's message for an upgrade that did not go through (and was rolled back)."""
+    if isinstance(exc, (DBAPIError, sqlite3.Error)) and (is_busy_error(exc)
+                                                         or _is_corrupt_error(exc)):
+        return DatabaseOpenError(describe_error(exc, url))
+    where = sqlite_path(url) or url.split("@")[-1]
+    if isinstance(exc, UpgradeRefused):
+        text = str(exc)
+    else:
+        text = (f"Không nâng cấp được cơ sở dữ liệu {where} lên phiên bản {head_revision()} "
+                f"(chi tiết kỹ thuật: {type(exc).__name__}).")
+    try:
+        after = _current_revision(engine)
+    except (SQLAlchemyError, sqlite3.Error):
+        after = "?"
+    if after == before and before is None:
+        text += " Cơ sở dữ liệu vẫn trống, chưa có dữ liệu nào; mở lại để thử lần nữa."
+    elif after == before:
+        text += f" Cơ sở dữ liệu vẫn ở phiên bản {before}, dữ liệu không thay đổi."
+    if backup is not None:
+        text += f" Bản sao trước khi nâng cấp: {backup}."
+    cls = UpgradeRefused if isinstance(exc, UpgradeRefused) else DatabaseOpenError
+    return cls(text)
+
+
 def open_database(url: str, *, upgrade: bool = True) -> Database:
     """Open (creating if needed) and migrate the database to the app's schema.
 
+    The upgrade runs in one transaction (migrations/env.py): if it fails or is interrupted the
+    file stays at its old revision. Before upgrading a SQLite file a copy is taken, or the copy
+    left by an earlier failed attempt is reused while the file has not changed since.
+
     Raises DatabaseOpenError with a Vietnamese message for a locked, unreadable or newer file,
-    and for an installation that lost its migration scripts.
+    and for an installation that lost its migration scripts; UpgradeRefused (a DatabaseOpenError)
+    when a migration finds data it cannot carry over.
     """
     try:
         if head_revision() is None:
@@ -144,7 +346,8 @@ def open_database(url: str, *, upgrade: bool = True) -> Database:
         script = ScriptDirectory(str(MIGRATIONS))
         if current is None and tables - {"alembic_version"}:
             raise DatabaseOpenError(
-                f"Tệp {path or url} không phải cơ sở dữ liệu của ANTQ Desktop.")
+                f"Tệp {path or url} không phải cơ sở dữ liệu của ANTQ Desktop."
+                + restore_hint(path))
         if current is not None and current != head:
             try:
                 script.get_revision(current)
@@ -155,8 +358,13 @@ def open_database(url: str, *, upgrade: bool = True) -> Database:
                 ) from None
         if current != head and upgrade:
             if current is not None and path is not None:
-                backup_path = _backup_sqlite(path, current)
-            command.upgrade(alembic_config(engine), "head")
+                backup_path = _backup_before_upgrade(engine, path, current)
+            try:
+                with _UPGRADE_LOCK:
+                    command.upgrade(alembic_config(engine), "head")
+            except Exception as exc:
+                # whatever stopped it, the upgrade was rolled back: say so, and name the copy
+                raise _upgrade_failed(exc, engine, url, current, backup_path) from exc
     except DatabaseOpenError:
         engine.dispose()
         raise

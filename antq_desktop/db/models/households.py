@@ -4,11 +4,23 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Date, Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Date,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ...enums import Relationship, ResidenceKind, Sex
 from .base import Base, Timestamped
+
+LIVING_ID_NUMBER = "id_number IS NOT NULL AND moved_out_on IS NULL"
 
 
 def _enum(cls):
@@ -88,6 +100,13 @@ class Resident(Timestamped, Base):
     moved_out_reason: Mapped[str] = mapped_column(String(300), default="")
 
     household: Mapped[Household] = relationship(back_populates="residents")
+
+    __table_args__ = (
+        # one living person per ID number, even under concurrent saves (migration 0007); the
+        # services check first to name the other person, this index is the guarantee
+        Index("uq_resident_living_id_number", "id_number", unique=True,
+              sqlite_where=text(LIVING_ID_NUMBER), postgresql_where=text(LIVING_ID_NUMBER)),
+    )
 
 
 class HouseholdSignup(Base):
