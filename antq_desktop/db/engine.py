@@ -207,6 +207,10 @@ def database_error_message(exc: BaseException, url: str) -> str | None:
 def _backup_sqlite(path: Path, revision: str) -> Path:
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.stem}.truoc-nang-cap-{revision}-{stamp}{path.suffix}")
+    n = 1
+    while target.exists():  # a second attempt within the same second: never write into a copy
+        n += 1
+        target = path.with_name(f"{path.stem}.truoc-nang-cap-{revision}-{stamp}-{n}{path.suffix}")
     src = sqlite3.connect(str(path))
     try:
         dst = sqlite3.connect(str(target))
