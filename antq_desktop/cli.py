@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from pathlib import Path
 from typing import NoReturn
 
 from .config import DB_ENV, resolve_db_url
@@ -74,6 +75,18 @@ def build_parser() -> argparse.ArgumentParser:
                         help="in đầy đủ số định danh cá nhân (mặc định: 4 số cuối)")
     export.add_argument("-o", "--output", required=True, metavar="FILE.xlsx|FILE.pdf",
                         help="tệp kết quả: .xlsx, hoặc .pdf với biểu in được")
+    backup = sub.add_parser("backup", help="sao lưu cơ sở dữ liệu ngay (bản sao được kiểm tra)")
+    backup.add_argument("-o", "--output", metavar="DIR",
+                        help="thư mục nhận bản sao lưu (mặc định: thư mục sao lưu đã cài đặt)")
+    backups = sub.add_parser("backups", help="liệt kê các bản sao lưu: ngày, số liệu, "
+                                             "dung lượng, tệp")
+    backups.add_argument("-d", "--dir", metavar="DIR",
+                         help="thư mục sao lưu cần xem (mặc định: thư mục đã cài đặt)")
+    restore = sub.add_parser("restore", help="khôi phục cơ sở dữ liệu từ một bản sao lưu "
+                                             "(dữ liệu hiện tại được sao lưu trước)")
+    restore.add_argument("file", metavar="FILE", help="tệp sao lưu (.db)")
+    sub.add_parser("check", help="kiểm tra cơ sở dữ liệu: toàn vẹn, khóa ngoại, chỉ mục tìm "
+                                 "kiếm, các quy tắc của sổ sách")
     return parser
 
 
@@ -220,6 +233,109 @@ def run_export(url: str, args: argparse.Namespace) -> int:
     return 0
 
 
+def _existing_file(url: str) -> Path | str:
+    """The SQLite file of ``url``, or the one-line message why the backup commands refuse it."""
+    from .config import sqlite_path
+    from .services.backup import POSTGRES_MESSAGE
+
+    path = sqlite_path(url)
+    if path is None:
+        return POSTGRES_MESSAGE
+    if not path.is_file():
+        return f"Không có cơ sở dữ liệu {path}."
+    return path
+
+
+def run_backup(url: str, output: str | None) -> int:
+    from .services.backup import (
+        BackupError,
+        backup_file,
+        clean_partial,
+        folder_for,
+        prune,
+        read_settings_file,
+        secure_database,
+    )
+
+    path = _existing_file(url)
+    if isinstance(path, str):
+        return _fail(path)
+    settings = read_settings_file(path)
+    folder = Path(output).expanduser() if output else folder_for(path, settings)
+    try:
+        clean_partial(path, folder)
+        secure_database(path)
+        made = backup_file(path, folder)
+        if not output:  # a folder named for one backup is the user's: nothing deleted there
+            prune(folder, path.stem, made.created, settings.size_cap_mb * 1024 * 1024)
+    except BackupError as exc:
+        return _fail(str(exc))
+    print(f"Đã sao lưu và kiểm tra: {made.describe_counts()}.")
+    print(made.path)
+    return 0
+
+
+def run_backups(url: str, folder_arg: str | None) -> int:
+    from .services.backup import describe, folder_for, list_backups
+
+    path = _existing_file(url)
+    if isinstance(path, str):
+        return _fail(path)
+    folder = Path(folder_arg).expanduser() if folder_arg else folder_for(path)
+    found = list_backups(folder, None if folder_arg else path.stem)
+    if not found:
+        print(f"Chưa có bản sao lưu nào trong thư mục {folder}.")
+    for b in found:
+        print(describe(b))
+    return 0
+
+
+def run_restore(url: str, file: str) -> int:
+    from .services.backup import BackupError, restore
+
+    path = _existing_file(url)
+    if isinstance(path, str):
+        return _fail(path)
+    try:
+        result = restore(path, Path(file))
+    except BackupError as exc:
+        return _fail(str(exc))
+    try:  # upgrades a backup of an older schema
+        open_database(url).dispose()
+    except DatabaseOpenError as exc:
+        return _fail(str(exc))
+    print(result.describe())
+    return 0
+
+
+def run_check(url: str) -> int:
+    from .db.engine import database_error_message
+    from .services.backup import check
+
+    path = _existing_file(url)
+    if isinstance(path, str) and url.startswith("sqlite"):
+        return _fail(path)
+    try:
+        db = open_database(url)
+    except DatabaseOpenError as exc:
+        return _fail(str(exc))
+    try:
+        problems = check(db)
+    except Exception as exc:  # a damaged file is a finding, not a traceback
+        message = database_error_message(exc, url)
+        if message is None:
+            raise
+        problems = [message]
+    finally:
+        db.dispose()
+    for line in problems:
+        print(f"antq-desktop: {line}", file=sys.stderr)
+    if problems:
+        return 1
+    print("Không phát hiện vấn đề nào.")
+    return 0
+
+
 def gui_main(argv: list[str] | None = None) -> None:
     """The windowed program (``antq-desktop-gui``; on Windows it opens no console window).
 
@@ -253,6 +369,14 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(run_forms())
     if args.command == "export":
         sys.exit(run_export(url, args))
+    if args.command == "backup":
+        sys.exit(run_backup(url, args.output))
+    if args.command == "backups":
+        sys.exit(run_backups(url, args.dir))
+    if args.command == "restore":
+        sys.exit(run_restore(url, args.file))
+    if args.command == "check":
+        sys.exit(run_check(url))
     from .qtcheck import start_problem
 
     problem = start_problem()

@@ -205,21 +205,16 @@ def database_error_message(exc: BaseException, url: str) -> str | None:
 
 
 def _backup_sqlite(path: Path, revision: str) -> Path:
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.stem}.truoc-nang-cap-{revision}-{stamp}{path.suffix}")
-    n = 1
-    while target.exists():  # a second attempt within the same second: never write into a copy
-        n += 1
-        target = path.with_name(f"{path.stem}.truoc-nang-cap-{revision}-{stamp}-{n}{path.suffix}")
-    src = sqlite3.connect(str(path))
+    """A verified backup (integrity check, counts, manifest) in the backup folder before an
+    upgrade; raises DatabaseOpenError (nothing upgraded) when it cannot be made."""
+    from ..services.backup import BackupError, backup_before_upgrade  # the one upward import:
+    # the backup service needs no engine, and the upgrade must not start without its copy
+
     try:
-        dst = sqlite3.connect(str(target))
-        with dst:
-            src.backup(dst)
-        dst.close()
-    finally:
-        src.close()
-    return target
+        return backup_before_upgrade(path, revision)
+    except BackupError as exc:
+        raise DatabaseOpenError(f"Chưa nâng cấp cơ sở dữ liệu vì chưa sao lưu được: {exc}") \
+            from None
 
 
 MISSING_MIGRATIONS = ("Thiếu các tệp nâng cấp cơ sở dữ liệu đi kèm chương trình (thư mục "
@@ -377,5 +372,9 @@ def open_database(url: str, *, upgrade: bool = True) -> Database:
         raise DatabaseOpenError(describe_error(exc, url)) from exc
     with engine.connect() as conn:
         fts = has_household_fts(conn)
+    if path is not None:
+        from ..services.backup import secure_database  # owner-only, from the first start
+
+        secure_database(path)
     factory = sessionmaker(engine, expire_on_commit=False)
     return Database(url=url, engine=engine, session=factory, backup_path=backup_path, has_fts=fts)

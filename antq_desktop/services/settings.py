@@ -217,3 +217,41 @@ class SettingsService:
             for category in CertCategory:
                 write_text(s, DECIDER_PREFIX + category.value,
                            normalize(c.deciders.get(category, "")))
+
+
+# -- backups (issue 12) ---------------------------------------------------------------------------
+BACKUP_FOLDER = "backup.folder"  # empty: the default folder beside the database (services.backup)
+BACKUP_SIZE_CAP_MB = "backup.size_cap_mb"
+DEFAULT_BACKUP_SIZE_CAP_MB = 2048
+MIN_BACKUP_SIZE_CAP_MB = 10
+
+
+@dataclass(frozen=True)
+class BackupSettings:
+    folder: str = ""  # another disk or a USB drive; empty: the default folder
+    size_cap_mb: int = DEFAULT_BACKUP_SIZE_CAP_MB  # all backups of the database together
+
+
+def parse_backup_settings(texts: Mapping[str, str]) -> BackupSettings:
+    """The backup settings from stored texts; a missing or unreadable value reads as default."""
+    try:
+        cap = int(texts[BACKUP_SIZE_CAP_MB])
+        if cap < MIN_BACKUP_SIZE_CAP_MB:
+            raise ValueError(cap)
+    except (KeyError, ValueError):
+        cap = DEFAULT_BACKUP_SIZE_CAP_MB
+    return BackupSettings(folder=(texts.get(BACKUP_FOLDER) or "").strip(), size_cap_mb=cap)
+
+
+def backup_settings(db: Database) -> BackupSettings:
+    with db.session() as s:
+        return parse_backup_settings(read_texts(s, [BACKUP_FOLDER, BACKUP_SIZE_CAP_MB]))
+
+
+def save_backup_settings(db: Database, b: BackupSettings) -> None:
+    if b.size_cap_mb < MIN_BACKUP_SIZE_CAP_MB:
+        raise FieldError("Dung lượng tối đa của các bản sao lưu",
+                         f"phải từ {MIN_BACKUP_SIZE_CAP_MB} MB trở lên.")
+    with db.session.begin() as s:
+        write_text(s, BACKUP_FOLDER, b.folder.strip())
+        write_text(s, BACKUP_SIZE_CAP_MB, str(b.size_cap_mb))

@@ -10,7 +10,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from ..config import APP_NAME, ORG_NAME, resources_dir
-from ..db.engine import DatabaseOpenError, database_error_message, open_database
+from ..db.engine import Database, DatabaseOpenError, database_error_message, open_database
 from ..reports.fonts import FontError, register_fonts
 from ..services.unit import UnitService
 
@@ -78,14 +78,14 @@ def run_gui(url: str) -> int:
         db = open_database(url)
     except DatabaseOpenError as exc:
         return _stop(str(exc))
-    from .main_window import MainWindow
     from .unit_dialog import UnitDialog
 
     units = UnitService(db)
     if units.get() is None and not UnitDialog(units, first_start=True).exec():
         db.dispose()
         return 0
-    window = MainWindow(db)
+    prepare_backups(db)
+    window = open_main_window(db)
     window.show()
     quit_after = _quit_after()
     if quit_after is not None:
@@ -94,5 +94,53 @@ def run_gui(url: str) -> int:
         window.statusBar().showMessage(
             f"Đã nâng cấp cơ sở dữ liệu; bản sao trước khi nâng cấp: {db.backup_path}", 15000)
     code = app.exec()
-    db.dispose()
+    for open_window in _windows:  # after a restore, the window open last has the data
+        open_window.db.dispose()
+    _windows.clear()
     return code
+
+
+def prepare_backups(db: Database) -> None:
+    """At start: the database files readable by their owner only, and the partial copies a
+    crash left behind removed (services.backup)."""
+    from ..services import backup
+
+    try:
+        path = backup.database_file(db)
+    except backup.BackupError:
+        return  # PostgreSQL: the server's job
+    backup.secure_database(path)
+    backup.clean_partial(path, backup.folder_for(path, backup.settings_of(db)))
+
+
+_windows: list = []  # the main windows alive (a restore opens a new one on the restored data)
+
+
+def open_main_window(db: Database, *, auto_backup: bool = True):
+    """The main window on ``db``; after a restore it is replaced by a new window on the
+    restored file (the old one closes without its exit backup, its data are gone)."""
+    from .main_window import MainWindow
+
+    window = MainWindow(db, auto_backup=auto_backup)
+    _windows.append(window)
+
+    def reopen() -> None:
+        try:
+            new_db = open_database(db.url)  # upgrades a backup of an older schema
+        except DatabaseOpenError as exc:
+            QMessageBox.critical(window, APP_NAME, str(exc))
+            window.close_without_backup()
+            return
+        successor = open_main_window(new_db, auto_backup=auto_backup)
+        window.successor = successor
+        successor.show()
+        window.close_without_backup()
+        _windows.remove(window)
+        db.dispose()
+        if new_db.backup_path is not None:
+            successor.statusBar().showMessage(
+                f"Đã nâng cấp dữ liệu khôi phục; bản sao trước khi nâng cấp: "
+                f"{new_db.backup_path}", 15000)
+
+    window.databaseReplaced.connect(reopen)
+    return window

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings
+from datetime import datetime
+
+from PySide6.QtCore import QSettings, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
 
@@ -13,6 +15,7 @@ from ..services.households import HouseholdService
 from ..services.mediation import MediationService
 from ..services.rehabilitation import RehabilitationService
 from ..services.unit import UnitService
+from . import backup_dialog
 from .activities.tab import ActivitiesTab
 from .certification.tab import CertificationTab
 from .households.tab import HouseholdsTab
@@ -23,10 +26,24 @@ from .unit_dialog import UnitDialog
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, db: Database, parent: QWidget | None = None):
+    """``auto_backup``: back up every 30 minutes while the data changed and on closing (the
+    program turns it on; tests that only look at a tab leave it off). ``databaseReplaced`` is
+    emitted after a restore: the data must be reopened (ui.app opens a new window on it)."""
+
+    databaseReplaced = Signal()
+
+    def __init__(self, db: Database, parent: QWidget | None = None, *,
+                 auto_backup: bool = False):
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.db = db
+        self.backups = backup_dialog.BackupController(db, self)
+        self.backups.finished.connect(self._backed_up)
+        self.backups.failed.connect(self._backup_failed)
+        self.auto_backup = auto_backup and self.backups.enabled
+        self._exit_ready = False  # the exit backup is done (or not wanted): closing may go on
+        self._manual_backup = False
+        self._closing = False
         self.units = UnitService(db)
         self.households = HouseholdService(db)
         self.rehabilitation = RehabilitationService(db)
@@ -48,6 +65,8 @@ class MainWindow(QMainWindow):
         self.unit_label = QLabel(objectName="statusUnit")
         self.count_label = QLabel(objectName="statusCounts")
         self.statusBar().addWidget(self.unit_label, 1)
+        self.backup_label = QLabel(objectName="statusBackup")
+        self.statusBar().addPermanentWidget(self.backup_label)
         self.statusBar().addPermanentWidget(self.count_label)
         self.households_tab.countsChanged.connect(self.update_status)
         self.rehabilitation_tab.countsChanged.connect(self.update_status)
@@ -55,6 +74,15 @@ class MainWindow(QMainWindow):
 
         file_menu = self.menuBar().addMenu("&Tệp")
         self._action(file_menu, "Thông tin đơn vị và khu dân cư…", self.edit_unit, "Ctrl+,")
+        file_menu.addSeparator()
+        self.backup_action = self._action(file_menu, "Sao lưu ngay", self.backup_now, "Ctrl+S")
+        self.backup_action.setObjectName("actionBackupNow")
+        self.restore_action = self._action(file_menu, "Khôi phục…", self.restore_data)
+        self.restore_action.setObjectName("actionRestore")
+        for action in (self.backup_action, self.restore_action):
+            action.setEnabled(self.backups.enabled)
+            if not self.backups.enabled:
+                action.setToolTip(backup_dialog.svc.POSTGRES_MESSAGE)
         file_menu.addSeparator()
         self._action(file_menu, "Thoát", self.close, QKeySequence.StandardKey.Quit)
         reports_menu = self.menuBar().addMenu("&Báo cáo")
@@ -64,6 +92,9 @@ class MainWindow(QMainWindow):
         self._action(help_menu, "Giới thiệu", self.about)
 
         self.update_status()
+        self.update_backup_status()
+        if self.auto_backup:
+            self.backups.start()
         self.restore_geometry()
         self.households_tab.search.setFocus()  # most work starts with finding a household
 
@@ -85,6 +116,56 @@ class MainWindow(QMainWindow):
         text = f"{counts.households:,} hộ · {counts.residents:,} nhân khẩu · {cases:,} người " \
                "đang quản lý" + (f" ({overdue} quá hạn đánh giá)" if overdue else "")
         self.count_label.setText(text.replace(",", "."))
+
+    # -- backups ----------------------------------------------------------------------------------
+    def update_backup_status(self, now: datetime | None = None) -> None:
+        text, warning = backup_dialog.status_text(self.db, now)
+        self.backup_label.setText(text)
+        self.backup_label.setProperty("warning", warning)
+        self.backup_label.setStyleSheet("color: #b00020; font-weight: bold" if warning else "")
+
+    def backup_now(self) -> None:
+        if not self.backups.run(backup_dialog.svc.MANUAL):
+            if self.backups.busy:
+                self.statusBar().showMessage("Đang sao lưu, hãy đợi xong.", 5000)
+            return
+        self._manual_backup = True
+        self._progress = backup_dialog.busy_dialog(self, "Đang sao lưu và kiểm tra bản sao…")
+
+    def _backed_up(self, made) -> None:
+        self.update_backup_status()
+        if self._manual_backup:
+            self._manual_backup = False
+            self._progress.close()
+            backup_dialog.show_backup_result(self, made)
+        else:
+            self.statusBar().showMessage(
+                f"Đã tự động sao lưu lúc {backup_dialog.svc.format_time(made.created)}.", 10000)
+
+    def _backup_failed(self, text: str) -> None:
+        self.update_backup_status()
+        if self._manual_backup:
+            self._manual_backup = False
+            self._progress.close()
+        if not self._closing:
+            backup_dialog.show_backup_failure(self, text)
+
+    def restore_data(self) -> None:
+        self.backups.timer.stop()
+        self.backups.when_idle(self._open_restore)
+
+    def _open_restore(self) -> None:
+        dialog = backup_dialog.RestoreDialog(self.db, self)
+        if dialog.exec() and dialog.result is not None:
+            self._exit_ready = True  # the data was just copied; the old window has nothing new
+            self.databaseReplaced.emit()
+            return
+        if self.auto_backup:
+            self.backups.start()
+
+    def close_without_backup(self) -> None:
+        self._exit_ready = True
+        self.close()
 
     def edit_unit(self) -> None:
         if UnitDialog(self.units, parent=self).exec():
@@ -122,9 +203,38 @@ class MainWindow(QMainWindow):
             self.households_tab.table.horizontalHeader().restoreState(header)
 
     def closeEvent(self, event) -> None:
+        if self.auto_backup and not self._exit_ready:
+            event.ignore()  # back up first (in the worker), then close for good
+            if not self._closing:
+                self._closing = True
+                self.backups.timer.stop()
+                self.backups.when_idle(self._backup_on_exit)
+            return
         settings = QSettings()
         settings.setValue("mainWindow/geometry", self.saveGeometry())
         settings.setValue("households/splitter", self.households_tab.splitter.saveState())
         settings.setValue("households/header",
                           self.households_tab.table.horizontalHeader().saveState())
         super().closeEvent(event)
+
+    def _backup_on_exit(self) -> None:
+        if not self.backups.changed():
+            self.close_without_backup()
+            return
+        progress = backup_dialog.busy_dialog(self, "Đang sao lưu trước khi thoát…")
+
+        def done(*_args) -> None:
+            self.backups.finished.disconnect(done)
+            self.backups.failed.disconnect(failed)
+            progress.close()
+            self.close_without_backup()
+
+        def failed(text: str) -> None:
+            progress.close()
+            backup_dialog.show_backup_failure(
+                self, text + "\nChương trình vẫn thoát; dữ liệu đã lưu không bị ảnh hưởng.")
+            done()
+
+        self.backups.finished.connect(done)
+        self.backups.failed.connect(failed)
+        self.backups.run(backup_dialog.svc.ON_EXIT)

@@ -44,7 +44,7 @@ def test_backup_copy_is_a_readable_database(tmp_path, db, households, ward):
     households.save(household(ward[0]))
     source = sqlite_path(db.url)
     copy = _backup_sqlite(source, "0001")
-    assert copy.parent == source.parent and "truoc-nang-cap-0001" in copy.name
+    assert copy.parent == source.parent / "sao-luu" and "truoc-nang-cap-0001" in copy.name
     con = sqlite3.connect(copy)
     assert con.execute("select count(*) from household").fetchone() == (1,)
     con.close()

@@ -267,7 +267,10 @@ class ReportsDialog(QDialog):
     def finished_export(self, path: Path) -> None:
         """Offer to open the file or its folder (a seam for tests)."""
         box = QMessageBox(QMessageBox.Icon.Information, "Đã xuất biểu mẫu",
-                          f"Đã lưu {path.name} vào thư mục {path.parent}.", parent=self)
+                          f"Đã lưu {path.name} vào thư mục {path.parent}.\n\nLưu ý: tệp xuất ra "
+                          "là báo cáo, không phải bản sao lưu — không khôi phục được dữ liệu từ "
+                          "tệp này. Để giữ an toàn dữ liệu, hãy dùng Tệp → Sao lưu ngay.",
+                          parent=self)
         open_file = box.addButton("Mở tệp", QMessageBox.ButtonRole.AcceptRole)
         open_folder = box.addButton("Mở thư mục", QMessageBox.ButtonRole.ActionRole)
         box.addButton("Đóng", QMessageBox.ButtonRole.RejectRole)
