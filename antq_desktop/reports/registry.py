@@ -59,6 +59,21 @@ class Params:
     def document_number(self) -> str:
         return (self.number or "").strip()
 
+    def period_end(self) -> date:
+        """The last day of the year, or of the quarter when one is given."""
+        if self.quarter:
+            month = self.quarter * 3
+            nxt = date(self.year + (month == 12), month % 12 + 1, 1)
+            return date.fromordinal(nxt.toordinal() - 1)
+        return date(self.year, 12, 31)
+
+    def counted_to(self, today: date | None = None) -> str | None:
+        """"(Số liệu tính đến ngày …)" while the period is not over: its figures are not final."""
+        cutoff = min(self.period_end(), today or date.today())
+        if cutoff < self.period_end():
+            return f"(Số liệu tính đến ngày {cutoff:%d/%m/%Y})"
+        return None
+
 
 @dataclass(frozen=True)
 class Form:

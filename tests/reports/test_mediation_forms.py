@@ -211,3 +211,23 @@ def test_book_from_the_command_line_by_area_name(db, records, tmp_path, capsys):
               "-o", str(tmp_path / "x.xlsx")])
     assert exit_.value.code != 0
     assert "không lập riêng cho từng khu dân cư" in capsys.readouterr().err
+
+
+def test_stats_note_the_cases_closed_after_the_year(db, records, tmp_path, pin_today):  # noqa: F811
+    """The case received in December 2025 and closed in January 2026 is "đang hòa giải" in the
+    2025 report, and the report says why."""
+    pin_today(date(2026, 11, 20))
+    path = tmp_path / "stats-2025.xlsx"
+    try:
+        main(["--db", db.url, "export", "mediation-stats", "--year", "2025", "-o", str(path)])
+    except SystemExit as exit_:
+        assert exit_.code in (0, None)
+    texts = _texts(_rows(load_workbook(path).active))
+    assert ("Ghi chú: 1 vụ, việc tiếp nhận trong năm 2025 kết thúc sau ngày 31/12/2025 được "
+            "tính là đang hòa giải tại thời điểm báo cáo.") in texts
+    path = tmp_path / "stats-2026.xlsx"
+    try:
+        main(["--db", db.url, "export", "mediation-stats", "--year", "2026", "-o", str(path)])
+    except SystemExit as exit_:
+        assert exit_.code in (0, None)
+    assert not any(t.startswith("Ghi chú:") for t in _texts(_rows(load_workbook(path).active)))

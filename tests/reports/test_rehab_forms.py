@@ -1,5 +1,8 @@
 """The rehabilitation forms, opened as files and checked cell by cell against the records."""
 
+from datetime import date
+
+import pytest
 from openpyxl import load_workbook
 
 from antq_desktop.cli import main
@@ -94,3 +97,18 @@ def test_year_summary_totals_match_the_records(db, records, tmp_path, capsys):  
     area1 = _row_starting(rows, 1, "Tổ dân phố số 1")
     assert area1[2:5] == [2, 1, 1]
     assert any("tiếp nhận 3 người; 2 người tiến bộ rõ" in t for t in texts)
+
+
+@pytest.mark.parametrize("form_id, quarter", [("rehab-list", None), ("rehab-list", 4),
+                                              ("rehab-summary", None)])
+def test_a_period_not_over_says_what_day_it_counts_to(db, records, tmp_path, pin_today,  # noqa: F811
+                                                      form_id, quarter):
+    from antq_desktop.reports.export import export_xlsx
+    from antq_desktop.reports.registry import Params
+
+    pin_today(date(2026, 11, 20))
+    path = export_xlsx(db, form_id, Params(2026, quarter=quarter), tmp_path / "f.xlsx")
+    assert "(Số liệu tính đến ngày 20/11/2026)" in _texts(_cells(path)[1])
+    past = export_xlsx(db, form_id, Params(2026, quarter=3) if quarter else Params(2025),
+                       tmp_path / "past.xlsx")
+    assert not any(t.startswith("(Số liệu tính đến") for t in _texts(_cells(past)[1]))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ...services.registers import RegisterHousehold, RegisterService, cutoff_of, mask_id
+from ...services.registers import RegisterHousehold, RegisterService, mask_id
 from ...services.unit import UnitService
 from ..document import TableDocument, to_workbook
 from ..layout import Column, Heading, Subtotal
@@ -37,11 +37,7 @@ NEEDS_AREA = ("Danh sách hộ gia đình, nhân khẩu lập cho từng khu dâ
 
 
 def _counted_to(params: Params, today: date | None) -> str | None:
-    """"(Số liệu tính đến ngày …)" for the current year, whose figures are not final."""
-    cutoff = cutoff_of(params.year, today)
-    if cutoff < date(params.year, 12, 31):
-        return f"(Số liệu tính đến ngày {cutoff:%d/%m/%Y})"
-    return None
+    return params.counted_to(today)
 
 
 def _area_name(db, area_id: int) -> str:

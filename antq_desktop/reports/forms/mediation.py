@@ -66,11 +66,17 @@ def stats_document(db, params: Params) -> TableDocument:
         f"{t.succeeded}{rate}, không thành {t.failed}, chấm dứt theo yêu cầu {t.stopped}, "
         f"chuyển cơ quan có thẩm quyền {t.referred}, đang hòa giải {t.in_progress}.",
         italic=True)
+    closings = [closing]
+    if year.closed_later:
+        closings.append(Paragraph(
+            f"Ghi chú: {year.closed_later} vụ, việc tiếp nhận trong năm {params.year} kết thúc "
+            f"sau ngày {year.cutoff:%d/%m/%Y} được tính là đang hòa giải tại thời điểm báo cáo.",
+            italic=True))
     return TableDocument(
         letterhead=letterhead, number=params.document_number(), on=params.document_date(),
         title="Báo cáo", subject_lines=["Kết quả hoạt động hòa giải ở cơ sở",
                                         f"Năm {params.year}"],
-        note=note, columns=STATS_COLUMNS, rows=rows, closing=[closing],
+        note=note, columns=STATS_COLUMNS, rows=rows, closing=closings,
         recipients=letterhead.recipients, landscape=True)
 
 

@@ -71,7 +71,7 @@ def list_document(db, params: Params) -> TableDocument:
         title="Danh sách",
         subject_lines=["Người được quản lý, giáo dục, giúp đỡ tại cộng đồng",
                        f"{_period_text(params)} (xếp loại gần nhất đến hết kỳ)"],
-        columns=LIST_COLUMNS, rows=rows,
+        note=params.counted_to(), columns=LIST_COLUMNS, rows=rows,
         total=["Tổng cộng", None, f"{total} người"] if total else None,
         recipients=letterhead.recipients, landscape=True)
 
@@ -124,7 +124,7 @@ def summary_document(db, params: Params) -> TableDocument:
     return TableDocument(
         letterhead=letterhead, number=params.document_number(), on=params.document_date(),
         title="Báo cáo",
-        subject_lines=[SUMMARY_SUBJECT, f"Năm {params.year}"],
+        subject_lines=[SUMMARY_SUBJECT, f"Năm {params.year}"], note=params.counted_to(),
         columns=SUMMARY_COLUMNS, rows=rows, closing=[closing],
         recipients=letterhead.recipients, landscape=True)
 

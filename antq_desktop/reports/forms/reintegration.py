@@ -59,7 +59,7 @@ def document(db, params: Params, today: date | None = None) -> TableDocument:
         subject_lines=["Người chấp hành xong án phạt tù, được đặc xá đang được quản lý, giúp "
                        "đỡ tái hòa nhập cộng đồng",
                        f"Phân loại quý {ROMAN[params.quarter - 1]} năm {params.year}"],
-        columns=COLUMNS, rows=rows,
+        note=params.counted_to(today), columns=COLUMNS, rows=rows,
         total=(f"Tổng cộng: {len(people)} người",) if people else None,
         recipients=letterhead.recipients, landscape=True,
         empty=f"(Quý {ROMAN[params.quarter - 1]} năm {params.year} không có người nào.)")
