@@ -241,9 +241,14 @@ def upgrade(s: Smoke, old: Path) -> str:
         raise Failure(f"alembic_version is {after} after the upgrade, expected {head}")
     if kept != counts:
         raise Failure(f"rows changed by the upgrade: {counts} → {kept}")
-    backups = list(s.work.glob(f"old.truoc-nang-cap-{before}-*.db"))
+    pattern = f"old.truoc-nang-cap-{before}-*.db"  # in the backup folder (sao-luu) beside it
+    backups = list((s.work / "sao-luu").glob(pattern)) + list(s.work.glob(pattern))
     if not backups:
-        raise Failure(f"no backup copy old.truoc-nang-cap-{before}-*.db beside {db}")
+        raise Failure(f"no backup copy {pattern} in {s.work / 'sao-luu'} nor beside {db}")
+    manifest = backups[0].with_name(backups[0].name + ".json")
+    if backups[0].parent.name == "sao-luu" and not manifest.is_file() and not \
+            backups[0].with_suffix(".json").is_file():
+        raise Failure(f"the backup {backups[0].name} has no manifest beside it")
     if not zipfile.is_zipfile(target):
         raise Failure(f"{target} (export after the upgrade) is not a zip file")
     return f"{before} → {after}, rows kept {kept}, backup {backups[0].name}"
