@@ -40,11 +40,37 @@ def migrated_sqlite(tmp_path_factory):
     return path
 
 
+_pg_migrated = False
+
+
+def _empty_pg(url: str) -> None:
+    """Every table of the app emptied (ids restarted), before the app opens it: a fresh
+    database without migrating it again, which took most of the PostgreSQL run's time."""
+    from sqlalchemy import create_engine, inspect, text
+
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            tables = [t for t in inspect(conn).get_table_names() if t != "alembic_version"]
+            if tables:
+                conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables)
+                                  + " RESTART IDENTITY CASCADE"))
+    finally:
+        engine.dispose()
+
+
 @pytest.fixture
 def db(tmp_path, request):
-    """A fresh database per test: SQLite in tmp_path, or PostgreSQL when ANTQ_TEST_PG_URL is set."""
+    """A fresh database per test: SQLite in tmp_path, or PostgreSQL when ANTQ_TEST_PG_URL is set
+    (migrated once, emptied before each test; a test that changed the schema is upgraded back
+    by open_database)."""
+    global _pg_migrated
     if PG_URL:
-        _fresh_pg(PG_URL)
+        if _pg_migrated:
+            _empty_pg(PG_URL)
+        else:
+            _fresh_pg(PG_URL)
+            _pg_migrated = True
         database = open_database(PG_URL)
     else:
         target = tmp_path / "test.db"
