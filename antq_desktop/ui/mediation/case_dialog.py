@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from ...enums import CaseOrigin, Compliance, MediationStatus, MediationType
 from ...services.mediation import CaseData, MediationService, PartyData, TeamRow
-from ...validation import FieldError
+from ...validation import FieldError, parse_whole_number
 from ..widgets.dialogs import FormDialog, RememberedDialog, button_row, error_label, inline
 from ..widgets.fields import DateField, EnumCombo
 from ..widgets.resident_search import ResidentSearch
@@ -188,10 +188,10 @@ class MediationCaseDialog(RememberedDialog):
                 None, None)
             numbers = []
             for col, label in ((1, "Năm sinh"), (2, "Tuổi")):
-                value = text(col)
-                if value and not value.isdigit():
-                    raise FieldError(label, f"dòng {row + 1}: chỉ gồm chữ số.")
-                numbers.append(int(value) if value else None)
+                try:  # isdigit() lets "²" through, which int() then refuses
+                    numbers.append(parse_whole_number(text(col), label))
+                except FieldError:
+                    raise FieldError(label, f"dòng {row + 1}: chỉ gồm chữ số 0–9.") from None
             out.append(PartyData(text(0), numbers[0], numbers[1], text(3), resident_id,
                                  party_id))
         return out

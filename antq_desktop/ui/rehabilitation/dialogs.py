@@ -36,7 +36,7 @@ from ...services.rehabilitation import (
     SupportData,
 )
 from ...services.unit import AreaInfo
-from ...validation import FieldError
+from ...validation import FieldError, parse_whole_number
 from ..widgets import messages
 from ..widgets.dialogs import FormDialog, RememberedDialog, button_row, error_label, inline
 from ..widgets.fields import DateField, EnumCombo, format_date
@@ -141,13 +141,10 @@ class SupportDialog(FormDialog):
         self.lender.setEnabled(loan)
 
     def check(self) -> None:
-        text = self.amount.text().replace(".", "").replace(",", "").replace(" ", "").strip()
-        text = text.removesuffix("đ").removesuffix("d")
-        if text and not text.isdigit():
-            raise FieldError("Số tiền", "chỉ gồm chữ số (ví dụ 30.000.000).")
+        amount = parse_whole_number(self.amount.text(), "Số tiền")  # "²" is no digit here
         self.saved_id = self.service.add_support(self.case.id, SupportData(
             self.read_date(self.on, "Ngày hỗ trợ"), self.kind.value(), self.details.text(),
-            int(text) if text else None, self.lender.text()))
+            amount, self.lender.text()))
 
 
 class CloseDialog(FormDialog):
