@@ -199,6 +199,9 @@ def run_export(url: str, args: argparse.Namespace) -> int:
             raise registry.ReportError(registry.NOT_PRINTABLE.format(title=form.title))
     except (ValueError, registry.ReportError) as exc:
         return _fail(str(exc))
+    missing = _missing_sqlite_file(url)
+    if missing is not None:  # a mistyped --db: never create an empty database to export from
+        return _fail(missing)
     try:
         db = open_database(url)
     except DatabaseOpenError as exc:
@@ -231,6 +234,16 @@ def run_export(url: str, args: argparse.Namespace) -> int:
         db.dispose()
     print(path.resolve())
     return 0
+
+
+def _missing_sqlite_file(url: str) -> str | None:
+    """Why a command that reads a SQLite database refuses ``url``: its file does not exist."""
+    from .config import sqlite_path
+
+    path = sqlite_path(url)
+    if path is not None and not path.is_file():
+        return f"Không có cơ sở dữ liệu {path}."
+    return None
 
 
 def _existing_file(url: str) -> Path | str:

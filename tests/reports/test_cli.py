@@ -178,3 +178,12 @@ def test_help_is_vietnamese(capsys):
         main(["--help"])
     out = capsys.readouterr().out
     assert "xem hướng dẫn này" in out and "show this help" not in out
+
+
+def test_export_refuses_a_database_that_does_not_exist(capsys, tmp_path):
+    wrong = tmp_path / "khong-co" / "antq.db"  # a mistyped --db
+    code, out, err = run(capsys, "--db", str(wrong), "export", "rehab-list", "--year", "2025",
+                         "-o", str(tmp_path / "a.xlsx"))
+    assert (code, out) == (1, "")
+    assert err == f"antq-desktop: Không có cơ sở dữ liệu {wrong.resolve()}.\n"
+    assert not wrong.parent.exists() and not (tmp_path / "a.xlsx").exists()
