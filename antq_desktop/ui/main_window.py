@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QSettings, Signal
+from PySide6.QtCore import QSettings, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
 
 from .. import __version__
 from ..config import APP_NAME
-from ..db.engine import Database
+from ..db.engine import Database, checkpoint
 from ..services.households import HouseholdService
 from ..services.mediation import MediationService
 from ..services.rehabilitation import RehabilitationService
@@ -23,6 +23,8 @@ from .mediation.tab import MediationTab
 from .rehabilitation.tab import RehabilitationTab
 from .reports.dialog import ReportsDialog
 from .unit_dialog import UnitDialog
+
+CHECKPOINT_MINUTES = 5  # how often the WAL is copied back while the program runs
 
 
 class MainWindow(QMainWindow):
@@ -93,10 +95,23 @@ class MainWindow(QMainWindow):
 
         self.update_status()
         self.update_backup_status()
+        # The WAL is copied back into the file every few minutes while the program is idle, so
+        # it does not grow while another program holds a read transaction (never waits).
+        self.checkpoint_timer = QTimer(self, objectName="checkpointTimer")
+        self.checkpoint_timer.setInterval(CHECKPOINT_MINUTES * 60_000)
+        self.checkpoint_timer.timeout.connect(self.idle_checkpoint)
         if self.auto_backup:
             self.backups.start()
+            self.checkpoint_timer.start()
         self.restore_geometry()
         self.households_tab.search.setFocus()  # most work starts with finding a household
+
+    def idle_checkpoint(self) -> bool:
+        """Checkpoint the SQLite WAL unless a backup is running; False when it had to stop
+        short (another program reading or writing) or there was nothing to do here."""
+        if self.backups.busy:
+            return False
+        return checkpoint(self.db)
 
     def _action(self, menu, text: str, slot, shortcut=None) -> QAction:
         action = QAction(text, self)

@@ -50,3 +50,26 @@ def test_the_app_starts_with_its_style_sheet_and_fonts_and_quits_when_told(
     assert PRINT_FAMILY in QFontDatabase.families()
     assert not qapp.windowIcon().isNull()  # the shield, from the package's resources
     qapp.setStyleSheet("")
+
+
+def test_the_running_program_checkpoints_the_wal(qtbot, db, ward, households):
+    """The WAL is copied back while the program runs (every few minutes), not only at exit."""
+    from tests.conftest import PG_URL, household, member
+
+    if PG_URL:
+        pytest.skip("SQLite's WAL")
+    from antq_desktop.config import sqlite_path
+    from antq_desktop.ui.main_window import CHECKPOINT_MINUTES, MainWindow
+
+    window = MainWindow(db, auto_backup=True)
+    qtbot.addWidget(window)
+    assert window.checkpoint_timer.isActive()
+    assert window.checkpoint_timer.interval() == CHECKPOINT_MINUTES * 60_000
+    for i in range(30):
+        households.save(household(ward[0], f"HK{i:06d}", [member(id_number=None)]))
+    wal = sqlite_path(db.url).with_name(sqlite_path(db.url).name + "-wal")
+    assert wal.stat().st_size > 0
+    assert window.idle_checkpoint()
+    assert wal.stat().st_size == 0
+    window.backups.timer.stop()
+    window.checkpoint_timer.stop()
