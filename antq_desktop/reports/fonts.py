@@ -54,7 +54,7 @@ def register_fonts() -> str:
     app = QGuiApplication.instance()
     if app is None:
         raise RuntimeError("register_fonts() needs a QGuiApplication")
-    if _registered_for == id(app) and PRINT_FAMILY in QFontDatabase.families():
+    if _registered_for == id(app):  # every print calls this: no font enumeration here
         return PRINT_FAMILY
     for path in font_files():
         font_id = QFontDatabase.addApplicationFont(str(path)) if path.exists() else -1

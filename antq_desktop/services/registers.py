@@ -6,10 +6,11 @@ the same rule as the sign-up ratio (:func:`.households.living_on`)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import exists, or_, select
 
 from ..db.engine import Database
 from ..db.models import Area, Household, HouseholdSignup, Resident
@@ -56,8 +57,6 @@ def cutoff_of(year: int, today: date | None = None) -> date:
 
 def _natural(code: str) -> tuple:
     """HK2 before HK10: digits compared as numbers."""
-    import re
-
     return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", code))
 
 
@@ -99,7 +98,7 @@ class RegisterService:
                                or_(Resident.moved_out_on.is_(None),
                                    Resident.moved_out_on > cutoff),
                                or_(Resident.residence_from.is_(None),
-                                   and_(Resident.residence_from <= cutoff)))
+                                   Resident.residence_from <= cutoff))
                         .order_by(Resident.household_id, Resident.id)):
                     members[r.household_id].append(RegisterMember(*r[1:]))
         out = []

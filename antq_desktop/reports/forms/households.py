@@ -36,10 +36,6 @@ NEEDS_AREA = ("Danh sách hộ gia đình, nhân khẩu lập cho từng khu dâ
               "cư.")
 
 
-def _counted_to(params: Params, today: date | None) -> str | None:
-    return params.counted_to(today)
-
-
 def _area_name(db, area_id: int) -> str:
     return next((a.name for a in UnitService(db).areas(include_retired=True)
                  if a.id == area_id), "")
@@ -75,7 +71,7 @@ def register_document(db, params: Params, today: date | None = None) -> TableDoc
         on=params.document_date(today), title="Danh sách",
         subject_lines=["Hộ gia đình, nhân khẩu",
                        f"{_area_name(db, params.area_id)} — năm {params.year}"],
-        note=_counted_to(params, today), columns=columns, rows=rows,
+        note=params.counted_to(today), columns=columns, rows=rows,
         total=(f"Tổng cộng: {len(households)} hộ, {people} nhân khẩu",) if households else None,
         recipients=letterhead.recipients, landscape=True,
         empty="(Khu dân cư chưa có hộ gia đình nào.)")
@@ -101,7 +97,7 @@ def unsigned_document(db, params: Params, today: date | None = None) -> TableDoc
         letterhead=letterhead, number=params.document_number(),
         on=params.document_date(today), title="Danh sách",
         subject_lines=[f"Hộ gia đình chưa đăng ký {SIGNUP_NAME} năm {params.year}", where],
-        note=_counted_to(params, today), columns=UNSIGNED_COLUMNS, rows=rows,
+        note=params.counted_to(today), columns=UNSIGNED_COLUMNS, rows=rows,
         total=(f"Tổng cộng: {len(households)} hộ chưa đăng ký",) if households else None,
         recipients=letterhead.recipients,
         empty=f"(Mọi hộ gia đình đã đăng ký năm {params.year}.)")
