@@ -28,6 +28,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from .. import __version__
 from ..config import sqlite_path
+from ..fileperms import FILE_MODE, FOLDER_MODE, make_private, new_private_file
 from .settings import (
     BACKUP_FOLDER,
     BACKUP_SIZE_CAP_MB,
@@ -46,7 +47,6 @@ STALE_AFTER = timedelta(days=7)  # the status bar warns when the last good backu
 KEEP_RECENT, KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY = 10, 7, 4, 12
 BUSY_TIMEOUT_S = 5.0
 POSIX = os.name == "posix"
-FILE_MODE, FOLDER_MODE = 0o600, 0o700
 
 # Why a backup was made: the code in its file name, the label the user reads.
 MANUAL, AUTO, ON_EXIT = "thu-cong", "tu-dong", "khi-thoat"
@@ -190,12 +190,9 @@ def keep(backups: Iterable[Backup], now: datetime, *, size_cap: int | None = Non
 
 # -- files and permissions --------------------------------------------------------------------------
 def _private(path: Path, mode: int = FILE_MODE) -> None:
-    """Owner-only access on POSIX. On Windows nothing is done yet (docs/BACKUP.md)."""
-    if POSIX:
-        try:
-            os.chmod(path, mode)
-        except OSError:
-            pass  # e.g. a FAT USB drive has no permissions to set
+    """Owner-only access: 0600/0700 on POSIX, an owner-only ACL on Windows (``fileperms``).
+    A drive without permissions (FAT USB) is logged and skipped."""
+    make_private(path, folder=mode == FOLDER_MODE)
 
 
 def secure_database(db_path: Path) -> None:
@@ -210,9 +207,7 @@ def _side(db_path: Path, tail: str) -> Path:
 
 
 def _new_private_file(path: Path) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
-    os.close(fd)
-    _private(path)  # a umask never widens, but a FAT drive may have its own idea
+    new_private_file(path)  # O_EXCL, owner-only before anything is written into it
 
 
 def _fsync(path: Path) -> None:

@@ -165,18 +165,27 @@ def test_server_database_is_the_servers_job():
         svc.backup_now(Server())
 
 
-@pytest.mark.skipif(os.name != "posix", reason="owner-only ACLs on Windows are not done yet")
+@pytest.mark.skipif(os.name != "posix", reason="POSIX modes (Windows: tests/unit/test_fileperms.py)")
 def test_backups_and_the_database_are_owner_only(db, households, ward):
     fill(households, ward, 1)
     path = sqlite_path(db.url)
-    os.chmod(path, 0o644)
+    sides = [path.with_name(path.name + tail) for tail in ("-wal", "-shm")]
+    for p in [path, *sides]:
+        assert p.exists()
+        os.chmod(p, 0o644)
     svc.secure_database(path)
-    assert os.stat(path).st_mode & 0o777 == 0o600
-    wal = path.with_name(path.name + "-wal")
-    assert wal.exists() and os.stat(wal).st_mode & 0o777 == 0o600
+    for p in [path, *sides]:
+        assert os.stat(p).st_mode & 0o777 == 0o600, p.name
     b = svc.backup_now(db, now=NOW)
     assert os.stat(b.path).st_mode & 0o777 == 0o600
     assert os.stat(b.path.with_suffix(".json")).st_mode & 0o777 == 0o600
+    assert os.stat(b.path.parent).st_mode & 0o777 == 0o700
+    # a restore: the safety copy, its manifest and the restored file are owner-only too
+    db.dispose()
+    os.chmod(b.path.parent, 0o755)
+    result = svc.restore(path, b.path, now=NOW + timedelta(minutes=1))
+    for p in (result.safety.path, result.safety.path.with_suffix(".json"), path):
+        assert os.stat(p).st_mode & 0o777 == 0o600, p.name
     assert os.stat(b.path.parent).st_mode & 0o777 == 0o700
 
 
