@@ -17,6 +17,16 @@ def normalize(text: str | None) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
 
 
+def normalize_compat(text: str | None) -> str:
+    """``normalize`` after NFKC: full-width letters and digits ("ＨＫ０１"), superscripts and
+    ligatures become their plain forms. For codes and names that must be unique: "ＨＫ０００００１"
+    is the same household code as "HK000001". Control and invisible characters stay (NFKC keeps
+    them), so that validation can still refuse them."""
+    if not text:
+        return ""
+    return normalize(unicodedata.normalize("NFKC", text))
+
+
 def lower(text: str | None) -> str:
     """Normalised and lower-cased, diacritics kept (for exact-diacritic ranking)."""
     return normalize(text).lower()

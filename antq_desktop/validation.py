@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .enums import Sex
-from .text import ascii_digits, char_names, normalize, unsafe_chars
+from .text import ascii_digits, char_names, clean_line, normalize, unsafe_chars
 
 # Province codes used in the first three digits of the personal ID number (birth registration
 # place): the 63 pre-2025 provinces' codes, which stay valid on issued numbers.
@@ -52,8 +52,18 @@ class FieldError(Exception):
     row: str | None = None  # e.g. the member's name inside a household
 
     def __str__(self) -> str:
-        where = f"{self.row} — " if self.row else ""
+        where = f"{row_label(self.row)} — " if self.row else ""
         return f"{where}{self.field}: {self.message}"
+
+
+ROW_LABEL_MAX = 40
+
+
+def row_label(text: str | None) -> str:
+    """A typed name as a message shows it: without the invisible characters that made it wrong,
+    and at most ROW_LABEL_MAX characters (a 10,000-character name stays one line)."""
+    value = clean_line(text)
+    return value if len(value) <= ROW_LABEL_MAX else value[:ROW_LABEL_MAX - 1] + "…"
 
 
 class ErrorList(list):

@@ -14,7 +14,16 @@ from ..db.models import Area, Household, HouseholdSearch, HouseholdSignup, Resid
 from ..db.query import fetch_column
 from ..db.search import household_match
 from ..enums import Relationship, ResidenceKind, Sex
-from ..text import clean_line, clean_multiline, fold, like_escape, lower, normalize, title_name
+from ..text import (
+    clean_line,
+    clean_multiline,
+    fold,
+    like_escape,
+    lower,
+    normalize,
+    normalize_compat,
+    title_name,
+)
 from ..validation import (
     EARLIEST_RECORD,
     LEN_CODE,
@@ -424,7 +433,7 @@ class HouseholdService:
         Raises FieldError (nothing saved) on the first problem found, also when another save
         took the same code or ID number at the same moment.
         """
-        data.code = normalize(data.code).upper()
+        data.code = normalize_compat(data.code).upper()  # full-width "ＨＫ０１" is "HK01"
         data.address = clean_line(data.address)
         data.notes = clean_multiline(data.notes)
         data.moved_out_reason = clean_line(data.moved_out_reason)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from .. import places
 from ..db.engine import Database
 from ..db.models import Area, Household, Unit
-from ..text import clean_line, lower, normalize
+from ..text import clean_line, lower, normalize, normalize_compat
 from ..validation import (
     EARLIEST_RECORD,
     LEN_LABEL,
@@ -168,10 +168,10 @@ class UnitService:
         message = check_label(name, LEN_NAME)
         if message:
             raise FieldError("Tên khu dân cư", message)
-        name = normalize(name)
+        name = normalize_compat(name)  # "Tổ số １" (full-width) is "Tổ số 1"
         # Compared in Python: SQL lower() does not fold Vietnamese capitals such as "Đ".
-        clash = next((i for i, n in s.execute(select(Area.id, Area.name)) if lower(n) == lower(name)),
-                     None)
+        clash = next((i for i, n in s.execute(select(Area.id, Area.name))
+                      if lower(normalize_compat(n)) == lower(name)), None)
         if clash is not None and clash != own_id:
             raise FieldError("Tên khu dân cư", f"“{name}” đã có.")
         return name
