@@ -92,7 +92,8 @@ def write_errors(table: Table, report: Report, path: Path) -> Path:
         cell.font, cell.fill = BOLD, HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     ws.column_dimensions["A"].width = 60
-    ws.column_dimensions["B"].width = 10
+    ws.row_dimensions[1].height = 30
+    ws.column_dimensions["B"].width = 12
     for i, h in enumerate(table.headers, start=3):
         ws.column_dimensions[get_column_letter(i)].width = max(10, min(28, len(h) + 4))
     problems = report.problem_rows()
@@ -102,7 +103,9 @@ def write_errors(table: Table, report: Report, path: Path) -> Path:
         ws.cell(row=r, column=1, value=safe_cell(message)).alignment = Alignment(
             wrap_text=True, vertical="top")
         ws.cell(row=r, column=1).fill = ERROR_FILL
-        ws.cell(row=r, column=2, value=number)
+        # the height the wrapped message needs (LibreOffice and Excel do not grow it on open)
+        ws.row_dimensions[r].height = 15 * max(1, -(-len(message) // 62))
+        ws.cell(row=r, column=2, value=number).alignment = Alignment(vertical="top")
         for i, raw in enumerate(cells_by_row.get(number, []), start=3):
             value = cell_for_sheet(raw)
             cell = ws.cell(row=r, column=i, value=safe_cell(value))
