@@ -74,7 +74,7 @@ def build_workbook(path: Path, ward: Path, count: int) -> int:
             n += 1
             serial += 1
             digit = (0 if year < 2000 else 2) + (1 if sex == "Nữ" else 0)
-            number = int(f"001{digit}{year % 100:02d}{700000 + serial:06d}")  # lost its zeros
+            number = int(f"096{digit}{year % 100:02d}{900000 + serial:06d}")  # lost its zero
             name = f"{surname if relation != 'Vợ' else rng.choice(SURNAMES)} " \
                    f"{'Thị' if sex == 'Nữ' else rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
             born = f"{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/{year}"
