@@ -52,6 +52,9 @@ def build_workbook(path: Path, ward: Path, count: int) -> int:
 
     con = sqlite3.connect(ward)
     areas = [r[0] for r in con.execute("select name from area order by sort_order")]
+    # numbers already registered are skipped: the import would rightly refuse them
+    taken = {r[0] for r in con.execute("select id_number from resident "
+                                       "where id_number is not null")}
     con.close()
     rng = random.Random(11)
     wb = Workbook(write_only=True)
@@ -74,7 +77,9 @@ def build_workbook(path: Path, ward: Path, count: int) -> int:
             n += 1
             serial += 1
             digit = (0 if year < 2000 else 2) + (1 if sex == "Nữ" else 0)
-            number = int(f"096{digit}{year % 100:02d}{900000 + serial:06d}")  # lost its zero
+            while f"001{digit}{year % 100:02d}{serial:06d}" in taken:
+                serial += 1
+            number = int(f"001{digit}{year % 100:02d}{serial:06d}")  # lost its two zeros
             name = f"{surname if relation != 'Vợ' else rng.choice(SURNAMES)} " \
                    f"{'Thị' if sex == 'Nữ' else rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
             born = f"{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/{year}"

@@ -309,13 +309,16 @@ def save_households(s: Session, db, rows: list[Row], options: Options, report: R
             g.area_id = default_area
         g.address = clean_line(address or "")
     households, by_number, by_name = _lookup(s, groups, {})
-    tick(0, len(rows), "Đang đối chiếu với sổ hộ…")
+    tick(0, 2 * len(rows), "Đang đối chiếu với sổ hộ…")
 
     codes = _next_codes(s)
     file_numbers: dict[str, tuple[int, str]] = {}
     new_households: list[tuple[Group, HouseholdData, list[tuple[Row, MemberData]]]] = []
     done = 0
-    for g in groups:
+    for number, g in enumerate(groups):
+        done += len(g.rows)
+        if number % 200 == 0:  # checking is the first half of the bar
+            tick(done, 2 * len(rows), "Đang kiểm tra…")
         members = [(row, _member(row, i == 0, has_relation)) for i, row in enumerate(g.rows)]
         # the household this group is: by its number, else by a member already registered
         hid = None
@@ -380,9 +383,6 @@ def save_households(s: Session, db, rows: list[Row], options: Options, report: R
             g.failed = True
             continue
         new_households.append((g, data, members))
-        done += len(g.rows)
-        if len(new_households) % 200 == 0:
-            tick(done, len(rows), "Đang kiểm tra…")
 
     # a household held back by one bad row: its other rows say why
     for g in groups:
@@ -494,7 +494,7 @@ def _insert_new(s: Session, new, batch_id: int, report: Report, tick, total: int
         s.execute(bulk(HouseholdSearch), search)
         report.created += len(part)
         report.people_created += len(people)
-        tick(done, total, "Đang ghi…")
+        tick(total + done, 2 * total, "Đang ghi…")  # writing: the second half
 
 
 # -- undo ---------------------------------------------------------------------------------------

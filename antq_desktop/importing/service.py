@@ -183,7 +183,7 @@ def run_import(db: Database, kind: Kind, table: Table, options: Options,
 
     rows = parse_rows(kind, table, mapping)
     report.rows_read = len(rows)
-    tick(0, len(rows), "Đang đọc tệp…")
+    tick(0, 1, "Đang đọc tệp…")
     if not options.dry_run and options.backup and db.is_sqlite:
         from ..services.backup import BEFORE_IMPORT, backup_now
 
