@@ -87,6 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("file", metavar="FILE", help="tệp sao lưu (.db)")
     sub.add_parser("check", help="kiểm tra cơ sở dữ liệu: toàn vẹn, khóa ngoại, chỉ mục tìm "
                                  "kiếm, các quy tắc của sổ sách")
+    from . import cli_import
+
+    cli_import.register(sub)
     return parser
 
 
@@ -390,6 +393,10 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(run_restore(url, args.file))
     if args.command == "check":
         sys.exit(run_check(url))
+    from . import cli_import
+
+    if args.command in cli_import.COMMANDS:
+        sys.exit(cli_import.run(url, args))
     from .qtcheck import start_problem
 
     problem = start_problem()

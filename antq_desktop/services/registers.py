@@ -37,6 +37,12 @@ class RegisterMember:
     sex: Sex
     id_number: str | None
     residence_kind: ResidenceKind
+    birth_year_only: bool = False  # only the year is known (an imported list gave "1985")
+
+    @property
+    def born(self) -> date | int:
+        """What the register prints: the date, or the year alone when only that is known."""
+        return self.birth_date.year if self.birth_year_only else self.birth_date
 
 
 @dataclass(frozen=True)
@@ -93,7 +99,7 @@ class RegisterService:
                 for r in s.execute(
                         select(Resident.household_id, Resident.full_name, Resident.relation,
                                Resident.birth_date, Resident.sex, Resident.id_number,
-                               Resident.residence_kind)
+                               Resident.residence_kind, Resident.birth_year_only)
                         .where(Resident.household_id.in_(chunk),
                                or_(Resident.moved_out_on.is_(None),
                                    Resident.moved_out_on > cutoff),

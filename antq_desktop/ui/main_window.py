@@ -76,6 +76,7 @@ class MainWindow(QMainWindow):
 
         file_menu = self.menuBar().addMenu("&Tệp")
         self._action(file_menu, "Thông tin đơn vị và khu dân cư…", self.edit_unit, "Ctrl+,")
+        self._action(file_menu, "Nhập từ Excel…", self.open_import).setObjectName("actionImport")
         file_menu.addSeparator()
         self.backup_action = self._action(file_menu, "Sao lưu ngay", self.backup_now, "Ctrl+S")
         self.backup_action.setObjectName("actionBackupNow")
@@ -190,6 +191,21 @@ class MainWindow(QMainWindow):
         self.mediation_tab.reload_teams()
         self.certification_tab.reload()  # areas and the ward are units that register
         self.activities_tab.reload()
+
+    def open_import(self) -> None:
+        from .importing.dialog import ImportDialog
+
+        dialog = ImportDialog(self.db, self)
+        dialog.imported.connect(lambda: self.households_tab.reload_areas())
+        dialog.showRecords.connect(self.show_imported)
+        dialog.exec()
+
+    def show_imported(self, area_id: int) -> None:
+        """The households tab, filtered to the area an import went into (0: every area)."""
+        self.tabs.setCurrentWidget(self.households_tab)
+        index = self.households_tab.area.findData(area_id or None)
+        self.households_tab.area.setCurrentIndex(max(0, index))
+        self.households_tab.reload()
 
     def open_reports(self) -> None:
         ReportsDialog(self.db, self).exec()

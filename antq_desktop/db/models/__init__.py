@@ -3,6 +3,7 @@
 from .activities import Award, MovementModel, Outreach, Patrol, Tip, WeaponHandover
 from .base import Base
 from .certification import CertCriterion, CertRecord, CertUnit
+from .importing import ImportBatch
 from .households import Household, HouseholdSearch, HouseholdSignup, Resident
 from .mediation import MediationCase, MediationCaseMediator, MediationParty, MediationTeam, Mediator
 from .rehabilitation import RehabCase, RehabEvaluation, RehabSupport
@@ -18,6 +19,7 @@ __all__ = [
            "Household",
            "HouseholdSearch",
            "HouseholdSignup",
+           "ImportBatch",
            "MediationCase",
            "MediationCaseMediator",
            "MediationParty",

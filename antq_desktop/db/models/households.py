@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import (
+    Boolean,
     Date,
     Enum,
     ForeignKey,
@@ -13,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -41,6 +43,8 @@ class Household(Timestamped, Base):
     since: Mapped[date | None] = mapped_column(Date)
     moved_out_on: Mapped[date | None] = mapped_column(Date)
     moved_out_reason: Mapped[str] = mapped_column(String(300), default="")
+    # The import that created this household, if one did (models/importing.py).
+    import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"), index=True)
 
     # Kept by services.households in the same transaction as the members, so that the list can
     # sort and count 100,000 households from one narrow indexed table, with no joins.
@@ -98,6 +102,11 @@ class Resident(Timestamped, Base):
     notes: Mapped[str] = mapped_column(Text, default="")
     moved_out_on: Mapped[date | None] = mapped_column(Date)
     moved_out_reason: Mapped[str] = mapped_column(String(300), default="")
+    # Only the birth year is known (an old list gave "1985"): birth_date holds 01/01 of it.
+    birth_year_only: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                  server_default=false())
+    # The import that created this resident, if one did (models/importing.py).
+    import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"), index=True)
 
     household: Mapped[Household] = relationship(back_populates="residents")
 

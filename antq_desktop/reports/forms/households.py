@@ -46,7 +46,7 @@ def _member_rows(number: int, h: RegisterHousehold, full_ids: bool) -> list:
     for i, m in enumerate(h.members):
         first = i == 0
         rows.append([number if first else None, h.code if first else None, m.name,
-                     m.relation.label, m.birth_date, m.sex.label,
+                     m.relation.label, m.born, m.sex.label,
                      mask_id(m.id_number, full_ids), m.residence_kind.label,
                      h.address if first else None])
     if not rows:  # a household whose members all left by then: still listed

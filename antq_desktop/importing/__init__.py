@@ -1,0 +1,1 @@
+"""Importing the office's existing lists (Excel, CSV) into the register: docs/IMPORT.md."""

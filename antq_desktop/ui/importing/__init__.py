@@ -1,0 +1,1 @@
+"""Tệp → Nhập từ Excel…: the import dialog."""
