@@ -70,10 +70,13 @@ def touch(row: Any) -> None:
 @contextmanager
 def stale_errors(db: Database, model: type, record_id: Any):
     """Around a save's ``session.begin()`` block (commit included): a StaleDataError becomes
-    StaleRecord with the time of the save that won, read afresh."""
+    StaleRecord with the time of the save that won, read afresh. ``record_id`` may be a
+    function giving it (a record found by another key)."""
     try:
         yield
     except StaleDataError:
+        if callable(record_id):
+            record_id = record_id()
         raise StaleRecord(changed_at(db, model, record_id)) from None
 
 
