@@ -48,7 +48,7 @@ from .certification_rules import (
     signup_text,
     ward_ratio_of,
 )
-from .children import unique_errors
+from .children import once_more_on_race, unique_errors
 from .versions import StaleRecord, check_version, stale_errors, touch
 from .households import HouseholdService
 from .settings import read_cert_settings
@@ -136,8 +136,10 @@ class CertificationService:
 
     # -- units ----------------------------------------------------------------------------------
     def sync_units(self) -> int:
-        with self.db.session.begin() as s:
-            return sync_units_in(s)
+        def work() -> int:
+            with self.db.session.begin() as s:
+                return sync_units_in(s)
+        return once_more_on_race(work, ("cert_unit_area",))
 
     def unit(self, unit_id: int) -> CertUnitInfo:
         with self.db.session() as s:
@@ -267,8 +269,8 @@ class CertificationService:
         names within (areas in their own order). ``search`` matches name, address or head
         without regard to diacritics."""
         needle = fold(search)
-        with self.db.session.begin() as s:
-            sync_units_in(s)
+        self.sync_units()
+        with self.db.session() as s:
             rows = self._rows(s, year)
         return [r for r in rows
                 if (category is None or r.category is category)

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from ..validation import FieldError
 
@@ -69,6 +70,21 @@ def unique_violation(exc: BaseException) -> str | None:
         return None
     mark = found.group(1)
     return next((key for key, marks in UNIQUE_KEYS.items() if mark in marks), None)
+
+
+def once_more_on_race(work: Callable[[], Any], keys: Sequence[str]) -> Any:
+    """Run ``work`` (a whole transaction that brings rows in step, the same in any program:
+    the teams and certification units of the areas) again once if another program did the
+    same at the same moment: its rows clash on one of ``keys`` or its update won the
+    version (StaleDataError). The second run finds the rows in step."""
+    try:
+        return work()
+    except StaleDataError:
+        pass
+    except IntegrityError as exc:
+        if unique_violation(exc) not in keys:
+            raise
+    return work()
 
 
 @contextmanager

@@ -42,7 +42,7 @@ from ..validation import (
     check_phone,
     normalize_phone,
 )
-from .children import pair_children, unique_errors
+from .children import once_more_on_race, pair_children, unique_errors
 from .versions import check_version, stale_errors, touch
 from .households import HouseholdService, ResidentChoice
 
@@ -433,7 +433,10 @@ class MediationService:
     # -- teams --------------------------------------------------------------------------------
     def ensure_teams(self) -> int:
         """Create a team, named after its area, for every active area that has none; return
-        how many were created."""
+        how many were created (another program creating them at the same moment is fine)."""
+        return once_more_on_race(self._ensure_teams, ("mediation_team_area",))
+
+    def _ensure_teams(self) -> int:
         with self.db.session.begin() as s:
             missing = s.execute(
                 select(Area.id, Area.name)

@@ -11,8 +11,30 @@ import pytest
 from sqlalchemy import select, update
 
 from antq_desktop.db.engine import open_database
-from antq_desktop.db.models import Household, Resident
+from antq_desktop.db.models import (
+    Area,
+    CertUnit,
+    Household,
+    MediationCase,
+    MediationTeam,
+    MovementModel,
+    RehabCase,
+    Resident,
+    Setting,
+    Unit,
+)
+from antq_desktop.db.models import CertRecord as CertRecordModel
+from antq_desktop.enums import CaseOrigin, CertCategory, MediationType, Regime, Sex
+from antq_desktop.services.activities import ActivityService, Kind, ModelData
+from antq_desktop.services.certification import CertificationService
+from antq_desktop.services.certification_rules import CertUnitData, RecordData
 from antq_desktop.services.households import HouseholdService
+from antq_desktop.services.mediation import CaseData as MedCaseData
+from antq_desktop.services.mediation import MediationService, MediatorData, PartyData
+from antq_desktop.services.rehabilitation import CaseData as RehabCaseData
+from antq_desktop.services.rehabilitation import RehabilitationService
+from antq_desktop.services.settings import NEAR_DAYS, SettingsService
+from antq_desktop.services.unit import UnitService
 from antq_desktop.services.versions import StaleRecord, local_time
 from tests.conftest import PG_URL, household, member
 from tests.services.test_bounds_and_order import during_flush, snapshot
@@ -147,3 +169,192 @@ def test_every_save_bumps_the_version(db, households, ward):
         assert households.get(hid).version == n
     with db.session() as s:
         assert s.scalar(select(Resident.version)) >= 1
+
+
+# -- every other record a dialog edits --------------------------------------------------------
+# Each scenario makes a record and returns (read, save, kept, model, record_id): ``read()`` is
+# what a dialog reads when it opens; ``save(read, n)`` saves that read with change number n;
+# ``kept()`` reads back which change is stored.
+def _rehab_case(db, ward):
+    svc = RehabilitationService(db)
+    cid = svc.save(RehabCaseData(person_name="Lê Văn Tuấn", regime=Regime.REINTEGRATION,
+                                 start_date=date(2025, 2, 10)), today=TODAY)
+
+    def save(data, n):
+        return svc.save(replace(data, supervisor=f"Cán bộ {n}"), today=TODAY)
+    return (lambda: svc.get(cid), save, lambda: svc.get(cid).supervisor, RehabCase, cid)
+
+
+def _mediation_team(db, ward):
+    svc = MediationService(db)
+    svc.ensure_teams()
+    tid = svc.list_teams()[0].id
+
+    def save(data, n):
+        return svc.save_team(replace(data, book_number=f"0{n}"), today=TODAY)
+    return (lambda: svc.get_team(tid), save, lambda: svc.get_team(tid).book_number,
+            MediationTeam, tid)
+
+
+def _mediators_only(db, ward):
+    """Only a team's mediators change: the team's version moves all the same."""
+    svc = MediationService(db)
+    svc.ensure_teams()
+    tid = svc.list_teams()[0].id
+
+    def save(data, n):
+        data = replace(data, mediators=[*data.mediators,
+                                        MediatorData(f"Nguyễn Văn {'AB'[n - 1]}", Sex.MALE)])
+        return svc.save_team(data, today=TODAY)
+    return (lambda: svc.get_team(tid), save,
+            lambda: [m.full_name for m in svc.get_team(tid).mediators], MediationTeam, tid)
+
+
+def _mediation_case(db, ward):
+    svc = MediationService(db)
+    svc.ensure_teams()
+    tid = svc.list_teams()[0].id
+    cid = svc.save(MedCaseData(team_id=tid, received_on=date(2026, 3, 2),
+                               origin=CaseOrigin.PARTY_REQUEST, case_type=MediationType.EVERYDAY,
+                               content="Tranh chấp lối đi chung",
+                               parties=[PartyData("Hoàng Văn Khải", birth_year=1971)]),
+                   today=TODAY)
+
+    def save(data, n):
+        return svc.save(replace(data, notes=f"ghi chú {n}"), today=TODAY)
+    return (lambda: svc.get(cid), save, lambda: svc.get(cid).notes, MediationCase, cid)
+
+
+def _cert_unit(db, ward):
+    svc = CertificationService(db)
+    uid = svc.save_unit(CertUnitData(CertCategory.AGENCY, "Bưu điện phường"))
+
+    def save(info, n):
+        return svc.save_unit(CertUnitData(info.category, info.name, address=f"{n} Hàng Bạc",
+                                          id=info.id, version=info.version))
+    return (lambda: svc.unit(uid), save, lambda: svc.unit(uid).address, CertUnit, uid)
+
+
+def _cert_record(db, ward):
+    svc = CertificationService(db)
+    uid = svc.save_unit(CertUnitData(CertCategory.AGENCY, "Bưu điện phường"))
+    svc.save_record(uid, 2026, RecordData(registered_on=date(2026, 2, 1)), today=TODAY)
+
+    def save(info, n):
+        return svc.save_record(uid, 2026, RecordData(registered_on=info.registered_on,
+                                                     notes=f"ghi chú {n}",
+                                                     version=info.version), today=TODAY)
+
+    def record_id():
+        with db.session() as s:
+            return s.scalar(select(CertRecordModel.id))
+    return (lambda: svc.record(uid, 2026), save, lambda: svc.record(uid, 2026).notes,
+            CertRecordModel, record_id())
+
+
+def _activity(db, ward):
+    svc = ActivityService(db)
+    rid = svc.save(Kind.MODEL, ModelData("Camera an ninh", ward[0], date(2024, 5, 1), members=3),
+                   today=TODAY)
+
+    def save(read, n):
+        data, version = read
+        return svc.save(Kind.MODEL, replace(data, members=10 + n), rid, today=TODAY,
+                        version=version)
+    return (lambda: svc.get_versioned(Kind.MODEL, rid), save,
+            lambda: svc.get(Kind.MODEL, rid).members, MovementModel, rid)
+
+
+def _unit(db, ward):
+    svc = UnitService(db)
+
+    def save(info, n):
+        return svc.save(replace(info, commander_name=f"Nguyễn Văn {'AB'[n - 1]}"))
+    return (svc.get, save, lambda: svc.get().commander_name, Unit, 1)
+
+
+def _area(db, ward):
+    svc = UnitService(db)
+
+    def read():
+        return next(a for a in svc.areas() if a.id == ward[0])
+
+    def save(area, n):
+        return svc.rename_area(area.id, f"Tổ dân phố số {10 + n}", area.version)
+    return (read, save, lambda: read().name, Area, ward[0])
+
+
+SCENARIOS = {
+    "rehab-case": _rehab_case, "mediation-team": _mediation_team,
+    "mediators-only": _mediators_only, "mediation-case": _mediation_case,
+    "cert-unit": _cert_unit, "cert-record": _cert_record, "activity": _activity,
+    "unit": _unit, "area": _area,
+}
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_the_second_of_two_dialogs_is_refused(db, ward, scenario):
+    read, save, kept, model, record_id = SCENARIOS[scenario](db, ward)
+    first, second = read(), read()
+    save(first, 1)
+    after_first = kept()
+    refused_as_stale(db, lambda: save(second, 2), model, record_id)
+    assert kept() == after_first
+    save(read(), 2)  # read again: saved
+    assert kept() != after_first
+
+
+@pytest.mark.parametrize("scenario", ["rehab-case", "mediation-case", "activity", "unit"])
+def test_both_pass_the_check_the_database_refuses_the_second(db, ward, scenario):
+    read, save, kept, model, record_id = SCENARIOS[scenario](db, ward)
+    mine, theirs = read(), read()
+    theirs_kept = []
+    stop = during_flush(db, lambda: (save(theirs, 1), theirs_kept.append(kept())))
+    try:
+        with pytest.raises(StaleRecord) as info:
+            save(mine, 2)
+    finally:
+        stop()
+    assert STALE.match(str(info.value)).group(1) == stored_time(db, model, record_id)
+    assert theirs_kept and kept() == theirs_kept[0]
+
+
+def test_a_record_created_elsewhere_meanwhile_is_not_overwritten(db, ward):
+    """The record dialog opened on a year with no record; another save created one."""
+    svc = CertificationService(db)
+    uid = svc.save_unit(CertUnitData(CertCategory.AGENCY, "Bưu điện phường"))
+    empty = svc.record(uid, 2026)
+    assert (empty.exists, empty.version) == (False, 0)
+    svc.save_record(uid, 2026, RecordData(notes="của người khác",
+                                          version=svc.record(uid, 2026).version), today=TODAY)
+    with pytest.raises(StaleRecord):
+        svc.save_record(uid, 2026, RecordData(notes="của tôi", version=empty.version),
+                        today=TODAY)
+    assert svc.record(uid, 2026).notes == "của người khác"
+
+
+def test_a_record_cleared_elsewhere_is_not_written_back(db, ward):
+    svc = CertificationService(db)
+    uid = svc.save_unit(CertUnitData(CertCategory.AGENCY, "Bưu điện phường"))
+    svc.save_record(uid, 2026, RecordData(notes="nhầm"), today=TODAY)
+    opened = svc.record(uid, 2026)
+    svc.clear_record(uid, 2026)
+    with pytest.raises(StaleRecord) as info:
+        svc.save_record(uid, 2026, RecordData(notes="sửa", version=opened.version), today=TODAY)
+    assert str(info.value) == "Hồ sơ đã được sửa ở nơi khác — mở lại để xem bản mới"
+    assert not svc.record(uid, 2026).exists
+
+
+def test_cert_settings_saved_elsewhere_meanwhile(db, ward):
+    svc = SettingsService(db)
+    first, second = svc.cert_settings(), svc.cert_settings()  # nothing stored yet
+    svc.save_cert_settings(replace(first, near_days=20))
+    with pytest.raises(StaleRecord) as info:
+        svc.save_cert_settings(replace(second, decider_title="Chủ tịch UBND xã"))
+    with db.session() as s:
+        stamp = s.scalar(select(Setting.updated_at).where(Setting.key == NEAR_DAYS))
+    assert STALE.match(str(info.value)).group(1) == f"{local_time(stamp):%H:%M %d/%m/%Y}"
+    kept = svc.cert_settings()
+    assert (kept.near_days, kept.decider_title) == (20, "Chủ tịch UBND phường")
+    svc.save_cert_settings(replace(kept, decider_title="Chủ tịch UBND xã"))  # read again: saved
+    assert svc.cert_settings().decider_title == "Chủ tịch UBND xã"
