@@ -32,6 +32,7 @@ from ..validation import (
     check_event_date,
     check_label,
 )
+from .versions import check_version, stale_errors
 
 EARLIEST = EARLIEST_RECORD  # older dates are typing mistakes (01/01/1099 for 01/01/2024)
 LABEL_FIELDS = frozenset({"name", "recipient", "decision_number", "unit"})  # refused, not cleaned
@@ -433,10 +434,20 @@ class ActivityService:
                 raise LookupError(record_id)
             return spec.data(*(getattr(r, n) for n in _field_names(kind)))
 
+    def get_versioned(self, kind: Kind, record_id: int) -> tuple[ActivityData, int]:
+        """``get`` and the record's version read with it, for a dialog that will save it."""
+        spec = SPECS[kind]
+        with self.db.session() as s:
+            r = s.get(spec.model, record_id)
+            if r is None:
+                raise LookupError(record_id)
+            return spec.data(*(getattr(r, n) for n in _field_names(kind))), r.version
+
     def save(self, kind: Kind, data: ActivityData, record_id: int | None = None,
-             today: date | None = None) -> int:
+             today: date | None = None, version: int | None = None) -> int:
         """Validate and save one record in one transaction; return its id. Raises FieldError
-        naming the field (nothing saved) on the first problem."""
+        naming the field (nothing saved) on the first problem, StaleRecord when ``version``
+        (read by ``get_versioned``) is no longer the record's."""
         spec = SPECS[kind]
         if not isinstance(data, spec.data):
             raise TypeError(f"{kind.name} expects {spec.data.__name__}")
@@ -444,17 +455,24 @@ class ActivityService:
         errors = spec.errors(data, today or date.today())
         if errors:
             raise errors[0]
+        with stale_errors(self.db, spec.model, record_id):
+            return self._save(kind, data, record_id, version)
+
+    def _save(self, kind: Kind, data: ActivityData, record_id: int | None,
+              version: int | None) -> int:
+        spec = SPECS[kind]
         with self.db.session.begin() as s:
+            if record_id is not None:
+                row = s.get(spec.model, record_id)
+                if row is None:
+                    raise LookupError(record_id)
+                check_version(row, version)
             self._check_area(s, data.area_id)
             if kind is Kind.MODEL:
                 self._check_model_name(s, data, record_id)
             if record_id is None:
                 row = spec.model()
                 s.add(row)
-            else:
-                row = s.get(spec.model, record_id)
-                if row is None:
-                    raise LookupError(record_id)
             for name in _field_names(kind):
                 setattr(row, name, getattr(data, name))
             row.folded = search_text(kind, data)

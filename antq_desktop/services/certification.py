@@ -48,7 +48,8 @@ from .certification_rules import (
     signup_text,
     ward_ratio_of,
 )
-from .children import unique_errors
+from .children import once_more_on_race, unique_errors
+from .versions import StaleRecord, check_version, stale_errors, touch
 from .households import HouseholdService
 from .settings import read_cert_settings
 
@@ -93,7 +94,7 @@ def sync_units_in(s: Session) -> int:
 
 def _unit_info(u: CertUnit) -> CertUnitInfo:
     return CertUnitInfo(u.id, u.category, u.name, u.address, u.head_name, u.phone, u.area_id,
-                        u.retired_on)
+                        u.retired_on, u.version)
 
 
 @dataclass(frozen=True)
@@ -135,8 +136,10 @@ class CertificationService:
 
     # -- units ----------------------------------------------------------------------------------
     def sync_units(self) -> int:
-        with self.db.session.begin() as s:
-            return sync_units_in(s)
+        def work() -> int:
+            with self.db.session.begin() as s:
+                return sync_units_in(s)
+        return once_more_on_race(work, ("cert_unit_area",))
 
     def unit(self, unit_id: int) -> CertUnitInfo:
         with self.db.session() as s:
@@ -163,6 +166,11 @@ class CertificationService:
                 ("Số điện thoại", check_phone(phone))):
             if message:
                 raise FieldError(label, message)
+        with stale_errors(self.db, CertUnit, data.id):
+            return self._save_unit(data, name, address, head, phone)
+
+    def _save_unit(self, data: CertUnitData, name: str, address: str, head: str,
+                   phone: str) -> int:
         with self.db.session.begin() as s:
             if data.id is None:
                 u = None
@@ -170,6 +178,7 @@ class CertificationService:
                 u = s.get(CertUnit, data.id)
                 if u is None:
                     raise LookupError(data.id)
+                check_version(u, data.version)
                 if u.category not in MANAGED_HERE:
                     if data.category != u.category or name != u.name:
                         raise FieldError("Tên đơn vị", USE_UNIT_SETUP)
@@ -260,8 +269,8 @@ class CertificationService:
         names within (areas in their own order). ``search`` matches name, address or head
         without regard to diacritics."""
         needle = fold(search)
-        with self.db.session.begin() as s:
-            sync_units_in(s)
+        self.sync_units()
+        with self.db.session() as s:
             rows = self._rows(s, year)
         return [r for r in rows
                 if (category is None or r.category is category)
@@ -324,6 +333,7 @@ class CertificationService:
             fields = ((r.registered_on, r.evaluated_on, r.result, r.decision_number,
                        r.decision_date, r.certificate_number, r.notes) if r
                       else (None, None, None, "", None, "", ""))
+            version = r.version if r else 0
         checklist = []
         for c in criteria_for(unit.category):
             computed_met, computed_text = (self._computed(unit, c.code, year) if c.computed
@@ -334,7 +344,8 @@ class CertificationService:
                 met, note = bool(computed_met), ""
             checklist.append(CriterionState(c, met, note, computed_met, computed_text))
         return CertRecordInfo(unit, year, r is not None, *fields, checklist=checklist,
-                              state=derive_state(fields[0], fields[2], fields[3]))
+                              state=derive_state(fields[0], fields[2], fields[3]),
+                              version=version)
 
     def save_record(self, unit_id: int, year: int, data: RecordData,
                     today: date | None = None) -> None:
@@ -350,8 +361,14 @@ class CertificationService:
             raise FieldError("Năm", f"phải từ {MIN_YEAR} đến {today.year + 1}.")
         taken = {"cert_record": lambda: FieldError(
             "Năm", f"hồ sơ năm {year} của đơn vị vừa được ghi ở nơi khác; hãy mở lại rồi sửa.")}
-        with unique_errors(taken):
+        with unique_errors(taken), stale_errors(
+                self.db, CertRecord, lambda: self._record_id(unit_id, year)):
             self._save_record(unit_id, year, data, today)
+
+    def _record_id(self, unit_id: int, year: int) -> int | None:
+        with self.db.session() as s:
+            return s.scalar(select(CertRecord.id).where(CertRecord.unit_id == unit_id,
+                                                        CertRecord.year == year))
 
     def _save_record(self, unit_id: int, year: int, data: RecordData, today: date) -> None:
         with self.db.session.begin() as s:
@@ -365,9 +382,16 @@ class CertificationService:
                 raise errors[0]
             r = s.scalar(select(CertRecord).where(CertRecord.unit_id == unit_id,
                                                   CertRecord.year == year))
+            if data.version is not None:  # the dialog's read: no record (0) or that version
+                if r is None and data.version:
+                    raise StaleRecord()  # cleared elsewhere since
+                if r is not None:
+                    check_version(r, data.version)
             if r is None:
                 r = CertRecord(unit_id=unit_id, year=year)
                 s.add(r)
+            else:
+                touch(r)  # its version moves with its checklist
             r.registered_on, r.evaluated_on, r.result = (data.registered_on, data.evaluated_on,
                                                          data.result)
             r.decision_number, r.decision_date = data.decision_number, data.decision_date

@@ -33,6 +33,7 @@ class CertUnitData:
     head_name: str = ""
     phone: str = ""
     id: int | None = None
+    version: int | None = None  # CertUnitInfo.version as the dialog read it
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class CertUnitInfo:
     phone: str
     area_id: int | None
     retired_on: date | None
+    version: int = 1  # see services/versions.py
 
     @property
     def editable(self) -> bool:
@@ -101,6 +103,7 @@ class CertRecordInfo:
     notes: str
     checklist: list[CriterionState]
     state: CertState
+    version: int = 0  # the record's version; 0: no record stored when read
 
     @property
     def proposed(self) -> CertResult:
@@ -126,6 +129,8 @@ class RecordData:
     certificate_number: str = ""
     notes: str = ""
     criteria: list[CriterionData] = field(default_factory=list)
+    # CertRecordInfo.version as the dialog read it (0: there was no record); None: no check
+    version: int | None = None
 
 
 @dataclass(frozen=True)

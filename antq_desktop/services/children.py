@@ -3,11 +3,13 @@ parties) from the dialog's list: people and book entries are corrected, never dr
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from ..validation import FieldError
 
@@ -47,16 +49,42 @@ UNIQUE_KEYS: dict[str, tuple[str, ...]] = {
     "mediation_team_area": ("uq_mediation_team_area_id", "mediation_team.area_id"),
     "cert_unit_area": ("uq_cert_unit_area_id", "cert_unit.area_id"),
     "cert_record": ("uq_cert_record_unit_id", "cert_record.unit_id"),
+    # primary keys that a save chooses itself: the same setting (or the unit's one row, at
+    # first start) written for the first time by two saves at once
+    "setting_key": ("pk_setting", "setting.key"),
+    "unit_row": ("pk_unit", "unit.id"),
 }
 
 
+_SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: ([\w.]+)")
+_PG_UNIQUE = re.compile(r'unique constraint "(\w+)"')
+
+
 def unique_violation(exc: BaseException) -> str | None:
-    """The UNIQUE_KEYS key of the unique constraint ``exc`` (an IntegrityError) broke, or None."""
+    """The UNIQUE_KEYS key of the unique constraint ``exc`` (an IntegrityError) broke, or None
+    (another constraint: NOT NULL, a foreign key…). SQLite names the first column exactly,
+    PostgreSQL the constraint."""
     text = str(getattr(exc, "orig", None) or exc)
-    for key, marks in UNIQUE_KEYS.items():
-        if any(mark in text for mark in marks):
-            return key
-    return None
+    found = _SQLITE_UNIQUE.search(text) or _PG_UNIQUE.search(text)
+    if found is None:
+        return None
+    mark = found.group(1)
+    return next((key for key, marks in UNIQUE_KEYS.items() if mark in marks), None)
+
+
+def once_more_on_race(work: Callable[[], Any], keys: Sequence[str]) -> Any:
+    """Run ``work`` (a whole transaction that brings rows in step, the same in any program:
+    the teams and certification units of the areas) again once if another program did the
+    same at the same moment: its rows clash on one of ``keys`` or its update won the
+    version (StaleDataError). The second run finds the rows in step."""
+    try:
+        return work()
+    except StaleDataError:
+        pass
+    except IntegrityError as exc:
+        if unique_violation(exc) not in keys:
+            raise
+    return work()
 
 
 @contextmanager

@@ -43,6 +43,7 @@ from ..validation import (
     normalize_phone,
 )
 from .children import pair_children, unique_errors
+from .versions import check_version, stale_errors, touch
 
 TEMPORARY_RESIDENCE_MAX_DAYS = 2 * 366  # Luật Cư trú 2020: a temporary stay is up to 2 years
 
@@ -92,6 +93,9 @@ class HouseholdData:
     moved_out_reason: str = ""
     id: int | None = None
     since: date | None = None  # came to live here; empty: long before the app
+    # the household's version when it was read (get); a save refuses it once another save
+    # changed the household or its members since (services/versions.py)
+    version: int | None = None
 
 
 def living_on(day: date):
@@ -361,7 +365,8 @@ class HouseholdService:
             ]
             return HouseholdData(id=h.id, code=h.code, area_id=h.area_id, address=h.address,
                                  members=members, notes=h.notes, moved_out_on=h.moved_out_on,
-                                 moved_out_reason=h.moved_out_reason, since=h.since)
+                                 moved_out_reason=h.moved_out_reason, since=h.since,
+                                 version=h.version)
 
     def next_code(self) -> str:
         """A free household code "HK000001"-style, one above the highest numeric one."""
@@ -431,7 +436,8 @@ class HouseholdService:
         """Validate and save a household with its members in one transaction; return its id.
 
         Raises FieldError (nothing saved) on the first problem found, also when another save
-        took the same code or ID number at the same moment.
+        took the same code or ID number at the same moment, and StaleRecord when another save
+        changed the household since ``data.version`` was read.
         """
         data.code = normalize_compat(data.code).upper()  # full-width "ＨＫ０１" is "HK01"
         data.address = clean_line(data.address)
@@ -443,19 +449,23 @@ class HouseholdService:
         if errors:
             raise errors[0]
         with unique_errors({"household_code": lambda: _code_taken(data.code),
-                            "resident_id_number": lambda: self._id_number_taken(data)}):
+                            "resident_id_number": lambda: self._id_number_taken(data)}), \
+                stale_errors(self.db, Household, data.id):
             return self._save(data)
 
     def _save(self, data: HouseholdData) -> int:
         with self.db.session.begin() as s:
+            if data.id is not None:
+                h = s.get(Household, data.id)
+                if h is None:
+                    raise LookupError(data.id)
+                check_version(h, data.version)
             self._check_against_db(s, data)
             if data.id is None:
                 h = Household(code=data.code)
                 s.add(h)
             else:
-                h = s.get(Household, data.id)
-                if h is None:
-                    raise LookupError(data.id)
+                touch(h)  # its version moves with its members'
             h.code, h.area_id, h.address, h.notes = data.code, data.area_id, data.address, data.notes
             h.since = data.since
             h.moved_out_on, h.moved_out_reason = data.moved_out_on, data.moved_out_reason

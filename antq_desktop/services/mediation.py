@@ -42,7 +42,8 @@ from ..validation import (
     check_phone,
     normalize_phone,
 )
-from .children import pair_children, unique_errors
+from .children import once_more_on_race, pair_children, unique_errors
+from .versions import check_version, stale_errors, touch
 from .households import HouseholdService, ResidentChoice
 
 MIN_MEDIATORS = 3  # Luật Hòa giải ở cơ sở, Điều 12: "từ 03 hòa giải viên trở lên"
@@ -92,6 +93,7 @@ class TeamData:
     book_opened_on: date | None = None
     book_closed_on: date | None = None
     id: int | None = None
+    version: int | None = None  # as read by get_team(); see services/versions.py
 
 
 @dataclass(frozen=True)
@@ -263,6 +265,7 @@ class CaseData:
     compliance_note: str = ""
     notes: str = ""
     id: int | None = None
+    version: int | None = None  # as read by get(); see services/versions.py
 
 
 @dataclass(frozen=True)
@@ -430,7 +433,10 @@ class MediationService:
     # -- teams --------------------------------------------------------------------------------
     def ensure_teams(self) -> int:
         """Create a team, named after its area, for every active area that has none; return
-        how many were created."""
+        how many were created (another program creating them at the same moment is fine)."""
+        return once_more_on_race(self._ensure_teams, ("mediation_team_area",))
+
+    def _ensure_teams(self) -> int:
         with self.db.session.begin() as s:
             missing = s.execute(
                 select(Area.id, Area.name)
@@ -478,7 +484,7 @@ class MediationService:
             return TeamData(id=t.id, area_id=t.area_id, name=t.name,
                             mediators=[_mediator_data(m) for m in t.mediators],
                             book_number=t.book_number, book_opened_on=t.book_opened_on,
-                            book_closed_on=t.book_closed_on)
+                            book_closed_on=t.book_closed_on, version=t.version)
 
     def team_for_area(self, area_id: int) -> int | None:
         with self.db.session() as s:
@@ -501,11 +507,16 @@ class MediationService:
             raise errors[0]
         taken = {"mediation_team_area": lambda: FieldError(
             "Khu dân cư", "đã có tổ hòa giải (vừa được tạo ở nơi khác); hãy tải lại danh sách.")}
-        with unique_errors(taken):
+        with unique_errors(taken), stale_errors(self.db, MediationTeam, data.id):
             return self._save_team(data)
 
     def _save_team(self, data: TeamData) -> int:
         with self.db.session.begin() as s:
+            if data.id is not None:
+                t = s.get(MediationTeam, data.id)
+                if t is None:
+                    raise LookupError(data.id)
+                check_version(t, data.version)
             area = s.get(Area, data.area_id)
             if area is None:
                 raise FieldError("Khu dân cư", "không tồn tại.")
@@ -518,9 +529,7 @@ class MediationService:
                 t = MediationTeam()
                 s.add(t)
             else:
-                t = s.get(MediationTeam, data.id)
-                if t is None:
-                    raise LookupError(data.id)
+                touch(t)  # its version moves with its mediators'
             t.area_id = data.area_id
             t.name = data.name or default_team_name(area.name)
             t.book_number = data.book_number
@@ -650,7 +659,7 @@ class MediationService:
                 mediator_ids=[link.mediator_id for link in c.mediators], invited=c.invited,
                 assigned_on=c.assigned_on, started_on=c.started_on, status=c.status,
                 closed_on=c.closed_on, agreement=c.agreement, compliance=c.compliance,
-                compliance_note=c.compliance_note, notes=c.notes)
+                compliance_note=c.compliance_note, notes=c.notes, version=c.version)
 
     def late_check(self, data: CaseData, today: date | None = None) -> StartCheck:
         """The 3-day rule for a case as edited (before saving), for the dialog to show."""
@@ -688,15 +697,22 @@ class MediationService:
         errors = case_errors(data, today)
         if errors:
             raise errors[0]
+        with stale_errors(self.db, MediationCase, data.id):
+            return self._save(data)
+
+    def _save(self, data: CaseData) -> int:
         with self.db.session.begin() as s:
+            if data.id is not None:
+                c = s.get(MediationCase, data.id)
+                if c is None:
+                    raise LookupError(data.id)
+                check_version(c, data.version)
             self._check_against_db(s, data)
             if data.id is None:
                 c = MediationCase()
                 s.add(c)
             else:
-                c = s.get(MediationCase, data.id)
-                if c is None:
-                    raise LookupError(data.id)
+                touch(c)  # its version moves with its parties and mediators
             c.team_id, c.received_on, c.origin = data.team_id, data.received_on, data.origin
             c.case_type, c.content, c.invited = data.case_type, data.content, data.invited
             c.assigned_on, c.started_on = data.assigned_on, data.started_on

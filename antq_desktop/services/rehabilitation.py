@@ -30,6 +30,7 @@ from ..validation import (
     clean_number,
 )
 from .children import unique_errors
+from .versions import check_version, stale_errors
 from .households import HouseholdService, ResidentChoice
 
 
@@ -89,6 +90,7 @@ class CaseData:
     close_note: str = ""
     evaluations: list[EvaluationData] = field(default_factory=list)
     supports: list[SupportData] = field(default_factory=list)
+    version: int | None = None  # as read by get(); see services/versions.py
 
 
 @dataclass(frozen=True)
@@ -266,6 +268,7 @@ class RehabilitationService:
                              for e in c.evaluations],
                 supports=[SupportData(p.given_on, p.kind, p.details, p.amount, p.lender, p.id)
                           for p in c.supports],
+                version=c.version,
             )
 
     def save(self, data: CaseData, today: date | None = None) -> int:
@@ -277,7 +280,16 @@ class RehabilitationService:
         errors = case_errors(data, today)
         if errors:
             raise errors[0]
+        with stale_errors(self.db, RehabCase, data.id):
+            return self._save(data)
+
+    def _save(self, data: CaseData) -> int:
         with self.db.session.begin() as s:
+            if data.id is not None:
+                c = s.get(RehabCase, data.id)
+                if c is None:
+                    raise LookupError(data.id)
+                check_version(c, data.version)
             if data.resident_id is not None:
                 resident = s.get(Resident, data.resident_id)
                 if resident is None:
@@ -286,9 +298,6 @@ class RehabilitationService:
                 c = RehabCase()
                 s.add(c)
             else:
-                c = s.get(RehabCase, data.id)
-                if c is None:
-                    raise LookupError(data.id)
                 order = _start_order_error(c, data.start_date)
                 if order is not None:
                     raise order

@@ -12,14 +12,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from contextlib import contextmanager
+
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from ..db.engine import Database
 from ..db.models import Setting
 from ..enums import CertCategory
 from ..text import normalize
 from ..validation import FieldError
+from .children import unique_errors
+from .versions import StaleRecord, local_time
 
 DayMonth = tuple[int, int]  # (day, month)
 
@@ -30,6 +35,8 @@ OTHER_RECOGNITION_DEADLINE = "cert.other_recognition_deadline"  # units decided 
 DECIDER_TITLE = "cert.decider_title"  # the ward chairman: KDC and the units the ward manages
 DECIDER_PREFIX = "cert.decider."  # + a category's code: who recognises that category
 NEAR_DAYS = "cert.near_days"
+CERT_KEYS = [REGISTRATION_DEADLINE, RECOGNITION_DEADLINE, OTHER_RECOGNITION_DEADLINE,
+             DECIDER_TITLE, NEAR_DAYS, *(DECIDER_PREFIX + c.value for c in CertCategory)]
 
 MAX_NEAR_DAYS = 90
 WARD_DECIDER = "Chủ tịch UBND tỉnh, thành phố"
@@ -50,6 +57,9 @@ class CertSettings:
     # recognised by a higher body than the units it recognises (DOMAIN.md §4).
     deciders: Mapping[CertCategory, str] = field(
         default_factory=lambda: {CertCategory.WARD: WARD_DECIDER})
+    # The stored settings' versions when read ((key, version) pairs, a missing key absent);
+    # None: not read, no check. A dialog keeps those it opened with (services/versions.py).
+    versions: tuple[tuple[str, int], ...] | None = field(default=None, compare=False)
 
     def decider_for(self, category: CertCategory) -> str:
         return normalize(self.deciders.get(category, "")) or self.decider_title
@@ -138,6 +148,34 @@ def read_texts(s: Session, keys: list[str] | None = None) -> dict[str, str]:
     return dict(iter(s.execute(stmt)))
 
 
+def read_versions(s: Session, keys: list[str]) -> tuple[tuple[str, int], ...]:
+    rows = s.execute(select(Setting.key, Setting.version).where(Setting.key.in_(keys)))
+    return tuple(sorted((key, version) for key, version in rows))
+
+
+def check_versions(s: Session, read: tuple[tuple[str, int], ...] | None,
+                   keys: list[str]) -> None:
+    """StaleRecord when any of ``keys`` was written (or first stored) since ``read``."""
+    if read is None:
+        return
+    now = dict(read_versions(s, keys))
+    changed = [k for k in keys if now.get(k) != dict(read).get(k)]
+    if changed:
+        stamps = [t for t in s.scalars(select(Setting.updated_at).where(
+            Setting.key.in_(changed))) if t is not None]
+        raise StaleRecord(local_time(max(stamps)) if stamps else None)
+
+
+def setting_races(db: Database) -> dict:
+    """For ``unique_errors``: the same setting stored for the first time by two saves at once
+    is a change made elsewhere (the other save's)."""
+    def stale() -> StaleRecord:
+        with db.session() as s:
+            last = s.scalar(select(func.max(Setting.updated_at)))
+        return StaleRecord(local_time(last))
+    return {"setting_key": stale}
+
+
 def write_text(s: Session, key: str, value: str) -> None:
     row = s.get(Setting, key)
     if row is None:
@@ -155,9 +193,7 @@ def _day_month_or(texts: dict[str, str], key: str, default: DayMonth) -> DayMont
 
 def read_cert_settings(s: Session) -> CertSettings:
     """The certification settings inside the caller's session (the demo's transaction)."""
-    texts = read_texts(s, [REGISTRATION_DEADLINE, RECOGNITION_DEADLINE,
-                           OTHER_RECOGNITION_DEADLINE, DECIDER_TITLE, NEAR_DAYS,
-                           *(DECIDER_PREFIX + c.value for c in CertCategory)])
+    texts = read_texts(s, CERT_KEYS)
     deciders = dict(DEFAULTS.deciders)
     for category in CertCategory:
         stored = normalize(texts.get(DECIDER_PREFIX + category.value))
@@ -179,6 +215,7 @@ def read_cert_settings(s: Session) -> CertSettings:
         decider_title=normalize(texts.get(DECIDER_TITLE)) or DEFAULTS.decider_title,
         near_days=near,
         deciders=deciders,
+        versions=read_versions(s, CERT_KEYS),
     )
 
 
@@ -191,6 +228,17 @@ class SettingsService:
         with self.db.session() as s:
             value = s.scalar(select(Setting.value).where(Setting.key == key))
         return default if value is None else value
+
+    @contextmanager
+    def _stale_errors(self, keys: list[str]):
+        """StaleDataError (a setting written meanwhile) → StaleRecord, with the latest time."""
+        try:
+            yield
+        except StaleDataError:
+            with self.db.session() as s:
+                last = s.scalar(select(func.max(Setting.updated_at))
+                                .where(Setting.key.in_(keys)))
+            raise StaleRecord(local_time(last)) from None
 
     def set_text(self, key: str, value: str) -> None:
         with self.db.session.begin() as s:
@@ -207,7 +255,9 @@ class SettingsService:
         errors = cert_settings_errors(c)
         if errors:
             raise errors[0]
-        with self.db.session.begin() as s:
+        with unique_errors(setting_races(self.db)), self._stale_errors(CERT_KEYS), \
+                self.db.session.begin() as s:
+            check_versions(s, c.versions, CERT_KEYS)
             write_text(s, REGISTRATION_DEADLINE, format_day_month(c.registration_deadline))
             write_text(s, RECOGNITION_DEADLINE, format_day_month(c.recognition_deadline))
             write_text(s, OTHER_RECOGNITION_DEADLINE,
@@ -252,6 +302,6 @@ def save_backup_settings(db: Database, b: BackupSettings) -> None:
     if b.size_cap_mb < MIN_BACKUP_SIZE_CAP_MB:
         raise FieldError("Dung lượng tối đa của các bản sao lưu",
                          f"phải từ {MIN_BACKUP_SIZE_CAP_MB} MB trở lên.")
-    with db.session.begin() as s:
+    with unique_errors(setting_races(db)), db.session.begin() as s:
         write_text(s, BACKUP_FOLDER, b.folder.strip())
         write_text(s, BACKUP_SIZE_CAP_MB, str(b.size_cap_mb))

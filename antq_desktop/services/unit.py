@@ -22,7 +22,8 @@ from ..validation import (
     check_person_name,
 )
 from .children import unique_errors
-from .settings import read_texts, write_text
+from .settings import read_texts, setting_races, write_text
+from .versions import StaleRecord, changed_at, check_version, stale_errors, touch
 
 
 @dataclass
@@ -38,6 +39,7 @@ class UnitInfo:
     commander_title: str = ""
     # "Nơi nhận" of the unit's documents, one recipient a line; empty: default_recipients()
     recipients: tuple[str, ...] = ()
+    version: int | None = None  # the unit's, as read by get(); see services/versions.py
 
 
 RECIPIENTS_KEY = "doc.recipients"
@@ -79,6 +81,7 @@ class AreaInfo:
     name: str
     retired_on: date | None
     household_count: int = 0
+    version: int | None = None  # as read by areas(); see services/versions.py
 
     @property
     def active(self) -> bool:
@@ -98,14 +101,19 @@ class UnitService:
             info = UnitInfo(
                 row.province_code, row.province_name, row.ward_code, row.ward_name,
                 row.header_superior, row.header_issuer, row.place_name,
-                row.commander_name, row.commander_title,
+                row.commander_name, row.commander_title, version=row.version,
             )
             info.recipients = (recipient_lines(stored) if stored is not None
                                else default_recipients(info))
             return info
 
     def save(self, info: UnitInfo) -> None:
-        with self.db.session.begin() as s:
+        """Raises FieldError (nothing saved), StaleRecord when ``info.version`` is no longer
+        the unit's (changed elsewhere since it was read)."""
+        races = {**setting_races(self.db),
+                 "unit_row": lambda: StaleRecord(changed_at(self.db, Unit, 1))}
+        with stale_errors(self.db, Unit, 1), unique_errors(races), \
+                self.db.session.begin() as s:
             self.save_in(s, info)
 
     @staticmethod
@@ -133,7 +141,12 @@ class UnitService:
         problem = recipients_error(recipients)
         if problem:
             raise FieldError("Nơi nhận", problem)
-        row = s.get(Unit, 1) or Unit(id=1)
+        row = s.get(Unit, 1)
+        if row is None:
+            row = Unit(id=1)
+        else:
+            check_version(row, info.version)
+            touch(row)  # its version moves with its recipients (a setting)
         row.province_code = info.province_code
         row.province_name = normalize(info.province_name)
         row.ward_code = info.ward_code
@@ -155,7 +168,8 @@ class UnitService:
             .subquery()
         )
         stmt = (
-            select(Area.id, Area.name, Area.retired_on, func.coalesce(counts.c.n, 0))
+            select(Area.id, Area.name, Area.retired_on, func.coalesce(counts.c.n, 0),
+                   Area.version)
             .outerjoin(counts, counts.c.area_id == Area.id)
             .order_by(Area.sort_order, Area.id)
         )
@@ -186,10 +200,14 @@ class UnitService:
             s.flush()
             return area.id
 
-    def rename_area(self, area_id: int, name: str) -> None:
+    def rename_area(self, area_id: int, name: str, version: int | None = None) -> None:
+        """``version``: AreaInfo.version as listed; StaleRecord when the area changed since."""
         with unique_errors({"area_name": lambda: _area_taken(name)}), \
-                self.db.session.begin() as s:
+                stale_errors(self.db, Area, area_id), self.db.session.begin() as s:
             area = s.get(Area, area_id)
+            if area is None:
+                raise LookupError(area_id)
+            check_version(area, version)
             area.name = self._check_name(s, name, area_id)
 
     def retire_area(self, area_id: int, on: date | None = None,

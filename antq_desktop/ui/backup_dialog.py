@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from ..db.engine import Database, database_error_message
 from ..services import backup as svc
 from ..services.settings import BackupSettings, save_backup_settings
+from ..validation import FieldError
 from .widgets.worker import Worker
 
 EXCEL_IS_NOT_A_BACKUP = ("Lưu ý: tệp Excel xuất từ Báo cáo không phải là bản sao lưu — không "
@@ -236,6 +237,9 @@ class RestoreDialog(QDialog):
         self.settings = BackupSettings(folder=chosen, size_cap_mb=self.settings.size_cap_mb)
         try:
             save_backup_settings(self.db, self.settings)
+        except FieldError as err:  # saved at the same moment elsewhere
+            self.error.setText(str(err))
+            return
         except Exception as exc:
             message = database_error_message(exc, self.db.url)
             if message is None:

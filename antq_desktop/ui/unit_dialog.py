@@ -47,6 +47,7 @@ class UnitDialog(QDialog):
         self.units = units
         self.setWindowTitle("Thiết lập đơn vị" if first_start else "Thông tin đơn vị và khu dân cư")
         info = units.get()
+        self.version = info.version if info else None  # the unit's, read as the dialog opened
         self._auto_headers = info is None
         self._auto_recipients = True  # follow the chosen ward until the user edits them
         self._filling = False
@@ -186,6 +187,7 @@ class UnitDialog(QDialog):
             self.error.setText("Phường/xã: hãy chọn một đơn vị trong danh sách.")
             return
         info = self._chosen_info(recipient_lines(self.recipients.toPlainText()))
+        info.version = self.version
         try:
             self.units.save(info)
         except FieldError as err:
@@ -241,7 +243,7 @@ class UnitDialog(QDialog):
         if not ok:
             return
         try:
-            self.units.rename_area(area.id, name)
+            self.units.rename_area(area.id, name, area.version)
         except FieldError as err:
             messages.error(self, str(err))
             return

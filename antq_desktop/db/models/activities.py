@@ -12,11 +12,11 @@ from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, String,
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ...enums import AwardLevel, OutreachKind, TipResult, WeaponKind
-from .base import Base, Timestamped
+from .base import Base, Timestamped, Versioned
 from .households import _enum
 
 
-class Tip(Timestamped, Base):
+class Tip(Versioned, Timestamped, Base):
     """A tip (tin báo) received from the public."""
 
     __tablename__ = "tip"
@@ -34,7 +34,7 @@ class Tip(Timestamped, Base):
     __table_args__ = (Index("ix_tip_received_on", "received_on", "area_id"),)
 
 
-class MovementModel(Timestamped, Base):
+class MovementModel(Versioned, Timestamped, Base):
     """A movement model or self-managed group (mô hình, tổ tự quản). Never deleted: one that
     stops gets ``ended_on``."""
 
@@ -50,7 +50,7 @@ class MovementModel(Timestamped, Base):
     notes: Mapped[str] = mapped_column(Text, default="")
 
 
-class Patrol(Timestamped, Base):
+class Patrol(Versioned, Timestamped, Base):
     """A patrol (tuần tra) by the grassroots forces and residents."""
 
     __tablename__ = "patrol"
@@ -65,7 +65,7 @@ class Patrol(Timestamped, Base):
     __table_args__ = (Index("ix_patrol_held_on", "held_on", "area_id"),)
 
 
-class Outreach(Timestamped, Base):
+class Outreach(Versioned, Timestamped, Base):
     """An outreach session (tuyên truyền) and how many attended."""
 
     __tablename__ = "outreach"
@@ -81,7 +81,7 @@ class Outreach(Timestamped, Base):
     __table_args__ = (Index("ix_outreach_held_on", "held_on", "area_id"),)
 
 
-class WeaponHandover(Timestamped, Base):
+class WeaponHandover(Versioned, Timestamped, Base):
     """Weapons, explosives, firecrackers or knives handed in by residents."""
 
     __tablename__ = "weapon_handover"
@@ -98,7 +98,7 @@ class WeaponHandover(Timestamped, Base):
     __table_args__ = (Index("ix_weapon_handover_received_on", "received_on", "area_id"),)
 
 
-class Award(Timestamped, Base):
+class Award(Versioned, Timestamped, Base):
     """An award (khen thưởng) to a person or a collective for the movement."""
 
     __tablename__ = "award"

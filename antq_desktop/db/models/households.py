@@ -20,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ...enums import Relationship, ResidenceKind, Sex
-from .base import Base, Timestamped
+from .base import Base, Timestamped, Versioned
 
 LIVING_ID_NUMBER = "id_number IS NOT NULL AND moved_out_on IS NULL"
 
@@ -30,7 +30,7 @@ def _enum(cls):
                 validate_strings=True)
 
 
-class Household(Timestamped, Base):
+class Household(Versioned, Timestamped, Base):
     __tablename__ = "household"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -82,7 +82,7 @@ class HouseholdSearch(Base):
     lower: Mapped[str] = mapped_column(Text, default="")
 
 
-class Resident(Timestamped, Base):
+class Resident(Versioned, Timestamped, Base):
     __tablename__ = "resident"
 
     id: Mapped[int] = mapped_column(primary_key=True)

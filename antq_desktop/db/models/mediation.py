@@ -9,11 +9,11 @@ from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ...enums import CaseOrigin, Compliance, MediationStatus, MediationType, Sex
-from .base import Base, Timestamped
+from .base import Base, Timestamped, Versioned
 from .households import _enum
 
 
-class MediationTeam(Timestamped, Base):
+class MediationTeam(Versioned, Timestamped, Base):
     """The mediation team (tổ hòa giải) of one residential area, and the cover of its book."""
 
     __tablename__ = "mediation_team"
@@ -29,7 +29,7 @@ class MediationTeam(Timestamped, Base):
         back_populates="team", order_by="Mediator.id", cascade="save-update, merge")
 
 
-class Mediator(Timestamped, Base):
+class Mediator(Versioned, Timestamped, Base):
     """A mediator (hòa giải viên) recognised by the ward chairman. Never deleted: one who stops
     gets ``left_on`` (thôi làm hòa giải viên); active means ``left_on`` is empty."""
 
@@ -51,7 +51,7 @@ class Mediator(Timestamped, Base):
     team: Mapped[MediationTeam] = relationship(back_populates="mediators")
 
 
-class MediationCase(Timestamped, Base):
+class MediationCase(Versioned, Timestamped, Base):
     """One case (vụ, việc) as written in the team's book."""
 
     __tablename__ = "mediation_case"
@@ -84,7 +84,7 @@ class MediationCase(Timestamped, Base):
     )
 
 
-class MediationParty(Timestamped, Base):
+class MediationParty(Versioned, Timestamped, Base):
     """A party to a case: a registered resident (``resident_id``) or someone typed by hand; the
     name, age and address are kept on the party either way, as written in the book."""
 

@@ -8,11 +8,11 @@ from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, String, Tex
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ...enums import Classification, EndReason, Regime, Sex, SupportKind
-from .base import Base, Timestamped
+from .base import Base, Timestamped, Versioned
 from .households import _enum
 
 
-class RehabCase(Timestamped, Base):
+class RehabCase(Versioned, Timestamped, Base):
     """One person under one regime. The person is a registered resident (``resident_id``) or
     someone entered by hand; their name and particulars are kept on the case either way, as they
     were when the case was opened or last edited."""
@@ -49,7 +49,7 @@ class RehabCase(Timestamped, Base):
     __table_args__ = (Index("ix_rehab_case_regime_closed", "regime", "closed_on"),)
 
 
-class RehabEvaluation(Timestamped, Base):
+class RehabEvaluation(Versioned, Timestamped, Base):
     __tablename__ = "rehab_evaluation"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -66,7 +66,7 @@ class RehabEvaluation(Timestamped, Base):
                                        name="uq_rehab_evaluation_period"),)
 
 
-class RehabSupport(Timestamped, Base):
+class RehabSupport(Versioned, Timestamped, Base):
     __tablename__ = "rehab_support"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import Date, Integer, String, Text
+from sqlalchemy import Date, DateTime, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, Timestamped
+from .base import Base, Timestamped, Versioned, utc_now
 
 
-class Unit(Timestamped, Base):
+class Unit(Versioned, Timestamped, Base):
     """One row: the unit's place and the lines printed on its documents (DOMAIN.md §6)."""
 
     __tablename__ = "unit"
@@ -27,7 +27,7 @@ class Unit(Timestamped, Base):
     commander_title: Mapped[str] = mapped_column(String(200), default="")
 
 
-class Area(Timestamped, Base):
+class Area(Versioned, Timestamped, Base):
     """A residential area (khu dân cư: tổ dân phố, thôn, ấp…). Retired, never deleted."""
 
     __tablename__ = "area"
@@ -38,11 +38,14 @@ class Area(Timestamped, Base):
     retired_on: Mapped[date | None] = mapped_column(Date)
 
 
-class Setting(Base):
+class Setting(Versioned, Base):
     """A named setting of the unit (deadlines, the decider's title…) as text; the services own
-    the keys, their defaults and their parsing."""
+    the keys, their defaults and their parsing. ``updated_at`` is empty on rows written before
+    migration 0008."""
 
     __tablename__ = "setting"
 
     key: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime, default=utc_now,
+                                                        onupdate=utc_now)

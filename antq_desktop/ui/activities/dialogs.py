@@ -92,12 +92,14 @@ class ActivityDialog(FormDialog, RememberedDialog):
 
     def __init__(self, service: ActivityService, areas: list[AreaInfo],
                  data: ActivityData | None = None, record_id: int | None = None,
-                 area_id: int | None = None, parent: QWidget | None = None):
+                 area_id: int | None = None, parent: QWidget | None = None,
+                 version: int | None = None):
         title = (f"Thêm {self.noun}" if record_id is None
                  else f"{self.noun[:1].upper()}{self.noun[1:]}")
         super().__init__(title, self.intro, parent)
         self.setObjectName(f"{self.kind.value}Dialog")
         self.service, self.record_id = service, record_id
+        self.version = version  # the record's, read with ``data`` when the dialog opened
         self.saved_id: int | None = None
         self.fields: dict[str, QWidget] = {}  # a FieldError's field → the widget to point at
 
@@ -142,7 +144,8 @@ class ActivityDialog(FormDialog, RememberedDialog):
             if isinstance(widget, (QLineEdit, QPlainTextEdit)):
                 widget.setStyleSheet("")
         try:
-            self.saved_id = self.service.save(self.kind, self.read(), self.record_id)
+            self.saved_id = self.service.save(self.kind, self.read(), self.record_id,
+                                              version=self.version)
         except FieldError as err:
             widget = self.fields.get(err.field)
             if widget is not None:

@@ -343,10 +343,11 @@ class ActivitiesTab(QWidget):
     # -- actions --------------------------------------------------------------------------------
     def open_dialog(self, record_id: int | None = None):
         """The kind's dialog for a new record (the filtered area preselected) or one to edit."""
-        data = self.service.get(self.kind, record_id) if record_id is not None else None
+        data, version = (self.service.get_versioned(self.kind, record_id)
+                         if record_id is not None else (None, None))
         area = self.area.currentData()
         return DIALOGS[self.kind](self.service, self.areas, data, record_id,
-                                  area if isinstance(area, int) else None, self)
+                                  area if isinstance(area, int) else None, self, version=version)
 
     def add_record(self) -> None:
         dialog = self.open_dialog()

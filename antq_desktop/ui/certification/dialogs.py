@@ -56,6 +56,7 @@ class CertUnitDialog(FormDialog):
         self.setObjectName("certUnitDialog")
         self.service = service
         self.unit_id = unit.id if unit else None
+        self.version = unit.version if unit else None  # as read when the dialog opened
         self.saved_id: int | None = None
         self.category = QComboBox(objectName="certUnitCategory")
         follows_setup = unit is not None and unit.category not in EDITABLE_CATEGORIES
@@ -85,7 +86,7 @@ class CertUnitDialog(FormDialog):
         data = CertUnitData(category=CertCategory(self.category.currentData()),
                             name=self.name.text(), address=self.address.text(),
                             head_name=self.head.text(), phone=self.phone.text(),
-                            id=self.unit_id)
+                            id=self.unit_id, version=self.version)
         self.saved_id = self.service.save_unit(data)
 
 
@@ -249,6 +250,7 @@ class CertRecordDialog(RememberedDialog):
             notes=self.notes.toPlainText().strip(),
             criteria=[CriterionData(s.criterion.code, s.met, s.note)
                       for s in self.ticks_as_states()],
+            version=self.record.version,  # as read when the dialog opened
         )
 
     def save(self) -> None:

@@ -242,7 +242,7 @@ class MediationCaseDialog(RememberedDialog):
             started_on=read(self.started, "Ngày bắt đầu hòa giải"), status=self.status.value(),
             closed_on=read(self.closed, "Ngày kết thúc"), agreement=self.agreement.toPlainText(),
             compliance=self.compliance.value(), compliance_note=self.compliance_note.text(),
-            notes=self.notes.text())
+            notes=self.notes.text(), version=self.data.version)  # read when the dialog opened
 
     def save(self) -> None:
         try:

@@ -416,7 +416,8 @@ class CaseDialog(RememberedDialog):
             decision_signer=self.decision_signer.text(),
             planned_end=read(self.planned_end, "Dự kiến kết thúc"),
             supervisor=self.supervisor.text(), model=self.model.text(),
-            notes=self.notes.toPlainText(), evaluations=base.evaluations, supports=base.supports)
+            notes=self.notes.toPlainText(), evaluations=base.evaluations, supports=base.supports,
+            version=base.version)  # as read when the dialog opened (or last saved it)
 
     def _store(self) -> bool:
         try:
@@ -443,12 +444,18 @@ class CaseDialog(RememberedDialog):
             return False
         return self._store()
 
+    def _reload_history(self) -> None:
+        """The case's evaluations and support afresh; the version stays the one this dialog
+        read, so a change made elsewhere meanwhile still refuses this dialog's save."""
+        version = self.data.version
+        self.data = self.service.get(self.data.id)
+        self.data.version = version
+        self._fill_history(self.data)
+
     def add_evaluation(self) -> None:
         if self._ensure_saved() and EvaluationDialog(self.service, self.data, self).exec():
-            self.data = self.service.get(self.data.id)
-            self._fill_history(self.data)
+            self._reload_history()
 
     def add_support(self) -> None:
         if self._ensure_saved() and SupportDialog(self.service, self.data, self).exec():
-            self.data = self.service.get(self.data.id)
-            self._fill_history(self.data)
+            self._reload_history()
