@@ -499,16 +499,14 @@ def _insert_new(s: Session, new, batch_id: int, report: Report, tick, total: int
 
 # -- undo ---------------------------------------------------------------------------------------
 def undo_households(s: Session, batch_id: int) -> list[str]:
-    """Remove the batch's households and residents that nothing touched since: no edit (updated
-    later than created), no member added, no sign-up, no case or mediation party naming one of
+    """Remove the batch's households and residents that nothing touched since: no edit (a
+    version past the first: every save adds one, whatever the clock), no member added, no sign-up, no case or mediation party naming one of
     its people. Updates the batch made to households already there are not undone."""
-    made = list(s.execute(select(Household.id, Household.code, Household.created_at,
-                                 Household.updated_at).where(Household.import_batch_id == batch_id)))
-    people = list(s.execute(select(Resident.id, Resident.household_id, Resident.created_at,
-                                   Resident.updated_at)
+    made = list(s.execute(select(Household.id, Household.code, Household.version).where(Household.import_batch_id == batch_id)))
+    people = list(s.execute(select(Resident.id, Resident.household_id, Resident.version)
                             .where(Resident.import_batch_id == batch_id)))
     own_households = {h.id for h in made}
-    touched_people = {p.id for p in people if p.updated_at != p.created_at}
+    touched_people = {p.id for p in people if p.version > 1}
     referenced: set[int] = set()
     ids = [p.id for p in people]
     for part in _chunks(ids):
@@ -531,7 +529,7 @@ def undo_households(s: Session, batch_id: int) -> list[str]:
         by_household.setdefault(p.household_id, []).append(p)
     for h in made:
         mine = by_household.get(h.id, [])
-        if h.updated_at != h.created_at:
+        if h.version > 1:
             blocked[h.id] = f"hộ {h.code} đã được sửa sau khi nhập"
         elif h.id in foreign:
             blocked[h.id] = f"hộ {h.code} có thêm nhân khẩu sau khi nhập"

@@ -205,9 +205,6 @@ def test_undo_removes_what_the_batch_made_unless_touched(db, ward, ugly, today, 
     # H02 is edited afterwards (the dialog's save): it must stay
     data = households.get(h2)
     data.address = "3 Hàng Bè (sửa)"
-    import time
-
-    time.sleep(1.1)  # the timestamps have one-second resolution on SQLite
     households.save(data, today=today)
     lines = undo(db, report.batch_id, backup=False)
     assert lines[0].startswith("Đã xóa 1 hộ")

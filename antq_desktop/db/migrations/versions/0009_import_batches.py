@@ -3,13 +3,13 @@ from the households and residents an import created to it (so that it can be und
 ``resident.birth_year_only`` for people whose list gave only a birth year.
 
 Revision ID: 0009
-Revises: 0007 (the integrator re-chains after 0008)
+Revises: 0008
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0009'
-down_revision = '0007'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 
