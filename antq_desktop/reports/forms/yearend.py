@@ -100,7 +100,7 @@ def columns(year: int) -> list[Column]:
     ratio = "Tỷ lệ x/y (%)"
     return [
         Column("STT", 5, "center"),
-        Column("Chỉ tiêu", 34),
+        Column("Chỉ tiêu", 38),
         Column("Đơn vị tính", 9, "center"),
         Column(f"Năm {year - 1}", 10, "center", COUNT_FORMAT),
         Column(f"Năm {year}", 10, "center", COUNT_FORMAT),
@@ -108,7 +108,7 @@ def columns(year: int) -> list[Column]:
         Column("Tăng, giảm (%)", 9, "center", CHANGE_FORMAT, group=against),
         Column(f"Năm {year}", 9, "center", SHARE_FORMAT, group=ratio),
         Column("Tăng, giảm (điểm)", 9, "center", POINTS_FORMAT, group=ratio),
-        Column("Ghi chú", 18),
+        Column("Ghi chú", 16),
     ]
 
 
