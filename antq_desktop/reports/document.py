@@ -36,8 +36,10 @@ from .layout import (
     FONT_NAME,
     HEADER_SPLIT,
     MARGINS_MM,
+    ANNEX_NOTE_SIZE,
     MOTTO,
     NATIONAL_TITLE,
+    NOTE_SIZE,
     PT_PER_MM,
     SIGNATURE_SPLIT,
     SUBJECT_SIZE,
@@ -97,6 +99,11 @@ class TableDocument:
     numbered: bool = True  # the "(1) (2) …" row under the column headers
     font_size: float = 12
     closing: Sequence[Paragraph] = ()  # under the table, before the signature block
+    # An annex of another body's document (Nghị định 30/2020, Phụ lục I, mục III.1; Phụ lục
+    # III, mẫu 2.1): the title, the italic "(Kèm theo Quyết định số … ngày … của …)" line
+    # (``note``) with a short rule under it, and the table; no letterhead, number, place and
+    # date, signature block or recipients, which are the main document's.
+    annex: bool = False
 
 
 # -- Excel ---------------------------------------------------------------------------------------
@@ -122,10 +129,15 @@ def to_workbook(doc: TableDocument, sheet_title: str | None = None, *,
     ws = wb.active
     if sheet_title:
         ws.title = sheet_title[:31]
-    sheet = sheet_class(ws, doc.letterhead, list(doc.columns), landscape=doc.landscape,
+    # the columns in the printed document's proportions: a narrow column is widened for its
+    # widest date, number or word, so no program breaks one inside its cell
+    columns = [replace(c, width=p) for c, p in zip(doc.columns, column_percents(doc))]
+    sheet = sheet_class(ws, doc.letterhead, columns, landscape=doc.landscape,
                         font_size=doc.font_size)
-    sheet.header(number=doc.number, on=doc.on)
-    sheet.title(doc.title, list(doc.subject_lines), doc.note)
+    if not doc.annex:
+        sheet.header(number=doc.number, on=doc.on)
+    sheet.title(doc.title, list(doc.subject_lines), doc.note,
+                note_size=ANNEX_NOTE_SIZE if doc.annex else NOTE_SIZE)
     formats: list[tuple[int, int, str]] = []
     rows: list = []
     for at, item in enumerate(doc.rows):
@@ -143,7 +155,10 @@ def to_workbook(doc: TableDocument, sheet_title: str | None = None, *,
         ws.cell(first + at, column + 1).number_format = number_format
     for p in doc.closing:
         sheet.paragraph(p.text, bold=p.bold, italic=p.italic, align=p.align, size=p.size)
-    sheet.signature(recipients=list(doc.recipients))
+    if doc.annex:
+        sheet.finish()
+    else:
+        sheet.signature(recipients=list(doc.recipients))
     return wb
 
 
@@ -291,10 +306,10 @@ def _header(doc: TableDocument, width_pt: float) -> str:
 
 
 def _title(doc: TableDocument) -> str:
-    parts = [_p(doc.title.upper(), 14, bold=True, margin_top=18)]
+    parts = [_p(doc.title.upper(), 14, bold=True, margin_top=0 if doc.annex else 18)]
     parts += [_p(line, SUBJECT_SIZE, bold=True) for line in doc.subject_lines]
     if doc.note:
-        parts.append(_p(doc.note, 13, italic=True))
+        parts.append(_p(doc.note, ANNEX_NOTE_SIZE if doc.annex else NOTE_SIZE, italic=True))
     if doc.subject_lines:
         width = content_width_pt(doc.landscape)
         parts.append(_rule(subject_rule_pt(doc.subject_lines, width) / width * 100))
@@ -429,6 +444,38 @@ def _fit_widths(base: Sequence[float], needs: Sequence[float]) -> list[float] | 
     return [n if s else b - (b - n) * lack / spare for b, n, s in zip(base, needs, short)]
 
 
+def _measured(doc: TableDocument) -> _Needs:
+    """The widest word of each column (as :func:`_values` adds them while drawing rows),
+    without drawing: a cell merged over the ones after it (a bold label) is not counted."""
+    cols = doc.columns
+    needs = _Needs(len(cols), doc.font_size)
+
+    def add(values: Sequence[Any], bold: bool, merge: bool) -> None:
+        values = list(values) + [None] * (len(cols) - len(values))
+        for i, value in enumerate(values):
+            if value is None:
+                continue
+            if bold and merge and isinstance(value, str) and i + 1 < len(cols) \
+                    and values[i + 1] is None:
+                continue  # merged over the empty cells after it
+            text = display(value, cols[i].number_format)
+            if text:
+                needs.add(i, text, bold)
+
+    for item in doc.rows:
+        if isinstance(item, Heading):
+            continue
+        if isinstance(item, SectionRow):
+            add(item.values, True, False)
+        elif isinstance(item, Subtotal):
+            add(item.values, True, True)
+        else:
+            add(item, False, True)
+    if doc.total is not None:
+        add(doc.total, True, True)
+    return needs
+
+
 def column_percents(doc: TableDocument, needs: _Needs | None = None) -> list[float]:
     """Each column's share of the width (in %): the relative widths of the columns, widened
     where a word, a date or a number of the column (or of its header, at the body size if the
@@ -438,11 +485,7 @@ def column_percents(doc: TableDocument, needs: _Needs | None = None) -> list[flo
     total = sum(c.width for c in cols)
     base = [c.width / total * width for c in cols]
     if needs is None:
-        needs = _Needs(len(cols), doc.font_size)
-        for item in doc.rows:
-            _row(doc, item, needs)
-        if doc.total is not None:
-            _values(doc, doc.total, bold=True, needs=needs)
+        needs = _measured(doc)
     values = needs.widths
     pad = CELL_PADDING_PT + SLACK_PT
     numbered = [textfit.text_width(f"({n})", doc.font_size - 1) if doc.numbered else 0.0
@@ -608,10 +651,11 @@ def html_parts(doc: TableDocument, *, font_family: str = FONT_NAME) -> HtmlParts
         opening=("<html><head><meta charset='utf-8'/></head>"
                  f'<body style="font-family:\'{family}\';font-size:{doc.font_size:g}pt;'
                  'color:#000000">'),
-        top=_header(doc, width) + _title(doc),
+        top=("" if doc.annex else _header(doc, width)) + _title(doc),
         head=_table_head(doc, percents),
         rows=tuple(rows), kinds=kinds, total=total,
-        tail=_closing(doc) + _signature(doc, width), percents=tuple(percents))
+        tail=_closing(doc) + ("" if doc.annex else _signature(doc, width)),
+        percents=tuple(percents))
 
 
 def to_html(doc: TableDocument, *, font_family: str = FONT_NAME,

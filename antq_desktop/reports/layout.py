@@ -57,6 +57,8 @@ SIGNATURE_SPLIT = {False: 0.45, True: 0.55}  # left share beside the signature (
 SIGNING_SPACE_ROWS = 5  # empty lines left for the signature and the seal
 RULE_SIZE = 6  # font size of the underlined spaces that draw the short rules
 SUBJECT_SIZE = 14  # the subject line (trích yếu) under the document's name, bold
+NOTE_SIZE = 13  # the italic line under the subject lines
+ANNEX_NOTE_SIZE = 14  # an annex's "(Kèm theo … số … ngày …)" line, italic (ND30, Phụ lục I)
 NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 NBSP = "\u00a0"
@@ -211,6 +213,8 @@ class Sheet:
         self._body: tuple[int, int] | None = None  # first and last table body rows
         self._data_rows: list[int] = []  # rows holding plain values (not headings or totals)
         self._heading_rows: set[int] = set()
+        self._subtotal_rows: set[int] = set()
+        self._total_row: int | None = None
         paper_w, paper_h = (A4_MM[1], A4_MM[0]) if landscape else A4_MM
         self.printable_width = (paper_w - MARGINS_MM["left"] - MARGINS_MM["right"]) * PT_PER_MM
         self.printable_height = (paper_h - MARGINS_MM["top"] - MARGINS_MM["bottom"]) * PT_PER_MM
@@ -378,7 +382,8 @@ class Sheet:
         self.row = r + 1
         self.skip(14)
 
-    def title(self, text: str, subject_lines: Sequence[str] = (), note: str | None = None) -> None:
+    def title(self, text: str, subject_lines: Sequence[str] = (), note: str | None = None, *,
+              note_size: float = NOTE_SIZE) -> None:
         """The document title (caps bold 14), its subject lines (trích yếu: bold 14) with a
         optional italic note below them ("Kèm theo Quyết định số … ngày …") and a short rule
         under all that (ND30, Phụ lục I)."""
@@ -391,8 +396,8 @@ class Sheet:
             self._height(self.row, textfit.row_height(lines, SUBJECT_SIZE))
             self.row += 1
         if note:
-            lines = self._put(self.row, 1, n, note, font(13, italic=True))
-            self._height(self.row, textfit.row_height(lines, 13))
+            lines = self._put(self.row, 1, n, note, font(note_size, italic=True))
+            self._height(self.row, textfit.row_height(lines, note_size))
             self.row += 1
         if subject_lines:
             self._rule(self.row, 1, n, subject_rule_pt(subject_lines, self._span_width(1, n)))
@@ -444,13 +449,17 @@ class Sheet:
                 self._heading_rows.add(self.row)
                 self._values(item.values, bold=True, merge=False)
             elif isinstance(item, Subtotal):
+                self._subtotal_rows.add(self.row)
                 self._values(item.values, bold=True)
             else:
                 self._data_rows.append(self.row)
                 self._values(item)
-        if total is not None:
-            self._values(total, bold=True)
+        if not rows:
+            self._data_rows.append(body_first)  # the "empty" line stands for the rows
         self._body = (body_first, self.row - 1)
+        if total is not None:
+            self._total_row = self.row
+            self._values(total, bold=True)
 
     def _table_header(self) -> None:
         r, size = self.row, self.font_size
@@ -526,9 +535,8 @@ class Sheet:
 
     def signature(self, recipients: Sequence[str] = (), *, keep_with: int = 2) -> None:
         """The closing: "Nơi nhận:" and its list on the left, the signer's title (caps bold),
-        room to sign and the name (bold) on the right. Call it last: it also sets the print
-        area and, when the block would straddle a page break, moves it together with the last
-        ``keep_with`` table rows to the next page."""
+        room to sign and the name (bold) on the right. Call it last: it ends the sheet with
+        :meth:`finish` (``keep_with`` table rows go to the last page with the block)."""
         self.skip(10)
         first, k, n = self.row, self._signature_left, self.ncols
         lh = self.letterhead
@@ -550,51 +558,81 @@ class Sheet:
                 height = max(height, textfit.row_height(lines, fnt.sz))
             self._height(r, height)
         self.row = first + max(len(rows), len(left))
-        last = self.row - 1
-        self.ws.print_area = f"A1:{get_column_letter(n)}{last}"
+        self.finish(keep_with=keep_with)
+
+    def finish(self, *, keep_with: int = 2) -> None:
+        """End the sheet: the print area, the table header rows repeated on every page and the
+        manual page breaks, chosen by :func:`~.document.paginate` (the decision the printed
+        document takes) from the row heights set here. Called by :meth:`signature`; a sheet
+        without a signature block (an annex) calls it itself."""
+        self.ws.print_area = f"A1:{get_column_letter(self.ncols)}{self.row - 1}"
         if self._title_rows:
             a, b = self._title_rows
             self.ws.print_title_rows = f"{a}:{b}"
-        self._keep_together(first, last, keep_with)
+        self._paginate(keep_with)
 
     # -- pagination ----------------------------------------------------------------------------
+    # Room LibreOffice and Excel leave at the foot of a page for rounding row heights (each is
+    # stored in twips, and LibreOffice in 1/100 mm): a hair per row, counted generously.
+    PAGE_TOLERANCE_PT = 4.0
+
+    def page_spans(self, keep_with: int = 2) -> list:
+        """The pages of the table, decided by :func:`~.document.paginate` from the heights of
+        the rows as written (at 100 %: a narrower fit only makes the pages roomier, and the
+        manual breaks keep them as decided). Spans index the table body rows."""
+        from .document import HEADING, ROW, SUBTOTAL, Measures, paginate
+
+        if not self._body or not self._title_rows:
+            return []
+        body_first, body_last = self._body
+        h = self._row_height
+        titles = sum(h(r) for r in range(self._title_rows[0], self._title_rows[1] + 1))
+        above = sum(h(r) for r in range(1, body_first))
+        after = self._total_row + 1 if self._total_row else body_last + 1
+        tail = sum(h(r) for r in range(after, self.row))
+        kinds = []
+        for r in range(body_first, body_last + 1):
+            if r in self._heading_rows:  # headings and section rows alike
+                kinds.append(HEADING)
+            elif r in self._subtotal_rows:
+                kinds.append(SUBTOTAL)
+            else:
+                kinds.append(ROW)
+        m = Measures(page=self.printable_height, first=above, middle=titles,
+                     last=titles + tail, single=above + tail, alone=titles + tail,
+                     rows=[h(r) for r in range(body_first, body_last + 1)], kinds=kinds,
+                     total=h(self._total_row) if self._total_row else 0.0)
+        return paginate(m, keep_with=keep_with, tolerance=self.PAGE_TOLERANCE_PT)
+
+    def _paginate(self, keep_with: int) -> None:
+        """A manual break before every page the table's pages start (Excel and LibreOffice
+        then never choose one of their own: every page holds what was decided)."""
+        spans = self.page_spans(keep_with)
+        if not spans:
+            return
+        body_first, body_last = self._body
+        have = {brk.id for brk in self.ws.row_breaks.brk}
+        for span in spans[1:]:
+            # the break falls after the sheet row ``id``; a page of the signature block alone
+            # starts after the table, its total included
+            after = body_first + span.start - 1
+            if after == body_last and self._total_row:
+                after = self._total_row
+            if after not in have:
+                self.ws.row_breaks.append(Break(id=after))
+                have.add(after)
+
     def pages(self) -> dict[int, int]:
-        """Page number of each written row, as Excel/LibreOffice will break them at 100 %."""
-        avail = self.printable_height * 0.98
-        titles_h = 0.0
-        if self._title_rows:
-            a, b = self._title_rows
-            titles_h = sum(self._row_height(r) for r in range(a, b + 1))
+        """Page number of each written row, as Excel/LibreOffice will break them at 100 %
+        (at its manual breaks: :meth:`finish` puts one wherever a page ends)."""
         manual = {brk.id for brk in self.ws.row_breaks.brk}
-        page, y, result = 1, 0.0, {}
+        page, result = 1, {}
         for r in range(1, self.row):
-            h = self._row_height(r)
-            if (y + h > avail and y > 0) or (r - 1) in manual:
+            if (r - 1) in manual:
                 page += 1
-                y = titles_h if self._title_rows and r > self._title_rows[1] else 0.0
             result[r] = page
-            y += h
         return result
 
     def _row_height(self, row: int) -> float:
         return self._heights.get(row, textfit.row_height(1, 11))
 
-    def _keep_together(self, first: int, last: int, keep_with: int) -> None:
-        pages = self.pages()
-        if pages[first] == pages[last]:
-            return
-        if self._body:
-            # Carry the last ``keep_with`` data rows (and the subtotal and total rows after them)
-            # over with the block; if that is the whole table, carry the table header too.
-            body_first, _ = self._body
-            data = self._data_rows
-            keep_with = max(keep_with, 1)
-            start = data[-keep_with] if len(data) >= keep_with else body_first
-            while start - 1 in self._heading_rows:  # a group heading goes with its rows
-                start -= 1
-            if start <= body_first:
-                start = self._title_rows[0] if self._title_rows else body_first
-        else:
-            start = first
-        if start > 1:
-            self.ws.row_breaks.append(Break(id=start - 1))  # the break falls above ``start``

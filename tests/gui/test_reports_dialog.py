@@ -109,7 +109,10 @@ def test_export_a_list_of_one_category_as_pdf(qtbot, db, certified, tmp_path, mo
     path = exported[0]
     assert path.name == "cong-nhan.pdf" and path.read_bytes()[:4] == b"%PDF"
     text = _pdf_text(path)
-    assert "CÔNG AN PHƯỜNG HOÀN KIẾM" in text and "Ngân hàng Sao Mai" in text
+    # an annex of the People's Committee's decision: its title and "(Kèm theo …)", no police
+    # header or signature
+    assert "CÔNG AN PHƯỜNG HOÀN KIẾM" not in text and "Ngân hàng Sao Mai" in text
+    assert "(Kèm theo Quyết định số" in text and "Nguyễn Văn Hùng" not in text
     assert "Cơ quan được công nhận đạt tiêu chuẩn" in text
     assert "Tổ dân phố số 1" not in text and "Công ty Ánh Dương" not in text
 

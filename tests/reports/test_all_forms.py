@@ -105,9 +105,15 @@ def _variants(form, ward) -> list[tuple[str, Params]]:
     return out
 
 
-def _check_workbook(path, letterhead: bool = True) -> None:
-    """``letterhead``: the tables carry the ND30 header (all but the mediation team's own
-    book, which carries none)."""
+ANNEXES = {"cert-recognised"}  # annexes of another body's decision (ND30, Phụ lục III mẫu 2.1)
+OWN_BOOKS = {"mediation-book"}  # the mediation team's own book
+
+
+def _check_workbook(path, letterhead: str = "police") -> None:
+    """``letterhead``: "police" — the tables carry the police's ND30 header; "annex" — an
+    annex of the People's Committee's decision: its title and "(Kèm theo Quyết định …)", no
+    police header, number, place and date or signature block; "none" — the mediation team's
+    own book."""
     wb = load_workbook(path)
     documents = 0
     for ws in wb.worksheets:
@@ -123,9 +129,16 @@ def _check_workbook(path, letterhead: bool = True) -> None:
             documents += 1
             first = [ws.cell(1, i).value for i in range(1, ws.max_column + 1)]
             second = [ws.cell(2, i).value for i in range(1, ws.max_column + 1)]
-            if letterhead:
+            texts = [str(c.value) for c in cells]
+            if letterhead == "police":
                 assert first[0] == "CÔNG AN THÀNH PHỐ HÀ NỘI" and NATIONAL_TITLE in first, where
                 assert second[0] == "CÔNG AN PHƯỜNG HOÀN KIẾM" and MOTTO in second, where
+            elif letterhead == "annex":
+                third = ws.cell(3, 1).value
+                assert first[0] == "DANH SÁCH" and third.startswith("(Kèm theo Quyết định số "), \
+                    where
+                assert not any("CÔNG AN" in t or NATIONAL_TITLE in t or t.startswith("Số:")
+                               or "Nơi nhận" in t or "Phường Hoàn Kiếm, ngày" in t for t in texts), where
             else:
                 assert not any("CÔNG AN" in str(v) for v in first + second if v), where
             assert ws.print_area, where
@@ -142,7 +155,8 @@ def test_every_form_exports_in_the_state_format(db, populated, tmp_path, form_id
     form = registry.get(form_id)
     for suffix, params in _variants(form, populated):
         path = export_xlsx(db, form_id, params, tmp_path / f"{form_id}{suffix}.xlsx")
-        _check_workbook(path, letterhead=form_id != "mediation-book")
+        _check_workbook(path, letterhead="annex" if form_id in ANNEXES
+                        else "none" if form_id in OWN_BOOKS else "police")
 
 
 @pytest.mark.skipif(shutil.which("libreoffice") is None, reason="LibreOffice is not installed")

@@ -87,9 +87,10 @@ def _sheet(db, tmp_path, form_id, category=None):
 
 
 def _table(rows, ncols):
-    """The rows after the "(1) (2) …" line up to the signature, with trailing Nones cut."""
+    """The rows after the "(1) (2) …" line up to the signature (or the end of an annex), with
+    trailing Nones cut."""
     start = rows.index([f"({i})" for i in range(1, ncols + 1)]) + 1
-    end = next(i for i, row in enumerate(rows) if "Nơi nhận:" in row)
+    end = next((i for i, row in enumerate(rows) if "Nơi nhận:" in row), len(rows))
     return [row[:ncols] for row in rows[start:end] if any(v is not None for v in row)]
 
 
@@ -109,17 +110,17 @@ def test_recognised_list_cell_by_cell(db, units, tmp_path, pin_today):
     pin_today(date(2026, 1, 5))  # the document's date, by default today
     ws = _sheet(db, tmp_path, "cert-recognised")
     rows = _rows(ws)
-    # The header: superior and issuer on the left, the national title and motto on the right.
-    assert rows[0][0] == "CÔNG AN THÀNH PHỐ HÀ NỘI"
-    assert rows[1][0] == "CÔNG AN PHƯỜNG HOÀN KIẾM"
-    assert NATIONAL_TITLE in rows[0] and MOTTO in rows[1]
+    # An annex of the People's Committee's decision (ND30, Phụ lục III mẫu 2.1): it opens with
+    # its title and the decision it goes with; no police letterhead, number, place and date.
     texts = [v for row in rows for v in row if isinstance(v, str)]
-    assert place_date("Phường Hoàn Kiếm", date(2026, 1, 5)) in texts
-    assert any(t.startswith("Số:") for t in texts)
-    title = texts.index("DANH SÁCH")
-    assert texts[title + 1] == f"Các đơn vị được công nhận đạt tiêu chuẩn {TITLE} năm {YEAR}"
-    assert texts[title + 2] == (f"(Kèm theo Quyết định số {DECISION} ngày 12/11/{YEAR} "
-                                "của Chủ tịch UBND phường)")
+    assert rows[0][0] == "DANH SÁCH" and texts.index("DANH SÁCH") == 0
+    assert texts[1] == f"Các đơn vị được công nhận đạt tiêu chuẩn {TITLE} năm {YEAR}"
+    assert texts[2] == (f"(Kèm theo Quyết định số {DECISION} ngày 12 tháng 11 năm {YEAR} "
+                        "của Chủ tịch UBND phường)")
+    assert ws[_address(ws, texts[2])].font.i and ws[_address(ws, texts[2])].font.sz == 14
+    assert not any(NATIONAL_TITLE in t or MOTTO in t or "CÔNG AN" in t or t.startswith("Số:")
+                   for t in texts)
+    assert place_date("Phường Hoàn Kiếm", date(2026, 1, 5)) not in texts
     assert ws.page_setup.orientation == "landscape"
     n = len(RECOGNISED_COLUMNS) - 1  # every row "Đạt": no "Kết quả" column
     header = next(row for row in rows if row[0] == "STT")
@@ -140,10 +141,56 @@ def test_recognised_list_cell_by_cell(db, units, tmp_path, pin_today):
          decided, "GCN-03"],
         ["Tổng cộng: 3 đơn vị"] + [None] * (n - 1),
     ]
-    # The signature block: recipients on the left, the unit's signer on the right.
+    # No police signature block or recipients: the decision carries them. The table ends it.
+    assert texts[-1] == "Tổng cộng: 3 đơn vị"
+    assert "Nơi nhận:" not in texts and "Nguyễn Văn Hùng" not in texts
+    assert ws.print_area.endswith(f"${ws.max_row}") and ws.print_title_rows
+
+
+def _address(ws, text):
+    return next(c.coordinate for row in ws.iter_rows() for c in row if c.value == text)
+
+
+def test_the_proposal_list_stays_a_police_document(db, units, tmp_path, pin_today):
+    pin_today(date(2026, 1, 5))
+    path = tmp_path / "proposed.xlsx"
+    export_xlsx(db, "cert-proposed", Params(YEAR, number="7/TTr-CAP"), path)
+    rows = _rows(load_workbook(path).active)
+    texts = [v for row in rows for v in row if isinstance(v, str)]
+    assert rows[0][0] == "CÔNG AN THÀNH PHỐ HÀ NỘI" and rows[1][0] == "CÔNG AN PHƯỜNG HOÀN KIẾM"
+    assert NATIONAL_TITLE in rows[0] and MOTTO in rows[1]
+    assert "Số: 7/TTr-CAP" in texts
+    assert place_date("Phường Hoàn Kiếm", date(2026, 1, 5)) in texts
     assert "Nơi nhận:" in texts and "- Đảng ủy, UBND phường Hoàn Kiếm;" in texts
     assert texts[-1] == "Nguyễn Văn Hùng"
     assert texts.index("Nơi nhận:") < texts.index("TRƯỞNG CÔNG AN PHƯỜNG") < len(texts) - 1
+
+
+def _annex_line(db, tmp_path, **kw):
+    path = tmp_path / "recognised.xlsx"
+    export_xlsx(db, "cert-recognised", Params(YEAR, **kw), path)
+    return load_workbook(path).active["A3"].value
+
+
+def test_the_annex_carries_the_decisions_number_and_date(db, units, tmp_path):
+    assert _annex_line(db, tmp_path, number="125/QĐ-UBND", on=date(2026, 2, 3)) == (
+        "(Kèm theo Quyết định số 125/QĐ-UBND ngày 03 tháng 02 năm 2026 của Chủ tịch UBND "
+        "phường)")
+    # one category: its own decider; the ward itself is recognised by a higher body
+    assert _annex_line(db, tmp_path, category=C.WARD, on=date(2026, 1, 5)) == (
+        "(Kèm theo Quyết định số ………/QĐ-……… ngày 05 tháng 01 năm 2026 của Chủ tịch UBND "
+        "tỉnh, thành phố)")
+
+
+def test_with_no_number_and_several_decisions_the_annex_leaves_blanks(db, ward, tmp_path):
+    ids = certified_ward(db, ward)
+    data = _record(C.AREA, CertResult.MET, decision="16/QĐ-UBND", certificate="GCN-04")
+    CertificationService(db).save_record(ids["Tổ dân phố số 2"], YEAR, data, today=SAVED_ON)
+    assert _annex_line(db, tmp_path) == (
+        "(Kèm theo Quyết định số ………/QĐ-……… ngày ……… tháng ……… năm ……… của Chủ tịch UBND "
+        "phường)")
+    assert _annex_line(db, tmp_path, on=date(2026, 3, 12)).startswith(
+        "(Kèm theo Quyết định số ………/QĐ-……… ngày 12 tháng 3 năm 2026 ")
 
 
 def test_proposed_list_has_every_unit_that_met_the_criteria(db, units, tmp_path):
@@ -192,16 +239,16 @@ def test_an_empty_list_still_prints(db, units, tmp_path):
     assert f"Cơ sở giáo dục được công nhận đạt tiêu chuẩn {TITLE} năm {YEAR}" in texts
     assert _table(rows, len(RECOGNISED_COLUMNS)) == [
         ["Không có đơn vị nào."] + [None] * (len(RECOGNISED_COLUMNS) - 1)]
-    assert "Nguyễn Văn Hùng" in texts
+    assert texts[2].startswith("(Kèm theo Quyết định số ")
 
 
-def test_several_decisions_are_not_summed_up_in_a_note(db, ward, tmp_path):
+def test_several_decisions_are_each_on_their_rows(db, ward, tmp_path):
     ids = certified_ward(db, ward)
     cert = CertificationService(db)
     data = _record(C.AREA, CertResult.MET, decision="16/QĐ-UBND", certificate="GCN-04")
     cert.save_record(ids["Tổ dân phố số 2"], YEAR, data, today=SAVED_ON)
     doc = registry.get("cert-recognised").document(db, Params(YEAR))
-    assert doc.note is None
+    assert doc.annex and DECISION not in doc.note and "16/QĐ-UBND" not in doc.note
     assert [r[1] for r in doc.rows if isinstance(r, list)][:2] == ["Tổ dân phố số 1",
                                                                   "Tổ dân phố số 2"]
 
@@ -227,5 +274,5 @@ def test_recognised_list_names_the_decider_from_the_settings(db, units, tmp_path
                                         decider_title="Chủ tịch UBND xã Vĩnh Quỳnh"))
     texts = [v for row in _rows(_sheet(db, tmp_path, "cert-recognised")) for v in row
              if isinstance(v, str)]
-    assert f"(Kèm theo Quyết định số {DECISION} ngày 12/11/{YEAR} của Chủ tịch UBND xã " \
-           "Vĩnh Quỳnh)" in texts
+    assert f"(Kèm theo Quyết định số {DECISION} ngày 12 tháng 11 năm {YEAR} của Chủ tịch " \
+           "UBND xã Vĩnh Quỳnh)" in texts

@@ -123,7 +123,10 @@ def test_export_pdf_of_a_printable_form(capsys, qapp, db, ward, tmp_path):
     assert (code, err) == (0, "") and out.strip() == str(target.resolve())
     text = "\n".join(p.extract_text(extraction_mode="layout").replace("\t", " ")
                      for p in PdfReader(target).pages)
-    assert "CÔNG AN PHƯỜNG HOÀN KIẾM" in text and "DANH SÁCH" in text
+    # an annex of the People's Committee's decision: no police header
+    assert "CÔNG AN PHƯỜNG HOÀN KIẾM" not in text and "DANH SÁCH" in text
+    assert "(Kèm theo Quyết định số 15/QĐ-UBND ngày 12 tháng 11 năm 2025 của Chủ tịch UBND " \
+           "phường)" in " ".join(text.split())
     assert "Cơ quan được công nhận đạt tiêu chuẩn" in text and "Ngân hàng Sao Mai" in text
     assert "Tổ dân phố số 1" not in text
 

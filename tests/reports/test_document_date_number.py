@@ -31,13 +31,24 @@ def run(capsys, *argv):
 
 
 @pytest.mark.parametrize("form_id", ["rehab-list", "rehab-summary", "mediation-stats",
-                                     "yearend-summary", "cert-proposed", "cert-recognised"])
+                                     "yearend-summary", "cert-proposed"])
 def test_every_form_with_a_number_prints_the_chosen_date_and_number(db, ward, tmp_path,
                                                                      form_id):
     path = export_xlsx(db, form_id, Params(2025, on=ON, number=" 12/BC-CAP "),
                        tmp_path / "f.xlsx")
     texts = _texts(path)
     assert WHEN in texts and "Số: 12/BC-CAP" in texts
+
+
+def test_an_annex_takes_them_as_the_decisions(db, ward, tmp_path):
+    """The recognised list is an annex: the date and number are the decision's, in its
+    "(Kèm theo …)" line; the police's "Số:" and place and date lines are not there."""
+    path = export_xlsx(db, "cert-recognised", Params(2025, on=ON, number=" 12/QĐ-UBND "),
+                       tmp_path / "f.xlsx")
+    texts = _texts(path)
+    assert ("(Kèm theo Quyết định số 12/QĐ-UBND ngày 05 tháng 01 năm 2026 của Chủ tịch UBND "
+            "phường)") in texts
+    assert WHEN not in texts and not any(t.startswith("Số:") for t in texts)
 
 
 def test_without_them_the_number_is_left_blank_to_fill_by_hand(db, ward, tmp_path):

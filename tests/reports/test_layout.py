@@ -221,22 +221,61 @@ def test_signature_block(saved):
     assert ws.print_area == f"'{ws.title}'!$A$1:$L${name.row}"
 
 
+def _page_heights(sheet) -> dict[int, float]:
+    """The height of each page as the manual breaks cut it, the repeated header rows counted
+    on every page after the first."""
+    pages, (a, b) = sheet.pages(), sheet._title_rows
+    titles = sum(sheet._row_height(r) for r in range(a, b + 1))
+    heights: dict[int, float] = {}
+    for row, page in pages.items():
+        heights[page] = heights.get(page, titles if page > 1 else 0.0) + sheet._row_height(row)
+    return heights
+
+
 def test_signature_stays_on_one_page():
-    """Whatever the table length, the signature block never straddles a page break; when it
-    would, the last two data rows go over with it."""
+    """Whatever the table length, every page fits as the manual breaks cut it (so no program
+    adds a break of its own), the signature block never straddles a page break and the last
+    page carries at least the last two data rows with it."""
     moved = 0
-    for n in range(8, 32):
+    for n in range(8, 60):
         wb, sheet = _build(n)
         pages = sheet.pages()
         ws = wb.active
+        assert max(_page_heights(sheet).values()) <= sheet.printable_height, n
         kt = _find(ws, "KT. TRƯỞNG CÔNG AN PHƯỜNG").row
-        assert pages[kt] == pages[sheet.row - 1], n
+        assert pages[kt] == pages[sheet.row - 1] == max(pages.values()), n
+        on_last = [r for r in sheet._data_rows if pages[r] == pages[kt]]
+        assert len(on_last) >= 2, n
         breaks = [b.id for b in ws.row_breaks.brk]
-        if breaks:
+        assert len(breaks) == max(pages.values()) - 1
+        if breaks and len(on_last) == 2:
             moved += 1
-            assert breaks == [sheet._data_rows[-2] - 1]
-            assert pages[sheet._data_rows[-2]] == pages[kt] != pages[sheet._data_rows[-3]]
-    assert moved, "no table length made the block straddle a page (test covers nothing)"
+    assert moved, "no table length made the block carry rows (test covers nothing)"
+
+
+def test_a_heading_never_ends_a_sheets_page():
+    rows = []
+    for group in range(1, 30):
+        rows.append(Heading(f"{_roman(group)}. Nhóm {group}"))
+        rows += _rows(3)
+    for extra in range(0, 8):
+        wb = Workbook()
+        sheet = Sheet(wb.active, LETTERHEAD, COLUMNS, landscape=True)
+        sheet.header(number="", on=date(2026, 1, 5))
+        sheet.skip(8 * extra)  # shifts where the pages end
+        sheet.title("Danh sách", ["Năm 2025"])
+        sheet.table(rows)
+        sheet.signature(recipients=RECIPIENTS)
+        pages = sheet.pages()
+        assert max(_page_heights(sheet).values()) <= sheet.printable_height
+        for row in sheet._heading_rows:
+            assert pages[row] == pages[row + 1], (extra, row)  # it goes with its rows
+        assert {pages[r] for r in sheet._data_rows} == set(pages.values())  # rows on every page
+        assert len(set(pages.values())) > 2
+
+
+def _roman(n):
+    return ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"][(n - 1) % 10]
 
 
 def test_short_portrait_sheet_has_no_break():

@@ -33,7 +33,7 @@ def records(db, ward, households):
 
 def _body(path):
     rows = [[c.value for c in row] for row in load_workbook(path).active.iter_rows()]
-    start = rows.index([f"({i})" for i in range(1, 9)]) + 1
+    start = rows.index([f"({i})" for i in range(1, 11)]) + 1
     return [r for r in rows[start:] if isinstance(r[0], int)]
 
 
@@ -44,8 +44,11 @@ def test_a_year_before_any_record_is_a_dash(db, records, tmp_path, pin_today):  
                for f in table.ward.figures.values())
     body = _body(export_xlsx(db, "yearend-summary", Params(2025), tmp_path / "2025.xlsx"))
     assert body and all(r[3] == NO_RECORDS == "—" for r in body)
-    # no change against "—" (for an x/y figure the % column holds this year's share)
-    assert all(r[5] is None and (r[6] is None or "/" in str(r[4])) for r in body)
+    # no change against "—": neither a count's (in its unit, in %) nor a share's (in points);
+    # an x/y figure still shows this year's share, in a column of its own
+    assert all(r[5] is None and r[6] is None and r[8] is None for r in body)
+    assert all("/" in str(r[4]) for r in body if r[7] is not None)
+    assert any(r[7] is not None for r in body)
     assert any(r[4] not in (0, "0/0", NO_RECORDS) for r in body)  # 2025 itself has figures
     assert "2/3" in [r[4] for r in body]  # the ward's sign-up ratio
 
@@ -54,7 +57,7 @@ def test_a_year_after_the_records_is_a_dash_too(db, records, tmp_path, pin_today
     pin_today(TODAY)
     body = _body(export_xlsx(db, "yearend-summary", Params(2026), tmp_path / "2026.xlsx"))
     assert all(r[4] == NO_RECORDS for r in body)
-    assert not any(isinstance(r[5], (int, float)) and r[5] for r in body)
+    assert not any(isinstance(v, (int, float)) for r in body for v in r[5:9])
 
 
 def test_households_living_there_are_no_record_of_a_year():

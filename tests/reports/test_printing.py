@@ -241,12 +241,18 @@ def test_pdf_of_the_recognised_list(db, ward, tmp_path):
 
     certified_ward(db, ward)
     doc = registry.get("cert-recognised").document(db, Params(YEAR))
-    text = "\n".join(_pdf(doc, tmp_path, "cn.pdf"))
-    for line in ["CÔNG AN THÀNH PHỐ HÀ NỘI", "CÔNG AN PHƯỜNG HOÀN KIẾM", NATIONAL_TITLE, MOTTO,
-                 "DANH SÁCH", f"năm {YEAR}", "I. Khu dân cư", "II. Cơ quan",
-                 "III. Doanh nghiệp", "Tổng cộng: 3 đơn vị", "TRƯỞNG CÔNG AN PHƯỜNG",
-                 "Nguyễn Văn Hùng"]:
+    pages = _pdf(doc, tmp_path, "cn.pdf")
+    text = " ".join("\n".join(pages).split())
+    # an annex of the People's Committee's decision (ND30, Phụ lục III mẫu 2.1): it opens with
+    # its title and the "(Kèm theo …)" line; no police header, number, date or signature
+    assert pages[0].lstrip().startswith("DANH SÁCH")
+    for line in ["DANH SÁCH", f"năm {YEAR}", "(Kèm theo Quyết định số 15/QĐ-UBND ngày 12 "
+                 f"tháng 11 năm {YEAR} của Chủ tịch UBND phường)", "I. Khu dân cư",
+                 "II. Cơ quan", "III. Doanh nghiệp", "Tổng cộng: 3 đơn vị"]:
         assert line in text, line
+    for line in ["CÔNG AN", NATIONAL_TITLE, MOTTO, "Số:", "Phường Hoàn Kiếm, ngày",
+                 "TRƯỞNG CÔNG AN PHƯỜNG", "Nguyễn Văn Hùng", "Nơi nhận"]:
+        assert line not in text, line
     for name in ["Tổ dân phố số 1", "Ngân hàng Sao Mai", "Công ty Ánh Dương"]:
         assert name in text, name
     for name in ["Tổ dân phố số 2", "Bưu điện Hàng Bạc", "Trường THCS Trưng Vương"]:

@@ -14,8 +14,13 @@ from antq_desktop.services.indicators import PACKAGED_PATH, Indicator, Ratio, lo
 from tests.conftest import sqlite_only
 from tests.services.test_indicators import A1, A2, EXPECTED, RATIOS, W, records  # noqa: F401
 
-HEADERS = ["STT", "Chỉ tiêu", "Đơn vị tính", "Năm 2024", "Năm 2025", "Tăng (+), giảm (−)",
-           "Tỷ lệ %", "Ghi chú"]
+# Each figure column holds one kind of figure: a count's change (in its unit, in %) under
+# "So với năm 2024", an x/y indicator's share and its change in points under "Tỷ lệ x/y (%)".
+HEADERS = ["STT", "Chỉ tiêu", "Đơn vị tính", "Năm 2024", "Năm 2025", "So với năm 2024", None,
+           "Tỷ lệ x/y (%)", None, "Ghi chú"]
+SUB_HEADERS = [None] * 5 + ["Tăng (+), giảm (−)", "Tăng, giảm (%)", "Năm 2025",
+                            "Tăng, giảm (điểm)", None]
+NCOLS = len(HEADERS)
 WARD = "TOÀN PHƯỜNG HOÀN KIẾM"
 WARD_LEVEL = "CÁC HOẠT ĐỘNG, ĐƠN VỊ KHÔNG THUỘC KHU DÂN CƯ NÀO"
 AREA_1, AREA_2, AREA_3 = (f"KHU DÂN CƯ: TỔ DÂN PHỐ SỐ {i}" for i in (1, 2, 3))
@@ -35,8 +40,8 @@ def _rows(ws):
 
 
 def _body(rows):
-    """The table body: after the "(1) … (8)" row, up to the note under the table."""
-    start = rows.index([f"({i})" for i in range(1, 9)]) + 1
+    """The table body: after the "(1) … (10)" row, up to the note under the table."""
+    start = rows.index([f"({i})" for i in range(1, NCOLS + 1)]) + 1
     end = next(i for i, r in enumerate(rows) if str(r[0]).startswith("Chỉ tiêu dạng x/y"))
     return start, rows[start:end]
 
@@ -75,8 +80,10 @@ def test_header_title_and_columns(db, records, tmp_path, pin_today):  # noqa: F8
     assert "Tổng kết phong trào Toàn dân bảo vệ an ninh Tổ quốc năm 2025" in texts
     assert not any(t.startswith("(Số liệu tính đến") for t in texts)  # a past year: whole
     start, _ = _body(rows)
-    assert rows[start - 2] == HEADERS
-    assert ws.print_title_rows == f"${start - 1}:${start}"
+    assert rows[start - 3] == HEADERS and rows[start - 2] == SUB_HEADERS
+    assert ws.print_title_rows == f"${start - 2}:${start}"
+    note = next(t for t in texts if t.startswith("Chỉ tiêu dạng x/y"))
+    assert "cột (8) là tỷ lệ x/y năm 2025, cột (9) là mức tăng (+), giảm (−)" in note
     assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9  # A4
     assert "TRƯỞNG CÔNG AN PHƯỜNG" in texts and "Nguyễn Văn Hùng" in texts
     # the unit's own recipients, named after its province and ward
@@ -89,7 +96,7 @@ def test_ward_block_cell_by_cell(db, records, tmp_path):  # noqa: F811
     ws = _export(db, tmp_path).active
     start, body = _body(_rows(ws))
     # the ward block first: its heading, then every section and indicator in the list's order
-    assert body[0][0] == WARD and body[0][1:] == [None] * 7
+    assert body[0][0] == WARD and body[0][1:] == [None] * (NCOLS - 1)
     assert ws.cell(start + 1, 1).alignment.horizontal == "center"
     expected_order = []
     number = 0
@@ -103,32 +110,41 @@ def test_ward_block_cell_by_cell(db, records, tmp_path):  # noqa: F811
     block = body[1:1 + len(ITEMS)]
     assert [r[:3] for r in block] == expected_order
     # a section row: its numeral under STT, its title in bold, nothing merged
-    assert body[1] == ["I", "Phát hiện, cung cấp thông tin, tố giác tội phạm", *[None] * 6]
+    assert body[1] == ["I", "Phát hiện, cung cấp thông tin, tố giác tội phạm",
+                       *[None] * (NCOLS - 2)]
     assert ws.cell(start + 2, 2).font.b and ws.cell(start + 2, 1).font.b
     assert not ws.cell(start + 3, 2).font.b
     merged = sorted(r.min_row for r in ws.merged_cells.ranges
                     if start < r.min_row <= start + len(body))
     assert [body[r - start - 1][0] for r in merged] == [  # the blocks' headings only
         WARD, WARD_LEVEL, AREA_1, AREA_2, AREA_3]
-    # whole rows, counted by hand: STT, label, unit, 2024, 2025, change, %, note
+    # whole rows, counted by hand: STT, label, unit, 2024, 2025, change, change %, share,
+    # change of the share in points, note
     rows = {r[1]: r for r in block if isinstance(r[0], int)}
     assert rows["Tin báo, tố giác của quần chúng"] == [
-        1, "Tin báo, tố giác của quần chúng", "tin", 2, 6, 4, 200.0, None]
+        1, "Tin báo, tố giác của quần chúng", "tin", 2, 6, 4, 200.0, None, None, None]
     assert rows["Đối tượng bị bắt giữ nhờ tin báo"] == [
-        4, "Đối tượng bị bắt giữ nhờ tin báo", "đối tượng", 1, 5, 4, 400.0, None]
+        4, "Đối tượng bị bắt giữ nhờ tin báo", "đối tượng", 1, 5, 4, 400.0, None, None, None]
     assert rows["Mô hình, tổ tự quản đang hoạt động"] == [
-        1, "Mô hình, tổ tự quản đang hoạt động", "mô hình", 3, 2, -1, -33.3,
+        1, "Mô hình, tổ tự quản đang hoạt động", "mô hình", 3, 2, -1, -33.3, None, None,
         "Đang hoạt động cuối kỳ"]
-    assert rows["Pháo các loại"] == [4, "Pháo các loại", "kg", 2, 12.5, 10.5, 525.0, None]
-    assert rows["Đạn các loại"] == [2, "Đạn các loại", "viên", 0, 30, 30, None, None]
+    assert rows["Pháo các loại"] == [4, "Pháo các loại", "kg", 2, 12.5, 10.5, 525.0, None, None,
+                                     None]
+    assert rows["Đạn các loại"] == [2, "Đạn các loại", "viên", 0, 30, 30, None, None, None, None]
     assert rows["Hòa giải không thành"] == [3, "Hòa giải không thành", "vụ, việc", 1, 1, 0,
-                                            0.0, None]
+                                            0.0, None, None, None]
     signed = rows["Hộ gia đình đăng ký tham gia xây dựng khu dân cư “An toàn về an ninh, "
                   "trật tự”"]
-    assert signed[2:] == ["hộ", "3/5", "3/4", 15.0, 75.0, "Hộ đăng ký/hộ đang cư trú"]
-    assert rows["Cơ sở giáo dục được công nhận"][2:] == ["cơ sở", "0/1", "1/1", 100.0, 100.0,
-                                                        "Công nhận/tổng số"]
-    assert rows["Doanh nghiệp được công nhận"][3:7] == ["0/1", "0/1", 0.0, 0.0]
+    # an x/y figure: its share this year and the change in points, never a "%" of change
+    assert signed[2:] == ["hộ", "3/5", "3/4", None, None, 75.0, 15.0,
+                          "Hộ đăng ký/hộ đang cư trú"]
+    assert rows["Cơ sở giáo dục được công nhận"][2:] == ["cơ sở", "0/1", "1/1", None, None,
+                                                        100.0, 100.0, "Công nhận/tổng số"]
+    assert rows["Doanh nghiệp được công nhận"][3:9] == ["0/1", "0/1", None, None, 0.0, 0.0]
+    # no column mixes the two kinds: counts fill (6) and (7) only, x/y figures (8) and (9)
+    for row in rows.values():
+        ratio = "/" in str(row[4])
+        assert (row[5:7] == [None, None]) if ratio else (row[7:9] == [None, None]), row
     # every indicator's two years, against the hand counts
     labels = {i.code: i.label for i in ITEMS if isinstance(i, Indicator)}
     for code, places in EXPECTED.items():
@@ -149,7 +165,8 @@ def test_number_formats(db, records, tmp_path):  # noqa: F811
     assert ws.cell(tips, 6).number_format == "+#,##0;-#,##0;0"
     assert ws.cell(tips, 7).number_format == "+0.0;-0.0;0.0"
     signed = min(start + 1 + i for i, row in enumerate(body) if row[2] == "hộ")
-    assert ws.cell(signed, 7).number_format == "0.0"  # the share, not a change
+    assert ws.cell(signed, 8).number_format == "0.0"  # the share, in its own column
+    assert ws.cell(signed, 9).number_format == "+0.0;-0.0;0.0"  # its change, in points
     assert all(c.font.name == "Times New Roman" for row in ws.iter_rows() for c in row
                if c.value is not None)
 
@@ -173,11 +190,11 @@ def test_a_section_per_area_and_the_ward_level(db, records, tmp_path):  # noqa: 
     assert area.index("Tập thể được khen thưởng") == len(area) - 2  # numbering goes on
     assert blocks[AREA_1]["Khu dân cư được công nhận “An toàn về an ninh, trật tự”"][0] == 2
     area_1 = blocks[AREA_1]
-    assert area_1["Mô hình, tổ tự quản đang hoạt động"][3:7] == [1, 2, 1, 100.0]
+    assert area_1["Mô hình, tổ tự quản đang hoạt động"][3:9] == [1, 2, 1, 100.0, None, None]
     assert area_1["Hộ gia đình đăng ký tham gia xây dựng khu dân cư “An toàn về an ninh, "
-                  "trật tự”"][3:7] == ["1/3", "2/2", 66.7, 100.0]
-    assert blocks[AREA_2]["Khu dân cư được công nhận “An toàn về an ninh, trật tự”"][3:7] == [
-        "1/1", "0/1", -100.0, 0.0]
+                  "trật tự”"][3:9] == ["1/3", "2/2", None, None, 100.0, 66.7]
+    assert blocks[AREA_2]["Khu dân cư được công nhận “An toàn về an ninh, trật tự”"][3:9] == [
+        "1/1", "0/1", None, None, 0.0, -100.0]
 
 
 def test_one_area(db, records, tmp_path):  # noqa: F811
@@ -232,13 +249,14 @@ def test_the_faster_sheet_draws_exactly_what_sheet_draws(letterhead):
     rows = [Heading("TOÀN PHƯỜNG HOÀN KIẾM"), ["I", "Phát hiện, cung cấp thông tin, tố giác"]]
     for i in range(1, 120):
         rows.append([i, "Tin báo, tố giác của quần chúng" * (1 + i % 3), "tin", i, 2 * i,
-                     i if i % 4 else -i, round(100 / i, 1) if i % 5 else None,
+                     i if i % 4 else -i, round(100 / i, 1) if i % 5 else None, None, None,
                      "Đang hoạt động cuối kỳ" if i % 7 == 0 else None])
         if i % 10 == 0:
             rows += [["II", "Mô hình, tổ tự quản"], [i, "Pháo các loại", "kg", 2.5, 12,
-                                                     9.5, 380.0, None],
-                     [i, "Hộ đăng ký", "hộ", "1/3", "2/2", 66.7, 100.0, "Hộ đăng ký/hộ"],
-                     [i, "Ngày", "", day(2025, 1, 2), None, None, None, None]]
+                                                     9.5, 380.0, None, None, None],
+                     [i, "Hộ đăng ký", "hộ", "1/3", "2/2", None, None, 100.0, 66.7,
+                      "Hộ đăng ký/hộ"],
+                     [i, "Ngày", "", day(2025, 1, 2), None, None, None, None, None, None]]
     rows.append(Subtotal(["Cộng", None, None, 1, 2, 3, 4.0]))
     sheets = []
     for kind in (Sheet, YearEndSheet):
@@ -252,7 +270,7 @@ def test_the_faster_sheet_draws_exactly_what_sheet_draws(letterhead):
     assert fast.max_row == plain.max_row > 150
     for r in range(1, plain.max_row + 1):
         assert fast.row_dimensions[r].height == plain.row_dimensions[r].height, r
-        for c in range(1, 9):
+        for c in range(1, len(columns(2025)) + 1):
             assert _look(fast.cell(r, c)) == _look(plain.cell(r, c)), (r, c)
     assert [x.id for x in fast.row_breaks.brk] == [x.id for x in plain.row_breaks.brk]
     assert fast.print_title_rows == plain.print_title_rows

@@ -61,9 +61,9 @@ def test_the_recognised_list_names_its_categorys_decider(db, units, tmp_path):  
         today=date(YEAR + 1, 1, 10))
     texts = [v for row in _rows(_sheet(db, tmp_path, "cert-recognised", C.WARD)) for v in row
              if isinstance(v, str)]
-    assert (f"(Kèm theo Quyết định số 88/QĐ-UBND ngày 18/11/{YEAR} của Chủ tịch UBND thành "
-            "phố Hà Nội)") in texts
+    assert (f"(Kèm theo Quyết định số 88/QĐ-UBND ngày 18 tháng 11 năm {YEAR} của Chủ tịch "
+            "UBND thành phố Hà Nội)") in texts
     texts = [v for row in _rows(_sheet(db, tmp_path, "cert-recognised", C.AREA)) for v in row
              if isinstance(v, str)]
-    assert (f"(Kèm theo Quyết định số {DECISION} ngày 12/11/{YEAR} của Chủ tịch UBND "
+    assert (f"(Kèm theo Quyết định số {DECISION} ngày 12 tháng 11 năm {YEAR} của Chủ tịch UBND "
             "phường)") in texts

@@ -1,7 +1,9 @@
 """Report forms of the certification area (issue 5): the lists of units proposed for, and
 granted, the title "An toàn về an ninh, trật tự" in a year, for one category of units or all of
 them grouped by category (DOMAIN.md §4). Both are printable documents: print preview, printing
-and PDF as well as .xlsx."""
+and PDF as well as .xlsx. The proposal list is the police's (it goes with their tờ trình: their
+letterhead, number and signature); the list of units recognised is an annex of the People's
+Committee's decision (no police header or signature: "Kèm theo Quyết định số … ngày … của …")."""
 
 from __future__ import annotations
 
@@ -83,19 +85,37 @@ def _rows(units: list[CertRow], category: CertCategory | None, row) -> list:
     return rows
 
 
-def _shared_decision(units: list[CertRow], settings: CertSettings) -> str | None:
-    """"(Kèm theo Quyết định số … ngày … của <decider>)" when every listed unit was recognised
-    by one decision; who decides is a setting per category (Thời hạn…)."""
-    decisions = {(u.decision_number, u.decision_date) for u in units}
-    if len(decisions) != 1:
-        return None
-    number, when = decisions.pop()
-    if not number or when is None:
-        return None
-    deciders = {settings.decider_for(u.category) for u in units}
-    decider = deciders.pop() if len(deciders) == 1 else ""
-    by = f" của {decider}" if decider else ""
-    return f"(Kèm theo Quyết định số {number} ngày {when:%d/%m/%Y}{by})"
+BLANK = "………"  # dotted blanks to fill by hand
+
+
+def decision_day(on: date | None) -> str:
+    """"ngày 12 tháng 11 năm 2025" (ND30: a leading zero for days below 10, for January and
+    February), or dotted blanks."""
+    if on is None:
+        return f"ngày {BLANK} tháng {BLANK} năm {BLANK}"
+    month = f"{on.month:02d}" if on.month <= 2 else str(on.month)
+    return f"ngày {on.day:02d} tháng {month} năm {on.year}"
+
+
+def annex_line(units: list[CertRow], params: Params, settings: CertSettings,
+               today: date | None = None) -> str:
+    """"(Kèm theo Quyết định số … ngày … của <decider>)": the decision this list is an annex of.
+
+    Its number and date are the document's (``--number``, ``--date``); with no number, those of
+    the one decision every listed unit was recognised by, if the records have it, else dotted
+    blanks (and the date too unless it was given) to fill in by hand. Who decides is a setting per category (the ward
+    itself is recognised by a higher body): one category's decider, or the one all listed units
+    share; blanks when they differ."""
+    number, on = params.document_number(), params.document_date(today)
+    if not number:
+        decisions = {(u.decision_number, u.decision_date) for u in units}
+        shared = decisions.pop() if len(decisions) == 1 else (None, None)
+        number, on = shared if shared[0] and shared[1] else (f"{BLANK}/QĐ-{BLANK}", params.on)
+    categories = ({params.category} if params.category is not None
+                  else {u.category for u in units})
+    deciders = {settings.decider_for(c) for c in categories} or {settings.decider_title}
+    decider = deciders.pop() if len(deciders) == 1 else BLANK
+    return f"(Kèm theo Quyết định số {number} {decision_day(on)} của {decider})"
 
 
 def _without_result(rows: list, columns: list[Column]) -> tuple[list, list[Column]]:
@@ -121,14 +141,18 @@ def _document(db, params: Params, which: str, today: date | None = None) -> Tabl
     if units and all(u.result is CertResult.MET for u in units):
         rows, columns = _without_result(rows, columns)  # "Đạt" on every row says nothing
     total = (f"Tổng cộng: {len(units)} đơn vị",) if units else None
+    if proposed:  # goes with the police's proposal (tờ trình): its number and signature
+        return TableDocument(
+            letterhead=letterhead, number=params.document_number(),
+            on=params.document_date(today), title="Danh sách", subject_lines=[subject],
+            columns=columns, rows=rows, total=total, recipients=letterhead.recipients,
+            landscape=True, empty=EMPTY)
+    # an annex of the decision that recognises them (issued by the People's Committee)
     return TableDocument(
-        letterhead=letterhead, number=params.document_number(),
-        on=params.document_date(today), title="Danh sách",
-        subject_lines=[subject], columns=columns,
-        rows=rows, total=total,
-        note=None if proposed else _shared_decision(
-            units, SettingsService(db).cert_settings()),
-        recipients=letterhead.recipients, landscape=True, empty=EMPTY)
+        letterhead=letterhead, number=None, on=params.document_date(today), title="Danh sách",
+        subject_lines=[subject], columns=columns, rows=rows, total=total,
+        note=annex_line(units, params, SettingsService(db).cert_settings(), today),
+        landscape=True, empty=EMPTY, annex=True)
 
 
 def proposed_document(db, params: Params) -> TableDocument:

@@ -35,14 +35,15 @@ COUNT_FORMAT = "#,##0"
 DECIMAL_FORMAT = "#,##0.0#"
 DELTA_FORMAT = "+#,##0;-#,##0;0"
 DELTA_DECIMAL_FORMAT = "+#,##0.0#;-#,##0.0#;0"
-CHANGE_FORMAT = "+0.0;-0.0;0.0"  # the change in % of last year
-SHARE_FORMAT = "0.0"  # the share of an "x/y" indicator
+CHANGE_FORMAT = "+0.0;-0.0;0.0"  # the change of a count in % of last year
+SHARE_FORMAT = "0.0"  # the share of an "x/y" indicator, in %
 POINTS_FORMAT = "+0.0;-0.0;0.0"  # the change of an "x/y" indicator's share, in points
 BLOCK_SIZE = 13  # the heading of a block (the ward, an area): a point above the table's
 _NUMBERED = re.compile(r"^([IVXLC]+|[A-Z]|\d+)\.\s+(.*)$", re.DOTALL)
-RATIO_NOTE = ("Chỉ tiêu dạng x/y: cột (6) là mức tăng (+), giảm (−) của tỷ lệ x/y tính bằng điểm "
-              "phần trăm, cột (7) là tỷ lệ x/y của năm {year}. Các chỉ tiêu khác: cột (7) là mức "
-              "tăng, giảm so với năm {last} tính bằng phần trăm.")
+RATIO_NOTE = ("Chỉ tiêu dạng x/y (số đạt/tổng số): cột (8) là tỷ lệ x/y năm {year}, cột (9) là "
+              "mức tăng (+), giảm (−) của tỷ lệ đó so với năm {last}, tính bằng điểm phần trăm. "
+              "Cột (6), (7) là mức tăng, giảm của các chỉ tiêu khác: theo đơn vị tính và theo "
+              "phần trăm.")
 
 
 class _MergedRanges(MultiCellRange):
@@ -93,15 +94,21 @@ class YearEndSheet(Sheet):
 
 
 def columns(year: int) -> list[Column]:
+    """Each column holds one kind of figure: a count's change in its unit and in %, an "x/y"
+    indicator's share and its change in points (a row fills the pair that is its kind's)."""
+    against = f"So với năm {year - 1}"
+    ratio = "Tỷ lệ x/y (%)"
     return [
         Column("STT", 5, "center"),
-        Column("Chỉ tiêu", 40),
-        Column("Đơn vị tính", 10, "center"),
-        Column(f"Năm {year - 1}", 11, "center", COUNT_FORMAT),
-        Column(f"Năm {year}", 11, "center", COUNT_FORMAT),
-        Column("Tăng (+), giảm (−)", 10, "center", DELTA_FORMAT),
-        Column("Tỷ lệ %", 9, "center", CHANGE_FORMAT),
-        Column("Ghi chú", 22),
+        Column("Chỉ tiêu", 38),
+        Column("Đơn vị tính", 9, "center"),
+        Column(f"Năm {year - 1}", 10, "center", COUNT_FORMAT),
+        Column(f"Năm {year}", 10, "center", COUNT_FORMAT),
+        Column("Tăng (+), giảm (−)", 10, "center", DELTA_FORMAT, group=against),
+        Column("Tăng, giảm (%)", 9, "center", CHANGE_FORMAT, group=against),
+        Column(f"Năm {year}", 9, "center", SHARE_FORMAT, group=ratio),
+        Column("Tăng, giảm (điểm)", 9, "center", POINTS_FORMAT, group=ratio),
+        Column("Ghi chú", 16),
     ]
 
 
@@ -116,18 +123,19 @@ NO_RECORDS = "—"  # a year with no records in the program: neither 0 nor a cha
 
 
 def cell_values(f: Figures) -> tuple:
-    """(last year, this year, change, %) as written: "x/y" text for ratios, numbers otherwise,
-    "—" for a year with no records."""
+    """(last year, this year, change, change in %, share in %, change of the share in points)
+    as written: "x/y" text for ratios, numbers otherwise, "—" for a year with no records; a
+    count leaves the share and its points empty, a ratio the change and its %."""
     if f.is_ratio:
-        delta = None if f.delta is None else round_half_up(f.delta)
+        points = None if f.delta is None else round_half_up(f.delta)
         share = None if f.this is None else f.this.share
         return (NO_RECORDS if f.last is None else str(f.last),
-                NO_RECORDS if f.this is None else str(f.this), delta,
-                None if share is None else round_half_up(share))
+                NO_RECORDS if f.this is None else str(f.this), None, None,
+                None if share is None else round_half_up(share), points)
     percent = None if f.percent is None else round_half_up(f.percent)
     delta = None if f.delta is None else _number(f.delta)
     return (NO_RECORDS if f.last is None else _number(f.last),
-            NO_RECORDS if f.this is None else _number(f.this), delta, percent)
+            NO_RECORDS if f.this is None else _number(f.this), delta, percent, None, None)
 
 
 def split_section(title: str) -> tuple[str | None, str]:
@@ -136,19 +144,17 @@ def split_section(title: str) -> tuple[str | None, str]:
     return (match[1], match[2]) if match else (None, title)
 
 
-def _figures(f: Figures, ratio: bool) -> list:
-    """The four figures of an indicator row, those that need a number format other than their
-    column's wrapped in Formatted: decimals (kg), the share of a ratio and its change."""
-    last, this, delta, change = cell_values(f)
+def _figures(f: Figures) -> list:
+    """The six figures of an indicator row, those that need a number format other than their
+    column's wrapped in Formatted: decimals (kg) and their change."""
+    last, this, delta, change, share, points = cell_values(f)
     if isinstance(last, float):
         last = Formatted(last, DECIMAL_FORMAT)
     if isinstance(this, float):
         this = Formatted(this, DECIMAL_FORMAT)
-    if ratio:
-        delta, change = Formatted(delta, POINTS_FORMAT), Formatted(change, SHARE_FORMAT)
-    elif isinstance(delta, float):
+    if isinstance(delta, float):
         delta = Formatted(delta, DELTA_DECIMAL_FORMAT)
-    return [last, this, delta, change]
+    return [last, this, delta, change, share, points]
 
 
 def _rows(items, block: AreaFigures, area: bool) -> list:
@@ -172,7 +178,7 @@ def _rows(items, block: AreaFigures, area: bool) -> list:
         if area and item.ward_only:
             continue
         number += 1
-        rows.append([number, item.label, item.unit, *_figures(block[item.code], item.ratio),
+        rows.append([number, item.label, item.unit, *_figures(block[item.code]),
                      item.note or None])
     return rows
 
