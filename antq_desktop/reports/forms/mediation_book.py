@@ -201,6 +201,6 @@ def build_book(db, params: Params) -> Workbook:
 
 BOOK = register(Form("mediation-book", "Sổ theo dõi hoạt động hòa giải ở cơ sở (bìa, phần I "
                      "ghi chép vụ, việc, phần II tổng hợp theo hòa giải viên)", build_book,
-                     takes_area=True, document=book_document))
+                     takes_area=True, document=book_document, dated=False))
 
 __all__ = ["BOOK", "book_document", "build_book", "spelled_date"]
