@@ -19,6 +19,7 @@ elsewhere, so it is tested on made-up heights too.
 from __future__ import annotations
 
 import html
+import math
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
@@ -59,7 +60,7 @@ EMPTY = "(Không có số liệu)"
 SIGNING_SPACE_PT = 80  # room for the signature and the seal (about 3 cm)
 CELL_PADDING_PT = 6  # what a line loses to the cell it sits in (padding and border)
 SLACK_PT = 2  # more room a date, a number or a word needs so that it never breaks in its cell
-LINE_PITCH = 1.15  # a printed line's height, in font sizes
+LINE_PITCH = 1.11  # a printed line's height in the shipped serif, in font sizes
 INDENT_PT = 10  # one indent level of a spreadsheet cell, as LibreOffice prints it
 PX_PER_PT = 96 / 72  # Qt's rich text counts a margin in pixels of 1/96 inch
 
@@ -117,8 +118,9 @@ class Room:
     height: float
 
     def lines(self, font_size: float) -> int:
-        """Empty lines of ``font_size`` that make a printed row about ``height`` high."""
-        return max(1, round((self.height - CELL_PADDING_PT) / (font_size * LINE_PITCH)))
+        """Empty lines of ``font_size`` that make a printed row at least ``height`` high."""
+        return max(1, math.ceil((self.height - CELL_PADDING_PT) / (font_size * LINE_PITCH)
+                                - 0.01))
 
 
 @dataclass(frozen=True)

@@ -207,7 +207,10 @@ def plan(doc: TableDocument, printer: QPrinter) -> tuple[HtmlParts, list[PageSpa
     parts = html_parts(doc, font_family=font_family())
     measures = measure(doc, printer, parts)
     tolerance = TOLERANCE_PT / 72 * printer.resolution()
-    return parts, paginate(measures, keep_with=KEEP_WITH, min_rows=MIN_ROWS,
+    # Rows go with the signature block so that it never stands alone; with no block (a part of
+    # the mediation book) one row keeps the closing lines company, and no row moves for nothing.
+    keep_with = KEEP_WITH if doc.signed else 1
+    return parts, paginate(measures, keep_with=keep_with, min_rows=MIN_ROWS,
                            tolerance=tolerance)
 
 

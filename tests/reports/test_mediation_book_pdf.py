@@ -261,3 +261,40 @@ def test_the_pdf_from_the_command_line(db, books, tmp_path, capsys):
     assert _text(pages[0])[2] == BOOK_TITLE and "Quyển số: 02" in _text(pages[0])
     assert _text(pages[1])[:2] == ["PHẦN I", "GHI CHÉP CỦA HÒA GIẢI VIÊN"]
     assert _text(pages[-1])[:2] == ["PHẦN II", "THEO DÕI, TỔNG HỢP CỦA TỔ TRƯỞNG TỔ HÒA GIẢI"]
+
+
+def test_a_part_without_a_signature_block_moves_no_row_for_nothing(letterhead):
+    """A signature block takes the last two rows with it (never alone on a page); a part of
+    the book has none, so a page keeps every row that fits; its closing line still keeps one
+    row company. Each Room row is as tall as asked, in print as in the sheet."""
+    from openpyxl import Workbook
+
+    from antq_desktop.reports.document import Paragraph, draw
+    from antq_desktop.reports.layout import Column
+
+    columns = [Column("STT", 5, "center"), Column("Nội dung", 40), Column("Chữ ký", 20)]
+    rows = [[i, f"Vụ việc {i}", Room(150)] for i in range(1, 4)]
+
+    def doc(**kw):
+        return TableDocument(letterhead=letterhead, number=None, on=TODAY, title="PHẦN I",
+                             subject_lines=["Ghi chép"], columns=columns, rows=rows,
+                             landscape=True, **kw)
+
+    printer = printing._pdf_setup(doc())
+    spans = printing.plan(doc(state_header=False, signed=False), printer)[1]
+    assert [(s.start, s.end) for s in spans] == [(0, 2), (2, 3)]  # two fit on the first page
+    signed = printing.plan(doc(state_header=False), printer)[1]  # the block takes two along
+    assert [(s.start, s.end) for s in signed] == [(0, 1), (1, 3)]
+    m = printing.measure(doc(state_header=False, signed=False), printer)
+    assert all(h >= 150 / 72 * printer.resolution() for h in m.rows)
+    closing = [Paragraph("Ghi chú cuối bảng. " * 40, italic=True)]
+    spans = printing.plan(doc(state_header=False, signed=False, closing=closing), printer)[1]
+    assert spans[-1].end - spans[-1].start >= 1  # the closing line never alone
+    ws = Workbook().active
+    draw(ws, doc(state_header=False, signed=False))
+    texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert "CÔNG AN PHƯỜNG HOÀN KIẾM" not in texts and letterhead.signer_name not in texts
+    body = [r for r in range(1, ws.max_row + 1) if isinstance(ws.cell(r, 1).value, int)]
+    assert [ws.cell(r, 3).value for r in body] == [None] * 3
+    assert all(ws.row_dimensions[r].height >= 150 for r in body)
+    assert ws.print_title_rows and str(ws.print_area).endswith(f"${body[-1]}")
