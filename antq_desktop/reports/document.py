@@ -12,6 +12,12 @@ recipients. It is drawn two ways:
   :mod:`antq_desktop.reports.printing` measures, cuts into A4 pages with :func:`paginate` and
   draws for print preview, printing and PDF.
 
+A document of its own rather than the police's (the mediation team's book) is a
+:class:`SectionedDocument`: parts (:class:`Section`) that each start on a new page and number
+their own pages, each a :class:`TableDocument` without the ND30 header and the signature block
+(``state_header``, ``signed``) or a :class:`TextPage` of lines (a cover);
+:func:`sections_to_workbook` draws each on a sheet of its own. A :class:`Room` cell is left empty to write in by hand.
+
 Nothing here imports Qt: :func:`paginate` decides the page breaks from heights measured
 elsewhere, so it is tested on made-up heights too.
 """

@@ -326,7 +326,8 @@ def pdf_printer(doc: Printable, path: str | os.PathLike) -> QPrinter:
     return printer
 
 
-def _pdf_setup(doc: Printable) -> QPrinter:
+def measuring_printer(doc: Printable) -> QPrinter:
+    """A PDF printer set up for ``doc``, writing nothing: to measure and plan its pages."""
     ensure_gui_app()
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
@@ -336,12 +337,12 @@ def _pdf_setup(doc: Printable) -> QPrinter:
 
 def page_count(doc: Printable) -> int:
     """How many A4 pages ``doc`` prints on."""
-    return sum(count for _, count, _ in numbered_pages(doc, _pdf_setup(doc)))
+    return sum(count for _, count, _ in numbered_pages(doc, measuring_printer(doc)))
 
 
 def section_page_counts(doc: SectionedDocument) -> list[int]:
     """How many A4 pages each section of ``doc`` prints on."""
-    printer = _pdf_setup(doc)
+    printer = measuring_printer(doc)
     return [sum(count for _, count, _ in numbered_pages(SectionedDocument(doc.title, [s]),
                                                          printer))
             for s in doc.sections]

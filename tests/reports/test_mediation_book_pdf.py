@@ -280,7 +280,7 @@ def test_a_part_without_a_signature_block_moves_no_row_for_nothing(letterhead):
                              subject_lines=["Ghi chép"], columns=columns, rows=rows,
                              landscape=True, **kw)
 
-    printer = printing._pdf_setup(doc())
+    printer = printing.measuring_printer(doc())
     spans = printing.plan(doc(state_header=False, signed=False), printer)[1]
     assert [(s.start, s.end) for s in spans] == [(0, 2), (2, 3)]  # two fit on the first page
     signed = printing.plan(doc(state_header=False), printer)[1]  # the block takes two along
