@@ -12,6 +12,12 @@ recipients. It is drawn two ways:
   :mod:`antq_desktop.reports.printing` measures, cuts into A4 pages with :func:`paginate` and
   draws for print preview, printing and PDF.
 
+A document of its own rather than the police's (the mediation team's book) is a
+:class:`SectionedDocument`: parts (:class:`Section`) that each start on a new page and number
+their own pages, each a :class:`TableDocument` without the ND30 header and the signature block
+(``state_header``, ``signed``) or a :class:`TextPage` of lines (a cover);
+:func:`sections_to_workbook` draws each on a sheet of its own. A :class:`Room` cell is left empty to write in by hand.
+
 Nothing here imports Qt: :func:`paginate` decides the page breaks from heights measured
 elsewhere, so it is tested on made-up heights too.
 """
@@ -19,6 +25,7 @@ elsewhere, so it is tested on made-up heights too.
 from __future__ import annotations
 
 import html
+import math
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
@@ -29,6 +36,8 @@ from itertools import accumulate
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.styles import Alignment
+from openpyxl.utils import get_column_letter
 
 from . import textfit
 from .layout import (
@@ -49,6 +58,7 @@ from .layout import (
     SectionRow,
     Sheet,
     Subtotal,
+    font,
     place_date,
     subject_rule_pt,
 )
@@ -58,6 +68,9 @@ EMPTY = "(Không có số liệu)"
 SIGNING_SPACE_PT = 80  # room for the signature and the seal (about 3 cm)
 CELL_PADDING_PT = 6  # what a line loses to the cell it sits in (padding and border)
 SLACK_PT = 2  # more room a date, a number or a word needs so that it never breaks in its cell
+LINE_PITCH = 1.11  # a printed line's height in the shipped serif, in font sizes
+INDENT_PT = 10  # one indent level of a spreadsheet cell, as LibreOffice prints it
+PX_PER_PT = 96 / 72  # Qt's rich text counts a margin in pixels of 1/96 inch
 
 
 @dataclass(frozen=True)
@@ -104,19 +117,101 @@ class TableDocument:
     # (``note``) with a short rule under it, and the table; no letterhead, number, place and
     # date, signature block or recipients, which are the main document's.
     annex: bool = False
+    # A document of its own (a mediation team's book) leaves out the police's ND30 header
+    # (letterhead, number, place and date) and its signature block.
+    state_header: bool = True
+    signed: bool = True
+
+
+@dataclass(frozen=True)
+class Room:
+    """An empty cell left to write in by hand (the signatures of a case, column 9 of the
+    mediation book): its row is at least ``height`` points high."""
+
+    height: float
+
+    def lines(self, font_size: float) -> int:
+        """Empty lines of ``font_size`` that make a printed row at least ``height`` high."""
+        return max(1, math.ceil((self.height - CELL_PADDING_PT) / (font_size * LINE_PITCH)
+                                - 0.01))
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line (wrapped if long) of a page without a table, such as a book's cover."""
+
+    text: str
+    size: float = 14
+    bold: bool = False
+    underline: bool = False
+    align: str = "center"
+    indent: int = 0  # steps in from the left (Excel's indent levels), for left-aligned lines
+    space_before: float = 0  # points left empty above it
+
+
+@dataclass(frozen=True)
+class TextPage:
+    """A page of lines and no table (a book's cover), always on a page of its own."""
+
+    title: str
+    lines: Sequence[Line]
+    landscape: bool = False
+    font_size: float = 12
+    numbered_page: bool = False  # a cover carries no page number
+
+
+@dataclass(frozen=True)
+class Section:
+    """One part of a :class:`SectionedDocument`: a sheet of its own in the workbook (named
+    ``name``), and in print it starts on a new page and numbers its own pages."""
+
+    name: str  # the sheet's name (at most 31 characters, unique in the document)
+    body: TableDocument | TextPage
+
+
+@dataclass(frozen=True)
+class SectionedDocument:
+    """A document made of parts, each with its own columns and header, each starting on a new
+    page (a mediation team's book: the cover, Part I and Part II, for each team in turn).
+
+    Its parts share one orientation: a bound book has one, and a print preview shows every page
+    on the same paper."""
+
+    title: str
+    sections: Sequence[Section]
+    subject_lines: Sequence[str] = ()
+
+    def __post_init__(self):
+        if not self.sections:
+            raise ValueError("a sectioned document has at least one section")
+        if len({s.body.landscape for s in self.sections}) > 1:
+            raise ValueError("the sections of one document share one orientation")
+
+    @property
+    def landscape(self) -> bool:
+        return self.sections[0].body.landscape
+
+
+Printable = TableDocument | SectionedDocument  # what print preview, printing and PDF take
 
 
 # -- Excel ---------------------------------------------------------------------------------------
-def _plain(values: Sequence[Any], at: int, formats: list) -> Sequence[Any]:
+def _plain(values: Sequence[Any], at: int, formats: list,
+           rooms: list | None = None) -> Sequence[Any]:
     """``values`` without their :class:`Formatted` wrappers, whose formats go to ``formats``
-    as (row index, column index, format)."""
-    if not any(type(v) is Formatted for v in values):
+    as (row index, column index, format), and with their :class:`Room` cells empty, whose
+    heights go to ``rooms`` as (row index, height)."""
+    if not any(type(v) in (Formatted, Room) for v in values):
         return values
     out = []
     for column, value in enumerate(values):
         if type(value) is Formatted:
             formats.append((at, column, value.number_format))
             value = value.value
+        elif type(value) is Room:
+            if rooms is not None:
+                rooms.append((at, value.height))
+            value = None
         out.append(value)
     return out
 
@@ -129,16 +224,23 @@ def to_workbook(doc: TableDocument, sheet_title: str | None = None, *,
     ws = wb.active
     if sheet_title:
         ws.title = sheet_title[:31]
+    draw(ws, doc, sheet_class=sheet_class)
+    return wb
+
+
+def draw(ws, doc: TableDocument, *, sheet_class: type[Sheet] = Sheet) -> Sheet:
+    """The document on the worksheet ``ws``."""
     # the columns in the printed document's proportions: a narrow column is widened for its
     # widest date, number or word, so no program breaks one inside its cell
     columns = [replace(c, width=p) for c, p in zip(doc.columns, column_percents(doc))]
     sheet = sheet_class(ws, doc.letterhead, columns, landscape=doc.landscape,
                         font_size=doc.font_size)
-    if not doc.annex:
+    if doc.state_header and not doc.annex:
         sheet.header(number=doc.number, on=doc.on)
     sheet.title(doc.title, list(doc.subject_lines), doc.note,
                 note_size=ANNEX_NOTE_SIZE if doc.annex else NOTE_SIZE)
     formats: list[tuple[int, int, str]] = []
+    rooms: list[tuple[int, float]] = []
     rows: list = []
     for at, item in enumerate(doc.rows):
         if isinstance(item, Heading):
@@ -147,18 +249,61 @@ def to_workbook(doc: TableDocument, sheet_title: str | None = None, *,
             values = _plain(item.values, at, formats)
             rows.append(item if values is item.values else type(item)(values))
         else:
-            rows.append(_plain(item, at, formats))
+            rows.append(_plain(item, at, formats, rooms))
     total = None if doc.total is None else _plain(doc.total, max(len(rows), 1), formats)
     first = sheet.row + header_rows(doc)  # the sheet row of the first table row
     sheet.table(rows, total=total, numbered=doc.numbered, empty=doc.empty)
     for at, column, number_format in formats:
         ws.cell(first + at, column + 1).number_format = number_format
+    for at, height in rooms:  # room to write in by hand
+        dimension = ws.row_dimensions[first + at]
+        dimension.height = max(dimension.height or 0, height)
     for p in doc.closing:
         sheet.paragraph(p.text, bold=p.bold, italic=p.italic, align=p.align, size=p.size)
-    if doc.annex:
-        sheet.finish()
-    else:
+    if doc.signed and not doc.annex:
         sheet.signature(recipients=list(doc.recipients))
+    else:  # no signature block to keep rows with: one row is enough on the last page
+        sheet.finish(keep_with=1)
+    return sheet
+
+
+BLANK_LETTERHEAD = Letterhead(superior="", issuer="", place="", signer_title=())
+
+
+def draw_text_page(ws, page: TextPage) -> Sheet:
+    """A page of lines on the worksheet ``ws``, in one column between two margins (a book's
+    cover), printed on one page without a page number."""
+    sheet = Sheet(ws, BLANK_LETTERHEAD, [Column("", 20), Column("", 60), Column("", 20)],
+                  landscape=page.landscape, font_size=page.font_size)
+    if not page.numbered_page:
+        ws.oddHeader.center.text = None
+    for line in page.lines:
+        if line.space_before:
+            sheet.skip(line.space_before)
+        sheet.paragraph(line.text, bold=line.bold, align=line.align, size=line.size)
+        cell = ws.cell(sheet.row - 1, 1)
+        if line.underline:
+            cell.font = font(line.size, bold=line.bold, underline="single")
+        if line.indent:
+            cell.alignment = Alignment(horizontal=line.align, vertical="center",
+                                       wrap_text=True, indent=line.indent)
+    ws.print_area = f"A1:C{sheet.row - 1}"
+    return sheet
+
+
+def sections_to_workbook(doc: SectionedDocument) -> Workbook:
+    """Each section of ``doc`` on a sheet of its own, named as the section, numbering its own
+    pages (from 2, as ND30 wants) also when the workbook is printed whole."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    for section in doc.sections:
+        ws = wb.create_sheet(section.name[:31])
+        if isinstance(section.body, TextPage):
+            draw_text_page(ws, section.body)
+        else:
+            draw(ws, section.body)
+        ws.page_setup.firstPageNumber = 1
+        ws.page_setup.useFirstPageNumber = True
     return wb
 
 
@@ -179,7 +324,7 @@ def display(value: Any, number_format: str | None = None) -> str:
     signs and decimals as the number format says ("+#,##0;-#,##0;0", "0.0", "#,##0.0#")."""
     if type(value) is Formatted:
         return display(value.value, value.number_format)
-    if value is None:
+    if value is None or type(value) is Room:
         return ""
     if isinstance(value, (date, datetime)):
         return value.strftime("%d/%m/%Y")
@@ -407,6 +552,8 @@ def _values(doc: TableDocument, values: Sequence[Any], bold: bool = False, *,
             while last + 1 < len(cols) and values[last + 1] is None:
                 last += 1
         text = display(value, cols[i].number_format)
+        if type(value) is Room:  # empty lines that make the row as tall as asked
+            text = "\n".join(["\u00a0"] * value.lines(doc.font_size))
         if needs is not None and text and last == i:
             needs.add(i, text, bold)
         if widths is not None and last == i and _BREAKABLE.search(text):
@@ -651,11 +798,35 @@ def html_parts(doc: TableDocument, *, font_family: str = FONT_NAME) -> HtmlParts
         opening=("<html><head><meta charset='utf-8'/></head>"
                  f'<body style="font-family:\'{family}\';font-size:{doc.font_size:g}pt;'
                  'color:#000000">'),
-        top=("" if doc.annex else _header(doc, width)) + _title(doc),
+        top=(_header(doc, width) if doc.state_header and not doc.annex else "") + _title(doc),
         head=_table_head(doc, percents),
         rows=tuple(rows), kinds=kinds, total=total,
-        tail=_closing(doc) + ("" if doc.annex else _signature(doc, width)),
+        tail=_closing(doc) + (_signature(doc, width) if doc.signed and not doc.annex else ""),
         percents=tuple(percents))
+
+
+def text_page_html(page: TextPage, *, font_family: str = FONT_NAME,
+                   dots_per_pt: float = PX_PER_PT) -> str:
+    """A page of lines (a book's cover) as QTextDocument HTML, as :func:`draw_text_page` draws
+    it on a sheet, with the same room above each line. ``dots_per_pt`` are the paint device's
+    dots in a point: Qt scales a top margin to the device but takes a left margin in its dots
+    (on a printer, the indent is given in the printer's dots)."""
+    family = html.escape(font_family, quote=True)
+    parts = []
+    for line in page.lines:
+        style = [f"font-size:{line.size:g}pt", f"margin-top:{line.space_before * PX_PER_PT:g}px",
+                 "margin-bottom:0px"]
+        if line.bold:
+            style.append("font-weight:bold")
+        if line.underline:
+            style.append("text-decoration:underline")
+        if line.indent:
+            style.append(f"margin-left:{round(line.indent * INDENT_PT * dots_per_pt)}px")
+        parts.append(f'<p align="{line.align}" style="{";".join(style)}">'
+                     f"{_text(line.text)}</p>")
+    return ("<html><head><meta charset='utf-8'/></head>"
+            f'<body style="font-family:\'{family}\';font-size:{page.font_size:g}pt;'
+            f'color:#000000">{"".join(parts)}</body></html>')
 
 
 def to_html(doc: TableDocument, *, font_family: str = FONT_NAME,

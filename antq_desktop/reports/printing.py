@@ -15,6 +15,10 @@ paginated in one place, in one pass (:func:`plan`):
    (a printer, the print preview or a PDF file), with the page number at the top centre from
    page 2.
 
+A :class:`~.document.SectionedDocument` (a mediation team's book) is printed section after
+section, each planned as above on pages of its own and numbering its own pages; a
+:class:`~.document.TextPage` (a cover) is one page without a number.
+
 Everything here needs a QGuiApplication: the GUI has one; the command line calls
 :func:`ensure_gui_app` first.
 """
@@ -45,9 +49,13 @@ from .document import (
     HtmlParts,
     Measures,
     PageSpan,
+    Printable,
+    SectionedDocument,
     TableDocument,
+    TextPage,
     html_parts,
     paginate,
+    text_page_html,
 )
 from .fonts import register_fonts
 from .layout import MARGINS_MM, MM_PER_INCH
@@ -78,7 +86,7 @@ def font_family() -> str:
     return register_fonts()
 
 
-def configure_printer(printer: QPrinter, doc: TableDocument) -> None:
+def configure_printer(printer: QPrinter, doc: Printable) -> None:
     """A4 in the document's orientation with the ND30 margins; the painter's origin at the
     corner of the paper, so the page number can go in the top margin."""
     orientation = (QPageLayout.Orientation.Landscape if doc.landscape
@@ -113,7 +121,7 @@ def _geometry(printer: QPrinter) -> _Geometry:
     return _Geometry(content, paper, dots)
 
 
-def _text_document(html: str, doc: TableDocument, printer: QPrinter,
+def _text_document(html: str, doc: TableDocument | TextPage, printer: QPrinter,
                    page: QSizeF | None = None, width: float | None = None) -> QTextDocument:
     """``html`` laid out for ``printer``: in pages of ``page``'s size, or in one column
     ``width`` wide (set before the HTML, so that it is laid out once)."""
@@ -199,7 +207,10 @@ def plan(doc: TableDocument, printer: QPrinter) -> tuple[HtmlParts, list[PageSpa
     parts = html_parts(doc, font_family=font_family())
     measures = measure(doc, printer, parts)
     tolerance = TOLERANCE_PT / 72 * printer.resolution()
-    return parts, paginate(measures, keep_with=KEEP_WITH, min_rows=MIN_ROWS,
+    # Rows go with the signature block so that it never stands alone; with no block (a part of
+    # the mediation book) one row keeps the closing lines company, and no row moves for nothing.
+    keep_with = KEEP_WITH if doc.signed else 1
+    return parts, paginate(measures, keep_with=keep_with, min_rows=MIN_ROWS,
                            tolerance=tolerance)
 
 
@@ -223,12 +234,44 @@ def page_documents(doc: TableDocument,
         yield text, min(text.pageCount(), int(max(bottom - 1, 0) // page.height()) + 1)
 
 
-def layout_pages(doc: TableDocument, printer: QPrinter) -> list[QTextDocument]:
+def _text_page(page: TextPage, printer: QPrinter) -> tuple[QTextDocument, int]:
+    """A page of lines laid out for ``printer``, with the printer pages it takes (one, unless
+    its lines are longer than a page)."""
+    size = _geometry(printer).content.size()
+    html = text_page_html(page, font_family=font_family(),
+                          dots_per_pt=printer.resolution() / 72)
+    text = _text_document(html, page, printer, width=size.width())
+    if text.size().height() <= size.height():
+        return text, 1
+    text.setPageSize(size)
+    return text, text.pageCount()
+
+
+def numbered_pages(doc: Printable,
+                   printer: QPrinter) -> Iterator[tuple[QTextDocument, int, int]]:
+    """Each planned page laid out, the printer pages it takes and the number its first one
+    carries: from 1 through a document, from 1 again in each section of a sectioned one
+    (0: no number, a cover)."""
+    if isinstance(doc, SectionedDocument):
+        for section in doc.sections:
+            if isinstance(section.body, TextPage):
+                text, count = _text_page(section.body, printer)
+                yield text, count, 1 if section.body.numbered_page else 0
+            else:
+                yield from numbered_pages(section.body, printer)
+        return
+    number = 1
+    for text, count in page_documents(doc, printer):
+        yield text, count, number
+        number += count
+
+
+def layout_pages(doc: Printable, printer: QPrinter) -> list[QTextDocument]:
     """The document laid out page by page for ``printer``'s page layout."""
-    return [text for text, _ in page_documents(doc, printer)]
+    return [text for text, _, _ in numbered_pages(doc, printer)]
 
 
-def print_document(doc: TableDocument, printer: QPrinter) -> int:
+def print_document(doc: Printable, printer: QPrinter) -> int:
     """Paint ``doc`` on ``printer`` (already set up by :func:`configure_printer`, then perhaps
     changed by the user in a print dialog) and return the number of pages.
 
@@ -238,12 +281,12 @@ def print_document(doc: TableDocument, printer: QPrinter) -> int:
     w, h = geo.content.width(), geo.content.height()
     painter = QPainter()
     pages = 0
-    documents = page_documents(doc, printer)
+    documents = numbered_pages(doc, printer)
     first = next(documents)  # measured and planned before the printer is opened
     if not painter.begin(printer):
         raise OSError("cannot start painting on the printer")
     try:
-        for text, count in itertools.chain([first], documents):
+        for text, count, number in itertools.chain([first], documents):
             for index in range(count):
                 if pages and not printer.newPage():
                     raise OSError("cannot start a new page")
@@ -252,8 +295,8 @@ def print_document(doc: TableDocument, printer: QPrinter) -> int:
                 text.drawContents(painter, QRectF(0, index * h, w, h))
                 painter.restore()
                 pages += 1
-                if pages > 1:
-                    _page_number(painter, geo, pages)
+                if number and number + index > 1:
+                    _page_number(painter, geo, number + index)
     finally:
         painter.end()
     return pages
@@ -274,7 +317,7 @@ def _page_number(painter: QPainter, geo: _Geometry, number: int) -> None:
     painter.restore()
 
 
-def pdf_printer(doc: TableDocument, path: str | os.PathLike) -> QPrinter:
+def pdf_printer(doc: Printable, path: str | os.PathLike) -> QPrinter:
     """A high-resolution printer writing ``doc``'s PDF to ``path``."""
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
@@ -283,16 +326,29 @@ def pdf_printer(doc: TableDocument, path: str | os.PathLike) -> QPrinter:
     return printer
 
 
-def page_count(doc: TableDocument) -> int:
-    """How many A4 pages ``doc`` prints on."""
+def measuring_printer(doc: Printable) -> QPrinter:
+    """A PDF printer set up for ``doc``, writing nothing: to measure and plan its pages."""
     ensure_gui_app()
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     configure_printer(printer, doc)
-    return sum(count for _, count in page_documents(doc, printer))
+    return printer
 
 
-def export_pdf(doc: TableDocument, path: str | os.PathLike) -> Path:
+def page_count(doc: Printable) -> int:
+    """How many A4 pages ``doc`` prints on."""
+    return sum(count for _, count, _ in numbered_pages(doc, measuring_printer(doc)))
+
+
+def section_page_counts(doc: SectionedDocument) -> list[int]:
+    """How many A4 pages each section of ``doc`` prints on."""
+    printer = measuring_printer(doc)
+    return [sum(count for _, count, _ in numbered_pages(SectionedDocument(doc.title, [s]),
+                                                         printer))
+            for s in doc.sections]
+
+
+def export_pdf(doc: Printable, path: str | os.PathLike) -> Path:
     """Write ``doc`` as a PDF to ``path``, atomically (a failed export leaves an existing file
     untouched). Raises ExportError with a Vietnamese message."""
     from .export import write_atomically

@@ -4,7 +4,8 @@ A form is an id ("rehab-list"), a Vietnamese title, the parameters it takes (alw
 optionally a quarter, a residential area or a category of certified units) and a builder
 ``build(db, params) -> Workbook`` that reads through the services and draws with
 :mod:`antq_desktop.reports.layout`. A form that also has ``document(db, params) ->
-TableDocument`` can be printed and exported to PDF (:mod:`antq_desktop.reports.printing`).
+TableDocument`` (or a ``SectionedDocument`` of several parts) can be printed and exported to
+PDF (:mod:`antq_desktop.reports.printing`).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 
     from ..db.engine import Database
     from ..enums import CertCategory
-    from .document import TableDocument
+    from .document import Printable
 
 MIN_YEAR = 2000
 MAX_NUMBER = 30  # characters of a document number ("125/QĐ-UBND")
@@ -87,7 +88,8 @@ class Form:
     needs_area: bool = False  # made for one residential area at a time (the builder refuses all)
     needs_quarter: bool = False  # made for one quarter at a time
     # The printable document (print preview, printing, PDF); None: the form is Excel only.
-    document: Callable[[Database, Params], TableDocument] | None = None
+    document: Callable[[Database, Params], Printable] | None = None
+    dated: bool = True  # prints the document's date and number (the mediation book does not)
 
     @property
     def printable(self) -> bool:

@@ -82,11 +82,10 @@ def test_category_and_format_follow_the_form(qtbot, db, ward):
     assert dialog.preview_button.isEnabled() and dialog.print_button.isEnabled()
     assert dialog.params() == Params(YEAR, category=CertCategory.AGENCY, on=dialog.params().on)
     assert dialog.suffix() == ".pdf"
-    _choose(dialog, "mediation-book")  # Excel only for now
-    assert not category.isEnabled() and not dialog.format.isEnabled()
-    assert not dialog.preview_button.isEnabled() and not dialog.print_button.isEnabled()
-    assert dialog.params().category is None and dialog.suffix() == ".xlsx"
-    assert dialog.format.currentData() == ".xlsx"  # an Excel-only form resets the choice
+    _choose(dialog, "mediation-book")  # printable too, by team and without categories
+    assert not category.isEnabled() and dialog.format.isEnabled()
+    assert dialog.preview_button.isEnabled() and dialog.print_button.isEnabled()
+    assert dialog.params().category is None and dialog.suffix() == ".pdf"
 
 
 def test_export_a_list_of_one_category_as_pdf(qtbot, db, certified, tmp_path, monkeypatch):

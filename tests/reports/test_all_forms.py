@@ -1,7 +1,7 @@
 """Every registered form (whatever the areas register) exported for a small populated ward and
 opened as a file: A4 print setup, Times New Roman, repeated table header rows, the ND30 header
 lines, values only (no formulas) — and, when LibreOffice is installed, converted to PDF to prove
-the file opens without repair."""
+the file opens without repair; and every form printed to PDF by the program itself."""
 
 import re
 import shutil
@@ -157,6 +157,27 @@ def test_every_form_exports_in_the_state_format(db, populated, tmp_path, form_id
         path = export_xlsx(db, form_id, params, tmp_path / f"{form_id}{suffix}.xlsx")
         _check_workbook(path, letterhead="annex" if form_id in ANNEXES
                         else "none" if form_id in OWN_BOOKS else "police")
+
+
+@pytest.mark.parametrize("form_id", FORM_IDS)
+def test_every_form_prints_and_exports_as_pdf(qapp, db, populated, tmp_path, form_id):
+    """Every form, the mediation team's book too, is a printable document; its PDF holds the
+    pages the print preview shows, and only the book and the annex of the decision go without
+    the police letterhead."""
+    from pypdf import PdfReader
+
+    from antq_desktop.reports import printing
+    from antq_desktop.reports.export import export_pdf
+
+    form = registry.get(form_id)
+    assert form.printable, form_id
+    params = _variants(form, populated)[0][1]
+    path = export_pdf(db, form_id, params, tmp_path / f"{form_id}.pdf")
+    reader = PdfReader(path)
+    assert len(reader.pages) == printing.page_count(form.document(db, params)) >= 1
+    first = reader.pages[0].extract_text().replace("\t", " ")
+    assert ("CÔNG AN PHƯỜNG HOÀN KIẾM" in first) == (
+        form_id not in ("mediation-book", "cert-recognised")), form_id
 
 
 @pytest.mark.skipif(shutil.which("libreoffice") is None, reason="LibreOffice is not installed")

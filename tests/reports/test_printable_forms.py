@@ -4,6 +4,8 @@ cell with its position and font) and checked as a person would look at the pages
 
 - the signature block (recipients, signer's title and name) whole on the last page only;
 - every page after the first starts with its number and the repeated column headers;
+- a document made of sections (the mediation book: each team's cover, Part I and Part II)
+  starts each on a new page and numbers its pages from 1 again, each checked as above;
 - no page ends with a heading (a group, a block or a section row), and every page but the
   last has table rows;
 - no word, date, number or STT breaks inside its cell; dates read dd/mm/yyyy.
@@ -19,7 +21,7 @@ from pypdf import PdfReader
 
 from antq_desktop.db.engine import open_database
 from antq_desktop.reports import printing, registry
-from antq_desktop.reports.document import Formatted, display
+from antq_desktop.reports.document import Formatted, SectionedDocument, TextPage, display
 from antq_desktop.reports.export import export_file
 from antq_desktop.reports.layout import Heading, SectionRow, Subtotal
 from antq_desktop.reports.registry import Params
@@ -30,7 +32,7 @@ pytestmark = pytest.mark.usefixtures("qapp")
 TODAY = date(2026, 11, 20)  # the demo ward's day: 2026 is the current year, 2025 a whole one
 HOUSEHOLDS = 250  # six areas all the same: the forms run to two or more pages
 PRINTABLE = ["cert-proposed", "cert-recognised", "rehab-list", "rehab-summary",
-             "mediation-stats", "yearend-summary"]
+             "mediation-stats", "mediation-book", "yearend-summary"]
 TRUNCATED_DATE = re.compile(r"(?<![\d/.])\d{2}/\d{2}/(?!\d{4}(?!\d))")
 DATE = re.compile(r"\d{2}/\d{2}/\d{4}")
 
@@ -90,8 +92,9 @@ def _cells(doc):
 
 
 def _signature(doc) -> list[str]:
-    """The police signature block's lines; an annex has none (the decision is signed)."""
-    if doc.annex:
+    """The police signature block's lines; an annex and the mediation book have none (the
+    decision is signed; the book's signatures are per case)."""
+    if doc.annex or not doc.signed:
         return []
     lines = list(doc.letterhead.signer_title) + [doc.letterhead.signer_name]
     if doc.recipients:
@@ -124,7 +127,6 @@ def _variants():
 def test_the_forms_of_this_issue_are_printable():
     printable = {f.id for f in registry.all_forms() if f.printable}
     assert set(PRINTABLE) <= printable
-    assert not registry.get("mediation-book").printable  # being rebuilt: Excel only for now
 
 
 @pytest.mark.parametrize("form_id, params", _variants())
@@ -134,6 +136,26 @@ def test_the_printed_pages(demo, tmp_path, pin_today, form_id, params):
     path = export_file(demo, form_id, params, tmp_path / f"{form_id}.pdf")
     pages = [_runs(page) for page in PdfReader(path).pages]
     assert len(pages) == printing.page_count(doc)
+    where = f"{form_id} {params.year}"
+    if not isinstance(doc, SectionedDocument):
+        _check_pages(doc, pages, where)
+        return
+    counts = printing.section_page_counts(doc)
+    assert sum(counts) == len(pages)
+    start = 0
+    for section, count in zip(doc.sections, counts):
+        part = pages[start:start + count]
+        start += count
+        if isinstance(section.body, TextPage):  # a cover: its lines on one page, no number
+            assert count == 1, (where, section.name)
+            shown = [r.text for r in part[0]]
+            assert shown == [line.text for line in section.body.lines], (where, section.name)
+        else:
+            _check_pages(section.body, part, f"{where} / {section.name}")
+
+
+def _check_pages(doc, pages, name):
+    """The pages of one table document (or one section), numbered from 1."""
     header_words = sorted(
         [w for c in doc.columns for w in c.header.split()]
         + [w for g in dict.fromkeys(c.group for c in doc.columns if c.group) for w in g.split()])
@@ -142,7 +164,7 @@ def test_the_printed_pages(demo, tmp_path, pin_today, form_id, params):
     closing = [p.text for p in doc.closing]
     texts = ["\n".join(r.text for r in runs) for runs in pages]
     for number, runs in enumerate(pages, start=1):
-        where = f"{form_id} {params.year}, page {number} of {len(pages)}"
+        where = f"{name}, page {number} of {len(pages)}"
         first_numbered = [r for r in runs if r.italic and r.text == "(1)"]
         assert len(first_numbered) == 1, where  # one table on the page, under its headers
         y_numbers = first_numbered[0].y
@@ -179,15 +201,15 @@ def test_the_printed_pages(demo, tmp_path, pin_today, form_id, params):
     everything = "\n".join(texts)
     for shown, is_value in _cells(doc):
         if is_value:  # numbers, dates and STT whole, on one line of their cell
-            assert shown in words, (form_id, shown)
+            assert shown in words, (name, shown)
         for word in shown.split():
-            assert word in words, (form_id, shown, word)  # no word breaks inside its cell
+            assert word in words, (name, shown, word)  # no word breaks inside its cell
         for day in DATE.findall(shown):
-            assert day in words or any(day in w for w in words), (form_id, day)
+            assert day in words or any(day in w for w in words), (name, day)
     assert not TRUNCATED_DATE.search(everything)
 
 
-@pytest.mark.parametrize("form_id", PRINTABLE)
+@pytest.mark.parametrize("form_id", [f for f in PRINTABLE if f != "mediation-book"])
 def test_the_pdf_from_the_command_line(demo, tmp_path, pin_today, capsys, form_id):
     from antq_desktop.cli import main
 
@@ -205,3 +227,4 @@ def test_the_pdf_from_the_command_line(demo, tmp_path, pin_today, capsys, form_i
         assert "Phường Hoàn Kiếm, ngày" not in text
     else:
         assert "Phường Hoàn Kiếm, ngày 20 tháng 11 năm 2026" in text
+    # the mediation book has no place and date line: tests/reports/test_mediation_book_pdf.py

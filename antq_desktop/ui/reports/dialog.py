@@ -135,8 +135,9 @@ class ReportsDialog(QDialog):
                       self.quarter.currentData() if form.takes_quarter else None,
                       self.area.currentData() if form.takes_area else None,
                       self._category() if form.takes_category else None,
-                      on=date(chosen.year(), chosen.month(), chosen.day()),
-                      number=self.number.text().strip() or None,
+                      on=date(chosen.year(), chosen.month(), chosen.day()) if form.dated
+                      else None,
+                      number=(self.number.text().strip() or None) if form.dated else None,
                       full_ids=form.takes_full_ids and self.full_ids.isChecked())
 
     def _category(self) -> CertCategory | None:
@@ -158,6 +159,8 @@ class ReportsDialog(QDialog):
         self.area.setEnabled(form.takes_area)
         self.category.setEnabled(form.takes_category)
         self.full_ids.setEnabled(form.takes_full_ids)
+        self.on.setEnabled(form.dated)  # the mediation team's book has no date or number
+        self.number.setEnabled(form.dated)
         if not form.takes_full_ids:
             self.full_ids.setChecked(False)
         self.format.setEnabled(form.printable)
