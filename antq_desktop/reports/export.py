@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..db.engine import read_snapshot
 from ..gcpause import gc_paused
 from . import registry
 from .registry import Params, ReportError
@@ -37,7 +38,8 @@ def export_xlsx(db: Database, form_id: str, params: Params, path: str | os.PathL
     path = Path(path)
     report = progress or (lambda _percent, _text: None)
     report(0, f"Đang lập “{form.title}”…")
-    workbook = form.build(db, params)
+    with read_snapshot(db) as snapshot:  # every query of the form sees the same data
+        workbook = form.build(snapshot, params)
     workbook.properties.creator = "ANTQ Desktop"
     workbook.properties.title = form.title
     report(80, f"Đang ghi tệp {path.name}…")
@@ -63,11 +65,18 @@ def export_pdf(db: Database, form_id: str, params: Params, path: str | os.PathLi
     path = Path(path)
     report = progress or (lambda _percent, _text: None)
     report(0, f"Đang lập “{form.title}”…")
-    document = form.document(db, params)
+    document = build_document(db, form, params)
     report(50, f"Đang ghi tệp {path.name}…")
     printing.export_pdf(document, path)
     report(100, f"Đã ghi {path}.")
     return path
+
+
+def build_document(db: Database, form: registry.Form, params: Params):
+    """The printable document of ``form``, read from one consistent snapshot of the data
+    (print preview, printing, PDF)."""
+    with read_snapshot(db) as snapshot:
+        return form.document(snapshot, params)
 
 
 SUFFIXES = {".xlsx": export_xlsx, ".pdf": export_pdf}
