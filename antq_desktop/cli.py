@@ -274,6 +274,8 @@ def _existing_file(url: str) -> Path | str:
     from .config import sqlite_path
     from .services.backup import POSTGRES_MESSAGE
 
+    if url.startswith("postgresql"):  # whatever its driver: the server's own tools
+        return POSTGRES_MESSAGE
     problem = database_problem(url)
     if problem is not None:
         return problem

@@ -51,7 +51,8 @@ def test_an_unknown_scheme_is_one_line(capsys, tmp_path, monkeypatch, argv):
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize("argv", [["demo"], ["check"], ["backup"]])
+@pytest.mark.parametrize("argv", [["demo"], ["check"],
+                                  ["export", "rehab-list", "--year", "2025", "-o", "x.xlsx"]])
 def test_a_missing_driver_is_one_line_without_the_password(capsys, argv):
     err = one_line(capsys, "--db", "postgresql+nosuchdriver://antq:bi-mat@localhost/antq", *argv)
     assert "Chưa cài trình điều khiển “nosuchdriver”" in err and "bi-mat" not in err
