@@ -99,6 +99,7 @@ def _fail(message: str) -> int:
 
 
 def run_demo(url: str, households: int, seed: int) -> int:
+    from .db.engine import BUSY_MESSAGE, database_error_message, is_busy
     from .services.demo import DemoError, generate
 
     if households < 1:
@@ -108,9 +109,16 @@ def run_demo(url: str, households: int, seed: int) -> int:
     except DatabaseOpenError as exc:
         return _fail(str(exc))
     try:
+        if is_busy(db):  # another program is writing: say so now, not after a long wait
+            return _fail(f"{BUSY_MESSAGE} Chưa ghi dữ liệu mẫu nào.")
         summary = generate(db, households=households, seed=seed)
     except (DemoError, FieldError) as exc:
         return _fail(str(exc))
+    except Exception as exc:
+        message = database_error_message(exc, url)
+        if message is None:
+            raise
+        return _fail(f"{message} Chưa ghi dữ liệu mẫu nào.")
     finally:
         db.dispose()
     print(summary.describe())
@@ -202,7 +210,7 @@ def run_export(url: str, args: argparse.Namespace) -> int:
             raise registry.ReportError(registry.NOT_PRINTABLE.format(title=form.title))
     except (ValueError, registry.ReportError) as exc:
         return _fail(str(exc))
-    missing = _missing_sqlite_file(url)
+    missing = database_problem(url)
     if missing is not None:  # a mistyped --db: never create an empty database to export from
         return _fail(missing)
     try:
@@ -239,13 +247,28 @@ def run_export(url: str, args: argparse.Namespace) -> int:
     return 0
 
 
-def _missing_sqlite_file(url: str) -> str | None:
-    """Why a command that reads a SQLite database refuses ``url``: its file does not exist."""
-    from .config import sqlite_path
+def database_problem(url: str) -> str | None:
+    """Why a command that works on an existing database (export, check, backup, backups,
+    restore, import) refuses ``url``, as one Vietnamese line; None when it may go on.
 
+    An unknown scheme or a missing driver; for SQLite, a file that does not exist (a mistyped
+    --db: these commands never create one) or is empty (zero bytes: not a database yet)."""
+    from .config import sqlite_path
+    from .db.engine import file_state, url_problem
+
+    problem = url_problem(url)
+    if problem is not None:
+        return problem
+    state = file_state(url)
     path = sqlite_path(url)
-    if path is not None and not path.is_file():
-        return f"Không có cơ sở dữ liệu {path}."
+    if state == "missing":
+        return (f"Không có cơ sở dữ liệu {path}. Hãy kiểm tra đường dẫn --db (lệnh này không "
+                "tạo cơ sở dữ liệu mới).")
+    if state == "empty":
+        return (f"Tệp {path} trống (0 byte), chưa phải là cơ sở dữ liệu. Hãy kiểm tra đường dẫn "
+                "--db, hoặc khôi phục từ bản sao lưu.")
+    if state == "folder":
+        return f"{path} là một thư mục, không phải tệp cơ sở dữ liệu."
     return None
 
 
@@ -254,11 +277,14 @@ def _existing_file(url: str) -> Path | str:
     from .config import sqlite_path
     from .services.backup import POSTGRES_MESSAGE
 
+    if url.startswith("postgresql"):  # whatever its driver: the server's own tools
+        return POSTGRES_MESSAGE
+    problem = database_problem(url)
+    if problem is not None:
+        return problem
     path = sqlite_path(url)
     if path is None:
         return POSTGRES_MESSAGE
-    if not path.is_file():
-        return f"Không có cơ sở dữ liệu {path}."
     return path
 
 
@@ -328,9 +354,9 @@ def run_check(url: str) -> int:
     from .db.engine import database_error_message
     from .services.backup import check
 
-    path = _existing_file(url)
-    if isinstance(path, str) and url.startswith("sqlite"):
-        return _fail(path)
+    problem = database_problem(url)
+    if problem is not None:
+        return _fail(problem)
     try:
         db = open_database(url)
     except DatabaseOpenError as exc:
@@ -378,6 +404,29 @@ def _utf8_streams() -> None:
 def main(argv: list[str] | None = None) -> None:
     _utf8_streams()
     args = build_parser().parse_args(argv)
+    try:
+        _dispatch(args)
+    except KeyboardInterrupt:
+        sys.exit(_fail("Đã dừng theo yêu cầu (Ctrl+C); thao tác đang làm chưa được lưu.") + 129)
+    except RecursionError:
+        sys.exit(_fail("Dữ liệu lồng nhau quá sâu, không đọc được."))
+    except Exception as exc:  # never a traceback, nor an SQL statement with personal data
+        from .db.engine import database_error_message
+
+        url = _url_or_none(args)
+        message = database_error_message(exc, url) if url else None
+        sys.exit(_fail(message or "Đã xảy ra lỗi không mong muốn; thao tác chưa hoàn thành. "
+                                  f"Chi tiết kỹ thuật: {type(exc).__name__}."))
+
+
+def _url_or_none(args: argparse.Namespace) -> str | None:
+    try:
+        return resolve_db_url(args.db)
+    except Exception:
+        return None
+
+
+def _dispatch(args: argparse.Namespace) -> None:
     url = resolve_db_url(args.db)
     if args.command == "demo":
         sys.exit(run_demo(url, args.households, args.seed))

@@ -8,9 +8,12 @@ unusable file's message names the newest copy to restore.
 
 from __future__ import annotations
 
+import errno
 import sqlite3
 import threading
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -19,15 +22,17 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
-from sqlalchemy import Engine, create_engine, event, inspect
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..config import sqlite_path
 from .search import has_household_fts
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-BUSY_TIMEOUT_MS = 5000
+BUSY_TIMEOUT_MS = 5000  # the command line and services: wait this long for another writer
+GUI_BUSY_TIMEOUT_MS = 400  # the GUI: a save meeting another writer says so at once (no 5 s freeze)
 WAL_SIZE_LIMIT = 64 * 1024 * 1024  # a reset WAL is truncated back to this size
 BACKUP_FOLDER = "sao-luu"  # the backups folder beside the database (services' backup command)
 BACKUP_MARK = ".truoc-nang-cap-"  # the copies taken before an upgrade: <stem>.truoc-nang-cap-<rev>-…
@@ -52,6 +57,7 @@ class Database:
     session: sessionmaker[Session]
     backup_path: Path | None = None  # copy taken before this start's upgrade, if any
     has_fts: bool = False  # SQLite trigram index for the household search
+    snapshot: bool = False  # a read_snapshot view: every query reads one consistent state
 
     @property
     def is_sqlite(self) -> bool:
@@ -63,10 +69,10 @@ class Database:
         self.engine.dispose()
 
 
-def _sqlite_pragmas(dbapi_conn, _record) -> None:
+def _sqlite_pragmas(dbapi_conn, busy_timeout_ms: int) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cur.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute(f"PRAGMA journal_size_limit={WAL_SIZE_LIMIT}")
@@ -80,8 +86,130 @@ def make_engine(url: str) -> Engine:
     args = {"check_same_thread": False} if url.startswith("sqlite") else {}
     engine = create_engine(url, connect_args=args)
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
+        engine.antq_busy_timeout_ms = BUSY_TIMEOUT_MS
+        event.listen(engine, "connect", lambda dbapi_conn, _record: _sqlite_pragmas(
+            dbapi_conn, getattr(engine, "antq_busy_timeout_ms", BUSY_TIMEOUT_MS)))
     return engine
+
+
+def set_busy_timeout(db: Database, milliseconds: int) -> None:
+    """How long a write waits for another program's write lock on ``db`` (SQLite) before it
+    fails with "database is locked". The GUI uses GUI_BUSY_TIMEOUT_MS, so a save during another
+    program's long write says so at once instead of freezing the window. Connections already
+    open get it too (they are closed and reopened on their next use)."""
+    if not db.is_sqlite:
+        return
+    db.engine.antq_busy_timeout_ms = milliseconds
+    db.engine.pool.dispose()  # the pooled connections were set up with the old value
+
+
+def url_problem(url: str) -> str | None:
+    """Why ``url`` cannot name a database the program can open (an unknown scheme, a driver
+    that is not installed), as one Vietnamese sentence without the password; None when it can."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return (f"Địa chỉ cơ sở dữ liệu “{_masked(url)}” không hợp lệ: hãy dùng đường dẫn tới tệp "
+                "(ví dụ D:\\ANTQ\\antq.db) hoặc URL dạng postgresql+psycopg2://người_dùng@máy/tên.")
+    try:
+        dialect = parsed.get_dialect()
+    except Exception:  # NoSuchModuleError and friends: the scheme names nothing installed
+        backend, _, driver = parsed.drivername.partition("+")
+        if driver and backend in ("sqlite", "postgresql"):
+            return (f"Chưa cài trình điều khiển “{driver}” cho {backend} (địa chỉ --db "
+                    f"“{_masked(url)}”). Hãy dùng postgresql+psycopg2:// hoặc một tệp SQLite.")
+        return (f"Không hỗ trợ loại cơ sở dữ liệu “{parsed.drivername}” (địa chỉ --db "
+                f"“{_masked(url)}”): chỉ dùng được tệp SQLite hoặc PostgreSQL "
+                "(postgresql+psycopg2://…).")
+    if dialect.name not in ("sqlite", "postgresql"):
+        return (f"Không hỗ trợ loại cơ sở dữ liệu “{parsed.drivername}”: chỉ dùng được tệp SQLite "
+                "hoặc PostgreSQL (postgresql+psycopg2://…).")
+    try:
+        dialect.import_dbapi()
+    except ImportError:
+        return (f"Chưa cài trình điều khiển cơ sở dữ liệu cho “{parsed.drivername}” (thư viện "
+                f"{dialect.driver}). Hãy cài thư viện đó hoặc dùng postgresql+psycopg2://.")
+    return None
+
+
+def _masked(url: str) -> str:
+    """``url`` without its password, cut to a readable length."""
+    try:
+        text = make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        text = url.split("@")[-1]
+    return text if len(text) <= 80 else text[:79] + "…"
+
+
+def file_state(url: str) -> str | None:
+    """For a SQLite URL: "missing" (no file), "empty" (a zero-byte file: not a database yet, as
+    a mistyped or interrupted copy leaves), "folder", or "file". None for other databases."""
+    path = sqlite_path(url)
+    if path is None:
+        return None
+    if path.is_dir():
+        return "folder"
+    if not path.is_file():
+        return "missing"
+    try:
+        return "empty" if path.stat().st_size == 0 else "file"
+    except OSError:
+        return "missing"
+
+
+class _SnapshotEngine:
+    """Stands in for the Engine inside a :func:`read_snapshot`: ``connect()`` and ``begin()``
+    hand out the snapshot's one connection (left open), everything else is the real engine's."""
+
+    def __init__(self, conn: Connection, engine: Engine):
+        self._conn, self._engine = conn, engine
+        self.dialect = engine.dialect
+
+    def connect(self):
+        return nullcontext(self._conn)
+
+    def begin(self):
+        return nullcontext(self._conn)
+
+    def __getattr__(self, name: str):
+        return getattr(self._engine, name)
+
+
+@contextmanager
+def read_snapshot(db: Database) -> Iterator[Database]:
+    """A view of ``db`` whose every query (through ``db.session()`` or ``db.engine.connect()``)
+    runs on one connection inside one read transaction, so a report built from several queries
+    sees one consistent state of the data, whatever other programs commit meanwhile.
+
+    SQLite (WAL): ``BEGIN`` and a first read pin the snapshot; readers never block writers.
+    PostgreSQL: a REPEATABLE READ, READ ONLY transaction. Nothing is written; the transaction is
+    rolled back at the end. Nested use reuses the outer snapshot.
+    """
+    if db.snapshot:
+        yield db
+        return
+    if db.is_sqlite:
+        conn = db.engine.connect()
+    else:
+        conn = db.engine.connect().execution_options(isolation_level="REPEATABLE READ",
+                                                      postgresql_readonly=True)
+    try:
+        if db.is_sqlite:
+            # the driver leaves reads outside a transaction: open one, and read at once so
+            # that the snapshot is taken now
+            conn.exec_driver_sql("BEGIN")
+            conn.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar()
+        else:
+            conn.begin()
+            conn.exec_driver_sql("SELECT 1").scalar()
+        view = replace(db, engine=_SnapshotEngine(conn, db.engine),
+                       session=sessionmaker(bind=conn, expire_on_commit=False), snapshot=True)
+        yield view
+    finally:
+        try:
+            conn.rollback()
+        finally:
+            conn.close()
 
 
 def alembic_config(engine: Engine) -> Config:
@@ -180,14 +308,41 @@ def restore_hint(path: Path | None) -> str:
     return f" Bản sao gần nhất: {copy} ({when}). Khôi phục bằng: antq-desktop restore {copy}"
 
 
+def is_disk_full(exc: BaseException) -> bool:
+    """The error is a full disk: SQLite's SQLITE_FULL, PostgreSQL's "No space left on device",
+    or an OSError with errno ENOSPC (or EDQUOT, a full quota)."""
+    for err in (exc, getattr(exc, "orig", None), exc.__cause__):
+        if isinstance(err, OSError) and err.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
+            return True
+        if err is not None and not isinstance(err, OSError):
+            text = str(err).lower()
+            if "disk is full" in text or "no space left" in text or "disk full" in text:
+                return True
+    return False
+
+
+def disk_full_message(folder: Path | str, what: str = "cơ sở dữ liệu") -> str:
+    return (f"Ổ đĩa đã đầy: không ghi được {what} vào thư mục {folder}. Hãy giải phóng dung "
+            "lượng trên ổ đĩa đó (xóa bớt tệp không cần, dọn thùng rác) rồi thử lại.")
+
+
+BUSY_MESSAGE = ("Cơ sở dữ liệu đang bận (một chương trình khác đang ghi) — thử lại sau giây lát.")
+
+
 def describe_error(exc: BaseException, url: str) -> str:
     """Turn a driver error into one Vietnamese sentence for the user."""
     text = str(getattr(exc, "orig", exc)).lower()
-    where = sqlite_path(url) or url.split("@")[-1]
+    where = sqlite_path(url) or _masked(url).split("@")[-1]
     if is_busy_error(exc):
-        return (f"Cơ sở dữ liệu {where} đang bị khóa bởi một chương trình khác đang ghi vào tệp "
-                f"(đã chờ {BUSY_TIMEOUT_MS // 1000} giây; có thể ANTQ Desktop đang mở ở cửa sổ "
-                "hoặc máy khác). Hãy đợi chương trình đó ghi xong hoặc đóng nó rồi thử lại.")
+        return (f"{BUSY_MESSAGE} Tệp {where} đang bị khóa bởi một chương trình khác đang ghi "
+                "vào tệp (có thể ANTQ Desktop đang mở ở cửa sổ hoặc máy khác); nếu vẫn bận, hãy "
+                "đợi chương trình đó ghi xong hoặc đóng nó.")
+    if is_disk_full(exc):
+        path = sqlite_path(url)
+        if path is None:
+            return (f"Máy chủ cơ sở dữ liệu {where} đã hết dung lượng đĩa; thao tác vừa rồi chưa "
+                    "được lưu. Hãy báo người quản trị máy chủ.")
+        return disk_full_message(path.parent)
     if "not a database" in text or "malformed" in text or "corrupt" in text:
         return (f"Tệp {where} bị hỏng hoặc không phải cơ sở dữ liệu của ANTQ Desktop. "
                 "Hãy khôi phục từ bản sao lưu." + restore_hint(sqlite_path(url)))
@@ -201,6 +356,9 @@ def database_error_message(exc: BaseException, url: str) -> str | None:
     """The user's message for a database failure met while working, or None if ``exc`` is not one."""
     if isinstance(exc, (DBAPIError, sqlite3.Error)):
         return describe_error(exc, url)
+    if isinstance(exc, OSError) and is_disk_full(exc):
+        path = sqlite_path(url)
+        return disk_full_message(path.parent if path else "dữ liệu")
     return None
 
 
@@ -228,7 +386,8 @@ def _checkpoint_engine(engine: Engine) -> bool:
             try:
                 row = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").first()
             finally:
-                conn.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+                wait = getattr(engine, "antq_busy_timeout_ms", BUSY_TIMEOUT_MS)
+                conn.exec_driver_sql(f"PRAGMA busy_timeout={wait}")
         return row is not None and row[0] == 0
     except (SQLAlchemyError, sqlite3.Error):  # busy, damaged, gone: nothing to do now
         return False
@@ -327,6 +486,9 @@ def open_database(url: str, *, upgrade: bool = True) -> Database:
             raise DatabaseOpenError(MISSING_MIGRATIONS)
     except (OSError, CommandError):
         raise DatabaseOpenError(MISSING_MIGRATIONS) from None
+    problem = url_problem(url)
+    if problem is not None:
+        raise DatabaseOpenError(problem)
     path = sqlite_path(url)
     if path is not None:
         try:
@@ -335,7 +497,11 @@ def open_database(url: str, *, upgrade: bool = True) -> Database:
             raise DatabaseOpenError(f"Không tạo được thư mục dữ liệu {path.parent}.") from None
         if path.exists() and path.is_dir():
             raise DatabaseOpenError(f"{path} là một thư mục, không phải tệp cơ sở dữ liệu.")
-    engine = make_engine(url)
+    try:
+        engine = make_engine(url)
+    except (ArgumentError, ImportError) as exc:
+        raise DatabaseOpenError(f"Không dùng được địa chỉ cơ sở dữ liệu “{_masked(url)}”. "
+                                f"Chi tiết kỹ thuật: {type(exc).__name__}.") from None
     backup_path = None
     try:
         with engine.connect() as conn:

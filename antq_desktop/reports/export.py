@@ -3,12 +3,16 @@ atomically next to the target."""
 
 from __future__ import annotations
 
+import errno
 import os
+import re
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..db.engine import disk_full_message, read_snapshot
 from ..gcpause import gc_paused
 from . import registry
 from .registry import Params, ReportError
@@ -37,7 +41,8 @@ def export_xlsx(db: Database, form_id: str, params: Params, path: str | os.PathL
     path = Path(path)
     report = progress or (lambda _percent, _text: None)
     report(0, f"Đang lập “{form.title}”…")
-    workbook = form.build(db, params)
+    with read_snapshot(db) as snapshot:  # every query of the form sees the same data
+        workbook = form.build(snapshot, params)
     workbook.properties.creator = "ANTQ Desktop"
     workbook.properties.title = form.title
     report(80, f"Đang ghi tệp {path.name}…")
@@ -63,11 +68,18 @@ def export_pdf(db: Database, form_id: str, params: Params, path: str | os.PathLi
     path = Path(path)
     report = progress or (lambda _percent, _text: None)
     report(0, f"Đang lập “{form.title}”…")
-    document = form.document(db, params)
+    document = build_document(db, form, params)
     report(50, f"Đang ghi tệp {path.name}…")
     printing.export_pdf(document, path)
     report(100, f"Đã ghi {path}.")
     return path
+
+
+def build_document(db: Database, form: registry.Form, params: Params):
+    """The printable document of ``form``, read from one consistent snapshot of the data
+    (print preview, printing, PDF)."""
+    with read_snapshot(db) as snapshot:
+        return form.document(snapshot, params)
 
 
 SUFFIXES = {".xlsx": export_xlsx, ".pdf": export_pdf}
@@ -88,17 +100,77 @@ def save_atomically(workbook: Workbook, path: Path) -> None:
         write_atomically(path, workbook.save)
 
 
+TEMP_SUFFIX = ".antq-tmp"  # ".~<name>.<pid>.<random>.antq-tmp": an export being written
+_TEMP_NAME = re.compile(r"^\.~.*\.(\d+)\.[^.]+" + re.escape(TEMP_SUFFIX) + "$")
+STALE_AFTER_S = 12 * 3600  # a temporary file this old is stale whoever wrote it
+MAX_NAME = 255  # characters of a file name (most file systems)
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs (POSIX); elsewhere assumed so (the age decides)."""
+    if pid == os.getpid():
+        return True
+    if os.name != "posix":
+        return True  # os.kill on Windows would end the process
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def clean_stale_temp_files(folder: Path, now: float | None = None) -> int:
+    """Remove the temporary files that exports interrupted by a crash or a kill left in
+    ``folder`` (their writer no longer runs, or they are older than STALE_AFTER_S). Returns
+    how many were removed; never raises."""
+    now = time.time() if now is None else now
+    removed = 0
+    try:
+        entries = list(Path(folder).iterdir())
+    except OSError:
+        return 0
+    for entry in entries:
+        found = _TEMP_NAME.match(entry.name)
+        if found is None:
+            continue
+        try:
+            age = now - entry.stat().st_mtime
+            if not entry.is_file() or (_alive(int(found.group(1))) and age < STALE_AFTER_S):
+                continue
+            entry.unlink()
+            removed += 1
+        except OSError:
+            continue
+    return removed
+
+
+def _short(name: str) -> str:
+    return name if len(name) <= 60 else name[:40] + "…" + name[-12:]
+
+
 def write_atomically(path: Path, write: Callable[[str], object]) -> None:
     """Call ``write(temporary_path)`` on a file in ``path``'s folder, then replace ``path`` with
-    it in one step. Raises ExportError (Vietnamese); an existing file is left untouched."""
+    it in one step. Raises ExportError (Vietnamese); an existing file is left untouched, and a
+    read-only one is refused. Temporary files that a crashed export left there are removed."""
+    if len(path.name) > MAX_NAME:
+        raise ExportError(f"Tên tệp “{_short(path.name)}” quá dài ({len(path.name)} ký tự; tối "
+                          f"đa {MAX_NAME}): hãy đặt tên ngắn hơn.")
     if path.is_dir():
         raise ExportError(f"Không ghi được tệp {path}: đó là một thư mục.")
     folder = path.parent
     if not folder.is_dir():
         raise ExportError(f"Không ghi được tệp {path}: thư mục {folder} không tồn tại.")
+    if path.exists() and _read_only(path):
+        raise ExportError(f"Tệp {path} đã có và chỉ cho phép đọc (read-only), nên không ghi đè "
+                          "lên. Hãy chọn tên tệp khác, hoặc bỏ thuộc tính chỉ đọc của tệp rồi "
+                          "xuất lại.")
+    clean_stale_temp_files(folder)
     tmp: str | None = None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=folder)
+        fd, tmp = tempfile.mkstemp(prefix=f".~{path.stem[:40]}.{os.getpid()}.",
+                                   suffix=TEMP_SUFFIX, dir=folder)
         os.close(fd)
         write(tmp)
         os.replace(tmp, path)
@@ -107,10 +179,24 @@ def write_atomically(path: Path, write: Callable[[str], object]) -> None:
         raise ExportError(f"Không ghi được tệp {path}: tệp đang mở trong chương trình khác "
                           "hoặc không có quyền ghi.") from None
     except OSError as exc:
-        raise ExportError(f"Không ghi được tệp {path}: {exc.strerror or exc}.") from None
+        if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
+            raise ExportError(disk_full_message(folder, f"tệp {_short(path.name)}")) from None
+        if exc.errno == errno.ENAMETOOLONG:
+            raise ExportError(f"Tên tệp “{_short(path.name)}” hoặc đường dẫn quá dài: hãy đặt "
+                              "tên ngắn hơn hoặc chọn thư mục khác.") from None
+        raise ExportError(f"Không ghi được tệp {path} (lỗi hệ thống số {exc.errno}).") from None
     finally:
         if tmp is not None:
             try:
                 os.remove(tmp)
             except OSError:
                 pass
+
+
+def _read_only(path: Path) -> bool:
+    """The file may not be written: no write permission bit for anyone (a read-only file on
+    Windows, chmod a-w elsewhere; root may write it but should not replace it), or no access."""
+    try:
+        return not (path.stat().st_mode & 0o222) or not os.access(path, os.W_OK)
+    except OSError:
+        return False

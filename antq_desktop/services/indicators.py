@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -203,18 +204,61 @@ def parse_definitions(data: Any, path: Path) -> Definitions:
     return Definitions(path, tuple(items))
 
 
+_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"),
+         (b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+ENCODING_HINT = "hãy lưu lại tệp với bảng mã UTF-8 (trong Notepad: Lưu thành… → Mã hóa UTF-8)"
+
+
+def decode_definitions(raw: bytes, path: Path) -> str:
+    """The text of an indicator file: UTF-8 (with or without a BOM), UTF-16/32 with a BOM or
+    without one (told by its zero bytes), else Windows-1258 (the Vietnamese ANSI code page of
+    older Windows editors). Raises IndicatorError naming the encoding to use."""
+    for bom, encoding in _BOMS:
+        if raw.startswith(bom):
+            try:
+                return raw.decode(encoding)
+            except UnicodeDecodeError:
+                raise IndicatorError(f"Tệp chỉ tiêu {path} có ký tự không đọc được theo bảng mã "
+                                     f"{encoding.upper()}: {ENCODING_HINT}.") from None
+    candidates = ["utf-8"]
+    if raw[:2].count(0) == 1:  # "{" or a space next to a zero byte: UTF-16 without a BOM
+        candidates.insert(0, "utf-16-le" if raw[1:2] == b"\x00" else "utf-16-be")
+    elif b"\x00" not in raw:
+        candidates.append("cp1258")
+    for encoding in candidates:
+        try:
+            # Windows-1258 writes most toned letters as a letter and a combining mark
+            return unicodedata.normalize("NFC", raw.decode(encoding))
+        except UnicodeDecodeError:
+            continue
+    raise IndicatorError(f"Tệp chỉ tiêu {path} không ở bảng mã UTF-8: {ENCODING_HINT}.")
+
+
 def load_definitions(path: Path) -> Definitions:
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise IndicatorError(f"Không có tệp chỉ tiêu {path}.") from None
+    except PermissionError:
+        raise IndicatorError(f"Không đọc được tệp chỉ tiêu {path}: không có quyền đọc.") from None
     except OSError as exc:
-        raise IndicatorError(f"Không đọc được tệp chỉ tiêu {path}: "
-                             f"{exc.strerror or exc}.") from None
+        raise IndicatorError(f"Không đọc được tệp chỉ tiêu {path} (lỗi hệ thống số "
+                             f"{exc.errno}).") from None
+    text = decode_definitions(raw, Path(path))
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise IndicatorError(f"Tệp chỉ tiêu {path} sai cú pháp JSON ở dòng {exc.lineno}, cột "
                              f"{exc.colno}.") from None
-    return parse_definitions(data, Path(path))
+    except RecursionError:
+        raise IndicatorError(f"Tệp chỉ tiêu {path} lồng nhau quá sâu (các dấu ngoặc [ ] hoặc "
+                             "{ } lồng vào nhau quá nhiều tầng): không phải danh sách chỉ tiêu.") \
+            from None
+    try:
+        return parse_definitions(data, Path(path))
+    except RecursionError:
+        raise IndicatorError(f"Tệp chỉ tiêu {path} lồng nhau quá sâu: không phải danh sách "
+                             "chỉ tiêu.") from None
 
 
 def override_path(db: Database) -> Path:

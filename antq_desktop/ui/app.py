@@ -9,8 +9,16 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from ..config import APP_NAME, ORG_NAME, resources_dir
-from ..db.engine import Database, DatabaseOpenError, database_error_message, open_database
+from ..config import APP_NAME, ORG_NAME, default_db_path, resources_dir, sqlite_path
+from ..db.engine import (
+    GUI_BUSY_TIMEOUT_MS,
+    Database,
+    DatabaseOpenError,
+    database_error_message,
+    file_state,
+    open_database,
+    set_busy_timeout,
+)
 from ..reports.fonts import FontError, register_fonts
 from ..services.unit import UnitService
 
@@ -74,10 +82,18 @@ def run_gui(url: str) -> int:
         return _stop(str(exc) if isinstance(exc, FontError) else
                      "Không đọc được tệp giao diện đi kèm chương trình; hãy cài lại chương trình.")
     install_error_handler(url)
+    question = creation_question(url)
+    if question is not None:
+        if _quit_after() is not None:  # a smoke test: nobody to answer, so nothing is created
+            return _stop(question.replace("\n\n", " ") + " (Không có ai trả lời: không tạo.)")
+        if not ask_create(question):
+            return 0
     try:
         db = open_database(url)
     except DatabaseOpenError as exc:
         return _stop(str(exc))
+    set_busy_timeout(db, GUI_BUSY_TIMEOUT_MS)  # a save during another program's write: at once
+    clean_export_leftovers()
     from .unit_dialog import UnitDialog
 
     units = UnitService(db)
@@ -98,6 +114,44 @@ def run_gui(url: str) -> int:
         open_window.db.dispose()
     _windows.clear()
     return code
+
+
+def creation_question(url: str) -> str | None:
+    """The question to ask before the program creates a new database for ``url``: a file that
+    does not exist anywhere but the default place (a mistyped --db must not silently become an
+    empty database), or a zero-byte file (not a database yet). None: nothing to ask."""
+    state = file_state(url)
+    path = sqlite_path(url)
+    if state == "empty":
+        return (f"Tệp {path} trống (0 byte), chưa phải là cơ sở dữ liệu.\n\n"
+                "Tạo cơ sở dữ liệu mới, chưa có dữ liệu, trong tệp này?")
+    if state == "missing" and path is not None and path != default_db_path().resolve() \
+            and path != default_db_path():
+        return (f"Chưa có cơ sở dữ liệu tại {path}.\n\n"
+                "Tạo cơ sở dữ liệu mới, chưa có dữ liệu, ở đó? Nếu đường dẫn bị gõ nhầm, hãy "
+                "chọn Hủy.")
+    return None
+
+
+def ask_create(question: str) -> bool:
+    """Ask whether to create the database (a seam for tests)."""
+    from .widgets import messages
+
+    return messages.confirm(None, question, "Tạo cơ sở dữ liệu mới", yes_text="Tạo mới")
+
+
+def clean_export_leftovers() -> None:
+    """Remove the temporary files that an export cut short by a crash left in the folder the
+    officer last exported to (each export also cleans its own folder)."""
+    from PySide6.QtCore import QSettings
+
+    from ..reports.export import clean_stale_temp_files
+
+    folder = QSettings().value("reports/folder")
+    if folder:
+        from pathlib import Path
+
+        clean_stale_temp_files(Path(str(folder)))
 
 
 def prepare_backups(db: Database) -> None:
@@ -131,6 +185,7 @@ def open_main_window(db: Database, *, auto_backup: bool = True):
             QMessageBox.critical(window, APP_NAME, str(exc))
             window.close_without_backup()
             return
+        set_busy_timeout(new_db, GUI_BUSY_TIMEOUT_MS)
         successor = open_main_window(new_db, auto_backup=auto_backup)
         window.successor = successor
         successor.show()

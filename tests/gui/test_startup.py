@@ -24,7 +24,10 @@ def test_damaged_database_gets_a_message_not_a_traceback(qapp, tmp_path, monkeyp
 
 def test_first_start_cancelled_quits_cleanly(qapp, tmp_path, monkeypatch):
     monkeypatch.setattr("antq_desktop.ui.unit_dialog.UnitDialog.exec", lambda self: 0)
+    asked = []  # a new file outside the default place is created only once confirmed
+    monkeypatch.setattr(app_module, "ask_create", lambda question: asked.append(question) or True)
     assert app_module.run_gui(f"sqlite:///{tmp_path / 'new.db'}") == 0
+    assert len(asked) == 1
     assert (tmp_path / "new.db").exists()  # created and migrated, nothing else
 
 

@@ -188,5 +188,6 @@ def test_export_refuses_a_database_that_does_not_exist(capsys, tmp_path):
     code, out, err = run(capsys, "--db", str(wrong), "export", "rehab-list", "--year", "2025",
                          "-o", str(tmp_path / "a.xlsx"))
     assert (code, out) == (1, "")
-    assert err == f"antq-desktop: Không có cơ sở dữ liệu {wrong.resolve()}.\n"
+    assert err == (f"antq-desktop: Không có cơ sở dữ liệu {wrong.resolve()}. Hãy kiểm tra đường "
+                   "dẫn --db (lệnh này không tạo cơ sở dữ liệu mới).\n")
     assert not wrong.parent.exists() and not (tmp_path / "a.xlsx").exists()

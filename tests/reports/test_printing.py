@@ -268,7 +268,7 @@ def test_failed_pdf_leaves_the_old_file(letterhead, tmp_path, monkeypatch):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(printing, "print_document", broken)
-    with pytest.raises(ExportError, match="Không ghi được tệp .*No space left on device"):
+    with pytest.raises(ExportError, match="Ổ đĩa đã đầy: không ghi được tệp ds.pdf vào thư mục"):
         printing.export_pdf(_doc(letterhead), target)
     assert target.read_bytes() == b"old" and os.listdir(tmp_path) == ["ds.pdf"]
 

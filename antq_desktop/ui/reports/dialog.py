@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from ...db.engine import Database, database_error_message
 from ...enums import CertCategory
 from ...reports import registry
-from ...reports.export import export_pdf, export_xlsx
+from ...reports.export import build_document, export_pdf, export_xlsx
 from ...reports.registry import Params, ReportError
 from ...services.unit import UnitService
 from ...validation import FieldError
@@ -200,7 +200,7 @@ class ReportsDialog(QDialog):
             self.error.setText(registry.NOT_PRINTABLE.format(title=form.title))
             return None
         try:
-            doc = form.document(self.db, params)
+            doc = build_document(self.db, form, params)  # one consistent snapshot
         except (ReportError, FieldError) as err:
             self.error.setText(str(err))
             return None

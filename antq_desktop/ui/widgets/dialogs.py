@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from ...validation import FieldError
 from .fields import DateField
+from .messages import save_failure
 
 ERROR_STYLE = "color: #b00020;"
 
@@ -88,7 +89,18 @@ class FormDialog(QDialog):
         except FieldError as err:
             self.error.setText(str(err))
             return
+        except Exception as exc:  # the database is busy, full or damaged: say so, keep the data
+            text = save_failure(exc, self._database_url())
+            if text is None:
+                raise
+            self.error.setText(text)
+            return
         self.accept()
+
+    def _database_url(self) -> str:
+        """The database the dialog saves to (its service's), for the failure's message."""
+        db = getattr(getattr(self, "service", None), "db", None)
+        return getattr(db, "url", "") or ""
 
     @staticmethod
     def read_date(field: DateField, label: str, required: bool = True) -> date | None:

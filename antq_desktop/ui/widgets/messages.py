@@ -13,9 +13,22 @@ def info(parent: QWidget | None, text: str, title: str = "Thông báo") -> None:
     QMessageBox.information(parent, title, text)
 
 
-def confirm(parent: QWidget | None, text: str, title: str = "Xác nhận") -> bool:
+def confirm(parent: QWidget | None, text: str, title: str = "Xác nhận",
+            yes_text: str = "Đồng ý") -> bool:
     box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
-    yes = box.addButton("Đồng ý", QMessageBox.ButtonRole.AcceptRole)
+    yes = box.addButton(yes_text, QMessageBox.ButtonRole.AcceptRole)
     box.addButton("Hủy", QMessageBox.ButtonRole.RejectRole)
     box.exec()
     return box.clickedButton() is yes
+
+
+def save_failure(exc: BaseException, url: str) -> str | None:
+    """The message for a save that the database refused for a reason outside the record (another
+    program holds the write lock, the disk is full, the file is damaged), or None when ``exc``
+    is not such a failure. The transaction was rolled back: nothing of the save is kept."""
+    from ...db.engine import database_error_message
+
+    text = database_error_message(exc, url)
+    if text is None:
+        return None
+    return f"{text} Chưa lưu gì; dữ liệu vừa nhập vẫn còn trong cửa sổ này."
