@@ -3,6 +3,7 @@
 from .activities import Award, MovementModel, Outreach, Patrol, Tip, WeaponHandover
 from .base import Base
 from .certification import CertCriterion, CertRecord, CertUnit
+from .duplicates import NotDuplicate, PersonMerge
 from .households import Household, HouseholdSearch, HouseholdSignup, Resident
 from .mediation import MediationCase, MediationCaseMediator, MediationParty, MediationTeam, Mediator
 from .rehabilitation import RehabCase, RehabEvaluation, RehabSupport
@@ -24,8 +25,10 @@ __all__ = [
            "MediationTeam",
            "Mediator",
            "MovementModel",
+           "NotDuplicate",
            "Outreach",
            "Patrol",
+           "PersonMerge",
            "RehabCase",
            "RehabEvaluation",
            "RehabSupport",
