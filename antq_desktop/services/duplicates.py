@@ -288,7 +288,7 @@ def scan(session: Session, area_id: int | None = None) -> list[DuplicatePair]:
 
     def collect(kind: str, key_stmt, on, key_of) -> None:
         keys = key_stmt.subquery()
-        stmt = _people(select(*_person_columns()).select_from(Resident).join(keys, on(keys)))
+        stmt = _people(select(*_person_columns()).select_from(Resident)).join(keys, on(keys))
         for row in session.execute(stmt):
             person = _ref(row)
             folded_of[person.id] = row.name_folded

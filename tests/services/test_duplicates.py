@@ -309,3 +309,18 @@ def test_hand_typed_people_link_to_the_register(db, dups, people, ward):
     dups.unlink("rehab", rehab)
     assert [c.kind for c in dups.hand_typed()] == ["rehab"]
     assert case
+
+
+def test_the_demo_holds_two_people_typed_twice_and_the_scan_finds_them(db, dups):
+    from antq_desktop.services.demo import generate
+
+    summary = generate(db, households=300, today=TODAY)
+    with db.session() as s:
+        assert s.query(Resident).count() == summary.residents
+    planted = [p for p in dups.scan() if p.a.full_name != p.b.full_name
+               and dup.fold(p.a.full_name) == dup.fold(p.b.full_name) and not p.b.id_number]
+    assert len(planted) == 2
+    for p in planted:
+        assert REASON_BIRTH in p.reasons and REASON_YEAR_AREA in p.reasons
+        assert p.b.full_name.isascii() and p.a.birth_date == p.b.birth_date
+        assert p.a.household_id != p.b.household_id and p.a.area_id == p.b.area_id
