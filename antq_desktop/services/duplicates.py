@@ -244,10 +244,13 @@ def probable_matches(session: Session, name: str, birth_date: date | None = None
         skip |= _not_duplicates(session, KIND_RESIDENT, resident_id)
     if record is not None:
         skip |= _not_duplicates(session, *record)
-    stmt = _people(select(*_person_columns())).where(or_(*rules)).limit(200)
     exact = lower(name)
     out = []
-    for row in session.execute(stmt):
+    rows = {}
+    for rule in rules:  # one indexed lookup per rule (an OR of them scans on SQLite)
+        for row in session.execute(_people(select(*_person_columns())).where(rule).limit(200)):
+            rows.setdefault(row[0], row)
+    for row in rows.values():
         person = _ref(row)
         if person.id in skip:
             continue
