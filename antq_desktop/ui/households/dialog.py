@@ -94,6 +94,7 @@ class MemberForm(QGroupBox):
         # a probable duplicate of someone registered, shown under the name (issue 13)
         self.duplicate = DuplicateHint(find_matches or (lambda **_q: []), "memberDuplicate")
         self.household_id: int | None = None
+        self.not_same: dict[int, set[int]] = {}  # id(member) → residents dismissed for them
         grid = QGridLayout(self)
         grid.addWidget(self.duplicate, 1, 0, 1, 4)
         fields = list(self.widget_for.items())
@@ -126,7 +127,8 @@ class MemberForm(QGroupBox):
     def bind(self, member: MemberData | None) -> None:
         self._loading = True
         self.member = member
-        self.duplicate.clear()
+        self.duplicate.clear()  # "Đây là người khác" holds for the member it was said of
+        self.duplicate.skipped = self.not_same.setdefault(id(member), set())
         self.setEnabled(member is not None and not member.merged)
         m = member or MemberData("", None, None, Relationship.HEAD)
         self.full_name.setText(m.full_name)
