@@ -83,6 +83,14 @@ class PersonRef:
     moved_out_on: date | None
 
     @property
+    def short(self) -> str:
+        """For a table cell: no address."""
+        moved = f", chuyển đi {self.moved_out_on:%d/%m/%Y}" if self.moved_out_on else ""
+        return (f"{self.full_name} ({self.birth_date:%d/%m/%Y}), "
+                f"{self.id_number or 'chưa có số định danh'} — hộ {self.household_code}, "
+                f"{self.area_name}{moved}")
+
+    @property
     def label(self) -> str:
         number = f", số định danh {self.id_number}" if self.id_number else ", chưa có số định danh"
         moved = f", đã chuyển đi {self.moved_out_on:%d/%m/%Y}" if self.moved_out_on else ""

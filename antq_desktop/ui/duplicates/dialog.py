@@ -50,12 +50,13 @@ def _table(headers: list[str], name: str) -> QTableWidget:
     return table
 
 
-def _fill(table: QTableWidget, rows: list[list[str]], widths: list[int]) -> None:
+def _fill(table: QTableWidget, rows: list[list[str]], widths: list[int],
+          tips: list[list[str]] | None = None) -> None:
     table.setRowCount(len(rows))
     for i, cells in enumerate(rows):
         for j, text in enumerate(cells):
             item = QTableWidgetItem(text)
-            item.setToolTip(text)
+            item.setToolTip(tips[i][j] if tips else text)
             table.setItem(i, j, item)
     for j, width in enumerate(widths):
         table.setColumnWidth(j, width)
@@ -138,7 +139,7 @@ class DuplicatesDialog(RememberedDialog):
         layout.addLayout(top)
         layout.addWidget(self.tabs, 1)
         layout.addLayout(bottom)
-        self.remember_size("duplicatesDialog", 1100, 620)
+        self.remember_size("duplicatesDialog", 1300, 640)  # fits a 1366×768 screen
         self.load_merges()
 
     @staticmethod
@@ -190,15 +191,18 @@ class DuplicatesDialog(RememberedDialog):
         self.scanned.emit()
 
     def _show_pairs(self) -> None:
-        _fill(self.pair_table, [[str(p.score), p.a.label, p.b.label, p.reason_text]
-                                for p in self.pairs], [50, 420, 420])
+        _fill(self.pair_table, [[str(p.score), p.a.short, p.b.short, p.reason_text]
+                                for p in self.pairs], [50, 480, 480],
+              [["", p.a.label, p.b.label, p.reason_text] for p in self.pairs])
         if self.pairs:
             self.pair_table.selectRow(0)
 
     def _show_candidates(self) -> None:
-        _fill(self.typed_table, [[str(c.match.score), c.name, c.detail, c.match.person.label,
+        _fill(self.typed_table, [[str(c.match.score), c.name, c.detail, c.match.person.short,
                                   c.match.reason_text] for c in self.candidates],
-              [50, 160, 300, 400])
+              [50, 150, 290, 380],
+              [["", c.name, c.detail, c.match.person.label, c.match.reason_text]
+               for c in self.candidates])
         if self.candidates:
             self.typed_table.selectRow(0)
 

@@ -52,7 +52,7 @@ def _member_cells(m: MemberData) -> list[str]:
         m.id_number or "",
         m.relation.label,
         m.residence_kind.label,
-        m.moved_out_reason if m.merged else
+        "Đã gộp" if m.merged else  # "Đã gộp vào …" is its reason, shown in the form
         f"Chuyển đi {format_date(m.moved_out_on)}" if m.moved_out_on else "Đang ở",
     ]
 
