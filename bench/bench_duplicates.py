@@ -29,35 +29,35 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from antq_desktop.db.engine import open_database  # noqa: E402
-from antq_desktop.services.demo import generate  # noqa: E402
-from antq_desktop.services.duplicates import probable_matches, scan  # noqa: E402
+from antq_desktop.db.engine import open_database
+from antq_desktop.services.demo import generate
+from antq_desktop.services.duplicates import probable_matches, scan
 
 RAW = [
     # same ID number
-    "select r.id, r.full_name, r.birth_date, r.sex, r.id_number, r.household_id, h.code, "
+    ("select r.id, r.full_name, r.birth_date, r.sex, r.id_number, r.household_id, h.code, "
     "h.address, h.area_id, a.name, r.relation, r.moved_out_on, r.name_folded from resident r "
     "join household h on h.id = r.household_id join area a on a.id = h.area_id join "
     "(select id_number from resident where merged_into_id is null and id_number is not null "
     "group by id_number having count(*) > 1) k on k.id_number = r.id_number "
-    "where r.merged_into_id is null",
+    "where r.merged_into_id is null"),
     # same folded name + birth date
-    "select r.id, r.full_name, r.birth_date, r.sex, r.id_number, r.household_id, h.code, "
+    ("select r.id, r.full_name, r.birth_date, r.sex, r.id_number, r.household_id, h.code, "
     "h.address, h.area_id, a.name, r.relation, r.moved_out_on, r.name_folded from resident r "
     "join household h on h.id = r.household_id join area a on a.id = h.area_id join "
     "(select name_folded, birth_date from resident where merged_into_id is null "
     "group by name_folded, birth_date having count(*) > 1) k "
     "on k.name_folded = r.name_folded and k.birth_date = r.birth_date "
-    "where r.merged_into_id is null",
+    "where r.merged_into_id is null"),
     # same folded name + birth year + area
-    "select r.id, r.full_name, r.birth_date, r.sex, r.id_number, r.household_id, h.code, "
+    ("select r.id, r.full_name, r.birth_date, r.sex, r.id_number, r.household_id, h.code, "
     "h.address, h.area_id, a.name, r.relation, r.moved_out_on, r.name_folded from resident r "
     "join household h on h.id = r.household_id join area a on a.id = h.area_id join "
     "(select r2.name_folded, h2.area_id, cast(strftime('%Y', r2.birth_date) as integer) born "
     "from resident r2 join household h2 on h2.id = r2.household_id "
     "where r2.merged_into_id is null group by 1, 2, 3 having count(*) > 1) k "
     "on k.name_folded = r.name_folded and k.area_id = h.area_id "
-    "and cast(strftime('%Y', r.birth_date) as integer) = k.born where r.merged_into_id is null",
+    "and cast(strftime('%Y', r.birth_date) as integer) = k.born where r.merged_into_id is null"),
 ]
 
 
@@ -75,7 +75,7 @@ def build(path: Path, households: int) -> float | None:
 
 def pct(values: list[float], q: float) -> float:
     values = sorted(values)
-    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+    return values[min(len(values) - 1, round(q * (len(values) - 1)))]
 
 
 def main() -> None:

@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import combinations
-from typing import Iterable, Sequence
 
 from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.orm import Session
@@ -350,8 +350,9 @@ def scan(session: Session, area_id: int | None = None) -> list[DuplicatePair]:
             reasons[(a.id, b.id)].add(kind)
     if not reasons:
         return []
-    marked = set(tuple(r) for r in session.execute(select(NotDuplicate.record_id, NotDuplicate.resident_id)
-                                 .where(NotDuplicate.kind == KIND_RESIDENT)))
+    marked = {tuple(r) for r in session.execute(
+        select(NotDuplicate.record_id, NotDuplicate.resident_id)
+        .where(NotDuplicate.kind == KIND_RESIDENT))}
     out = []
     for (a_id, b_id), why in reasons.items():
         if (a_id, b_id) in marked:

@@ -114,7 +114,8 @@ def test_mediation_typed_party_hint(qtbot, db, households, ward):
     window.mediation_tab.reload_teams()
     dialog = window.mediation_tab.open_dialog(None)  # a child of the window
     dialog.show()
-    dialog.team.setCurrentIndex(dialog.team.findText("(Tổ dân phố số 2)", Qt.MatchFlag.MatchEndsWith))
+    dialog.team.setCurrentIndex(
+        dialog.team.findText("(Tổ dân phố số 2)", Qt.MatchFlag.MatchEndsWith))
     qtbot.mouseClick(dialog.add_typed, Qt.MouseButton.LeftButton)
     row = dialog.parties.rowCount() - 1
     dialog.parties.item(row, 0).setText("le van binh")

@@ -17,7 +17,6 @@ from antq_desktop.services.duplicates import (
     pairs_ids,
     probable_matches,
 )
-from antq_desktop.services.households import HouseholdService
 from antq_desktop.services.mediation import CaseData as MediationCase
 from antq_desktop.services.mediation import MediationService, PartyData
 from antq_desktop.services.registers import RegisterService
@@ -171,7 +170,8 @@ def _state(db):
                         h.moved_out_on, h.moved_out_reason, h.search.folded, h.search.lower)
                  for h in s.scalars(select(Household))}
         cases = dict(tuple(r) for r in s.execute(select(RehabCase.id, RehabCase.resident_id)))
-        parties = dict(tuple(r) for r in s.execute(select(MediationParty.id, MediationParty.resident_id)))
+        parties = dict(tuple(r) for r in s.execute(
+            select(MediationParty.id, MediationParty.resident_id)))
     return residents, homes, cases, parties
 
 

@@ -114,7 +114,7 @@ class MergeDialog(RememberedDialog):
         return {key: (b if rb.isChecked() else a) for key, (_ra, rb) in self.choices.items()}
 
     def summary(self) -> str:
-        keep, drop = self.keep_drop()
+        keep, _drop = self.keep_drop()
         p = self.preview
         kept = p.a if keep == p.a.id else p.b
         gone = p.b if keep == p.a.id else p.a

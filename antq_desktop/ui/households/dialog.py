@@ -25,13 +25,13 @@ from PySide6.QtWidgets import (
 )
 
 from ...enums import Relationship, ResidenceKind, Sex
+from ...services.duplicates import DuplicateService
 from ...services.households import (
     HouseholdData,
     HouseholdService,
     MemberData,
     member_errors,
 )
-from ...services.duplicates import DuplicateService
 from ...services.unit import AreaInfo
 from ...text import title_name
 from ...validation import FieldError, parse_date

@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from ...enums import CaseOrigin, Compliance, MediationStatus, MediationType
+from ...services.duplicates import DuplicateService
 from ...services.mediation import CaseData, MediationService, PartyData, TeamRow
 from ...validation import FieldError, parse_whole_number
-from ...services.duplicates import DuplicateService
 from ..duplicates.hint import DuplicateHint
 from ..widgets.dialogs import FormDialog, RememberedDialog, button_row, error_label, inline
 from ..widgets.fields import DateField, EnumCombo

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from ...enums import Classification, EndReason, Regime, Sex, SupportKind
 from ...regimes import REGIMES, Period, add_months, next_due, periods_between
+from ...services.duplicates import DuplicateService
 from ...services.rehabilitation import (
     CaseData,
     EvaluationData,
@@ -37,7 +38,6 @@ from ...services.rehabilitation import (
 )
 from ...services.unit import AreaInfo
 from ...validation import FieldError, parse_whole_number
-from ...services.duplicates import DuplicateService
 from ..duplicates.hint import DuplicateHint
 from ..widgets import messages
 from ..widgets.dialogs import FormDialog, RememberedDialog, button_row, error_label, inline
