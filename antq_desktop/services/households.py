@@ -456,8 +456,9 @@ class HouseholdService:
                     h.residents, data.members, Resident, "Nhân khẩu",
                     "không được xóa nhân khẩu; hãy ghi ngày chuyển đi cho người đó.",
                     "không thuộc hộ này."):
-                if r.merged_into_id is not None:
-                    continue  # a merged-away record is changed only by "Hoàn tác gộp"
+                if r.merged_into_id is not None:  # changed only by "Hoàn tác gộp"
+                    m.moved_out_on, m.relation = r.moved_out_on, r.relation  # for the counts
+                    continue
                 r.full_name, r.name_folded = m.full_name, fold(m.full_name)
                 r.birth_date, r.sex, r.relation = m.birth_date, m.sex, m.relation
                 r.residence_kind = m.residence_kind

@@ -217,6 +217,7 @@ def test_merge_moves_every_link_and_leaves_the_record_marked(db, dups, household
     households.save(data, today=TODAY)
     with db.session() as s:
         assert s.get(Resident, people["copy"]).moved_out_on == TODAY
+    assert households.rows([people["h2"]])[people["h2"]].member_count == 1
     assert [r.survivor for r in dups.merges()] == ["Đặng Đức Anh"]
 
 
