@@ -38,6 +38,7 @@ from ..validation import ID_PROVINCE_CODES
 from .bulk import bulk
 from .demo_activities import add_activities
 from .demo_certification import add_certification
+from .demo_duplicates import add_duplicates
 from .demo_mediation import add_mediation
 from .demo_rehab import add_rehabilitation
 from .households import TEMPORARY_RESIDENCE_MAX_DAYS, MemberData, _search_text, name_sort_key
@@ -733,6 +734,7 @@ def _generate(db: Database, households: int, seed: int, progress: Progress | Non
             cases = add_rehabilitation(s, random.Random(seed + 1), households, today)
             mediation = add_mediation(s, random.Random(seed + 2), households, today)
             activities = add_activities(s, random.Random(seed + 4), households, today)
+            residents += add_duplicates(s, random.Random(seed + 5), today)  # two typed twice
             UnitService.save_in(s, unit)
             certification = add_certification(s, random.Random(seed + 3), today)
     return DemoSummary(place_name=ward.name, province_name=province.name, areas=k,

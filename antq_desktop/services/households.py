@@ -76,6 +76,7 @@ class MemberData:
     moved_out_on: date | None = None
     moved_out_reason: str = ""
     id: int | None = None
+    merged: bool = False  # merged into another record (services.duplicates): read-only here
 
     @property
     def active(self) -> bool:
@@ -359,7 +360,7 @@ class HouseholdService:
                     id_number=r.id_number or "", old_id_number=r.old_id_number or "",
                     residence_from=r.residence_from, residence_to=r.residence_to, phone=r.phone,
                     occupation=r.occupation, notes=r.notes, moved_out_on=r.moved_out_on,
-                    moved_out_reason=r.moved_out_reason,
+                    moved_out_reason=r.moved_out_reason, merged=r.merged_into_id is not None,
                 )
                 for r in h.residents
             ]
@@ -474,6 +475,9 @@ class HouseholdService:
                     h.residents, data.members, Resident, "Nhân khẩu",
                     "không được xóa nhân khẩu; hãy ghi ngày chuyển đi cho người đó.",
                     "không thuộc hộ này."):
+                if r.merged_into_id is not None:  # changed only by "Hoàn tác gộp"
+                    m.moved_out_on, m.relation = r.moved_out_on, r.relation  # for the counts
+                    continue
                 r.full_name, r.name_folded = m.full_name, fold(m.full_name)
                 r.birth_date, r.sex, r.relation = m.birth_date, m.sex, m.relation
                 r.residence_kind = m.residence_kind

@@ -101,6 +101,7 @@ class RegisterService:
                                Resident.birth_date, Resident.sex, Resident.id_number,
                                Resident.residence_kind, Resident.birth_year_only)
                         .where(Resident.household_id.in_(chunk),
+                               Resident.merged_into_id.is_(None),  # a duplicate, merged away
                                or_(Resident.moved_out_on.is_(None),
                                    Resident.moved_out_on > cutoff),
                                or_(Resident.residence_from.is_(None),

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWid
 from .. import __version__
 from ..config import APP_NAME
 from ..db.engine import Database, checkpoint
+from ..services.duplicates import DuplicateService
 from ..services.households import HouseholdService
 from ..services.mediation import MediationService
 from ..services.rehabilitation import RehabilitationService
@@ -18,6 +19,7 @@ from ..services.unit import UnitService
 from . import backup_dialog
 from .activities.tab import ActivitiesTab
 from .certification.tab import CertificationTab
+from .duplicates.dialog import DuplicatesDialog
 from .households.tab import HouseholdsTab
 from .mediation.tab import MediationTab
 from .rehabilitation.tab import RehabilitationTab
@@ -77,6 +79,8 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("&Tệp")
         self._action(file_menu, "Thông tin đơn vị và khu dân cư…", self.edit_unit, "Ctrl+,")
         self._action(file_menu, "Nhập từ Excel…", self.open_import).setObjectName("actionImport")
+        self._action(file_menu, "Tìm người trùng…", self.find_duplicates).setObjectName(
+            "actionDuplicates")
         file_menu.addSeparator()
         self.backup_action = self._action(file_menu, "Sao lưu ngay", self.backup_now, "Ctrl+S")
         self.backup_action.setObjectName("actionBackupNow")
@@ -206,6 +210,19 @@ class MainWindow(QMainWindow):
         index = self.households_tab.area.findData(area_id or None)
         self.households_tab.area.setCurrentIndex(max(0, index))
         self.households_tab.reload()
+
+    def find_duplicates(self) -> DuplicatesDialog:
+        dialog = DuplicatesDialog(DuplicateService(self.db), self.units.areas(), self)
+        dialog.changed.connect(self._people_changed)
+        dialog.exec()
+        return dialog
+
+    def _people_changed(self) -> None:
+        """After a merge, an undo or a link: the lists and counts change."""
+        self.households_tab.reload(with_summary=True)
+        self.rehabilitation_tab.reload()
+        self.mediation_tab.reload()
+        self.update_status()
 
     def open_reports(self) -> None:
         ReportsDialog(self.db, self).exec()

@@ -4,6 +4,7 @@ from .activities import Award, MovementModel, Outreach, Patrol, Tip, WeaponHando
 from .base import Base
 from .certification import CertCriterion, CertRecord, CertUnit
 from .importing import ImportBatch
+from .duplicates import NotDuplicate, PersonMerge
 from .households import Household, HouseholdSearch, HouseholdSignup, Resident
 from .mediation import MediationCase, MediationCaseMediator, MediationParty, MediationTeam, Mediator
 from .rehabilitation import RehabCase, RehabEvaluation, RehabSupport
@@ -26,8 +27,10 @@ __all__ = [
            "MediationTeam",
            "Mediator",
            "MovementModel",
+           "NotDuplicate",
            "Outreach",
            "Patrol",
+           "PersonMerge",
            "RehabCase",
            "RehabEvaluation",
            "RehabSupport",

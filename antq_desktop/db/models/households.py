@@ -107,6 +107,9 @@ class Resident(Versioned, Timestamped, Base):
                                                   server_default=false())
     # The import that created this resident, if one did (models/importing.py).
     import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"), index=True)
+    # Set when this record was merged into another as a duplicate of the same person
+    # (services.duplicates): it stays, marked, moved out on the merge day, and counts nowhere.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("resident.id"), index=True)
 
     household: Mapped[Household] = relationship(back_populates="residents")
 
@@ -115,6 +118,8 @@ class Resident(Versioned, Timestamped, Base):
         # services check first to name the other person, this index is the guarantee
         Index("uq_resident_living_id_number", "id_number", unique=True,
               sqlite_where=text(LIVING_ID_NUMBER), postgresql_where=text(LIVING_ID_NUMBER)),
+        # the duplicate checks: same folded name and birth date (migration 0010)
+        Index("ix_resident_name_birth", "name_folded", "birth_date"),
     )
 
 

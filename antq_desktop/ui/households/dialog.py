@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...enums import Relationship, ResidenceKind, Sex
+from ...services.duplicates import DuplicateService
 from ...services.households import (
     HouseholdData,
     HouseholdService,
@@ -34,6 +35,7 @@ from ...services.households import (
 from ...services.unit import AreaInfo
 from ...text import title_name
 from ...validation import FieldError, parse_date
+from ..duplicates.hint import DuplicateHint
 from ..widgets import messages
 from ..widgets.dialogs import RememberedDialog, button_row, error_label
 from ..widgets.fields import DateField, EnumCombo, format_date
@@ -50,6 +52,7 @@ def _member_cells(m: MemberData) -> list[str]:
         m.id_number or "",
         m.relation.label,
         m.residence_kind.label,
+        "Đã gộp" if m.merged else  # "Đã gộp vào …" is its reason, shown in the form
         f"Chuyển đi {format_date(m.moved_out_on)}" if m.moved_out_on else "Đang ở",
     ]
 
@@ -57,7 +60,7 @@ def _member_cells(m: MemberData) -> list[str]:
 class MemberForm(QGroupBox):
     """The fields of one member; edits go straight into the bound MemberData."""
 
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, parent: QWidget | None = None, find_matches=None):
         super().__init__("Thông tin nhân khẩu", parent)
         self.member: MemberData | None = None
         self.unreadable: dict[int, dict[str, str]] = {}  # id(member) → {date attr: typed text}
@@ -88,15 +91,21 @@ class MemberForm(QGroupBox):
             "Số điện thoại": self.phone, "Nghề nghiệp": self.occupation, "Ghi chú": self.notes,
             "Ngày chuyển đi": self.moved_out_on, "Lý do chuyển đi": self.moved_out_reason,
         }
+        # a probable duplicate of someone registered, shown under the name (issue 13)
+        self.duplicate = DuplicateHint(find_matches or (lambda **_q: []), "memberDuplicate")
+        self.household_id: int | None = None
+        self.not_same: dict[int, set[int]] = {}  # id(member) → residents dismissed for them
         grid = QGridLayout(self)
+        grid.addWidget(self.duplicate, 1, 0, 1, 4)
         fields = list(self.widget_for.items())
         for i, (label, widget) in enumerate(fields):
             row, col = divmod(i, 2)
+            row += row >= 1  # row 1 is the duplicate hint's
             text = QLabel(label + ":")
             text.setBuddy(widget)
             grid.addWidget(text, row, col * 2)
             grid.addWidget(widget, row, col * 2 + 1)
-        grid.addWidget(self.errors, len(fields) // 2 + 1, 0, 1, 4)
+        grid.addWidget(self.errors, len(fields) // 2 + 2, 0, 1, 4)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
 
@@ -118,7 +127,9 @@ class MemberForm(QGroupBox):
     def bind(self, member: MemberData | None) -> None:
         self._loading = True
         self.member = member
-        self.setEnabled(member is not None)
+        self.duplicate.clear()  # "Đây là người khác" holds for the member it was said of
+        self.duplicate.skipped = self.not_same.setdefault(id(member), set())
+        self.setEnabled(member is not None and not member.merged)
         m = member or MemberData("", None, None, Relationship.HEAD)
         self.full_name.setText(m.full_name)
         self.sex.set_value(m.sex)
@@ -159,6 +170,8 @@ class MemberForm(QGroupBox):
                 raw[attr] = field.text()  # kept, so the typed text survives switching members
         self.unreadable[id(m)] = raw
         self.show_errors()
+        self.duplicate.request(name=m.full_name, birth_date=m.birth_date, id_number=m.id_number,
+                               sex=m.sex, household_id=self.household_id, resident_id=m.id)
         self.on_change()
 
     def problems_of(self, m: MemberData) -> list[FieldError]:
@@ -247,8 +260,13 @@ class HouseholdDialog(RememberedDialog):
         member_buttons.addStretch(1)
         member_buttons.addWidget(self.add_member_button)
 
-        self.form = MemberForm(self)
+        self.areas = areas
+        self.duplicates = DuplicateService(service.db)
+        self.form = MemberForm(self, self.duplicates.matches)
+        self.form.household_id = self.data.id
         self.form.on_change = self._member_changed
+        self.form.duplicate.openRequested.connect(self.open_existing)
+        self.form.duplicate.dismissed.connect(self._not_duplicate)
 
         self.error = error_label("householdError", bold=True)
         buttons = button_row("&Lưu", self.save, self.reject, "householdSave")
@@ -305,6 +323,24 @@ class HouseholdDialog(RememberedDialog):
         m = self.form.member
         row = next(i for i, x in enumerate(self.data.members) if x is m)
         self._fill_row(row, m)
+
+    # -- a probable duplicate ------------------------------------------------------------------
+    def open_existing(self, match) -> None:
+        """"Mở hồ sơ có sẵn": the household of the person already registered."""
+        hid = match.person.household_id
+        if hid == self.data.id:
+            row = next((i for i, m in enumerate(self.data.members)
+                        if m.id == match.resident_id), None)
+            if row is not None:
+                self.members.selectRow(row)
+            return
+        HouseholdDialog(self.service, self.areas, self.service.get(hid), self).exec()
+
+    def _not_duplicate(self, match) -> None:
+        """"Đây là người khác": kept for good when the member is already saved."""
+        m = self.form.member
+        if m is not None and m.id is not None:
+            self.duplicates.mark_not_duplicate(m.id, match.resident_id)
 
     # -- saving -------------------------------------------------------------------------------
     def current_data(self) -> HouseholdData:

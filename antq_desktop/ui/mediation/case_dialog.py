@@ -25,8 +25,10 @@ from PySide6.QtWidgets import (
 )
 
 from ...enums import CaseOrigin, Compliance, MediationStatus, MediationType
+from ...services.duplicates import DuplicateService
 from ...services.mediation import CaseData, MediationService, PartyData, TeamRow
 from ...validation import FieldError, parse_whole_number
+from ..duplicates.hint import DuplicateHint
 from ..widgets.dialogs import FormDialog, RememberedDialog, button_row, error_label, inline
 from ..widgets.fields import DateField, EnumCombo
 from ..widgets.resident_search import ResidentSearch
@@ -93,6 +95,11 @@ class MediationCaseDialog(RememberedDialog):
         party_box = QGroupBox("Các bên (tên, tuổi, địa chỉ)")
         v = QVBoxLayout(party_box)
         v.addWidget(self.parties)
+        # a party typed by hand who is probably in the register (issue 13)
+        self.team_areas = {t.id: t.area_id for t in teams}
+        self.duplicate = DuplicateHint(DuplicateService(service.db).matches, "partyDuplicate")
+        self.duplicate.openRequested.connect(self._use_registered)
+        v.addWidget(self.duplicate)
         row = QHBoxLayout()
         row.addWidget(self.party_search, 1)
         row.addWidget(self.add_typed)
@@ -142,6 +149,8 @@ class MediationCaseDialog(RememberedDialog):
         self.compliance.set_value(self.data.compliance)
         for p in self.data.parties:
             self._append_party(p)
+        self.parties.cellChanged.connect(self._party_typed)
+        self.parties.currentCellChanged.connect(lambda *_a: self.duplicate.clear())
         self.team.currentIndexChanged.connect(lambda _i: self._fill_mediators())
         self._fill_mediators()
         for w in (self.received, self.assigned, self.started):
@@ -164,6 +173,42 @@ class MediationCaseDialog(RememberedDialog):
                 cell = self.parties.item(row, col)
                 cell.setFlags(cell.flags() & ~Qt.ItemFlag.ItemIsEditable)
         self.parties.setCurrentCell(row, 0)
+
+    def _party_typed(self, row: int, _col: int) -> None:
+        """A typed party's name, birth year or age changed: look for them in the register."""
+        first = self.parties.item(row, 0)
+        resident_id, party_id = (first.data(Qt.ItemDataRole.UserRole) if first else None) or (
+            None, None)
+        if first is None or resident_id is not None:
+            return
+
+        def number(col: int) -> int | None:
+            item = self.parties.item(row, col)
+            text = item.text().strip() if item is not None else ""
+            return int(text) if text.isascii() and text.isdigit() else None
+
+        year, age = number(1), number(2)
+        received = self.data.received_on or date.today()
+        if year is None and age is not None:
+            year = received.year - age
+        self.duplicate.request(name=first.text(), birth_year=year,
+                               area_id=self.team_areas.get(self.team.currentData()),
+                               record=("party", party_id) if party_id else None)
+
+    def _use_registered(self, match) -> None:
+        """"Mở hồ sơ có sẵn": the typed row becomes the registered person."""
+        row = self.parties.currentRow()
+        first = self.parties.item(row, 0) if row >= 0 else None
+        if first is None:
+            return
+        _resident, party_id = first.data(Qt.ItemDataRole.UserRole) or (None, None)
+        party = PartyData.from_resident(self.service.resident(match.resident_id))
+        party.id = party_id
+        self.parties.blockSignals(True)
+        self.parties.removeRow(row)
+        self.parties.blockSignals(False)
+        self._append_party(party)
+        self.duplicate.clear()
 
     def _remove_party(self) -> None:
         row = self.parties.currentRow()

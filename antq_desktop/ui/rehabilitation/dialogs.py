@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from ...enums import Classification, EndReason, Regime, Sex, SupportKind
 from ...regimes import REGIMES, Period, add_months, next_due, periods_between
+from ...services.duplicates import DuplicateService
 from ...services.rehabilitation import (
     CaseData,
     EvaluationData,
@@ -37,6 +38,7 @@ from ...services.rehabilitation import (
 )
 from ...services.unit import AreaInfo
 from ...validation import FieldError, parse_whole_number
+from ..duplicates.hint import DuplicateHint
 from ..widgets import messages
 from ..widgets.dialogs import FormDialog, RememberedDialog, button_row, error_label, inline
 from ..widgets.fields import DateField, EnumCombo, format_date
@@ -223,8 +225,17 @@ class CaseDialog(RememberedDialog):
                                              ("Địa chỉ:", self.address),
                                              ("Khu dân cư:", self.area))):
             row, col = divmod(i, 2)
-            grid.addWidget(QLabel(label), 4 + row, col * 2)
-            grid.addWidget(widget, 4 + row, col * 2 + 1)
+            row += 4 + (row >= 1)  # row 5 is the duplicate hint's, under the name
+            grid.addWidget(QLabel(label), row, col * 2)
+            grid.addWidget(widget, row, col * 2 + 1)
+        # a hand-typed person who is probably in the register (issue 13)
+        self.duplicate = DuplicateHint(DuplicateService(service.db).matches, "rehabDuplicate")
+        grid.addWidget(self.duplicate, 5, 0, 1, 4)
+        self.duplicate.openRequested.connect(self._use_registered)
+        for w in (self.name, self.birth, self.id_number):
+            w.textEdited.connect(self._typed_person)
+        self.area.currentIndexChanged.connect(self._typed_person)
+        self.sex.currentIndexChanged.connect(self._typed_person)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
         self.registered.toggled.connect(self._mode_changed)
@@ -352,6 +363,32 @@ class CaseDialog(RememberedDialog):
             w.setEnabled(not registered)
         if not registered:
             self.resident_id = None
+        else:
+            self.duplicate.clear()
+
+    def _typed_person(self, *_args) -> None:
+        if self.registered.isChecked():
+            return
+        try:
+            born = self.birth.date()
+        except ValueError:
+            born = None
+        self.duplicate.request(name=self.name.text(), birth_date=born,
+                               id_number=self.id_number.text(), area_id=self.area.currentData(),
+                               sex=self.sex.value(),
+                               record=("rehab", self.data.id) if self.data and self.data.id
+                               else None)
+
+    def _use_registered(self, match) -> None:
+        """"Mở hồ sơ có sẵn": take the person from the register instead of the typed one."""
+        choice = self.service.resident(match.resident_id)
+        self.registered.setChecked(True)
+        self.person_search.setText(choice.full_name)
+        self.person_results.clear()
+        item = QListWidgetItem(choice.label)
+        item.setData(Qt.ItemDataRole.UserRole, choice)
+        self.person_results.addItem(item)
+        self.person_results.setCurrentItem(item)
 
     def _pick_person(self, item: QListWidgetItem | None, _previous=None) -> None:
         choice = ResidentSearch.choice(item)
