@@ -88,12 +88,12 @@ def run_template(args) -> int:
 
 
 def _open(url: str):
-    from .cli import _missing_sqlite_file
+    from .cli import database_problem
     from .db.engine import DatabaseOpenError, open_database
 
-    missing = _missing_sqlite_file(url)
-    if missing is not None:
-        raise DatabaseOpenError(missing)
+    problem = database_problem(url)  # a mistyped --db is refused, never created
+    if problem is not None:
+        raise DatabaseOpenError(problem)
     return open_database(url)
 
 

@@ -43,7 +43,7 @@ from ..db.models import (
 from ..enums import Relationship, ResidenceKind, Sex
 from ..text import ascii_digits, fold, lower
 from ..validation import FieldError
-from .children import unique_errors
+from .children import once_more_on_race, unique_errors
 from .households import HouseholdService, MemberData, member_errors
 
 REASON_ID = "id"
@@ -686,8 +686,12 @@ class DuplicateService:
 
     def mark_not_duplicate(self, a_id: int, b_id: int, kind: str = KIND_RESIDENT,
                            today: date | None = None) -> None:
-        with self.db.session.begin() as s:
-            mark_not_duplicate(s, kind, a_id, b_id, today)
+        def mark() -> None:
+            with self.db.session.begin() as s:
+                mark_not_duplicate(s, kind, a_id, b_id, today)
+
+        # two officers saying it of the same pair at once: the second finds it marked
+        once_more_on_race(mark, ["not_duplicate_pair"])
 
     def preview(self, a_id: int, b_id: int) -> MergePreview:
         with self.db.session() as s:
