@@ -166,9 +166,12 @@ def run_imports(url: str) -> int:
         print("Chưa có lần nhập nào.")
     for b in found:
         state = f"đã hoàn tác {b.undone_at:%d/%m/%Y %H:%M}" if b.undone_at else ""
-        label = KINDS[b.kind].label if b.kind in KINDS else b.kind
+        kind = KINDS.get(b.kind)
+        label = kind.label if kind else b.kind
+        second = f", {b.people_created} {kind.second_noun.lower()} mới" if (
+            kind and kind.second_noun) else ""
         print(f"{b.id}\t{b.imported_at:%d/%m/%Y %H:%M}\t{label}\t{b.file_name}\t"
-              f"{b.created} mới, {b.updated} cập nhật, {b.people_created} nhân khẩu mới\t{state}")
+              f"{b.created} mới, {b.updated} cập nhật{second}\t{state}")
     return 0
 
 

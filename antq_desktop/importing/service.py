@@ -71,6 +71,8 @@ class Report:
     batch_id: int | None = None
     backup_path: str | None = None
     area_ids: list[int] = field(default_factory=list)  # areas the imported households are in
+    noun: str = "Hộ"  # the kind's records (Kind.noun), and what people_* count (second_noun)
+    second_noun: str | None = "Nhân khẩu"
 
     @property
     def error_rows(self) -> int:
@@ -89,15 +91,17 @@ class Report:
                f"“{MODES[self.mode]}”."]
         verb = "sẽ " if self.dry_run or (not self.written and self.errors
                                          and not self.partial) else ""
-        out.append(f"Hộ: {self.created} {verb}thêm mới, {self.updated} {verb}cập nhật, "
+        out.append(f"{self.noun}: {self.created} {verb}thêm mới, {self.updated} {verb}cập nhật, "
                    f"{self.unchanged} không đổi, {self.skipped} bỏ qua (đã có).")
-        out.append(f"Nhân khẩu: {self.people_created} {verb}thêm mới, {self.people_updated} "
-                   f"{verb}cập nhật.")
+        if self.second_noun:
+            out.append(f"{self.second_noun}: {self.people_created} {verb}thêm mới, "
+                       f"{self.people_updated} {verb}cập nhật.")
         if self.areas_created:
             out.append(f"Khu dân cư {verb}tạo mới: {', '.join(self.areas_created)}.")
         if self.errors:
             out.append(f"{len(self.errors)} dòng có lỗi"
-                       + (f", {len(self.held)} dòng cùng hộ chưa nhập theo" if self.held else "")
+                       + (f", {len(self.held)} dòng cùng {'hộ' if self.kind == 'households' else 'tổ'}"
+                          " chưa nhập theo" if self.held else "")
                        + ".")
         warned = len(self.warnings)
         if warned:
@@ -175,7 +179,8 @@ def run_import(db: Database, kind: Kind, table: Table, options: Options,
     mapping = options.mapping if options.mapping is not None else default_mapping(kind, table)
     check_mapping(kind, mapping)
     report = Report(kind=kind.id, file_name=table.file_name, mode=options.mode,
-                    dry_run=options.dry_run, partial=options.partial)
+                    dry_run=options.dry_run, partial=options.partial, noun=kind.noun,
+                    second_noun=kind.second_noun)
 
     def tick(done: int, total: int, text: str) -> None:
         if progress is not None and progress(done, total, text) is False:

@@ -191,6 +191,71 @@ def birth(raw):
     return Birth(day, year_only), None
 
 
+def year(raw):
+    """A birth year: "1965", 1965, or a full date (its year)."""
+    if is_empty(raw):
+        return None, None
+    day, _ = _date(raw, year_alone=True)
+    return day.year, None
+
+
+def integer(raw):
+    """A whole number of people or things: 12, "12", "12 người"; not negative, not a fraction."""
+    if is_empty(raw):
+        return None, None
+    if isinstance(raw, bool):
+        raise ValueError("phải là số nguyên.")
+    if isinstance(raw, (int, float)):
+        if isinstance(raw, float) and not raw.is_integer():
+            raise ValueError(f"“{cell_text(raw)}” phải là số nguyên.")
+        return int(raw), None
+    shown = cell_text(raw)
+    m = re.fullmatch(r"([0-9.,]+)\s*([^0-9]*)", shown)  # "12", "12 người", "1.200"
+    token = m.group(1) if m else ""
+    if re.fullmatch(r"\d+", token):
+        return int(token), None
+    if re.fullmatch(r"\d{1,3}([.,]\d{3})+", token):  # thousands separated
+        return int(re.sub(r"[.,]", "", token)), None
+    if re.fullmatch(r"\d+[.,]0+", token):
+        return int(re.split(r"[.,]", token)[0]), None
+    raise ValueError(f"“{shown}” không phải số nguyên.")
+
+
+def quantity(raw):
+    """A quantity that may have a fraction (2,5 kg): a number cell, "2,5" or "2.5"."""
+    if is_empty(raw):
+        return None, None
+    if isinstance(raw, bool):
+        raise ValueError("không phải số.")
+    if isinstance(raw, (int, float)):
+        return float(raw), None
+    shown = cell_text(raw)
+    value = ascii_digits(shown).replace(" ", "").replace(",", ".")
+    if not re.fullmatch(r"\d+(\.\d+)?", value):
+        raise ValueError(f"“{shown}” không phải số (ví dụ 2 hoặc 2,5).")
+    return float(value), None
+
+
+_YES = {"x", "co", "dung", "yes", "y", "1", "true", "v", "co gia tri", "to truong"}
+_NO = {"khong", "no", "n", "0", "false", "-", "khong co gia tri", "to vien", "hoa giai vien",
+       "thanh vien"}
+
+
+def flag(raw):
+    """A yes/no cell: "x", "Có", "1" / "Không", "0"; empty is None (not "no")."""
+    if is_empty(raw):
+        return None, None
+    if isinstance(raw, bool):
+        return raw, None
+    key = fold(re.sub(r"[.:;]+$", "", cell_text(raw)))
+    if key in _YES:
+        return True, None
+    if key in _NO:
+        return False, None
+    raise ValueError(f"“{cell_text(raw)}”: ghi “x” hoặc “Có” (có), để trống hoặc “Không” "
+                     "(không).")
+
+
 def choice(mapping: dict[str, object], shown: str):
     """A parser for a value from a list: ``mapping`` is folded spelling → value; ``shown`` lists
     the allowed spellings for the message."""

@@ -58,6 +58,19 @@ CATEGORY_ORDER = (CertCategory.AREA, CertCategory.AGENCY, CertCategory.ENTERPRIS
 MIN_YEAR = 2000
 
 
+def unit_errors(data: CertUnitData) -> list[FieldError]:
+    """The problems of a unit's own fields (not those needing the database), in dialog order."""
+    if data.category is None:
+        return [FieldError("Loại đơn vị", "chưa chọn.")]
+    if data.category not in MANAGED_HERE and data.id is None:
+        return [FieldError("Loại đơn vị", USE_UNIT_SETUP)]
+    return [FieldError(label, message) for label, message in (
+        ("Tên đơn vị", check_label(data.name, LEN_LABEL)),
+        ("Địa chỉ", check_free_text(clean_line(data.address), LEN_LINE)),
+        ("Thủ trưởng, người đứng đầu", check_label(data.head_name, LEN_NAME, required=False)),
+        ("Số điện thoại", check_phone(normalize(data.phone)))) if message]
+
+
 def sync_units_in(s: Session) -> int:
     """Inside the caller's transaction: one AREA unit per residential area (name and retirement
     kept in step) and one WARD unit named after the unit's ward. Returns how many rows were
@@ -154,18 +167,9 @@ class CertificationService:
         phone are saved here. Raises the first FieldError (nothing saved)."""
         name, address = normalize(data.name), clean_line(data.address)
         head, phone = normalize(data.head_name), normalize(data.phone)
-        if data.category is None:
-            raise FieldError("Loại đơn vị", "chưa chọn.")
-        if data.category not in MANAGED_HERE and data.id is None:
-            raise FieldError("Loại đơn vị", USE_UNIT_SETUP)
-        for label, message in (
-                ("Tên đơn vị", check_label(data.name, LEN_LABEL)),
-                ("Địa chỉ", check_free_text(address, LEN_LINE)),
-                ("Thủ trưởng, người đứng đầu", check_label(data.head_name, LEN_NAME,
-                                                           required=False)),
-                ("Số điện thoại", check_phone(phone))):
-            if message:
-                raise FieldError(label, message)
+        errors = unit_errors(data)
+        if errors:
+            raise errors[0]
         with stale_errors(self.db, CertUnit, data.id):
             return self._save_unit(data, name, address, head, phone)
 

@@ -202,6 +202,7 @@ class MainWindow(QMainWindow):
         dialog = ImportDialog(self.db, self)
         dialog.imported.connect(lambda: self.households_tab.reload_areas())
         dialog.showRecords.connect(self.show_imported)
+        dialog.showKind.connect(self.show_imported_kind)
         dialog.exec()
 
     def show_imported(self, area_id: int) -> None:
@@ -223,6 +224,15 @@ class MainWindow(QMainWindow):
         self.rehabilitation_tab.reload()
         self.mediation_tab.reload()
         self.update_status()
+
+    def show_imported_kind(self, kind: str) -> None:
+        """The tab of an imported kind other than households, reloaded."""
+        tab = {"rehabilitation": self.rehabilitation_tab, "mediators": self.mediation_tab,
+               "cert_units": self.certification_tab}.get(kind, self.activities_tab)
+        self.tabs.setCurrentWidget(tab)
+        if hasattr(tab, "reload_teams"):
+            tab.reload_teams()
+        tab.reload()
 
     def open_reports(self) -> None:
         ReportsDialog(self.db, self).exec()

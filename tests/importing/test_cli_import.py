@@ -79,3 +79,28 @@ def test_no_traceback_from_the_real_command(dbfile, tmp_path):
                           cwd=Path(__file__).resolve().parents[2], timeout=60)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "dòng tiêu đề" in done.stderr
+
+
+def test_other_kinds_through_the_command_line(dbfile, tmp_path, capsys, pin_today):
+    from datetime import date
+
+    from tests.importing.test_import_records import CASES
+    from tests.importing.ugly import ugly_sheet
+
+    pin_today(date(2026, 6, 1))
+    c = CASES["cert_units"]
+    book = tmp_path / "don vi.xlsx"
+    ugly_sheet(book, c.title, c.top, c.below, c.good, [b for b, _ in c.bad], c.merges)
+    errors = tmp_path / "loi.xlsx"
+    assert run("--db", dbfile, "import", "cert_units", str(book), "--dry-run",
+                 "--errors", str(errors)) == 1
+    out = capsys.readouterr()
+    assert "Đơn vị: 3 sẽ thêm mới" in out.out and "Dòng 12:" in out.err and errors.exists()
+    assert run("--db", dbfile, "import", "cert_units", str(book), "--partial") == 1
+    assert "Đơn vị: 3 thêm mới" in capsys.readouterr().out
+    assert run("--db", dbfile, "imports") == 0
+    assert "Đơn vị đăng ký" in capsys.readouterr().out
+    assert run("--db", dbfile, "undo-import", "1") == 0
+    assert "Đã xóa 3 đơn vị" in capsys.readouterr().out
+    template = tmp_path / "mau.xlsx"
+    assert run("template", "mediators", "-o", str(template)) == 0

@@ -115,3 +115,48 @@ def test_unreadable_file_stays_on_the_first_step(qtbot, db, ward, tmp_path):
     dialog.path.setText(str(bad))
     qtbot.mouseClick(dialog.next, Qt.MouseButton.LeftButton)
     assert dialog.stack.currentIndex() == 0 and "tệp hỏng" in dialog.error.text()
+
+
+def test_dialog_imports_another_kind_and_opens_its_tab(qtbot, db, ward, tmp_path, pin_today,
+                                                       monkeypatch):
+    from datetime import date
+
+    from antq_desktop.db.models import Tip
+    from tests.importing.test_import_records import CASES
+    from tests.importing.ugly import ugly_sheet
+
+    pin_today(date(2026, 6, 1))
+    c = CASES["tips"]
+    book = tmp_path / "tin bao.xlsx"
+    rows = ugly_sheet(book, c.title, c.top, c.below, c.good, [b for b, _ in c.bad], c.merges)
+    dialog = ImportDialog(db)
+    qtbot.addWidget(dialog)
+    dialog.resize(1366, 768) if SHOTS else None
+    dialog.show()
+    labels = [dialog.kind.itemText(i) for i in range(dialog.kind.count())]
+    assert labels[:4] == ["Hộ gia đình, nhân khẩu", "Hồ sơ quản lý, giáo dục, giúp đỡ",
+                          "Tổ hòa giải, hòa giải viên",
+                          "Đơn vị đăng ký “An toàn về ANTT” (cơ quan, doanh nghiệp, trường học)"]
+    dialog.kind.setCurrentIndex(dialog.kind.findData("cert_units"))
+    assert not dialog.area.isEnabled()  # units belong to no area
+    dialog.kind.setCurrentIndex(dialog.kind.findData("tips"))
+    assert dialog.area.isEnabled()
+    dialog.path.setText(str(book))
+    dialog.partial.setChecked(True)
+    qtbot.mouseClick(dialog.next, Qt.MouseButton.LeftButton)
+    assert set(dialog.chosen_mapping().values()) >= {"received_on", "content", "result"}
+    qtbot.mouseClick(dialog.next, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.report is not None and dialog.next.isEnabled(),
+                    timeout=10000)
+    assert sorted(dialog.report.errors) == rows["bad"]
+    assert "Tin báo: 3 sẽ thêm mới" in dialog.check_text.text()
+    shot(dialog, "5-tips-check")
+    qtbot.mouseClick(dialog.next, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.report.dry_run, timeout=10000)
+    assert dialog.report.written
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Tip)) == 3
+    kinds = []
+    dialog.showKind.connect(kinds.append)
+    dialog.show_records.click()
+    assert kinds == ["tips"]

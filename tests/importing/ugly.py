@@ -63,3 +63,39 @@ def ugly_workbook(path, good=GOOD, bad=BAD):
             rows[label].append(ws.max_row)
     wb.save(path)
     return rows
+
+
+def ugly_sheet(path, title, top, below, good, bad, merges=()):
+    """A list as an office keeps it: a title block, a two-row header (``below`` under ``top``;
+    the cells of ``merges`` merged, every column without a cell below merged down), the
+    "(1) (2) …" numbering row, the good rows, a blank row, the bad rows. Each data row gets its
+    STT in front. Returns {"good": [row numbers], "bad": [row numbers]}."""
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Danh sách"
+    ws.append(["CÔNG AN PHƯỜNG HOÀN KIẾM"])
+    ws.append([title])
+    ws.append([])
+    ws.append(top)
+    ws.append(below)
+    for ref in merges:
+        ws.merge_cells(ref)
+    for i, (t, b) in enumerate(zip(top, below), start=1):
+        if t is not None and b is None:
+            letter = get_column_letter(i)
+            ws.merge_cells(f"{letter}4:{letter}5")
+    ws.append([f"({i})" for i in range(1, len(top) + 1)])
+    rows = {"good": [], "bad": []}
+    n = 0
+    for label, items in (("good", good), ("blank", [None]), ("bad", bad)):
+        for item in items:
+            if item is None:
+                ws.append([])
+                continue
+            n += 1
+            ws.append([n, *item])
+            rows[label].append(ws.max_row)
+    wb.save(path)
+    return rows

@@ -30,6 +30,7 @@ class Tip(Versioned, Timestamped, Base):
     result: Mapped[TipResult] = mapped_column(_enum(TipResult))
     persons: Mapped[int] = mapped_column(Integer, default=0)  # arrested or surrendered
     result_note: Mapped[str] = mapped_column(String(300), default="")
+    import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"), index=True)
 
     __table_args__ = (Index("ix_tip_received_on", "received_on", "area_id"),)
 
@@ -61,6 +62,7 @@ class Patrol(Versioned, Timestamped, Base):
     area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"))
     participants: Mapped[int] = mapped_column(Integer)
     notes: Mapped[str] = mapped_column(Text, default="")
+    import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"), index=True)
 
     __table_args__ = (Index("ix_patrol_held_on", "held_on", "area_id"),)
 
@@ -77,6 +79,7 @@ class Outreach(Versioned, Timestamped, Base):
     kind: Mapped[OutreachKind] = mapped_column(_enum(OutreachKind))
     topic: Mapped[str] = mapped_column(String(300), default="")
     attendance: Mapped[int] = mapped_column(Integer, default=0)
+    import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"), index=True)
 
     __table_args__ = (Index("ix_outreach_held_on", "held_on", "area_id"),)
 
@@ -94,6 +97,7 @@ class WeaponHandover(Versioned, Timestamped, Base):
     description: Mapped[str] = mapped_column(String(300), default="")
     quantity: Mapped[float] = mapped_column(Float)
     unit: Mapped[str] = mapped_column(String(20))  # "khẩu", "viên", "kg", "chiếc"
+    import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"), index=True)
 
     __table_args__ = (Index("ix_weapon_handover_received_on", "received_on", "area_id"),)
 

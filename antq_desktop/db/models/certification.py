@@ -30,6 +30,7 @@ class CertUnit(Versioned, Timestamped, Base):
     head_name: Mapped[str] = mapped_column(String(100), default="")  # thủ trưởng, trưởng khu
     phone: Mapped[str] = mapped_column(String(20), default="")
     retired_on: Mapped[date | None] = mapped_column(Date)
+    import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"), index=True)
 
 
 class CertRecord(Versioned, Timestamped, Base):

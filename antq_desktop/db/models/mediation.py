@@ -24,6 +24,7 @@ class MediationTeam(Versioned, Timestamped, Base):
     book_number: Mapped[str] = mapped_column(String(30), default="")  # "Quyển số"
     book_opened_on: Mapped[date | None] = mapped_column(Date)
     book_closed_on: Mapped[date | None] = mapped_column(Date)
+    import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"), index=True)
 
     mediators: Mapped[list[Mediator]] = relationship(
         back_populates="team", order_by="Mediator.id", cascade="save-update, merge")
@@ -47,6 +48,7 @@ class Mediator(Versioned, Timestamped, Base):
     is_leader: Mapped[bool] = mapped_column(Boolean, default=False)
     left_on: Mapped[date | None] = mapped_column(Date)
     left_reason: Mapped[str] = mapped_column(String(300), default="")
+    import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"), index=True)
 
     team: Mapped[MediationTeam] = relationship(back_populates="mediators")
 

@@ -40,6 +40,7 @@ class RehabCase(Versioned, Timestamped, Base):
     closed_on: Mapped[date | None] = mapped_column(Date)
     close_reason: Mapped[EndReason | None] = mapped_column(_enum(EndReason))
     close_note: Mapped[str] = mapped_column(String(300), default="")
+    import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"), index=True)
 
     evaluations: Mapped[list[RehabEvaluation]] = relationship(
         back_populates="case", order_by="RehabEvaluation.period_year, RehabEvaluation.period_no")

@@ -63,7 +63,8 @@ STEPS = ("1. Chọn tệp", "2. Ghép cột", "3. Kiểm tra", "4. Nhập")
 class ImportDialog(QDialog):
     """``showRecords(area_id)``: the user asked to see what was imported (0: every area)."""
 
-    showRecords = Signal(int)
+    showRecords = Signal(int)  # households: the area imported into (0: every area)
+    showKind = Signal(str)  # any other kind: its id, to open its tab
     imported = Signal()
 
     def __init__(self, db: Database, parent: QWidget | None = None):
@@ -128,19 +129,30 @@ class ImportDialog(QDialog):
                                       objectName="importCreateAreas")
         self.partial = QCheckBox("Vẫn nhập các dòng không lỗi khi có dòng lỗi",
                                  objectName="importPartial")
+        self.kind.currentIndexChanged.connect(self._kind_changed)
         form.addRow("Loại dữ liệu:", self.kind)
         form.addRow("Tệp:", row)
         form.addRow("Bản ghi đã có:", self.mode)
         form.addRow("Khu dân cư mặc định:", self.area)
         form.addRow("", self.create_areas)
         form.addRow("", self.partial)
-        hint = QLabel("Chưa có tệp? Tạo tệp mẫu bằng lệnh “antq-desktop template households "
-                      "-o mau.xlsx” hoặc nút dưới đây.", wordWrap=True)
+        hint = QLabel("Chưa có tệp? Tạo tệp mẫu của loại dữ liệu đã chọn bằng nút dưới đây "
+                      "(hoặc lệnh “antq-desktop template households -o mau.xlsx”).",
+                      wordWrap=True)
         template = QPushButton("Tạo tệp mẫu…", objectName="importTemplate")
         template.clicked.connect(self.save_template)
         form.addRow(hint)
         form.addRow("", template)
         return page
+
+    def _kind_changed(self) -> None:
+        """The area options only for the kinds whose records belong to an area."""
+        uses = self.kind_def.uses_areas
+        self.area.setEnabled(uses)
+        self.create_areas.setEnabled(uses)
+        if not uses:
+            self.area.setCurrentIndex(0)
+            self.create_areas.setChecked(False)
 
     def _mapping_page(self) -> QWidget:
         page = QWidget()
@@ -209,7 +221,8 @@ class ImportDialog(QDialog):
         self.import_bar, self.import_cancel, row = self._progress_widgets("importRun")
         self.result_text = QLabel(objectName="importResult", wordWrap=True)
         self.result_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.show_records = QPushButton("Xem các hộ đã nhập", objectName="importShowRecords")
+        self.show_records = QPushButton("Xem các bản ghi đã nhập",
+                                        objectName="importShowRecords")
         self.show_records.clicked.connect(self._show_records)
         self.undo_button = QPushButton("Hoàn tác lần nhập này", objectName="importUndo")
         self.undo_button.clicked.connect(self.undo_batch)
@@ -464,6 +477,10 @@ class ImportDialog(QDialog):
         self.undo_button.setEnabled(report.written)
 
     def _show_records(self) -> None:
+        if self.report is not None and self.report.kind != "households":
+            self.showKind.emit(self.report.kind)
+            self.accept()
+            return
         areas = self.report.area_ids if self.report else []
         self.showRecords.emit(areas[0] if len(areas) == 1 else 0)
         self.accept()
@@ -471,7 +488,7 @@ class ImportDialog(QDialog):
     def undo_batch(self) -> None:
         if self.report is None or self.report.batch_id is None:
             return
-        if not messages.confirm(self, "Hoàn tác lần nhập này? Các hộ và nhân khẩu do lần nhập "
+        if not messages.confirm(self, "Hoàn tác lần nhập này? Các bản ghi do lần nhập "
                                       "tạo ra, chưa bị sửa, sẽ bị xóa."):
             return
         try:
