@@ -182,7 +182,7 @@ def undo_records(spec: Spec, s: Session, batch_id: int, noun: str) -> list[str]:
     them); say how many and why the others stay."""
     made = list(s.scalars(select(spec.model).where(spec.model.import_batch_id == batch_id)))
     blocked = {o.id: f"{spec.what(_stored(spec, o))} đã được sửa sau khi nhập"
-               for o in made if o.updated_at != o.created_at}
+               for o in made if o.version > 1}  # every save adds one to the version
     for oid, why in spec.blocked(s, [o for o in made if o.id not in blocked]).items():
         blocked.setdefault(oid, why)
     removable = [o.id for o in made if o.id not in blocked]
@@ -428,7 +428,7 @@ def undo_mediators(s: Session, batch_id: int) -> list[str]:
     teams = list(s.scalars(select(MediationTeam).where(MediationTeam.import_batch_id == batch_id)))
     ids = [t.id for t in teams]
     kept = _in(s, Mediator.team_id, ids) | _in(s, MediationCase.team_id, ids)
-    gone = [t.id for t in teams if t.id not in kept and t.updated_at == t.created_at]
+    gone = [t.id for t in teams if t.id not in kept and t.version == 1]
     if gone:
         s.execute(delete(MediationTeam).where(MediationTeam.id.in_(gone)))
         lines.append(f"Đã xóa {len(gone)} tổ hòa giải do lần nhập này tạo.")
