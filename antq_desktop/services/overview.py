@@ -104,29 +104,45 @@ class Card:
             return "—" if self.this is None else f"{percent_text(self.this)} %"
         return value_text(self.this)
 
+    def _shares(self) -> tuple[float | None, float | None]:
+        if self.percent:
+            return self.last, self.this
+        a = self.last.share if isinstance(self.last, Ratio) else None
+        b = self.this.share if isinstance(self.this, Ratio) else None
+        return a, b
+
+    @property
+    def is_share(self) -> bool:
+        return self.percent or isinstance(self.this, Ratio) or isinstance(self.last, Ratio)
+
     @property
     def compare(self) -> str:
-        """"Năm 2025: 61,0 % (+4,4 điểm)" or "Năm 2025: 120 (+12,5 %)"; "" without last year."""
+        """"Năm trước: 61 %" or "Năm trước: 120"; "" for a figure of today's state."""
         if not self.codes:
             return ""
-        year_word = "Năm trước"
         if self.last is None:
-            return f"{year_word}: —"
-        if self.percent or isinstance(self.this, Ratio) or isinstance(self.last, Ratio):
-            a = self.last if self.percent else self.last.share
-            b = self.this if self.percent else (self.this.share if self.this else None)
-            shown = "—" if a is None else f"{percent_text(a)} %"
+            return "Năm trước: —"
+        if self.is_share:
+            a = self._shares()[0]
+            return f"Năm trước: {'—' if a is None else percent_text(a) + ' %'}"
+        return f"Năm trước: {number_text(self.last)}"
+
+    @property
+    def change(self) -> str:
+        """The change against last year: "+4,4 điểm" for shares, "+12,5 %" otherwise."""
+        if not self.codes or self.last is None or self.this is None:
+            return ""
+        if self.is_share:
+            a, b = self._shares()
             if a is None or b is None:
-                return f"{year_word}: {shown}"
-            delta = b - a
-            sign = "+" if delta > 0 else ("−" if delta < 0 else "±")
-            return f"{year_word}: {shown} ({sign}{percent_text(abs(delta))} điểm)"
-        text = f"{year_word}: {number_text(self.last)}"
-        change = Figures(self.last, self.this).percent
-        if change is not None:
-            sign = "+" if change > 0 else ("−" if change < 0 else "±")
-            text += f" ({sign}{percent_text(abs(change))} %)"
-        return text
+                return ""
+            delta, unit = b - a, " điểm"
+        else:
+            delta, unit = Figures(self.last, self.this).percent, " %"
+            if delta is None:
+                return ""
+        sign = "▲ +" if delta > 0 else ("▼ −" if delta < 0 else "± ")
+        return f"{sign}{percent_text(abs(delta))}{unit}"
 
 
 # -- due work -----------------------------------------------------------------------------------

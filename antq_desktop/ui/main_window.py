@@ -20,6 +20,8 @@ from .activities.tab import ActivitiesTab
 from .certification.tab import CertificationTab
 from .households.tab import HouseholdsTab
 from .mediation.tab import MediationTab
+from .overview import navigate as overview_navigate
+from .overview.tab import OverviewTab
 from .rehabilitation.tab import RehabilitationTab
 from .reports.dialog import ReportsDialog
 from .unit_dialog import UnitDialog
@@ -52,6 +54,10 @@ class MainWindow(QMainWindow):
         self.mediation = MediationService(db)
 
         self.tabs = QTabWidget(objectName="mainTabs")
+        self.overview_tab = OverviewTab(db)  # first: the year at a glance and the due work
+        self.tabs.addTab(self.overview_tab, "Tổng quan")
+        self.overview_tab.openRequested.connect(self.open_target)
+        self.overview_tab.backupRequested.connect(self.backup_now)
         self.households_tab = HouseholdsTab(self.households, self.units)
         self.tabs.addTab(self.households_tab, "Hộ gia đình")
         self.rehabilitation_tab = RehabilitationTab(self.rehabilitation, self.units)
@@ -190,6 +196,11 @@ class MainWindow(QMainWindow):
         self.mediation_tab.reload_teams()
         self.certification_tab.reload()  # areas and the ward are units that register
         self.activities_tab.reload()
+        self.overview_tab.reload()
+
+    def open_target(self, target) -> None:
+        """Show the work tab a Tổng quan card, bar or due item points to, filtered."""
+        overview_navigate.open_target(self, target)
 
     def open_reports(self) -> None:
         ReportsDialog(self.db, self).exec()
@@ -225,6 +236,7 @@ class MainWindow(QMainWindow):
                 self.backups.timer.stop()
                 self.backups.when_idle(self._backup_on_exit)
             return
+        self.overview_tab.wait_idle()  # its background read ends before the data is closed
         settings = QSettings()
         settings.setValue("mainWindow/geometry", self.saveGeometry())
         settings.setValue("households/splitter", self.households_tab.splitter.saveState())
