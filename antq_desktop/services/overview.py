@@ -259,10 +259,12 @@ class OverviewService:
              backup_folder: Path | None = None) -> Overview:
         """Everything the tab shows for ``year``; the due work is today's (whatever the year)."""
         today = today or date.today()
+        # first: reading the certification list makes the units of new areas (as the
+        # certification tab does), which the recognition figures then count
+        cert_rows = self.certification.year_rows(year)
         table = self.indicators.table(year, today=today)
         rehab_open = self.rehabilitation.list_cases(status=CaseStatus.OPEN, today=today)
         late = self.mediation.list_cases(status=StatusFilter.OPEN, late_only=True, today=today)
-        cert_rows = self.certification.year_rows(year)
         cards = self._cards(table, year, rehab_open, late, cert_rows)
         due = self.due_work(today, now, backup_folder, rehab_open, late)
         charts = self._charts(table, year, today, cert_rows)
