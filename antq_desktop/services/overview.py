@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import and_, extract, func, or_, select
 
 from ..db.engine import Database
-from ..db.models import MediationCase, Patrol, RehabCase, RehabEvaluation, Tip
+from ..db.models import Area, MediationCase, Patrol, RehabCase, RehabEvaluation, Tip
 from ..enums import CertCategory, CertState, Classification
 from ..numbers import percent_text
 from ..regimes import DueState
@@ -266,7 +266,9 @@ class OverviewService:
         rehab_open = self.rehabilitation.list_cases(status=CaseStatus.OPEN, today=today)
         late = self.mediation.list_cases(status=StatusFilter.OPEN, late_only=True, today=today)
         cards = self._cards(table, year, rehab_open, late, cert_rows)
-        due = self.due_work(today, now, backup_folder, rehab_open, late)
+        current = year == today.year  # then the due work reuses this year's readings
+        due = self.due_work(today, now, backup_folder, rehab_open, late,
+                            cert_rows if current else None, table if current else None)
         charts = self._charts(table, year, today, cert_rows)
         return Overview(year, today, table.cutoff, tuple(cards), tuple(due), tuple(charts),
                         table)
@@ -342,9 +344,11 @@ class OverviewService:
 
     # -- due work -----------------------------------------------------------------------------
     def due_work(self, today: date, now: datetime | None = None,
-                 backup_folder: Path | None = None, rehab_open=None, late=None) -> list[DueItem]:
+                 backup_folder: Path | None = None, rehab_open=None, late=None,
+                 cert_rows=None, table: YearEndTable | None = None) -> list[DueItem]:
         """Today's due work, most urgent kinds first. ``backup_folder``: where backups are
-        looked for (by default the database's backup folder; SQLite only)."""
+        looked for (by default the database's backup folder; SQLite only). The other
+        arguments are this year's readings when the caller has them already."""
         out: list[DueItem] = []
         rows = rehab_open if rehab_open is not None else self.rehabilitation.list_cases(
             status=CaseStatus.OPEN, today=today)
@@ -368,25 +372,40 @@ class OverviewService:
                                "ngày được phân công", min(r.received_on for r in late),
                                Target(MEDIATION, {"late_only": True,
                                                   "status": StatusFilter.OPEN}), past=True))
-        out += self._signup_due(today)
-        out += self._certification_due(today)
+        out += self._signup_due(today, table)
+        out += self._certification_due(today, cert_rows)
         out += self._team_due(today)
         backup = self._backup_due(now or datetime.now(), backup_folder)
         if backup is not None:
             out.append(backup)
         return out
 
-    def _signup_due(self, today: date) -> list[DueItem]:
+    def _signup_due(self, today: date, table: YearEndTable | None = None) -> list[DueItem]:
+        """Areas with households not signed up for this year: from this year's indicator
+        table when given (its sign-up ratio counts as the households tab's summary does),
+        else from the households' summary."""
         year = today.year
         deadline = date(year, *SIGNUP_DEADLINE)
-        behind = [(a.total - a.signed, a) for a in
-                  self.households.signup_summary(year, today) if a.total > a.signed]
-        behind.sort(key=lambda t: (-t[0], t[1].area_id))
+        if table is not None and isinstance(table.ward.figures.get("households_signed") and
+                                            table.ward["households_signed"].this, Ratio):
+            # (a year with no records at all has no figures: the summary is read then)
+            summary = [(a.area_id, a.name, a.figures["households_signed"].this)
+                       for a in table.areas]
+            with self.db.session() as s:
+                active = set(s.scalars(select(Area.id).where(Area.retired_on.is_(None))))
+            summary = [(i, n, r.num, r.den) for i, n, r in summary
+                       if isinstance(r, Ratio) and i in active]
+        else:
+            summary = [(a.area_id, a.area_name, a.signed, a.total)
+                       for a in self.households.signup_summary(year, today)]
+        behind = [(total - signed, (area_id, name)) for area_id, name, signed, total in summary
+                  if total > signed]
+        behind.sort(key=lambda t: (-t[0], t[1][0]))
         out = []
-        for missing, a in behind[:MAX_DUE_PER_KIND]:
-            out.append(DueItem("signup", f"{a.area_name}: {number_text(missing)} hộ chưa đăng ký "
+        for missing, (area_id, name) in behind[:MAX_DUE_PER_KIND]:
+            out.append(DueItem("signup", f"{name}: {number_text(missing)} hộ chưa đăng ký "
                                f"xây dựng KDC an toàn năm {year}", deadline,
-                               Target(HOUSEHOLDS, {"area_id": a.area_id, "year": year,
+                               Target(HOUSEHOLDS, {"area_id": area_id, "year": year,
                                                    "unsigned_first": True}),
                                past=today > deadline))
         rest = behind[MAX_DUE_PER_KIND:]
@@ -398,9 +417,9 @@ class OverviewService:
                                past=today > deadline))
         return out
 
-    def _certification_due(self, today: date) -> list[DueItem]:
+    def _certification_due(self, today: date, rows=None) -> list[DueItem]:
         out = []
-        for notice in self.certification.deadlines(today.year, today):
+        for notice in self.certification.deadlines(today.year, today, rows):
             found = re.search(r"(\d{2})/(\d{2})/(\d{4})", notice.text)
             on = date(int(found[3]), int(found[2]), int(found[1])) if found else None
             if "đăng ký phấn đấu" in notice.text:

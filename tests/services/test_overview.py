@@ -240,3 +240,15 @@ def test_a_backup_older_than_7_days_appears_and_goes(db, ward, tmp_path):
                      "backup")
     assert late.on == made.created.date() and "quá 7 ngày" in late.text
 
+
+
+def test_the_sign_up_due_work_is_the_same_from_the_year_table(db, ward, households, tmp_path):
+    a1, a2 = ward
+    for i, area in enumerate((a1, a1, a2), start=1):
+        households.save(household(area, f"HK00000{i}", [member(f"Nguyễn Văn {'ABC'[i - 1]}",
+                                                               id_number=None)]))
+    service = OverviewService(db)
+    view = service.load(2026, today=DAY, backup_folder=tmp_path)  # reuses its year table
+    alone = _kinds(_due(db, folder=tmp_path), "signup")  # the households' summary
+    assert _kinds(view.due, "signup") == alone and len(alone) == 2
+    assert alone[0].text.startswith("Tổ dân phố số 1: 2 hộ")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QThreadPool, Qt, Signal
+from PySide6.QtCore import QThreadPool, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -145,7 +145,6 @@ class OverviewTab(QWidget):
         self.pool.setMaxThreadCount(1)
         self._generation = 0
         self._started = False
-        self._workers: set[Worker] = set()
         self.setStyleSheet(CARD_STYLE)
 
         self.year = QComboBox(objectName="overviewYear")
@@ -228,36 +227,38 @@ class OverviewTab(QWidget):
         """Read the figures again in the background; a later reload supersedes this one."""
         self._started = True
         self._generation += 1
-        generation, year = self._generation, self.year.currentData()
+        generation, year, service = self._generation, self.year.currentData(), self.service
         self.status.setText("Đang tải số liệu…")
-        worker = Worker(lambda _report: self.service.load(year))
-        worker.setAutoDelete(False)
-        self._workers.add(worker)
-        worker.signals.finished.connect(lambda data, w=worker: self._done(w, generation, data))
-        worker.signals.failed.connect(lambda exc, w=worker: self._failed(w, generation, exc))
+
+        def work(_report):
+            try:
+                return generation, service.load(year), None
+            except Exception as exc:  # noqa: BLE001 — shown as a message, never a traceback
+                return generation, None, exc
+
+        worker = Worker(work)
+        # a slot of this widget: Qt drops the connection if the tab is gone when it ends
+        worker.signals.finished.connect(self._arrived)
         self.pool.start(worker)
 
     def wait_idle(self, msecs: int = -1) -> bool:
         """Wait for a running load to end (before the window closes the database)."""
         return self.pool.waitForDone(msecs)
 
-    def _done(self, worker: Worker, generation: int, data: Overview) -> None:
-        self._workers.discard(worker)
+    @Slot(object)
+    def _arrived(self, result) -> None:
+        generation, data, exc = result
         if generation != self._generation:
-            return
-        self.error.hide()
-        self.show_data(data)
-        self.loaded.emit()
-
-    def _failed(self, worker: Worker, generation: int, exc: Exception) -> None:
-        self._workers.discard(worker)
-        if generation != self._generation:
-            return
-        self.status.setText("")
-        text = str(exc) if exc.__class__.__name__ == "IndicatorError" else (
-            "Không đọc được số liệu tổng quan. Hãy thử lại (F5).")
-        self.error.setText(text)
-        self.error.show()
+            return  # a later reload is on its way
+        if exc is not None:
+            self.status.setText("")
+            text = str(exc) if exc.__class__.__name__ == "IndicatorError" else (
+                "Không đọc được số liệu tổng quan. Hãy thử lại (F5).")
+            self.error.setText(text)
+            self.error.show()
+        else:
+            self.error.hide()
+            self.show_data(data)
         self.loaded.emit()
 
     # -- showing ------------------------------------------------------------------------------
