@@ -114,9 +114,11 @@ def test_chart_series_add_up_to_the_indicators(db, records):  # noqa: F811
     assert signup == {"Tổ dân phố số 1": 100.0, "Tổ dân phố số 2": 50.0}
     assert view.chart("signup").line == 100.0
     cert = {b.label: b.values for b in view.chart("certification").bars}
-    # not registered, registered, evaluated, recognised, not met
-    assert cert["Khu dân cư"] == (0, 0, 1, 1, 0)
-    assert cert["Cơ quan"] == (0, 0, 0, 1, 1)
+    # shares of not registered, registered, evaluated, recognised, not met
+    assert cert["Khu dân cư"] == (0, 0, 50, 50, 0)
+    assert cert["Cơ quan"] == (0, 0, 0, 50, 50)
+    assert cert["Cơ sở giáo dục"] == (0, 0, 0, 100, 0)
+    assert "Khu dân cư (2 đơn vị): đã đánh giá" in view.chart("certification").bars[0].tip
     assert view.chart("certification").bars[1].target == Target(
         "certification", {"year": 2025, "category": view.chart("certification").bars[1]
                           .target.filters["category"]})
