@@ -111,6 +111,35 @@ class MainWindow(QMainWindow):
             self.checkpoint_timer.start()
         self.restore_geometry()
         self.households_tab.search.setFocus()  # most work starts with finding a household
+        self._households_shortcuts()
+
+    def _households_shortcuts(self) -> None:
+        """Ctrl+F and Ctrl+N of the households tab from the other tabs (Tổng quan comes
+        first): a hidden tab's shortcuts do not fire. These are off while the households tab is
+        shown, whose own shortcuts then serve (two live ones would be ambiguous)."""
+        tab = self.households_tab
+
+        def find() -> None:
+            self.tabs.setCurrentWidget(tab)
+            tab.search.setFocus()
+            tab.search.selectAll()
+
+        def add() -> None:
+            self.tabs.setCurrentWidget(tab)
+            tab.add_household()
+        actions = []
+        for keys, slot in (("Ctrl+F", find), ("Ctrl+N", add)):
+            action = QAction(self)
+            action.setShortcut(QKeySequence(keys))
+            action.triggered.connect(slot)
+            self.addAction(action)
+            actions.append(action)
+
+        def changed(_index: int) -> None:
+            for action in actions:
+                action.setEnabled(self.tabs.currentWidget() is not tab)
+        self.tabs.currentChanged.connect(changed)
+        changed(0)
 
     def idle_checkpoint(self) -> bool:
         """Checkpoint the SQLite WAL unless a backup is running; False when it had to stop

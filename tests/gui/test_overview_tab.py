@@ -161,3 +161,16 @@ def test_a_failed_read_is_one_vietnamese_line(qtbot, db, ward, window, monkeypat
     with qtbot.waitSignal(tab.loaded, timeout=10000):
         qtbot.mouseClick(tab.refresh_button, Qt.MouseButton.LeftButton)
     assert not tab.error.isVisible() and tab.data is not None
+
+
+def test_ctrl_f_from_the_overview_goes_to_the_households_search(qtbot, db, ward, window):
+    w = window()
+    tab = _shown(qtbot, w)
+    assert w.tabs.currentWidget() is tab
+    w.activateWindow()  # keyboard shortcuts go to the active window only
+    qtbot.waitUntil(w.isActiveWindow)
+    qtbot.keyClick(tab.due, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert w.tabs.currentWidget() is w.households_tab
+    qtbot.keyClick(w.households_tab.search, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert w.tabs.currentWidget() is w.households_tab  # its own shortcut, not ambiguous
+    assert w.households_tab.search.hasFocus()
