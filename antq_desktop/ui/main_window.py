@@ -116,30 +116,30 @@ class MainWindow(QMainWindow):
     def _households_shortcuts(self) -> None:
         """Ctrl+F and Ctrl+N of the households tab from the other tabs (Tổng quan comes
         first): a hidden tab's shortcuts do not fire. These are off while the households tab is
-        shown, whose own shortcuts then serve (two live ones would be ambiguous)."""
-        tab = self.households_tab
-
-        def find() -> None:
-            self.tabs.setCurrentWidget(tab)
-            tab.search.setFocus()
-            tab.search.selectAll()
-
-        def add() -> None:
-            self.tabs.setCurrentWidget(tab)
-            tab.add_household()
-        actions = []
-        for keys, slot in (("Ctrl+F", find), ("Ctrl+N", add)):
+        shown, whose own shortcuts then serve (two live ones would be ambiguous). Bound
+        methods, not closures over the window (those would keep it alive in a cycle)."""
+        self._household_actions = []
+        for keys, slot in (("Ctrl+F", self._find_household), ("Ctrl+N", self._add_household)):
             action = QAction(self)
             action.setShortcut(QKeySequence(keys))
             action.triggered.connect(slot)
             self.addAction(action)
-            actions.append(action)
+            self._household_actions.append(action)
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self._tab_changed(self.tabs.currentIndex())
 
-        def changed(_index: int) -> None:
-            for action in actions:
-                action.setEnabled(self.tabs.currentWidget() is not tab)
-        self.tabs.currentChanged.connect(changed)
-        changed(0)
+    def _tab_changed(self, _index: int) -> None:
+        for action in self._household_actions:
+            action.setEnabled(self.tabs.currentWidget() is not self.households_tab)
+
+    def _find_household(self) -> None:
+        self.tabs.setCurrentWidget(self.households_tab)
+        self.households_tab.search.setFocus()
+        self.households_tab.search.selectAll()
+
+    def _add_household(self) -> None:
+        self.tabs.setCurrentWidget(self.households_tab)
+        self.households_tab.add_household()
 
     def idle_checkpoint(self) -> bool:
         """Checkpoint the SQLite WAL unless a backup is running; False when it had to stop

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...db.engine import Database
-from ...services.overview import Card, Overview, OverviewService, Target
+from ...services.overview import Card, Overview, OverviewService
 from ..widgets import messages
 from ..widgets.worker import Worker
 from .charts import ChartView
@@ -108,7 +108,9 @@ class CardView(QFrame):
 
 
 class ChartPanel(QFrame):
-    """A chart with its "Lưu hình…" button."""
+    """A chart with its "Lưu hình…" button (``saveRequested(key)``)."""
+
+    saveRequested = Signal(str)
 
     def __init__(self, key: str, parent: QWidget | None = None):
         super().__init__(parent)
@@ -126,6 +128,10 @@ class ChartPanel(QFrame):
         row.addStretch(1)
         row.addWidget(self.save_button)
         layout.addLayout(row)
+        self.save_button.clicked.connect(self._save_clicked)
+
+    def _save_clicked(self) -> None:
+        self.saveRequested.emit(self.key)
 
 
 class OverviewTab(QWidget):
@@ -175,7 +181,7 @@ class OverviewTab(QWidget):
         self.panels = {key: ChartPanel(key) for key in CHART_KEYS}
         for panel in self.panels.values():
             panel.chart.barClicked.connect(self.openRequested)
-            panel.save_button.clicked.connect(lambda _c=False, k=panel.key: self.ask_save(k))
+            panel.saveRequested.connect(self.ask_save)
         charts = QGridLayout()
         charts.setSpacing(6)
         charts.addWidget(self.panels["signup"], 0, 0, 1, 2)
@@ -214,10 +220,13 @@ class OverviewTab(QWidget):
         refresh.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         refresh.triggered.connect(self.reload)
         self.addAction(refresh)
-        self.year.currentIndexChanged.connect(lambda _i: self.reload())
+        self.year.currentIndexChanged.connect(self._year_changed)
         self.refresh_button.clicked.connect(self.reload)
 
     # -- loading ----------------------------------------------------------------------------
+    def _year_changed(self, _index: int) -> None:
+        self.reload()
+
     def showEvent(self, event) -> None:
         super().showEvent(event)
         if not self._started:
@@ -324,7 +333,3 @@ class OverviewTab(QWidget):
             self.save_chart(key, path)
         except OSError:
             messages.error(self, "Không lưu được hình. Hãy chọn thư mục khác.")
-
-
-def target_of(card_or_item) -> Target | None:
-    return getattr(card_or_item, "target", None)
