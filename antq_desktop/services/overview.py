@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import and_, extract, func, or_, select
 
 from ..db.engine import Database
-from ..db.models import Area, MediationCase, Patrol, RehabCase, RehabEvaluation, Tip
+from ..db.models import Area, MediationCase, MediationTeam, Patrol, RehabCase, RehabEvaluation, Tip
 from ..enums import CertCategory, CertState, Classification
 from ..numbers import percent_text
 from ..regimes import DueState
@@ -34,7 +34,7 @@ from .certification import CATEGORY_ORDER, CertificationService
 from .certification_rules import COUNTED_FOR_WARD, active_in
 from .households import HouseholdService
 from .indicator_sources import Ratio, Value
-from .indicators import Figures, IndicatorService, YearEndTable
+from .indicators import AreaFigures, Figures, IndicatorService, YearEndTable
 from .mediation import MIN_MEDIATORS, MediationService, StatusFilter
 from .mediation_stats import year_bounds
 from .rehab_stats import period_bounds
@@ -191,6 +191,7 @@ class Overview:
     due: tuple[DueItem, ...]
     charts: tuple[ChartData, ...]
     table: YearEndTable
+    area_id: int | None = None  # the cards of this residential area; None: the whole ward
 
     def card(self, key: str) -> Card:
         return next(c for c in self.cards if c.key == key)
@@ -222,10 +223,10 @@ MONTHLY = (("tips", "Tin báo", Tip, Tip.received_on, ACTIVITIES, {"kind": "tip"
 CLASS_ORDER = tuple(Classification)
 
 
-def _sum(table: YearEndTable, codes: tuple[str, ...]) -> Figures | None:
-    """The ward figures of ``codes`` added up; None when the list in use lacks one of them
-    (a province's own indicators.json)."""
-    figures = table.ward.figures
+def _sum(block: AreaFigures, codes: tuple[str, ...]) -> Figures | None:
+    """The figures of ``codes`` in ``block`` (the ward, or one area) added up; None when the
+    list in use lacks one of them (a province's own indicators.json)."""
+    figures = block.figures
     if not all(c in figures for c in codes):
         return None
     pair: list[Value | None] = []
@@ -256,8 +257,10 @@ class OverviewService:
         self.certification = CertificationService(db)
 
     def load(self, year: int, today: date | None = None, now: datetime | None = None,
-             backup_folder: Path | None = None) -> Overview:
-        """Everything the tab shows for ``year``; the due work is today's (whatever the year)."""
+             backup_folder: Path | None = None, area_id: int | None = None) -> Overview:
+        """Everything the tab shows for ``year``: the cards and the area charts for the whole
+        ward, or for the residential area ``area_id`` (its section of the year-end form); the
+        due work is today's and the whole ward's, whatever the year and area."""
         today = today or date.today()
         # first: reading the certification list makes the units of new areas (as the
         # certification tab does), which the recognition figures then count
@@ -265,21 +268,36 @@ class OverviewService:
         table = self.indicators.table(year, today=today)
         rehab_open = self.rehabilitation.list_cases(status=CaseStatus.OPEN, today=today)
         late = self.mediation.list_cases(status=StatusFilter.OPEN, late_only=True, today=today)
-        cards = self._cards(table, year, rehab_open, late, cert_rows)
+        block = table.ward
+        if area_id is not None:
+            block = next((a for a in table.areas if a.area_id == area_id), None)
+            if block is None:
+                raise ValueError(f"no residential area {area_id}")
+        cards = self._cards(table, block, year, today, rehab_open, late, cert_rows)
         current = year == today.year  # then the due work reuses this year's readings
         due = self.due_work(today, now, backup_folder, rehab_open, late,
                             cert_rows if current else None, table if current else None)
-        charts = self._charts(table, year, today, cert_rows)
+        charts = self._charts(table, year, today, cert_rows, area_id)
         return Overview(year, today, table.cutoff, tuple(cards), tuple(due), tuple(charts),
-                        table)
+                        table, area_id)
 
     # -- cards --------------------------------------------------------------------------------
-    def _cards(self, table, year, rehab_open, late, cert_rows) -> list[Card]:
+    def _cards(self, table, block: AreaFigures, year, today, rehab_open, late,
+               cert_rows) -> list[Card]:
+        area_id = block.area_id  # None: the whole ward
+        area = {} if area_id is None else {"area_id": area_id}
+        if area_id is not None:
+            rehab_open = self.rehabilitation.list_cases(status=CaseStatus.OPEN,
+                                                        area_id=area_id, today=today)
+            teams = {t.id for t in self.mediation.list_teams(include_retired=True)
+                     if t.area_id == area_id}
+            late = [r for r in late if r.team_id in teams]
+            cert_rows = [r for r in cert_rows if r.area_id == area_id]
         cards: list[Card] = []
-        signup = _sum(table, ("households_signed",))
+        signup = _sum(block, ("households_signed",))
         if signup is not None:
             shares = sorted(((a.figures["households_signed"].this, a.name, a.area_id)
-                             for a in table.areas
+                             for a in (table.areas if area_id is None else ())
                              if isinstance(a.figures["households_signed"].this, Ratio)
                              and a.figures["households_signed"].this.den),
                             key=lambda t: (t[0].share, t[1]))
@@ -291,13 +309,17 @@ class OverviewService:
                 "households_signed", "Hộ đăng ký xây dựng KDC an toàn", this, signup.last,
                 ("households_signed",), sub,
                 tuple(["Thấp nhất:", *details] if details else []),
-                Target(HOUSEHOLDS, {"year": year, "unsigned_first": True}),
+                Target(HOUSEHOLDS, {**area, "year": year, "unsigned_first": True}),
                 line=100.0, warn=isinstance(this, Ratio) and (this.share or 0) < 100))
         for key, title, codes, tab, filters in SIMPLE_CARDS:
-            f = _sum(table, codes)
+            f = _sum(block, codes)
             if f is None:
                 continue
             wanted = dict(filters)
+            if tab in (REHABILITATION, ACTIVITIES):
+                wanted.update(area)
+            elif tab == MEDIATION and area_id is not None:
+                wanted["team_id"] = next(iter(teams), None)
             if tab in (MEDIATION, ACTIVITIES):
                 wanted["year"] = year
             cards.append(Card(key, title, f.this, f.last, codes, target=Target(tab, wanted)))
@@ -306,12 +328,12 @@ class OverviewService:
                 cards.append(Card(
                     "rehab_overdue", "Quá hạn đánh giá (hôm nay)", overdue, None,
                     unit="người đang quản lý", warn=overdue > 0,
-                    target=Target(REHABILITATION, {"due": DueFilter.OVERDUE,
+                    target=Target(REHABILITATION, {**area, "due": DueFilter.OVERDUE,
                                                    "status": CaseStatus.OPEN})))
             if key == "mediation_received":
-                rate = _sum(table, ("mediation_succeeded", "mediation_received"))
+                rate = _sum(block, ("mediation_succeeded", "mediation_received"))
                 if rate is not None:
-                    succeeded = _sum(table, ("mediation_succeeded",))
+                    succeeded = _sum(block, ("mediation_succeeded",))
                     received = f
 
                     def share(a, b):
@@ -322,12 +344,17 @@ class OverviewService:
                         ("mediation_succeeded", "mediation_received"), percent=True,
                         unit=("" if succeeded.this is None else
                               f"{number_text(succeeded.this)} vụ thành"),
-                        target=Target(MEDIATION, {"year": year})))
+                        target=Target(MEDIATION, wanted)))
                 cards.append(Card(
                     "mediation_late", "Chậm bắt đầu hòa giải (hôm nay)", len(late), None,
                     unit="vụ quá 3 ngày chưa bắt đầu", warn=bool(late),
-                    target=Target(MEDIATION, {"late_only": True, "status": StatusFilter.OPEN})))
-        cert = _sum(table, CERT_CODES)
+                    target=Target(MEDIATION, {"late_only": True, "status": StatusFilter.OPEN,
+                                              **({"team_id": wanted.get("team_id")}
+                                                 if area_id is not None else {})})))
+        ward_only = {i.code for i in table.definitions.indicators if i.ward_only}
+        codes = CERT_CODES if area_id is None else tuple(c for c in CERT_CODES
+                                                         if c not in ward_only)
+        cert = _sum(block, codes) if codes else None
         if cert is not None:
             counted = [r for r in cert_rows if active_in(r.retired_on, year)
                        and r.category in COUNTED_FOR_WARD]
@@ -336,8 +363,9 @@ class OverviewService:
             details = (f"Đã đăng ký: {number_text(registered)}/{number_text(len(counted))}",
                        f"Đã công nhận: {this}" if isinstance(this, Ratio) else "")
             cards.insert(min(len(cards), 1), Card(
-                "certification", "Công nhận “An toàn về ANTT”", this, cert.last, CERT_CODES,
-                "khu dân cư, cơ quan, doanh nghiệp, trường", tuple(d for d in details if d),
+                "certification", "Công nhận “An toàn về ANTT”", this, cert.last, codes,
+                "khu dân cư, cơ quan, doanh nghiệp, trường" if area_id is None else
+                "khu dân cư", tuple(d for d in details if d),
                 Target(CERTIFICATION, {"year": year}), line=RECOGNISED_LINE,
                 warn=isinstance(this, Ratio) and (this.share or 0) < RECOGNISED_LINE))
         return cards
@@ -467,7 +495,9 @@ class OverviewService:
                        None if last is None else last.created.date(), Target(BACKUP), past=True)
 
     # -- charts -------------------------------------------------------------------------------
-    def _charts(self, table, year, today, cert_rows) -> list[ChartData]:
+    def _charts(self, table, year, today, cert_rows, area_id=None) -> list[ChartData]:
+        """The sign-up chart is every area's (the one chosen among them); the others are the
+        ward's or the chosen area's."""
         charts = []
         if "households_signed" in table.ward.figures:
             bars = []
@@ -486,27 +516,29 @@ class OverviewService:
             charts.append(ChartData("signup", f"Tỷ lệ hộ đăng ký theo khu dân cư, năm {year}",
                                     ("Đã đăng ký",), tuple(bars), percent=True, line=100.0,
                                     line_label="100 %", note=note))
-        months = self.monthly(year, today)
+        months = self.monthly(year, today, area_id)
+        area = {} if area_id is None else {"area_id": area_id}
         for key, title, _model, _column, tab, filters in MONTHLY:
             this, last = months[key]
             charts.append(ChartData(
                 f"months_{key}", f"{title} theo tháng: năm {year} so với năm {year - 1}",
                 (f"Năm {year}", f"Năm {year - 1}"),
                 tuple(Bar(f"T{m}", (this[m - 1], last[m - 1]),
-                          Target(tab, {**filters, "year": year}),
+                          Target(tab, {**filters, "year": year,
+                                       **(area if tab == ACTIVITIES else {})}),
                           f"Tháng {m}: năm {year} {number_text(this[m - 1])}, năm {year - 1} "
                           f"{number_text(last[m - 1])}") for m in range(1, 13))))
-        classes = self.classes(year)
+        classes = self.classes(year, area_id)
         charts.append(ChartData(
             "rehab_classes", f"Xếp loại gần nhất trong năm {year} (quản lý, giáo dục)",
             ("Số người",), tuple(Bar(c.short, (classes.get(c, 0),), Target(
-                REHABILITATION, {"status": CaseStatus.ALL}), c.label)
+                REHABILITATION, {**area, "status": CaseStatus.ALL}), c.label)
                 for c in CLASS_ORDER if classes.get(c, 0) or c.value in "ABCD")))
         states = (CertState.NOT_REGISTERED, CertState.REGISTERED, CertState.EVALUATED,
                   CertState.RECOGNISED, CertState.NOT_MET)
         counts = {(c, s): 0 for c in CATEGORY_ORDER for s in states}
         for r in cert_rows:
-            if active_in(r.retired_on, year):
+            if active_in(r.retired_on, year) and (area_id is None or r.area_id == area_id):
                 counts[(r.category, r.state)] += 1
         bars = []
         for c in CATEGORY_ORDER:  # shares of each category's units: 285 areas beside 6 agencies
@@ -525,9 +557,11 @@ class OverviewService:
                                 line_label="70 % được công nhận"))
         return charts
 
-    def monthly(self, year: int, today: date) -> dict[str, tuple[list[int], list[int]]]:
+    def monthly(self, year: int, today: date,
+                area_id: int | None = None) -> dict[str, tuple[list[int], list[int]]]:
         """Per kind (tips, patrols, mediation): counts per month of ``year`` and of the year
-        before, over the date column and up to the cut-off day the indicator sources use."""
+        before, over the date column and up to the cut-off day the indicator sources use
+        (of one residential area: a mediation case by its team's area)."""
         out = {}
         with self.db.session() as s:
             for key, _title, model, column, _tab, _filters in MONTHLY:
@@ -537,6 +571,11 @@ class OverviewService:
                     month = extract("month", column)
                     stmt = (select(month, func.count()).select_from(model)
                             .where(column >= start, column <= cutoff).group_by(month))
+                    if area_id is not None and model is MediationCase:
+                        stmt = stmt.join(MediationTeam, MediationTeam.id == MediationCase.team_id
+                                         ).where(MediationTeam.area_id == area_id)
+                    elif area_id is not None:
+                        stmt = stmt.where(model.area_id == area_id)
                     counts = [0] * 12
                     for m, n in s.execute(stmt):
                         counts[int(m) - 1] = int(n)
@@ -544,7 +583,7 @@ class OverviewService:
                 out[key] = (pair[0], pair[1])
         return out
 
-    def classes(self, year: int) -> dict[Classification, int]:
+    def classes(self, year: int, area_id: int | None = None) -> dict[Classification, int]:
         """People managed in ``year`` by the class of their latest evaluation of the year (the
         rule of the "rehab.improved" indicator: A and "tiến bộ" add up to it)."""
         start, end = period_bounds(year, None)
@@ -560,6 +599,8 @@ class OverviewService:
                 .where(RehabCase.start_date <= end,
                        or_(RehabCase.closed_on.is_(None), RehabCase.closed_on >= start))
                 .group_by(RehabEvaluation.classification))
+        if area_id is not None:
+            stmt = stmt.where(RehabCase.area_id == area_id)
         with self.db.session() as s:
             return {c: int(n) for c, n in s.execute(stmt)}
 

@@ -225,6 +225,7 @@ class MainWindow(QMainWindow):
         self.mediation_tab.reload_teams()
         self.certification_tab.reload()  # areas and the ward are units that register
         self.activities_tab.reload()
+        self.overview_tab.reload_areas()
         self.overview_tab.reload()
 
     def open_target(self, target) -> None:

@@ -174,3 +174,19 @@ def test_ctrl_f_from_the_overview_goes_to_the_households_search(qtbot, db, ward,
     qtbot.keyClick(w.households_tab.search, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert w.tabs.currentWidget() is w.households_tab  # its own shortcut, not ambiguous
     assert w.households_tab.search.hasFocus()
+
+
+def test_one_area_at_a_glance(qtbot, db, records, window):  # noqa: F811
+    w = window()
+    tab = _shown(qtbot, w, 2025)
+    assert tab.area.itemText(0) == "Toàn phường" and tab.area.currentData() is None
+    with qtbot.waitSignal(tab.loaded, timeout=10000):
+        tab.area.setCurrentIndex(tab.area.findData(records["A1"]))
+    assert tab.data.area_id == records["A1"]
+    assert tab.status.text().startswith("Tổ dân phố số 1: Năm 2025")
+    assert tab.cards["tips_received"].value.text() == "3"
+    qtbot.mouseClick(tab.cards["tips_received"], Qt.MouseButton.LeftButton)
+    activities = w.activities_tab
+    assert w.tabs.currentWidget() is activities
+    assert activities.area.currentData() == records["A1"] and activities.year.currentData() == 2025
+    assert activities.model.rowCount() == 3

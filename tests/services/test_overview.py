@@ -31,9 +31,9 @@ from tests.services.test_indicators import TODAY, records  # noqa: F401
 WARD = "TOÀN PHƯỜNG HOÀN KIẾM"
 
 
-def _form_blocks(db, year=2025):
+def _form_blocks(db, year=2025, area_id=None):
     """{block heading: {indicator label: (last, this)}} of the year-end document."""
-    doc = yearend.document(db, Params(year), today=TODAY)
+    doc = yearend.document(db, Params(year, area_id=area_id), today=TODAY)
     out, current = {}, None
     for row in doc.rows:
         if isinstance(row, Heading):
@@ -49,17 +49,14 @@ def _ratio(text):
     return Ratio(num, den)
 
 
-def test_every_card_equals_the_yearend_form_figure(db, records, pin_today):  # noqa: F811
-    pin_today(TODAY)
-    view = OverviewService(db).load(2025, today=TODAY, now=datetime(2026, 11, 20, 9))
-    blocks = _form_blocks(db)
-    ward = blocks[WARD]
+def _check_cards(view, block):
+    """Every card against the form's rows of ``block``; returns the keys checked."""
     labels = {i.code: i.label for i in view.table.definitions.indicators}
     checked = set()
     for card in view.cards:
         if not card.codes:
             continue
-        form = [ward[labels[c]] for c in card.codes]
+        form = [block[labels[c]] for c in card.codes]
         if card.key == "mediation_success":
             (s_last, s_this), (r_last, r_this) = form
             assert card.this == pytest.approx(100 * s_this / r_this)
@@ -72,6 +69,15 @@ def test_every_card_equals_the_yearend_form_figure(db, records, pin_today):  # n
             (shown,) = form
             assert yearend.cell_values(Figures(card.last, card.this))[:2] == shown, card.key
         checked.add(card.key)
+    return checked
+
+
+def test_every_card_equals_the_yearend_form_figure(db, records, pin_today):  # noqa: F811
+    pin_today(TODAY)
+    view = OverviewService(db).load(2025, today=TODAY, now=datetime(2026, 11, 20, 9))
+    blocks = _form_blocks(db)
+    labels = {i.code: i.label for i in view.table.definitions.indicators}
+    checked = _check_cards(view, blocks[WARD])
     assert checked >= {"households_signed", "certification", "rehab_managed", "rehab_improved",
                        "mediation_received", "mediation_success", "tips_received",
                        "tips_valuable", "patrols", "outreach_sessions", "weapons"}
@@ -84,6 +90,25 @@ def test_every_card_equals_the_yearend_form_figure(db, records, pin_today):  # n
     assert details[1] == (f"50 % — Tổ dân phố số 2 "
                           f"({blocks['KHU DÂN CƯ: TỔ DÂN PHỐ SỐ 2'][area_label][1]} hộ)")
     assert len(details) == 2  # Tổ dân phố số 1 is at 100 %: not a low area
+
+
+def test_every_card_of_an_area_equals_its_section_of_the_form(db, records):  # noqa: F811
+    a1 = records["A1"]
+    view = OverviewService(db).load(2025, today=TODAY, area_id=a1)
+    blocks = _form_blocks(db, area_id=a1)
+    checked = _check_cards(view, blocks["KHU DÂN CƯ: TỔ DÂN PHỐ SỐ 1"])
+    assert "certification" in checked and view.card("certification").codes == ("cert_areas",)
+    assert view.card("tips_received").this == 3 and view.card("patrols").this == 2
+    assert view.card("households_signed").target.filters["area_id"] == a1
+    assert view.card("tips_received").target.filters == {"kind": "tip", "year": 2025,
+                                                          "area_id": a1}
+    bars = view.chart("months_tips").bars
+    assert sum(b.values[0] for b in bars) == 3 and sum(b.values[1] for b in bars) == 1
+    mediation = view.chart("months_mediation").bars
+    assert sum(b.values[0] for b in mediation) == 3  # A1's team's cases of 2025
+    classes = {b.label: b.values[0] for b in view.chart("rehab_classes").bars}
+    assert classes["A"] + classes["Tiến bộ"] == view.card("rehab_improved").this
+    assert [b.label for b in view.chart("certification").bars] == ["Khu dân cư"]
 
 
 def test_a_card_of_an_indicator_the_list_lacks_is_left_out(db, records, tmp_path):  # noqa: F811

@@ -97,7 +97,7 @@ def activities(tab, f) -> None:
     with _quiet([tab.search, tab.year, tab.area]):
         tab.search.setText("")
         _choose(tab.year, f.get("year"))
-        _choose(tab.area, None)
+        _choose(tab.area, f.get("area_id"))
     if tab.kinds.currentRow() != kinds.index(kind):
         tab.kinds.setCurrentRow(kinds.index(kind))  # refreshes the list itself
     else:

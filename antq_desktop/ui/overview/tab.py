@@ -29,7 +29,9 @@ from PySide6.QtWidgets import (
 
 from ...db.engine import Database
 from ...services.overview import Card, Overview, OverviewService
+from ...services.unit import UnitService
 from ..widgets import messages
+from ..widgets.lists import fill_area_filter
 from ..widgets.worker import Worker
 from .charts import ChartView
 
@@ -157,6 +159,10 @@ class OverviewTab(QWidget):
         this_year = date.today().year
         for y in range(this_year, this_year - YEARS_BACK - 1, -1):
             self.year.addItem(f"Năm {y}", y)
+        self.units = UnitService(db)
+        self.area = QComboBox(objectName="overviewArea")
+        self.area.setToolTip("Số liệu của cả phường hoặc của một khu dân cư")
+        self.area.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.refresh_button = QPushButton("Làm mới", objectName="overviewRefresh")
         self.refresh_button.setToolTip("Đọc lại số liệu (F5)")
         self.status = QLabel(objectName="overviewStatus")
@@ -193,6 +199,7 @@ class OverviewTab(QWidget):
         top = QHBoxLayout()
         top.addWidget(QLabel("<b>Tổng quan</b>"))
         top.addWidget(self.year)
+        top.addWidget(self.area)
         top.addWidget(self.refresh_button)
         top.addWidget(self.status, 1)
         due_box = QVBoxLayout()
@@ -221,11 +228,18 @@ class OverviewTab(QWidget):
         refresh.triggered.connect(self.reload)
         self.addAction(refresh)
         self.year.currentIndexChanged.connect(self._year_changed)
+        self.area.currentIndexChanged.connect(self._year_changed)
+        self.reload_areas()
         self.refresh_button.clicked.connect(self.reload)
 
     # -- loading ----------------------------------------------------------------------------
     def _year_changed(self, _index: int) -> None:
         self.reload()
+
+    def reload_areas(self) -> None:
+        """Refill the area choice (the unit's areas changed), keeping the one chosen."""
+        fill_area_filter(self.area, self.units.areas())
+        self.area.setItemText(0, "Toàn phường")
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -237,11 +251,12 @@ class OverviewTab(QWidget):
         self._started = True
         self._generation += 1
         generation, year, service = self._generation, self.year.currentData(), self.service
+        area_id = self.area.currentData()
         self.status.setText("Đang tải số liệu…")
 
         def work(_report):
             try:
-                return generation, service.load(year), None
+                return generation, service.load(year, area_id=area_id), None
             except Exception as exc:  # noqa: BLE001 — shown as a message, never a traceback
                 return generation, None, exc
 
@@ -275,7 +290,8 @@ class OverviewTab(QWidget):
         self.data = data
         note = "" if data.cutoff.month == 12 and data.cutoff.day == 31 else \
             f" (số liệu tính đến ngày {data.cutoff:%d/%m/%Y})"
-        self.status.setText(f"Năm {data.year} so với năm {data.year - 1}{note}")
+        where = "" if data.area_id is None else f"{self.area.currentText()}: "
+        self.status.setText(f"{where}Năm {data.year} so với năm {data.year - 1}{note}")
         for view in self.cards.values():
             view.deleteLater()
         self.cards = {}
