@@ -157,7 +157,7 @@ class ChartView(QWidget):
         peak = max([*totals, data.line or 0, 0])
         if data.percent:
             peak = max(peak, 100)
-        step = nice_step(peak)
+        step = nice_step(peak) if data.percent else max(1.0, nice_step(peak))  # whole counts
         axis_top = step * math.ceil(peak / step) if peak else step
         labels = [number_text(step * i) if step >= 1 else f"{step * i:g}".replace(".", ",")
                   for i in range(int(round(axis_top / step)) + 1)]
