@@ -22,6 +22,8 @@ from .certification.tab import CertificationTab
 from .duplicates.dialog import DuplicatesDialog
 from .households.tab import HouseholdsTab
 from .mediation.tab import MediationTab
+from .overview import navigate as overview_navigate
+from .overview.tab import OverviewTab
 from .rehabilitation.tab import RehabilitationTab
 from .reports.dialog import ReportsDialog
 from .unit_dialog import UnitDialog
@@ -54,6 +56,10 @@ class MainWindow(QMainWindow):
         self.mediation = MediationService(db)
 
         self.tabs = QTabWidget(objectName="mainTabs")
+        self.overview_tab = OverviewTab(db)  # first: the year at a glance and the due work
+        self.tabs.addTab(self.overview_tab, "Tổng quan")
+        self.overview_tab.openRequested.connect(self.open_target)
+        self.overview_tab.backupRequested.connect(self.backup_now)
         self.households_tab = HouseholdsTab(self.households, self.units)
         self.tabs.addTab(self.households_tab, "Hộ gia đình")
         self.rehabilitation_tab = RehabilitationTab(self.rehabilitation, self.units)
@@ -110,6 +116,35 @@ class MainWindow(QMainWindow):
             self.checkpoint_timer.start()
         self.restore_geometry()
         self.households_tab.search.setFocus()  # most work starts with finding a household
+        self._households_shortcuts()
+
+    def _households_shortcuts(self) -> None:
+        """Ctrl+F and Ctrl+N of the households tab from the other tabs (Tổng quan comes
+        first): a hidden tab's shortcuts do not fire. These are off while the households tab is
+        shown, whose own shortcuts then serve (two live ones would be ambiguous). Bound
+        methods, not closures over the window (those would keep it alive in a cycle)."""
+        self._household_actions = []
+        for keys, slot in (("Ctrl+F", self._find_household), ("Ctrl+N", self._add_household)):
+            action = QAction(self)
+            action.setShortcut(QKeySequence(keys))
+            action.triggered.connect(slot)
+            self.addAction(action)
+            self._household_actions.append(action)
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self._tab_changed(self.tabs.currentIndex())
+
+    def _tab_changed(self, _index: int) -> None:
+        for action in self._household_actions:
+            action.setEnabled(self.tabs.currentWidget() is not self.households_tab)
+
+    def _find_household(self) -> None:
+        self.tabs.setCurrentWidget(self.households_tab)
+        self.households_tab.search.setFocus()
+        self.households_tab.search.selectAll()
+
+    def _add_household(self) -> None:
+        self.tabs.setCurrentWidget(self.households_tab)
+        self.households_tab.add_household()
 
     def idle_checkpoint(self) -> bool:
         """Checkpoint the SQLite WAL unless a backup is running; False when it had to stop
@@ -195,6 +230,12 @@ class MainWindow(QMainWindow):
         self.mediation_tab.reload_teams()
         self.certification_tab.reload()  # areas and the ward are units that register
         self.activities_tab.reload()
+        self.overview_tab.reload_areas()
+        self.overview_tab.reload()
+
+    def open_target(self, target) -> None:
+        """Show the work tab a Tổng quan card, bar or due item points to, filtered."""
+        overview_navigate.open_target(self, target)
 
     def open_import(self) -> None:
         from .importing.dialog import ImportDialog
@@ -268,6 +309,7 @@ class MainWindow(QMainWindow):
                 self.backups.timer.stop()
                 self.backups.when_idle(self._backup_on_exit)
             return
+        self.overview_tab.wait_idle()  # its background read ends before the data is closed
         settings = QSettings()
         settings.setValue("mainWindow/geometry", self.saveGeometry())
         settings.setValue("households/splitter", self.households_tab.splitter.saveState())

@@ -45,7 +45,7 @@ def test_main_window_shows_tabs_and_status(qtbot, db, ward):
     assert window.tabs.objectName() == "mainTabs"
     # one tab per work area that exists, nothing more
     assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == [
-        "Hộ gia đình", "Quản lý, giáo dục, giúp đỡ", "Hòa giải ở cơ sở", "An toàn về ANTT",
+        "Tổng quan", "Hộ gia đình", "Quản lý, giáo dục, giúp đỡ", "Hòa giải ở cơ sở", "An toàn về ANTT",
         "Phong trào"]
     assert window.findChild(QLabel, "statusUnit").text() == "Phường Hoàn Kiếm, Thành phố Hà Nội"
     assert window.households_tab.search.hasFocus() or not window.isActiveWindow()
