@@ -22,7 +22,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from itertools import combinations
 
 from sqlalchemy import and_, case, func, or_, select, update
@@ -378,6 +378,9 @@ def mark_not_duplicate(session: Session, kind: str, record_id: int, resident_id:
                                  marked_on=today or date.today()))
 
 
+MERGE_BACKUP_EVERY = timedelta(minutes=30)  # one backup covers the merges made meanwhile
+
+
 # -- merging ------------------------------------------------------------------------------------
 MERGE_FIELDS = [
     ("full_name", "Họ và tên"), ("birth_date", "Ngày sinh"), ("sex", "Giới tính"),
@@ -674,6 +677,26 @@ def unlink_record(session: Session, kind: str, record_id: int) -> None:
 class DuplicateService:
     db: Database
     _codes: dict = field(default_factory=dict, repr=False)
+    _backed_up_at: datetime | None = field(default=None, repr=False)
+
+    def _backup_first(self, now: datetime | None = None) -> None:
+        """A verified backup before a merge ("Trước khi gộp dữ liệu", issue 12): before the
+        first merge of this service (one opening of the dialog) and again once
+        MERGE_BACKUP_EVERY has passed, not before each of a dozen merges in a row. A backup
+        that fails stops the merge. A server database is backed up by its administrator."""
+        if not self.db.is_sqlite:
+            return
+        now = now or datetime.now()
+        if self._backed_up_at is not None and now - self._backed_up_at < MERGE_BACKUP_EVERY:
+            return
+        from .backup import BEFORE_MERGE, BackupError, backup_now
+
+        try:
+            backup_now(self.db, BEFORE_MERGE, now=now)
+        except BackupError as exc:
+            raise FieldError("Gộp hồ sơ", f"chưa gộp vì không sao lưu được trước: {exc}") \
+                from None
+        self._backed_up_at = now
 
     def matches(self, name: str, birth_date: date | None = None, birth_year: int | None = None,
                 id_number: str | None = None, area_id: int | None = None, **kw) -> list[Match]:
@@ -699,7 +722,8 @@ class DuplicateService:
 
     def merge(self, keep_id: int, drop_id: int, take: dict[str, int] | None = None,
               today: date | None = None) -> int:
-        """One transaction: everything or nothing."""
+        """One transaction: everything or nothing, after a verified backup."""
+        self._backup_first()
         with unique_errors({"resident_id_number": lambda: FieldError(
                 "Số định danh cá nhân", "trùng với số của một người khác đang cư trú.")}), \
                 self.db.session.begin() as s:

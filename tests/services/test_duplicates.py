@@ -22,7 +22,7 @@ from antq_desktop.services.mediation import MediationService, PartyData
 from antq_desktop.services.registers import RegisterService
 from antq_desktop.services.rehabilitation import CaseData, RehabilitationService
 from antq_desktop.validation import FieldError
-from tests.conftest import household, member
+from tests.conftest import household, member, sqlite_only
 
 TODAY = date(2026, 6, 15)
 BORN = date(1980, 5, 1)
@@ -325,3 +325,36 @@ def test_the_demo_holds_two_people_typed_twice_and_the_scan_finds_them(db, dups)
         assert REASON_BIRTH in p.reasons and REASON_YEAR_AREA in p.reasons
         assert p.b.full_name.isascii() and p.a.birth_date == p.b.birth_date
         assert p.a.household_id != p.b.household_id and p.a.area_id == p.b.area_id
+
+
+@sqlite_only
+def test_a_merge_is_preceded_by_a_verified_backup_once_per_half_hour(db, dups, people,
+                                                                   monkeypatch):
+    """Issue 12: a backup before a merge; not one per pair when an officer merges a dozen in a
+    row, and a backup that fails stops the merge with nothing changed."""
+    from antq_desktop.services import backup
+
+    made = []
+    real = backup.backup_now
+    monkeypatch.setattr(backup, "backup_now",
+                        lambda db_, reason, **kw: made.append(reason) or real(db_, reason, **kw))
+    dups.merge(people["anh"], people["copy"], today=TODAY)
+    assert made == [backup.BEFORE_MERGE]
+    assert [b.reason for b in backup.list_backups(backup.folder_for(backup.database_file(db)))
+            ] == [backup.BEFORE_MERGE]
+    merges = dups.merges()
+    dups.undo(merges[0].id, today=TODAY)  # undone and merged again minutes later: covered
+    dups.merge(people["anh"], people["copy"], today=TODAY)
+    assert made == [backup.BEFORE_MERGE]
+
+    def broken(*_a, **_k):
+        raise backup.BackupError("Thư mục sao lưu E:\\ không ghi được.")
+    monkeypatch.setattr(backup, "backup_now", broken)
+    fresh = DuplicateService(db)  # the dialog opened again
+    fresh.undo(dups.merges()[0].id, today=TODAY)
+    with db.session() as s:
+        before = s.scalars(select(Resident.merged_into_id)).all()
+    with pytest.raises(FieldError, match="không sao lưu được"):
+        fresh.merge(people["anh"], people["copy"], today=TODAY)
+    with db.session() as s:
+        assert s.scalars(select(Resident.merged_into_id)).all() == before
