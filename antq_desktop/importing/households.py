@@ -16,6 +16,7 @@ from ..db.models.mediation import MediationParty
 from ..db.models.rehabilitation import RehabCase
 from ..enums import Relationship, ResidenceKind, Sex
 from ..services.bulk import bulk
+from ..services.duplicates import Probe, probable_matches_many
 from ..services.households import (
     HouseholdData,
     HouseholdService,
@@ -392,11 +393,31 @@ def save_households(s: Session, db, rows: list[Row], options: Options, report: R
                 if not r.errors:
                     report.held[r.number] = (f"Chưa nhập: hộ này có lỗi ở dòng {bad}; cả hộ "
                                              "được nhập cùng nhau.")
+    _warn_probable_duplicates(s, new_households, report)
     if any(r.errors for r in rows) and not options.partial and not options.dry_run:
         return  # nothing will be written: the caller rolls back
     _insert_new(s, new_households, batch_id, report, tick, len(rows))
     report.area_ids = sorted({g.area_id for g, _, _ in new_households if g.area_id}
                              | {g.area_id for g in groups if g.existing_id and g.area_id})
+
+
+def _warn_probable_duplicates(s: Session, new_households, report: Report) -> None:
+    """The duplicate finder's rules on the new people (issue 13): a row whose person is
+    probably registered already (the same folded name and birth date, or name, birth year and
+    area, in another household) gets a warning naming that resident. The row is still
+    imported: whether it is the same person is for the officer (Tệp → Tìm người trùng…)."""
+    probes, rows = [], {}
+    for g, _data, members in new_households:
+        for row, m in members:
+            year_only = bool(getattr(m, "year_only", False))
+            rows[row.number] = row
+            probes.append(Probe(row.number, m.full_name, None if year_only else m.birth_date,
+                                m.birth_date.year if m.birth_date else None,
+                                m.id_number or "", g.area_id))
+    for number, found in probable_matches_many(s, probes).items():
+        rows[number].warnings.extend(f"Có thể trùng người đã có: {match.person.short} "
+                            f"({match.reason_text})." for match in found)
+        report.probable_duplicates += 1
 
 
 def _update_existing(s: Session, g: Group, hid: int, members, matched, options: Options,

@@ -67,6 +67,7 @@ class Report:
     held: dict[int, str] = field(default_factory=dict)  # row → why a good row was not written
     warnings: dict[int, list[str]] = field(default_factory=dict)
     areas_created: list[str] = field(default_factory=list)
+    probable_duplicates: int = 0  # new people probably registered already (services.duplicates)
     written: bool = False
     batch_id: int | None = None
     backup_path: str | None = None
@@ -106,6 +107,10 @@ class Report:
         warned = len(self.warnings)
         if warned:
             out.append(f"{warned} dòng có cảnh báo (ví dụ đã bổ sung số 0 đầu).")
+        if self.probable_duplicates:
+            out.append(f"{self.probable_duplicates} người mới có thể đã có trong sổ hộ khẩu (cùng "
+                       "họ tên và ngày sinh, hoặc năm sinh và khu dân cư): xem cảnh báo của "
+                       "từng dòng; sau khi nhập, gộp bằng Tệp → Tìm người trùng….")
         if self.errors and not self.written and not self.dry_run and not self.partial:
             out.append("Không ghi gì vì có dòng lỗi; sửa các dòng đó (xem tệp lỗi) rồi nhập lại, "
                        "hoặc chọn nhập phần không lỗi.")

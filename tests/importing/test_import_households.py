@@ -374,3 +374,30 @@ def test_a_birth_year_alone_is_printed_as_a_year(db, ugly, tmp_path, today):
     cells = {row[2]: row[4] for row in ws.iter_rows(values_only=True) if row[2]}
     assert cells["Nguyễn Văn Cường"] == 2010
     assert cells["Nguyễn Văn An"].date() == date(1980, 3, 5)
+
+
+def test_the_dry_run_reports_probable_duplicates_per_row(db, ward, households, tmp_path,
+                                                         today):
+    """The duplicate finder's rules run in the dry run (issue 13): a new person with the name
+    and birth date of a registered resident (typed without diacritics, in another household,
+    no ID number) is warned about on its row, and still imported; a namesake with another ID
+    number is a different person."""
+    from tests.conftest import household, member
+
+    households.save(household(ward[0], "HK000001", [
+        member("Đặng Đức Anh", date(1980, 5, 1), id_number="001080012345")]), today=today)
+    text = ("Họ và tên;Ngày sinh;Giới tính;Quan hệ với chủ hộ;Địa chỉ;Khu dân cư;CCCD\n"
+            "dang duc anh;01/05/1980;Nam;Chủ hộ;5 Hàng Buồm;Tổ dân phố số 2;\n"
+            "Lê Văn Bình;02/02/1975;Nam;Chủ hộ;7 Hàng Buồm;Tổ dân phố số 2;001075000002\n"
+            "Đặng Đức Anh;01/05/1980;Nam;Chủ hộ;9 Hàng Buồm;Tổ dân phố số 2;001080099999\n")
+    (tmp_path / "moi.csv").write_text(text, encoding="utf-8")
+    report = run_import(db, HOUSEHOLDS, read_table(tmp_path / "moi.csv", HOUSEHOLDS),
+                        Options(dry_run=True, today=today))
+    assert report.errors == {} and report.created == 3
+    first = min(report.warnings)
+    assert list(report.warnings) == [first]  # the namesake with another ID is not warned
+    (warning,) = report.warnings[first]
+    assert warning.startswith("Có thể trùng người đã có: Đặng Đức Anh (01/05/1980)")
+    assert "hộ HK000001" in warning and "cùng họ tên và ngày sinh" in warning
+    assert report.probable_duplicates == 1
+    assert any("có thể đã có trong sổ hộ khẩu" in line for line in report.lines())
