@@ -298,3 +298,17 @@ def test_a_part_without_a_signature_block_moves_no_row_for_nothing(letterhead):
     assert [ws.cell(r, 3).value for r in body] == [None] * 3
     assert all(ws.row_dimensions[r].height >= 150 for r in body)
     assert ws.print_title_rows and str(ws.print_area).endswith(f"${body[-1]}")
+
+
+def test_a_date_or_number_for_the_book_is_refused_not_ignored(db, books, tmp_path, capsys):
+    """The team's book has no document date or number: asking for one is a mistake to say,
+    not a flag to drop silently."""
+    from antq_desktop.cli import main
+
+    for extra in (["--date", "20/11/2026"], ["--number", "12/BC-CAP"]):
+        target = tmp_path / "so.xlsx"
+        with pytest.raises(SystemExit) as exit_:
+            main(["--db", db.url, "export", "mediation-book", "--year", "2026", *extra,
+                  "-o", str(target)])
+        assert exit_.value.code != 0 and not target.exists()
+        assert "không ghi ngày và số văn bản" in capsys.readouterr().err
