@@ -305,7 +305,20 @@ def restore_hint(path: Path | None) -> str:
     if copy is None:
         return ""
     when = datetime.fromtimestamp(copy.stat().st_mtime).strftime("%d/%m/%Y %H:%M")
-    return f" Bản sao gần nhất: {copy} ({when}). Khôi phục bằng: antq-desktop restore {copy}"
+    return f" Bản sao gần nhất: {copy} ({when}). {RESTORE_COMMAND}{copy}"
+
+
+RESTORE_COMMAND = "Khôi phục bằng: antq-desktop restore "
+
+
+def restore_candidate(exc: BaseException, url: str) -> Path | None:
+    """The copy an unusable database's message names to restore (see :func:`restore_hint`),
+    for the GUI to offer to restore it; None when the message names none (a busy file, a full
+    disk, no copy)."""
+    path = sqlite_path(url)
+    if path is None or RESTORE_COMMAND not in str(exc):
+        return None
+    return newest_backup(path)
 
 
 def is_disk_full(exc: BaseException) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
@@ -17,6 +18,7 @@ from ..db.engine import (
     database_error_message,
     file_state,
     open_database,
+    restore_candidate,
     set_busy_timeout,
 )
 from ..reports.fonts import FontError, register_fonts
@@ -91,7 +93,9 @@ def run_gui(url: str) -> int:
     try:
         db = open_database(url)
     except DatabaseOpenError as exc:
-        return _stop(str(exc))
+        db = _offer_restore(url, exc)
+        if db is None:
+            return 1
     set_busy_timeout(db, GUI_BUSY_TIMEOUT_MS)  # a save during another program's write: at once
     clean_export_leftovers()
     from .unit_dialog import UnitDialog
@@ -131,6 +135,38 @@ def creation_question(url: str) -> str | None:
                 "Tạo cơ sở dữ liệu mới, chưa có dữ liệu, ở đó? Nếu đường dẫn bị gõ nhầm, hãy "
                 "chọn Hủy.")
     return None
+
+
+def _offer_restore(url: str, exc: DatabaseOpenError) -> Database | None:
+    """A database that cannot be opened: when its message names a backup, offer to restore it
+    (a safety copy of the damaged file is kept) and open the restored data; else say why and
+    stop (None)."""
+    from ..services.backup import BackupError, restore
+
+    copy = restore_candidate(exc, url)
+    if copy is None or _quit_after() is not None:  # a smoke test: nobody to answer
+        _stop(str(exc))
+        return None
+    if not ask_restore(str(exc), copy):
+        return None
+    try:
+        result = restore(sqlite_path(url), copy)
+        db = open_database(url)
+    except (BackupError, DatabaseOpenError) as again:
+        _stop(str(again))
+        return None
+    QMessageBox.information(None, APP_NAME, result.describe())
+    return db
+
+
+def ask_restore(problem: str, copy: Path) -> bool:
+    """Ask whether to restore ``copy`` over a database that cannot be opened (a seam for
+    tests)."""
+    from .widgets import messages
+
+    return messages.confirm(None, f"{problem}\n\nKhôi phục bản sao {copy.name} ngay bây giờ? "
+                                  "Tệp hiện tại được giữ lại làm bản an toàn.",
+                            "Khôi phục dữ liệu", yes_text="Khôi phục")
 
 
 def ask_create(question: str) -> bool:

@@ -195,3 +195,18 @@ def test_preview_before_the_unit_is_set_up_is_a_message(qtbot, db, monkeypatch):
     monkeypatch.setattr(printing, "run_modal", lambda box: pytest.fail("no preview expected"))
     qtbot.mouseClick(dialog.preview_button, Qt.MouseButton.LeftButton)
     assert "Chưa nhập thông tin đơn vị" in dialog.error.text()
+
+
+def test_the_export_done_message_says_a_report_is_not_a_backup(qtbot, db, ward, tmp_path,
+                                                               monkeypatch):
+    """Issue 12: an officer may take an exported workbook for a copy of the data."""
+    from PySide6.QtWidgets import QMessageBox
+
+    shown = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box.text()) or 0)
+    dialog = ReportsDialog(db)
+    qtbot.addWidget(dialog)
+    dialog.finished_export(tmp_path / "bao-cao.xlsx")
+    (text,) = shown
+    assert "bao-cao.xlsx" in text
+    assert "không phải bản sao lưu" in text and "Tệp → Sao lưu ngay" in text

@@ -76,3 +76,56 @@ def test_the_running_program_checkpoints_the_wal(qtbot, db, ward, households):
     assert wal.stat().st_size == 0
     window.backups.timer.stop()
     window.checkpoint_timer.stop()
+
+
+def test_a_damaged_database_is_restored_from_its_backup_when_the_user_agrees(
+        qapp, db, ward, households, monkeypatch):
+    """Issue 12: a file that cannot be opened gets a message naming the newest backup and an
+    offer to restore it; agreed, the records come back and the program goes on."""
+    from datetime import date
+    from pathlib import Path
+
+    from PySide6.QtWidgets import QApplication
+
+    from antq_desktop.config import sqlite_path
+    from antq_desktop.db.engine import open_database
+    from antq_desktop.services.backup import backup_now
+    from antq_desktop.services.households import HouseholdService
+    from tests.conftest import household, member
+
+    hid = households.save(household(ward[0], "HK000001", [member()]), today=date(2026, 6, 15))
+    backup_now(db)
+    path = Path(sqlite_path(db.url))
+    db.dispose()
+    path.write_bytes(b"\x00garbage" * 512)
+    for tail in ("-wal", "-shm"):
+        Path(f"{path}{tail}").unlink(missing_ok=True)
+    asked, told = [], []
+    monkeypatch.setattr(app_module, "ask_restore",
+                        lambda problem, copy: asked.append((problem, copy)) or True)
+    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text: told.append(text))
+    monkeypatch.setattr(QMessageBox, "critical", lambda *a: pytest.fail(f"stopped: {a}"))
+    monkeypatch.setattr(QApplication, "exec", lambda self: 0)  # the window opened: enough
+    before = set(QApplication.topLevelWidgets())
+    try:
+        assert app_module.run_gui(db.url) == 0
+    finally:
+        for widget in set(QApplication.topLevelWidgets()) - before:
+            widget.close()
+    (problem, copy), = asked
+    assert "bị hỏng" in problem and copy.name in problem
+    assert told and told[0].startswith("Đã khôi phục dữ liệu của bản sao lưu")
+    again = open_database(db.url)
+    try:
+        assert HouseholdService(again).get(hid).code == "HK000001"
+    finally:
+        again.dispose()
+
+
+def test_a_damaged_database_without_a_backup_only_says_why(qapp, tmp_path, monkeypatch):
+    path = tmp_path / "antq.db"
+    path.write_bytes(b"\x00garbage" * 512)
+    monkeypatch.setattr(app_module, "ask_restore", lambda *a: pytest.fail("nothing to offer"))
+    shown = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: shown.append(text))
+    assert app_module.run_gui(f"sqlite:///{path}") == 1 and shown
