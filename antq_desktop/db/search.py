@@ -1,4 +1,5 @@
-"""The household search index: SQLite's trigram FTS5 where available, plain LIKE elsewhere.
+"""The household search index: SQLite's trigram FTS5 where available; elsewhere LIKE, which
+PostgreSQL answers from a pg_trgm GIN index (migration 0015).
 
 This is the one switch for SQLite-specific search (DESIGN.md "Data"): callers ask
 ``household_match(...)`` for a WHERE clause and never name FTS5 themselves.
@@ -13,6 +14,9 @@ from ..text import like_escape
 from .models import Household, HouseholdSearch
 
 FTS_TABLE = "household_fts"
+# PostgreSQL's counterpart (migration 0015): a pg_trgm GIN index on household_search.folded,
+# which the LIKE below uses by itself for three characters or more.
+PG_TRGM_INDEX = "ix_household_search_folded_trgm"
 TRIGRAM = 3  # FTS5's trigram index answers substrings of at least three characters
 
 _FTS_DDL = [
@@ -74,5 +78,7 @@ def household_match(folded: str, use_fts: bool) -> ColumnElement[bool]:
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
-    """For Alembic autogenerate: leave the FTS5 index (made here, not by models) out."""
-    return not (type_ == "table" and name.startswith(FTS_TABLE))
+    """For Alembic autogenerate: leave the search indexes out (SQLite's FTS5 table, made here,
+    and PostgreSQL's trigram index, made by its migration: neither is a model's)."""
+    return not ((type_ == "table" and name.startswith(FTS_TABLE))
+                or (type_ == "index" and name == PG_TRGM_INDEX))
