@@ -23,12 +23,23 @@ _ARGPARSE_MESSAGES = [
 ]
 
 
+class HelpFormatter(argparse.HelpFormatter):
+    """argparse's help with its "usage:" heading in Vietnamese."""
+
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, "Cách dùng: " if prefix is None else prefix)
+
+
 class Parser(argparse.ArgumentParser):
-    """argparse with its help line and errors in Vietnamese; an error is one line, exit 2."""
+    """argparse with its help headings, help line and errors in Vietnamese; an error is one
+    line, exit 2. Subcommands are Parsers too (add_subparsers(parser_class=Parser))."""
 
     def __init__(self, *args, **kwargs):
         kwargs["add_help"] = False
+        kwargs.setdefault("formatter_class", HelpFormatter)
         super().__init__(*args, **kwargs)
+        self._positionals.title = "tham số"  # "positional arguments:"
+        self._optionals.title = "tùy chọn"  # "options:"
         self.add_argument("-h", "--help", action="help", help="xem hướng dẫn này")
 
     def error(self, message: str) -> NoReturn:

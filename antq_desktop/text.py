@@ -53,6 +53,17 @@ def fold(text: str | None) -> str:
     return " ".join(w.lower() if w.isascii() else _fold_word(w) for w in text.split())
 
 
+def file_slug(text: str | None, limit: int = 60) -> str:
+    """A file-name part in Vietnamese without diacritics: folded, runs of anything but a–z and
+    0–9 become one hyphen ("Danh sách hộ (2026)" → "danh-sach-ho-2026"); at most ``limit``
+    characters, cut at a hyphen. Plain ASCII, so every file system and e-mail keeps it."""
+    slug = re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
+    if len(slug) > limit:
+        cut = slug[:limit + 1]
+        slug = cut.rsplit("-", 1)[0] if "-" in cut else slug[:limit]
+    return slug
+
+
 def title_name(text: str | None) -> str:
     """Normalise a person's name: collapse spaces and capitalise each word ("đặng  đức" → "Đặng Đức")."""
     return " ".join(w[:1].upper() + w[1:].lower() for w in normalize(text).split(" ") if w)

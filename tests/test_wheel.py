@@ -74,6 +74,9 @@ def test_the_wheel_carries_everything_read_at_run_time(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     for needed in ("antq_desktop/resources/style.qss", "antq_desktop/resources/indicators.json",
                    "antq_desktop/resources/icon.png",
+                   "antq_desktop/resources/translations/qt_vi.qm",
+                   "antq_desktop/resources/help/index.html",
+                   "antq_desktop/resources/help/images/ho-gia-dinh.png",
                    "antq_desktop/resources/fonts/LiberationSerif-Regular.ttf",
                    "antq_desktop/resources/fonts/LiberationSerif-BoldItalic.ttf",
                    "antq_desktop/resources/fonts/LICENSE-LiberationSerif.txt",

@@ -6,7 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QTimer, QTranslator
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -40,8 +40,27 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
     app.setStyleSheet((resources_dir() / "style.qss").read_text(encoding="utf-8"))
+    install_qt_translation(app)
     register_fonts()
     return app
+
+
+QT_TRANSLATION = "translations/qt_vi.qm"  # under resources/; built from qt_vi.ts (docs/TRANSLATION.md)
+
+
+def install_qt_translation(app: QApplication) -> bool:
+    """Qt's own texts (standard buttons, the text fields' menu, the file and print dialogs)
+    in Vietnamese: Qt ships no Vietnamese translation, so the program carries its own. Installed
+    once per application; False when the file is missing or unreadable (Qt then speaks English,
+    nothing else breaks)."""
+    if getattr(app, "_antq_translator", None) is not None:
+        return True
+    translator = QTranslator(app)
+    if not translator.load(str(resources_dir() / QT_TRANSLATION)):
+        return False
+    app.installTranslator(translator)
+    app._antq_translator = translator  # kept alive with the application
+    return True
 
 
 def install_error_handler(url: str) -> None:

@@ -102,6 +102,8 @@ class MainWindow(QMainWindow):
         self._action(reports_menu, "Báo cáo, biểu mẫu (Excel, PDF, in)…", self.open_reports,
                      "Ctrl+E")
         help_menu = self.menuBar().addMenu("Trợ &giúp")
+        self._action(help_menu, "&Hướng dẫn sử dụng", self.open_help, "F1").setObjectName(
+            "actionHelp")  # F1: the page of the tab shown (ui.help)
         self._action(help_menu, "Giới thiệu", self.about)
 
         self.update_status()
@@ -277,6 +279,11 @@ class MainWindow(QMainWindow):
 
     def open_reports(self) -> None:
         ReportsDialog(self.db, self).exec()
+
+    def open_help(self):
+        from .help.window import show_help
+
+        return show_help(self, self.tabs.currentWidget())
 
     def about(self) -> None:
         QMessageBox.about(

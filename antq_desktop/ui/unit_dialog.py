@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QComboBox,
-    QCompleter,
     QDialog,
     QFormLayout,
     QGroupBox,
@@ -27,16 +25,7 @@ from ..services.unit import UnitInfo, UnitService, default_recipients, recipient
 from ..validation import FieldError
 from .widgets import messages
 from .widgets.dialogs import button_row, error_label
-
-
-def _searchable(combo: QComboBox) -> None:
-    """Let the user type part of a name to find it in a long list."""
-    combo.setEditable(True)
-    combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-    completer = combo.completer()
-    completer.setFilterMode(Qt.MatchFlag.MatchContains)
-    completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-    completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+from .widgets.place_picker import PlacePicker
 
 
 class UnitDialog(QDialog):
@@ -52,12 +41,10 @@ class UnitDialog(QDialog):
         self._auto_recipients = True  # follow the chosen ward until the user edits them
         self._filling = False
 
-        self.province = QComboBox(objectName="unitProvince")
+        self.province = PlacePicker(objectName="unitProvince")  # "da nang" finds Đà Nẵng
         for p in places.provinces():
             self.province.addItem(p.name, p.code)
-        _searchable(self.province)
-        self.ward = QComboBox(objectName="unitWard")
-        _searchable(self.ward)
+        self.ward = PlacePicker(objectName="unitWard")
         self.header_superior = QLineEdit(objectName="unitHeaderSuperior", maxLength=200)
         self.header_issuer = QLineEdit(objectName="unitHeaderIssuer", maxLength=200)
         self.place_name = QLineEdit(objectName="unitPlaceName", maxLength=100)

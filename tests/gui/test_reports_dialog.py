@@ -104,7 +104,7 @@ def test_export_a_list_of_one_category_as_pdf(qtbot, db, certified, tmp_path, mo
     qtbot.mouseClick(dialog.findChild(QPushButton, "reportsExport"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(exported) or bool(dialog.error.text()), timeout=15_000)
     assert dialog.error.text() == ""
-    assert suggested == [f"cert-recognised-{YEAR}-agency.pdf"]
+    assert suggested == [f"cong-nhan-an-toan-antt-{YEAR}-co-quan.pdf"]
     path = exported[0]
     assert path.name == "cong-nhan.pdf" and path.read_bytes()[:4] == b"%PDF"
     text = _pdf_text(path)

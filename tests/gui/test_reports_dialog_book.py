@@ -89,7 +89,7 @@ def test_export_the_book_as_pdf(qtbot, db, books, tmp_path, monkeypatch):  # noq
     monkeypatch.setattr(dialog, "finished_export", exported.append)
     qtbot.mouseClick(dialog.buttons.buttons()[0], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(exported) or bool(dialog.error.text()), timeout=15_000)
-    assert dialog.error.text() == "" and suggested == ["mediation-book-2026.pdf"]
+    assert dialog.error.text() == "" and suggested == ["so-theo-doi-hoa-giai-2026.pdf"]
     cover, first = (p.extract_text().replace("\t", " ") for p in PdfReader(exported[0]).pages[:2])
     assert "Quyển số: 02" in cover and "Mở ngày 02 tháng 01 năm 2025" in cover
     assert date(2026, 1, 3).strftime("%d/%m/%Y") in first

@@ -49,6 +49,7 @@ from ...importing.workbooks import write_errors
 from ...services.backup import BackupError
 from ...services.settings import SettingsService
 from ...services.unit import UnitService
+from ...text import file_slug
 from ..widgets import messages
 from ..widgets.dialogs import error_label
 from ..widgets.worker import Worker
@@ -441,12 +442,12 @@ class ImportDialog(QDialog):
 
     def open_error_workbook(self) -> None:
         folder = Path(tempfile.mkdtemp(prefix="antq-loi-nhap-"))
-        path = self.error_workbook(folder / f"loi-{Path(self.table.file_name).stem}.xlsx")
+        path = self.error_workbook(folder / f"loi-{file_slug(Path(self.table.file_name).stem)}.xlsx")
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
     def save_error_workbook(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
-            self, "Lưu tệp các dòng lỗi", f"loi-{Path(self.table.file_name).stem}.xlsx",
+            self, "Lưu tệp các dòng lỗi", f"loi-{file_slug(Path(self.table.file_name).stem)}.xlsx",
             "Bảng tính Excel (*.xlsx)")
         if path:
             try:

@@ -32,6 +32,7 @@ from ...reports import registry
 from ...reports.export import build_document, export_pdf, export_xlsx
 from ...reports.registry import Params, ReportError
 from ...services.unit import UnitService
+from ...text import file_slug
 from ...validation import FieldError
 from ..widgets import printing
 from ..widgets.dialogs import button_row, error_label
@@ -45,12 +46,29 @@ EXCEL_ONLY = "Biểu này chỉ xuất ra Excel; hãy in từ Excel."
 FILTERS = {XLSX: "Bảng tính Excel (*.xlsx)", PDF: "Tài liệu PDF (*.pdf)"}
 
 
+# The suggested file name of each form, Vietnamese without diacritics (a form not listed: its
+# title, shortened).
+FILE_NAMES = {
+    "cert-proposed": "de-nghi-cong-nhan-an-toan-antt",
+    "cert-recognised": "cong-nhan-an-toan-antt",
+    "household-register": "danh-sach-ho-nhan-khau",
+    "households-unsigned": "ho-chua-dang-ky-an-toan-antt",
+    "mediation-stats": "bao-cao-hoa-giai",
+    "mediation-book": "so-theo-doi-hoa-giai",
+    "rehab-list": "danh-sach-quan-ly-giao-duc-giup-do",
+    "rehab-summary": "bao-cao-quan-ly-giao-duc-giup-do",
+    "rehab-reintegration": "phan-loai-tai-hoa-nhap",
+    "yearend-summary": "bao-cao-tong-ket",
+}
+
+
 def default_file_name(form: registry.Form, params: Params, suffix: str = XLSX) -> str:
-    parts = [form.id, str(params.year)]
+    """E.g. "bao-cao-tong-ket-2026.xlsx", "phan-loai-tai-hoa-nhap-2026-quy1.xlsx"."""
+    parts = [FILE_NAMES.get(form.id) or file_slug(form.title, 40), str(params.year)]
     if params.quarter:
         parts.append(f"quy{params.quarter}")
     if params.category is not None:
-        parts.append(params.category.value)
+        parts.append(file_slug(params.category.label))
     return "-".join(parts) + suffix
 
 
