@@ -1,5 +1,5 @@
 """Figures of the rehabilitation area for its report forms: who was under management in a
-period with their latest classification, and the year's summary (DOMAIN.md §2, §5)."""
+period with their latest classification, and the year's summary (docs/DOMAIN.md §2, §5)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Rehabilitation cases: people managed, educated and helped in the community (docs/DOMAIN.md §2)."""
+"""Rehabilitation cases: people managed, educated and helped in the community
+(docs/DOMAIN.md §2)."""
 
 from __future__ import annotations
 
