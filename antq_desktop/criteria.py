@@ -1,5 +1,5 @@
 """The criteria of the title "An toàn về an ninh, trật tự" for each category of unit
-(Thông tư 124/2021/TT-BCA; DOMAIN.md §4), as data. Pure: no database, no Qt.
+(Thông tư 124/2021/TT-BCA; docs/DOMAIN.md §4), as data. Pure: no database, no Qt.
 
 A record's checklist stores one row per criterion ``code``; the texts here are what the dialog
 shows and the lists print. Two criteria are computed from other records: a residential area's

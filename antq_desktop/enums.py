@@ -1,4 +1,4 @@
-"""Domain enumerations with their Vietnamese labels, in one place (DOMAIN.md §1)."""
+"""Domain enumerations with their Vietnamese labels, in one place (docs/DOMAIN.md §1)."""
 
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ class ResidenceKind(LabeledEnum):
     ABSENT = ("absent", "Tạm vắng")
 
 
-# -- rehabilitation (DOMAIN.md §2) ------------------------------------------------------------
+# -- rehabilitation (docs/DOMAIN.md §2) ------------------------------------------------------------
 class Regime(LabeledEnum):
     REINTEGRATION = ("reintegration", "Tái hòa nhập cộng đồng")
     DRUG_USER = ("drug_user", "Người sử dụng trái phép chất ma túy")
@@ -92,7 +92,7 @@ class EndReason(LabeledEnum):
     OTHER = ("other", "Lý do khác")
 
 
-# -- grassroots mediation (DOMAIN.md §3) ------------------------------------------------------
+# -- grassroots mediation (docs/DOMAIN.md §3) ------------------------------------------------------
 class MediationType(LabeledEnum):
     """Scope of a case (Nghị định 15/2014/NĐ-CP, Điều 5)."""
 
@@ -145,7 +145,7 @@ class Compliance(LabeledEnum):
     NOT_DONE = ("not_done", "Không thực hiện")
 
 
-# -- "An toàn về ANTT" certification (DOMAIN.md §4) ------------------------------------------
+# -- "An toàn về ANTT" certification (docs/DOMAIN.md §4) ------------------------------------------
 class CertCategory(LabeledEnum):
     """Who can be recognised "An toàn về an ninh, trật tự" (Thông tư 124/2021/TT-BCA)."""
 
@@ -171,7 +171,7 @@ class CertState(LabeledEnum):
     NOT_MET = ("not_met", "Chưa đạt")
 
 
-# -- movement activities (DOMAIN.md §5) -------------------------------------------------------
+# -- movement activities (docs/DOMAIN.md §5) -------------------------------------------------------
 class TipResult(LabeledEnum):
     """What a tip from the public led to."""
 

@@ -41,5 +41,5 @@ def province_short(p: Place) -> str:
 
 
 def default_headers(p: Place, w: Place) -> tuple[str, str]:
-    """The usual two header lines for a ward police unit (DOMAIN.md §6)."""
+    """The usual two header lines for a ward police unit (docs/DOMAIN.md §6)."""
     return f"CÔNG AN {province_short(p)}", f"CÔNG AN {w.name.upper()}"

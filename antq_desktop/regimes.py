@@ -1,7 +1,7 @@
 """What each rehabilitation regime prescribes: legal basis, evaluation cycle, classes, term.
 
-Pure facts and date arithmetic (DOMAIN.md §2), no I/O. Items DOMAIN.md marks unconfirmed (the
-GDTXP term) are defaults the officer can change on each case, not rules.
+Pure facts and date arithmetic (docs/DOMAIN.md §2), no I/O. Items docs/DOMAIN.md marks unconfirmed
+(the GDTXP term) are defaults the officer can change on each case, not rules.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Field validation with Vietnamese messages (DOMAIN.md §1). Pure functions, no I/O."""
+"""Field validation with Vietnamese messages (docs/DOMAIN.md §1). Pure functions, no I/O."""
 
 from __future__ import annotations
 

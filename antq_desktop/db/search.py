@@ -1,7 +1,7 @@
 """The household search index: SQLite's trigram FTS5 where available; elsewhere LIKE, which
 PostgreSQL answers from a pg_trgm GIN index (migration 0015).
 
-This is the one switch for SQLite-specific search (DESIGN.md "Data"): callers ask
+This is the one switch for SQLite-specific search (docs/ARCHITECTURE.md §3): callers ask
 ``household_match(...)`` for a WHERE clause and never name FTS5 themselves.
 """
 

@@ -1,4 +1,4 @@
-"""A printable table document in the state format (DOMAIN.md §6), neutral of its output.
+"""A printable table document in the state format (docs/DOMAIN.md §6), neutral of its output.
 
 A :class:`TableDocument` holds what a list or a table report says: the letterhead, number and
 date, the title and subject lines, the columns and rows (with :class:`~.layout.Heading`,

@@ -1,4 +1,5 @@
-"""The state document format (Nghị định 30/2020/NĐ-CP, DOMAIN.md §6) drawn on an openpyxl sheet.
+"""The state document format (Nghị định 30/2020/NĐ-CP, docs/DOMAIN.md §6) drawn on an openpyxl
+sheet.
 
 Every form draws its sheet through :class:`Sheet`, so all of them look the same::
 

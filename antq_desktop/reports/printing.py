@@ -5,7 +5,7 @@ paginated in one place, in one pass (:func:`plan`):
 
 1. measure — ``QTextDocument`` lays out every table row once (in tables of
    :data:`MEASURE_ROWS` rows) as wide as the printable area of an A4 page between the ND30
-   margins (DOMAIN.md §6), and each fixed part of a page once (the letterhead and title, the
+   margins (docs/DOMAIN.md §6), and each fixed part of a page once (the letterhead and title, the
    column headers, the closing paragraphs and the signature block);
 2. decide — :func:`~.document.paginate` chooses the page breaks from those heights (a heading
    goes with the rows after it, the signature block is whole on the last page with the last

@@ -1,4 +1,4 @@
-"""Movement activities (DOMAIN.md §5): tips from the public, movement models, patrols, outreach
+"""Movement activities (docs/DOMAIN.md §5): tips from the public, movement models, patrols, outreach
 sessions, weapons handed in and awards — the records the year-end report counts that the
 other areas do not hold.
 

@@ -1,4 +1,4 @@
-"""The "An toàn về an ninh, trật tự" certification (DOMAIN.md §4): units, yearly records with
+"""The "An toàn về an ninh, trật tự" certification (docs/DOMAIN.md §4): units, yearly records with
 their criteria checklist, the ward's ratio, deadlines and the printed lists. The rules that need
 no database are in certification_rules.py."""
 

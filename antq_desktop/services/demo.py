@@ -3,10 +3,10 @@
 Fills an *empty* database with one real ward from the official list, its residential areas,
 households with their members, and two years of household sign-ups. Everything is made up but
 shaped like real records: Vietnamese names in Vietnamese order with full diacritics, families
-whose ages fit together, ID numbers whose digits agree with sex and birth year (DOMAIN.md §1),
+whose ages fit together, ID numbers whose digits agree with sex and birth year (docs/DOMAIN.md §1),
 temporary residents, absent and moved-out people, households that moved away.
 
-Rows go in with bulk ``insert(Model)`` statements in one transaction (DESIGN.md "Data"); the
+Rows go in with bulk ``insert(Model)`` statements in one transaction (docs/ARCHITECTURE.md §3); the
 household columns cached for the list are filled by the same functions HouseholdService uses.
 The output depends only on ``seed`` and ``today`` (the day the demo is made for: by default
 ``date.today()``; tests pass a fixed day). No record is dated after ``today``.
@@ -268,7 +268,7 @@ class _Generator:
         return f"{surname} {middle} {given}"
 
     def id_number(self, sex: Sex, year: int) -> str:
-        """Province of birth registration, century and sex, year, serial (DOMAIN.md §1)."""
+        """Province of birth registration, century and sex, year, serial (docs/DOMAIN.md §1)."""
         rng = self.rng
         province = (HOME_ID_PROVINCE if rng.random() < 0.82
                     else rng.choice(self.other_provinces))

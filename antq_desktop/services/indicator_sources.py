@@ -233,13 +233,14 @@ def rehab_improved(s: Session, year: int, params: Mapping,
                    today: date | None = None) -> AreaValues:
     """People whose latest evaluation of the year is A or "tiến bộ" (regimes.IMPROVED)."""
     latest = (select(RehabEvaluation.case_id, func.max(RehabEvaluation.period_no).label("no"))
-              .where(RehabEvaluation.period_year == year)
+              .where(RehabEvaluation.period_year == year, RehabEvaluation.voided_on.is_(None))
               .group_by(RehabEvaluation.case_id).subquery())
     stmt = (select(RehabCase.area_id, func.count())
             .join(latest, latest.c.case_id == RehabCase.id)
             .join(RehabEvaluation, and_(RehabEvaluation.case_id == RehabCase.id,
                                         RehabEvaluation.period_year == year,
-                                        RehabEvaluation.period_no == latest.c.no))
+                                        RehabEvaluation.period_no == latest.c.no,
+                                        RehabEvaluation.voided_on.is_(None)))
             .where(*_rehab_in_year(year, params),
                    RehabEvaluation.classification.in_(IMPROVED))
             .group_by(RehabCase.area_id))

@@ -1,4 +1,4 @@
-"""Year-end indicators of the movement as data (DOMAIN.md §5).
+"""Year-end indicators of the movement as data (docs/DOMAIN.md §5).
 
 The indicators, their order, labels, units and section headings live in a JSON file:
 ``antq_desktop/resources/indicators.json`` ships with the app, and an ``indicators.json`` in the

@@ -1,6 +1,6 @@
 """Grassroots mediation: teams and their mediators, cases with their parties, the 3-day rule.
 
-Law (DOMAIN.md §3): Luật Hòa giải ở cơ sở 35/2013/QH13 and Nghị định 15/2014/NĐ-CP. A team
+Law (docs/DOMAIN.md §3): Luật Hòa giải ở cơ sở 35/2013/QH13 and Nghị định 15/2014/NĐ-CP. A team
 has at least 3 mediators, its leader among them, and at least one woman (Điều 12); the
 app warns, it does not refuse, since a team may be short for a while. Mediators and parties are
 never deleted: a mediator who stops gets a date; a party written in the book stays there.

@@ -1,6 +1,6 @@
 """Figures of the mediation area for its forms: a team's continuous book and its part for a
 year (Part I, the cases; Part II, the leader's summary by mediator) and the ward's yearly
-outcomes per team and type (DOMAIN.md §3, §5)."""
+outcomes per team and type (docs/DOMAIN.md §3, §5)."""
 
 from __future__ import annotations
 

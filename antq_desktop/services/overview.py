@@ -588,14 +588,15 @@ class OverviewService:
         rule of the "rehab.improved" indicator: A and "tiến bộ" add up to it)."""
         start, end = period_bounds(year, None)
         latest = (select(RehabEvaluation.case_id, func.max(RehabEvaluation.period_no).label("no"))
-                  .where(RehabEvaluation.period_year == year)
+                  .where(RehabEvaluation.period_year == year, RehabEvaluation.voided_on.is_(None))
                   .group_by(RehabEvaluation.case_id).subquery())
         stmt = (select(RehabEvaluation.classification, func.count())
                 .select_from(RehabCase)
                 .join(latest, latest.c.case_id == RehabCase.id)
                 .join(RehabEvaluation, and_(RehabEvaluation.case_id == RehabCase.id,
                                             RehabEvaluation.period_year == year,
-                                            RehabEvaluation.period_no == latest.c.no))
+                                            RehabEvaluation.period_no == latest.c.no,
+                                            RehabEvaluation.voided_on.is_(None)))
                 .where(RehabCase.start_date <= end,
                        or_(RehabCase.closed_on.is_(None), RehabCase.closed_on >= start))
                 .group_by(RehabEvaluation.classification))

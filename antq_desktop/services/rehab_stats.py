@@ -1,5 +1,5 @@
 """Figures of the rehabilitation area for its report forms: who was under management in a
-period with their latest classification, and the year's summary (DOMAIN.md §2, §5)."""
+period with their latest classification, and the year's summary (docs/DOMAIN.md §2, §5)."""
 
 from __future__ import annotations
 
@@ -104,7 +104,8 @@ class RehabStats:
             cases = self._cases_in(s, start, end)
             evaluations = s.scalars(
                 select(RehabEvaluation)
-                .where(RehabEvaluation.case_id.in_([c.id for c, _ in cases]))
+                .where(RehabEvaluation.case_id.in_([c.id for c, _ in cases]),
+                       RehabEvaluation.voided_on.is_(None))
                 .order_by(RehabEvaluation.period_year, RehabEvaluation.period_no)).all()
         latest: dict[int, tuple[Classification, str]] = {}
         regime_of = {c.id: c.regime for c, _ in cases}
@@ -138,7 +139,8 @@ class RehabStats:
                 select(RehabEvaluation.case_id, RehabEvaluation.classification)
                 .where(RehabEvaluation.case_id.in_([c.id for c, _ in cases]),
                        RehabEvaluation.period_year == year,
-                       RehabEvaluation.period_no == quarter)).all())
+                       RehabEvaluation.period_no == quarter,
+                       RehabEvaluation.voided_on.is_(None))).all())
         people = []
         for c, area in cases:
             closed = ""
@@ -170,11 +172,12 @@ class RehabStats:
             cases = self._cases_in(s, start, end)
             ids = [c.id for c, _ in cases]
             evaluations = s.scalars(select(RehabEvaluation).where(
-                RehabEvaluation.case_id.in_(ids), RehabEvaluation.period_year == year)
+                RehabEvaluation.case_id.in_(ids), RehabEvaluation.period_year == year,
+                RehabEvaluation.voided_on.is_(None))
                 .order_by(RehabEvaluation.period_no)).all()
             supports = s.scalars(select(RehabSupport).where(
                 RehabSupport.case_id.in_(ids), RehabSupport.given_on >= start,
-                RehabSupport.given_on <= end)).all()
+                RehabSupport.given_on <= end, RehabSupport.voided_on.is_(None))).all()
             areas = [name for (name,) in s.execute(
                 select(Area.name).order_by(Area.sort_order, Area.id))]
         latest: dict[int, Classification] = {}

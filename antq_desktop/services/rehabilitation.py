@@ -1,4 +1,10 @@
-"""Rehabilitation cases: opening, evaluating, supporting and closing them; listing with due dates."""
+"""Rehabilitation cases: opening, evaluating, supporting and closing them; listing with due dates.
+
+An evaluation or support entered wrongly is corrected (``update_evaluation`` /
+``update_support``: its values replaced, refused if it changed since it was read) or voided with
+a reason (``void_evaluation`` / ``void_support``). A voided entry stays in the case's history,
+marked, and counts nowhere: not in the due dates, the regime lock, the lists, the reports, the
+indicators or the overview (every query over the entries filters ``voided_on IS NULL``)."""
 
 from __future__ import annotations
 
@@ -53,6 +59,13 @@ class EvaluationData:
     classification: Classification | None
     remarks: str = ""
     id: int | None = None
+    version: int | None = None  # as read by get(); checked by update/void
+    voided_on: date | None = None  # read-only: set by void_evaluation
+    void_reason: str = ""
+
+    @property
+    def voided(self) -> bool:
+        return self.voided_on is not None
 
 
 @dataclass
@@ -63,6 +76,13 @@ class SupportData:
     amount: int | None = None
     lender: str = ""
     id: int | None = None
+    version: int | None = None  # as read by get(); checked by update/void
+    voided_on: date | None = None  # read-only: set by void_support
+    void_reason: str = ""
+
+    @property
+    def voided(self) -> bool:
+        return self.voided_on is not None
 
 
 @dataclass
@@ -88,9 +108,13 @@ class CaseData:
     closed_on: date | None = None
     close_reason: EndReason | None = None
     close_note: str = ""
-    evaluations: list[EvaluationData] = field(default_factory=list)
+    evaluations: list[EvaluationData] = field(default_factory=list)  # voided ones included
     supports: list[SupportData] = field(default_factory=list)
     version: int | None = None  # as read by get(); see services/versions.py
+
+    @property
+    def live_evaluations(self) -> list[EvaluationData]:
+        return [e for e in self.evaluations if not e.voided]
 
 
 @dataclass(frozen=True)
@@ -157,20 +181,26 @@ def case_errors(c: CaseData, today: date | None = None) -> list[FieldError]:
     return errors
 
 
+def _live(rows: list) -> list:
+    """The entries of a case that count: voided ones left out."""
+    return [r for r in rows if r.voided_on is None]
+
+
 def _start_order_error(c: RehabCase, start: date) -> FieldError | None:
     """A start moved on a later edit must stay before the case's evaluations, support and
-    close, and in or before the first evaluated period."""
-    later = [(e.evaluated_on, "ngày đánh giá") for e in c.evaluations]
-    later += [(p.given_on, "ngày hỗ trợ") for p in c.supports]
+    close, and in or before the first evaluated period (voided entries do not count)."""
+    evaluations = _live(c.evaluations)
+    later = [(e.evaluated_on, "ngày đánh giá") for e in evaluations]
+    later += [(p.given_on, "ngày hỗ trợ") for p in _live(c.supports)]
     if c.closed_on is not None:
         later.append((c.closed_on, "ngày kết thúc hồ sơ"))
     if later:
         day, what = min(later)
         if start > day:
             return FieldError("Ngày bắt đầu", f"không được sau {what} {day:%d/%m/%Y}.")
-    if c.evaluations:
+    if evaluations:
         months = REGIMES[c.regime].months_per_period
-        first = min(_period_of(c.regime, e.period_year, e.period_no) for e in c.evaluations)
+        first = min(_period_of(c.regime, e.period_year, e.period_no) for e in evaluations)
         if first < Period.containing(start, months):
             return FieldError("Ngày bắt đầu", f"không được sau kỳ đã đánh giá {first.label}.")
     return None
@@ -230,7 +260,8 @@ class RehabilitationService:
         latest: dict[int, RehabEvaluation] = {}
         if not case_ids:
             return latest
-        stmt = (select(RehabEvaluation).where(RehabEvaluation.case_id.in_(case_ids))
+        stmt = (select(RehabEvaluation).where(RehabEvaluation.case_id.in_(case_ids),
+                                              RehabEvaluation.voided_on.is_(None))
                 .order_by(RehabEvaluation.period_year, RehabEvaluation.period_no))
         for ev in s.scalars(stmt):
             latest[ev.case_id] = ev  # ascending: the last one seen is the latest period
@@ -264,9 +295,11 @@ class RehabilitationService:
                 close_reason=c.close_reason, close_note=c.close_note,
                 evaluations=[EvaluationData(e.evaluated_on,
                                             _period_of(c.regime, e.period_year, e.period_no),
-                                            e.classification, e.remarks, e.id)
+                                            e.classification, e.remarks, e.id, e.version,
+                                            e.voided_on, e.void_reason)
                              for e in c.evaluations],
-                supports=[SupportData(p.given_on, p.kind, p.details, p.amount, p.lender, p.id)
+                supports=[SupportData(p.given_on, p.kind, p.details, p.amount, p.lender, p.id,
+                                      p.version, p.voided_on, p.void_reason)
                           for p in c.supports],
                 version=c.version,
             )
@@ -301,10 +334,11 @@ class RehabilitationService:
                 order = _start_order_error(c, data.start_date)
                 if order is not None:
                     raise order
-                if c.regime != data.regime and c.evaluations:
+                if c.regime != data.regime and _live(c.evaluations):
                     raise FieldError("Diện quản lý",
-                                     "không đổi được khi đã có đánh giá; hãy kết thúc hồ sơ và "
-                                     "mở hồ sơ mới theo diện mới.")
+                                     "không đổi được khi đã có đánh giá; hãy hủy các đánh giá "
+                                     "nhập nhầm, hoặc kết thúc hồ sơ và mở hồ sơ mới theo diện "
+                                     "mới.")
             c.resident_id = data.resident_id
             c.person_name, c.name_folded = data.person_name, fold(data.person_name)
             c.birth_date, c.sex, c.id_number = data.birth_date, data.sex, data.id_number or None
@@ -319,7 +353,21 @@ class RehabilitationService:
             s.flush()
             return c.id
 
+    # -- evaluations and support: add, correct, void ----------------------------------------
     def add_evaluation(self, case_id: int, ev: EvaluationData, today: date | None = None) -> int:
+        return self._write_evaluation(case_id, ev, today, update=False)
+
+    def update_evaluation(self, case_id: int, ev: EvaluationData,
+                          today: date | None = None) -> int:
+        """Correct a stored evaluation (``ev.id``): its date, period, class and remarks are
+        replaced, under the same rules as a new one; refused if it changed since it was read
+        (``ev.version``). One transaction."""
+        if ev.id is None:
+            raise LookupError(None)
+        return self._write_evaluation(case_id, ev, today, update=True)
+
+    def _write_evaluation(self, case_id: int, ev: EvaluationData, today: date | None,
+                          update: bool) -> int:
         today = today or date.today()
         remarks = clean_multiline(ev.remarks)
         msg = check_free_text(remarks)
@@ -327,83 +375,130 @@ class RehabilitationService:
             raise FieldError("Nhận xét", msg)
         taken = {"evaluation_period": lambda: FieldError(
             "Kỳ đánh giá", f"{ev.period.label} đã có đánh giá." if ev.period else "đã có đánh giá.")}
-        with unique_errors(taken):
-            return self._add_evaluation(case_id, ev, remarks, today)
+        with unique_errors(taken), stale_errors(self.db, RehabEvaluation,
+                                                ev.id if update else None):
+            with self.db.session.begin() as s:
+                c = self._case(s, case_id)
+                row = self._entry(s, RehabEvaluation, c, ev) if update else None
+                period = self._evaluation_errors(s, c, ev, today, row)
+                if row is None:
+                    row = RehabEvaluation(case_id=case_id)
+                    s.add(row)
+                row.evaluated_on = ev.evaluated_on
+                row.period_year, row.period_no = period.year, period.number
+                row.classification, row.remarks = ev.classification, remarks
+                s.flush()
+                return row.id
 
-    def _add_evaluation(self, case_id: int, ev: EvaluationData, remarks: str,
-                        today: date) -> int:
-        with self.db.session.begin() as s:
-            c = s.get(RehabCase, case_id)
-            if c is None:
-                raise LookupError(case_id)
-            info = REGIMES[c.regime]
-            msg = check_event_date(ev.evaluated_on, c.start_date, today, required=True)
-            if msg:
-                raise FieldError("Ngày đánh giá", msg)
-            if c.closed_on is not None and ev.evaluated_on > c.closed_on:
-                raise FieldError("Ngày đánh giá",
-                                 f"hồ sơ đã kết thúc ngày {c.closed_on:%d/%m/%Y}.")
-            if ev.classification is None:
-                raise FieldError("Xếp loại", "chưa chọn.")
-            if ev.classification not in info.classes:
-                allowed = ", ".join(k.short for k in info.classes)
-                raise FieldError("Xếp loại", f"diện {c.regime.label} xếp loại: {allowed}.")
-            if ev.period is None:
-                raise FieldError("Kỳ đánh giá", "chưa chọn.")
-            period = _period_of(c.regime, ev.period.year, ev.period.number)
-            first = Period.containing(c.start_date, info.months_per_period)
-            if period < first:
-                raise FieldError("Kỳ đánh giá", f"trước kỳ bắt đầu quản lý ({first.label}).")
-            if period.first_day > ev.evaluated_on:
-                raise FieldError("Kỳ đánh giá", f"{period.label} chưa bắt đầu vào ngày đánh giá.")
-            taken = s.scalar(select(RehabEvaluation.id).where(
-                RehabEvaluation.case_id == case_id, RehabEvaluation.period_year == period.year,
-                RehabEvaluation.period_no == period.number))
-            if taken is not None:
-                raise FieldError("Kỳ đánh giá", f"{period.label} đã có đánh giá.")
-            row = RehabEvaluation(case_id=case_id, evaluated_on=ev.evaluated_on,
-                                  period_year=period.year, period_no=period.number,
-                                  classification=ev.classification, remarks=remarks)
-            s.add(row)
-            s.flush()
-            return row.id
+    @staticmethod
+    def _case(s, case_id: int) -> RehabCase:
+        c = s.get(RehabCase, case_id)
+        if c is None:
+            raise LookupError(case_id)
+        return c
+
+    @staticmethod
+    def _entry(s, model, c: RehabCase, data):
+        """The stored evaluation or support ``data`` edits, at the version ``data`` read."""
+        row = s.get(model, data.id)
+        if row is None or row.case_id != c.id:
+            raise LookupError(data.id)
+        check_version(row, data.version)
+        if row.voided_on is not None:
+            raise FieldError("", f"Mục này đã bị hủy ngày {row.voided_on:%d/%m/%Y}; "
+                                 "không sửa được.")
+        return row
+
+    @staticmethod
+    def _evaluation_errors(s, c: RehabCase, ev: EvaluationData, today: date,
+                           row: RehabEvaluation | None) -> Period:
+        """Check an evaluation of case ``c`` (``row``: the one it corrects); its period."""
+        info = REGIMES[c.regime]
+        msg = check_event_date(ev.evaluated_on, c.start_date, today, required=True)
+        if msg:
+            raise FieldError("Ngày đánh giá", msg)
+        if c.closed_on is not None and ev.evaluated_on > c.closed_on:
+            raise FieldError("Ngày đánh giá",
+                             f"hồ sơ đã kết thúc ngày {c.closed_on:%d/%m/%Y}.")
+        if ev.classification is None:
+            raise FieldError("Xếp loại", "chưa chọn.")
+        if ev.classification not in info.classes:
+            allowed = ", ".join(k.short for k in info.classes)
+            raise FieldError("Xếp loại", f"diện {c.regime.label} xếp loại: {allowed}.")
+        if ev.period is None:
+            raise FieldError("Kỳ đánh giá", "chưa chọn.")
+        period = _period_of(c.regime, ev.period.year, ev.period.number)
+        first = Period.containing(c.start_date, info.months_per_period)
+        if period < first:
+            raise FieldError("Kỳ đánh giá", f"trước kỳ bắt đầu quản lý ({first.label}).")
+        if period.first_day > ev.evaluated_on:
+            raise FieldError("Kỳ đánh giá", f"{period.label} chưa bắt đầu vào ngày đánh giá.")
+        stmt = select(RehabEvaluation.id).where(
+            RehabEvaluation.case_id == c.id, RehabEvaluation.period_year == period.year,
+            RehabEvaluation.period_no == period.number, RehabEvaluation.voided_on.is_(None))
+        if row is not None:
+            stmt = stmt.where(RehabEvaluation.id != row.id)
+        if s.scalar(stmt) is not None:
+            raise FieldError("Kỳ đánh giá", f"{period.label} đã có đánh giá.")
+        return period
 
     def add_support(self, case_id: int, sp: SupportData, today: date | None = None) -> int:
+        return self._write_support(case_id, sp, today, update=False)
+
+    def update_support(self, case_id: int, sp: SupportData, today: date | None = None) -> int:
+        """Correct a stored support entry (``sp.id``): its values replaced, under the same rules
+        as a new one; refused if it changed since it was read (``sp.version``)."""
+        if sp.id is None:
+            raise LookupError(None)
+        return self._write_support(case_id, sp, today, update=True)
+
+    def _write_support(self, case_id: int, sp: SupportData, today: date | None,
+                       update: bool) -> int:
         today = today or date.today()
         details, lender = clean_multiline(sp.details), clean_line(sp.lender)
-        with self.db.session.begin() as s:
-            c = s.get(RehabCase, case_id)
-            if c is None:
-                raise LookupError(case_id)
-            msg = check_event_date(sp.given_on, c.start_date, today, required=True)
-            if msg:
-                raise FieldError("Ngày hỗ trợ", msg)
-            if c.closed_on is not None and sp.given_on > c.closed_on:
-                raise FieldError("Ngày hỗ trợ", f"hồ sơ đã kết thúc ngày {c.closed_on:%d/%m/%Y}.")
-            if sp.kind is None:
-                raise FieldError("Hình thức hỗ trợ", "chưa chọn.")
-            if sp.kind is SupportKind.LOAN:
-                msg = check_amount(sp.amount, required=True, positive=True)
-                if msg:
-                    raise FieldError("Số tiền vay",
-                                     "phải lớn hơn 0 đồng." if msg == "chưa nhập." else msg)
-                if not lender:
-                    raise FieldError("Nơi cho vay", "chưa nhập (ví dụ Ngân hàng Chính sách xã hội).")
-            else:
-                msg = check_amount(sp.amount)
-                if msg:
-                    raise FieldError("Số tiền", msg)
-            msg = check_label(lender, LEN_LABEL, required=False)
-            if msg:
-                raise FieldError("Nơi cho vay", msg)
-            msg = check_free_text(details)
-            if msg:
-                raise FieldError("Nội dung hỗ trợ", msg)
-            row = RehabSupport(case_id=case_id, given_on=sp.given_on, kind=sp.kind,
-                               details=details, amount=sp.amount, lender=lender)
-            s.add(row)
-            s.flush()
-            return row.id
+        with stale_errors(self.db, RehabSupport, sp.id if update else None):
+            with self.db.session.begin() as s:
+                c = self._case(s, case_id)
+                row = self._entry(s, RehabSupport, c, sp) if update else None
+                _support_errors(c, sp, details, lender, today)
+                if row is None:
+                    row = RehabSupport(case_id=case_id)
+                    s.add(row)
+                row.given_on, row.kind, row.details = sp.given_on, sp.kind, details
+                row.amount, row.lender = sp.amount, lender
+                s.flush()
+                return row.id
+
+    def void_evaluation(self, case_id: int, evaluation_id: int, reason: str,
+                        version: int | None = None, today: date | None = None) -> None:
+        """Void an evaluation entered by mistake: it stays in the history with the day and the
+        reason, counts nowhere, and leaves its period free."""
+        self._void(RehabEvaluation, case_id, evaluation_id, reason, version, today)
+
+    def void_support(self, case_id: int, support_id: int, reason: str,
+                     version: int | None = None, today: date | None = None) -> None:
+        """Void a support entry entered by mistake (see void_evaluation)."""
+        self._void(RehabSupport, case_id, support_id, reason, version, today)
+
+    def _void(self, model, case_id: int, entry_id: int, reason: str, version: int | None,
+              today: date | None) -> None:
+        today = today or date.today()
+        reason = clean_line(reason)
+        if not reason:
+            raise FieldError("Lý do hủy", "chưa nhập (ví dụ: nhập nhầm người, nhầm kỳ).")
+        msg = check_free_text(reason, LEN_LINE)
+        if msg:
+            raise FieldError("Lý do hủy", msg)
+        with stale_errors(self.db, model, entry_id):
+            with self.db.session.begin() as s:
+                c = self._case(s, case_id)
+                row = s.get(model, entry_id)
+                if row is None or row.case_id != c.id:
+                    raise LookupError(entry_id)
+                check_version(row, version)
+                if row.voided_on is not None:
+                    raise FieldError("", f"Mục này đã bị hủy ngày {row.voided_on:%d/%m/%Y}.")
+                row.voided_on, row.void_reason = today, reason
 
     def close(self, case_id: int, on: date | None, reason: EndReason | None, note: str = "",
               today: date | None = None) -> None:
@@ -418,8 +513,8 @@ class RehabilitationService:
             msg = check_event_date(on, c.start_date, today, required=True)
             if msg:
                 raise FieldError("Ngày kết thúc", msg)
-            last = max([e.evaluated_on for e in c.evaluations]
-                       + [p.given_on for p in c.supports], default=None)
+            last = max([e.evaluated_on for e in _live(c.evaluations)]
+                       + [p.given_on for p in _live(c.supports)], default=None)
             if last is not None and on < last:
                 raise FieldError("Ngày kết thúc",
                                  f"không được trước ngày đánh giá, hỗ trợ cuối {last:%d/%m/%Y}.")
@@ -437,3 +532,32 @@ class RehabilitationService:
         with self.db.session.begin() as s:
             c = s.get(RehabCase, case_id)
             c.closed_on, c.close_reason, c.close_note = None, None, ""
+
+
+def _support_errors(c: RehabCase, sp: SupportData, details: str, lender: str,
+                    today: date) -> None:
+    """Check a support entry of case ``c`` (cleaned ``details`` and ``lender``)."""
+    msg = check_event_date(sp.given_on, c.start_date, today, required=True)
+    if msg:
+        raise FieldError("Ngày hỗ trợ", msg)
+    if c.closed_on is not None and sp.given_on > c.closed_on:
+        raise FieldError("Ngày hỗ trợ", f"hồ sơ đã kết thúc ngày {c.closed_on:%d/%m/%Y}.")
+    if sp.kind is None:
+        raise FieldError("Hình thức hỗ trợ", "chưa chọn.")
+    if sp.kind is SupportKind.LOAN:
+        msg = check_amount(sp.amount, required=True, positive=True)
+        if msg:
+            raise FieldError("Số tiền vay",
+                             "phải lớn hơn 0 đồng." if msg == "chưa nhập." else msg)
+        if not lender:
+            raise FieldError("Nơi cho vay", "chưa nhập (ví dụ Ngân hàng Chính sách xã hội).")
+    else:
+        msg = check_amount(sp.amount)
+        if msg:
+            raise FieldError("Số tiền", msg)
+    msg = check_label(lender, LEN_LABEL, required=False)
+    if msg:
+        raise FieldError("Nơi cho vay", msg)
+    msg = check_free_text(details)
+    if msg:
+        raise FieldError("Nội dung hỗ trợ", msg)

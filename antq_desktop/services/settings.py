@@ -1,6 +1,6 @@
 """The unit's named settings (``setting`` table: key → text), with typed keys and defaults.
 
-The deadlines and the decider of the certification (DOMAIN.md §4) are settings rather than
+The deadlines and the decider of the certification (docs/DOMAIN.md §4) are settings rather than
 constants: Thông tư 48/2025/TT-BCA changed who recognises wards and may have moved the dates,
 and provinces set their own. A missing or unreadable value reads as its default.
 """
@@ -54,7 +54,7 @@ class CertSettings:
     decider_title: str = "Chủ tịch UBND phường"
     near_days: int = 14  # a deadline this close is shown as "near"
     # Who recognises each category, where it is not ``decider_title``: the ward itself is
-    # recognised by a higher body than the units it recognises (DOMAIN.md §4).
+    # recognised by a higher body than the units it recognises (docs/DOMAIN.md §4).
     deciders: Mapping[CertCategory, str] = field(
         default_factory=lambda: {CertCategory.WARD: WARD_DECIDER})
     # The stored settings' versions when read ((key, version) pairs, a missing key absent);

@@ -1,4 +1,4 @@
-"""Movement activities that the other areas do not hold (DOMAIN.md §5): tips from the public,
+"""Movement activities that the other areas do not hold (docs/DOMAIN.md §5): tips from the public,
 movement models, patrols, outreach sessions, weapons handed in and awards. Each belongs to a
 residential area, or to the whole ward when ``area_id`` is empty. ``folded`` holds
 ``text.fold`` of the searchable text (content, name, topic, description, recipient), written by

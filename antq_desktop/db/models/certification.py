@@ -1,4 +1,4 @@
-""""An toàn về an ninh, trật tự" certification (Thông tư 124/2021/TT-BCA; DOMAIN.md §4): the
+""""An toàn về an ninh, trật tự" certification (Thông tư 124/2021/TT-BCA; docs/DOMAIN.md §4): the
 units that can be recognised, their yearly record (registration, evaluation, decision) and the
 criteria checklist of that record."""
 

@@ -1,4 +1,4 @@
-"""Households, their residents and their yearly sign-up (DOMAIN.md §1)."""
+"""Households, their residents and their yearly sign-up (docs/DOMAIN.md §1)."""
 
 from __future__ import annotations
 

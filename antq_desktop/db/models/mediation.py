@@ -1,5 +1,5 @@
 """Grassroots mediation: one team per residential area, its mediators, and the cases it
-mediates with their parties (DOMAIN.md §3; Luật Hòa giải ở cơ sở 2013, Nghị định 15/2014)."""
+mediates with their parties (docs/DOMAIN.md §3; Luật Hòa giải ở cơ sở 2013, Nghị định 15/2014)."""
 
 from __future__ import annotations
 

@@ -1,10 +1,11 @@
-"""Rehabilitation cases: people managed, educated and helped in the community (DOMAIN.md §2)."""
+"""Rehabilitation cases: people managed, educated and helped in the community
+(docs/DOMAIN.md §2)."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ...enums import Classification, EndReason, Regime, Sex, SupportKind
@@ -50,6 +51,11 @@ class RehabCase(Versioned, Timestamped, Base):
     __table_args__ = (Index("ix_rehab_case_regime_closed", "regime", "closed_on"),)
 
 
+# An evaluation or support entered by mistake is voided with a date and a reason (migration
+# 0012): it stays in the case's history, struck through, and counts nowhere.
+LIVE = "voided_on IS NULL"
+
+
 class RehabEvaluation(Versioned, Timestamped, Base):
     __tablename__ = "rehab_evaluation"
 
@@ -60,11 +66,14 @@ class RehabEvaluation(Versioned, Timestamped, Base):
     period_no: Mapped[int] = mapped_column(Integer)  # month 1–12 or quarter 1–4, by the regime
     classification: Mapped[Classification] = mapped_column(_enum(Classification))
     remarks: Mapped[str] = mapped_column(Text, default="")
+    voided_on: Mapped[date | None] = mapped_column(Date)
+    void_reason: Mapped[str] = mapped_column(String(300), default="", server_default="")
 
     case: Mapped[RehabCase] = relationship(back_populates="evaluations")
 
-    __table_args__ = (UniqueConstraint("case_id", "period_year", "period_no",
-                                       name="uq_rehab_evaluation_period"),)
+    # one live evaluation per period: a voided one leaves its period free for the right one
+    __table_args__ = (Index("uq_rehab_evaluation_period", "case_id", "period_year", "period_no",
+                            unique=True, sqlite_where=text(LIVE), postgresql_where=text(LIVE)),)
 
 
 class RehabSupport(Versioned, Timestamped, Base):
@@ -77,5 +86,7 @@ class RehabSupport(Versioned, Timestamped, Base):
     details: Mapped[str] = mapped_column(Text, default="")
     amount: Mapped[int | None] = mapped_column(BigInteger)  # VND, for loans
     lender: Mapped[str] = mapped_column(String(200), default="")
+    voided_on: Mapped[date | None] = mapped_column(Date)
+    void_reason: Mapped[str] = mapped_column(String(300), default="", server_default="")
 
     case: Mapped[RehabCase] = relationship(back_populates="supports")

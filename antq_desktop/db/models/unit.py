@@ -11,7 +11,7 @@ from .base import Base, Timestamped, Versioned, utc_now
 
 
 class Unit(Versioned, Timestamped, Base):
-    """One row: the unit's place and the lines printed on its documents (DOMAIN.md §6)."""
+    """One row: the unit's place and the lines printed on its documents (docs/DOMAIN.md §6)."""
 
     __tablename__ = "unit"
 

@@ -1,6 +1,6 @@
 """Report forms of the certification area (issue 5): the lists of units proposed for, and
 granted, the title "An toàn về an ninh, trật tự" in a year, for one category of units or all of
-them grouped by category (DOMAIN.md §4). Both are printable documents: print preview, printing
+them grouped by category (docs/DOMAIN.md §4). Both are printable documents: print preview, printing
 and PDF as well as .xlsx. The proposal list is the police's (it goes with their tờ trình: their
 letterhead, number and signature); the list of units recognised is an annex of the People's
 Committee's decision (no police header or signature: "Kèm theo Quyết định số … ngày … của …")."""

@@ -166,7 +166,7 @@ def _part_two(letterhead: Letterhead, book: Book) -> TableDocument:
 def book_document(db, params: Params) -> SectionedDocument:
     """Per team, in turn: the cover, Part I and Part II of its book for the cases received in
     ``params.year``, each on pages of its own. No police letterhead, place and date line or
-    signature anywhere: the book is the mediation team's own (DOMAIN.md §3)."""
+    signature anywhere: the book is the mediation team's own (docs/DOMAIN.md §3)."""
     letterhead = load_letterhead(db)  # the sheets' fonts and page setup only: never printed
     unit = UnitService(db).get()
     stats = MediationStats(db)

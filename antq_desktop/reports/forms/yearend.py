@@ -1,4 +1,4 @@
-"""The year-end summary of the movement (issue 6, DOMAIN.md §5): every indicator of the
+"""The year-end summary of the movement (issue 6, docs/DOMAIN.md §5): every indicator of the
 indicator list (services/indicators.py, a data file) for the year and the year before, with the
 change — first for the whole ward, then the records of no residential area, then one section per
 residential area (only the chosen one when an area is given). A printable document (print

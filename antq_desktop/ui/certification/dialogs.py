@@ -273,7 +273,8 @@ class CertRecordDialog(RememberedDialog):
 
 
 class CertSettingsDialog(FormDialog):
-    """The deadlines and the decider, which Thông tư 48/2025 may have changed (DOMAIN.md §4)."""
+    """The deadlines and the decider, which Thông tư 48/2025 may have changed
+    (docs/DOMAIN.md §4)."""
 
     def __init__(self, settings: SettingsService, parent: QWidget | None = None):
         super().__init__("Thời hạn xét công nhận",

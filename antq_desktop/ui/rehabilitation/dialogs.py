@@ -5,18 +5,22 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
     QComboBox,
+    QDialogButtonBox,
     QFormLayout,
     QGridLayout,
     QGroupBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
@@ -60,11 +64,31 @@ def _table(headers: list[str], name: str) -> QTableWidget:
     return table
 
 
-def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
+VOIDED_COLOR = QColor("#808080")
+
+
+def void_note(entry) -> str:
+    """"Đã hủy 20/11/2026: nhập nhầm kỳ", for an evaluation or support voided by mistake."""
+    return f"Đã hủy {format_date(entry.voided_on)}: {entry.void_reason}"
+
+
+def _fill(table: QTableWidget, rows: list[list[str]], voided: list[str] | None = None) -> None:
+    """``voided``: per row "" or the void note; a voided row is greyed and struck through, with
+    the note in front of its last column and as its tooltip."""
     table.setRowCount(len(rows))
     for i, cells in enumerate(rows):
+        note = voided[i] if voided else ""
+        if note:
+            cells = cells[:-1] + [f"[{note}] {cells[-1]}".rstrip()]
         for j, text in enumerate(cells):
-            table.setItem(i, j, QTableWidgetItem(text))
+            item = QTableWidgetItem(text)
+            if note:
+                font = item.font()
+                font.setStrikeOut(True)
+                item.setFont(font)
+                item.setForeground(QBrush(VOIDED_COLOR))
+                item.setToolTip(note)
+            table.setItem(i, j, item)
     table.resizeColumnsToContents()
 
 
@@ -77,21 +101,27 @@ class EvaluationDialog(FormDialog):
     """One periodic evaluation; saved by the service when OK is pressed."""
 
     def __init__(self, service: RehabilitationService, case: CaseData,
-                 parent: QWidget | None = None, today: date | None = None):
+                 parent: QWidget | None = None, today: date | None = None,
+                 existing: EvaluationData | None = None):
         info = REGIMES[case.regime]
-        super().__init__("Đánh giá, xếp loại", f"{case.person_name} — {case.regime.label} "
+        super().__init__("Sửa đánh giá, xếp loại" if existing else "Đánh giá, xếp loại",
+                         f"{case.person_name} — {case.regime.label} "
                          f"(đánh giá {info.cycle_label}).", parent)
         self.setObjectName("rehabEvaluationDialog")
-        self.service, self.case = service, case
+        self.service, self.case, self.existing = service, case, existing
         today = today or date.today()
-        self.on = DateField(self, today, objectName="evaluationDate")
+        self.on = DateField(self, existing.evaluated_on if existing else today,
+                            objectName="evaluationDate")
         self.period = QComboBox(objectName="evaluationPeriod")
         first = Period.containing(case.start_date, info.months_per_period)
         last = Period.containing(today, info.months_per_period)
-        done = {e.period for e in case.evaluations}
+        done = {e.period for e in case.live_evaluations}
         latest = max(done) if done else None
         suggested = next_due(case.regime, case.start_date, latest, today).period
-        for p in reversed(periods_between(first, last)):
+        if existing is not None:  # a correction may keep its period or move to a free one
+            done.discard(existing.period)
+            suggested = existing.period
+        for p in reversed(periods_between(first, max(last, suggested))):
             if p not in done:
                 self.period.addItem(p.label, p)
         self.period.setCurrentIndex(max(0, self.period.findText(suggested.label)))
@@ -100,6 +130,10 @@ class EvaluationDialog(FormDialog):
             self.classification.addItem(c.label, c.value)
         self.remarks = QPlainTextEdit(objectName="evaluationRemarks")
         self.remarks.setFixedHeight(70)
+        if existing is not None:
+            self.classification.setCurrentIndex(
+                max(0, self.classification.findData(existing.classification.value)))
+            self.remarks.setPlainText(existing.remarks)
         self.form.addRow("Ngày đánh giá:", self.on)
         self.form.addRow("Kỳ đánh giá:", self.period)
         self.form.addRow("Xếp loại:", self.classification)
@@ -109,17 +143,23 @@ class EvaluationDialog(FormDialog):
 
     def check(self) -> None:
         data = self.classification.currentData()
-        self.saved_id = self.service.add_evaluation(self.case.id, EvaluationData(
+        ev = EvaluationData(
             self.read_date(self.on, "Ngày đánh giá"), self.period.currentData(),
-            Classification(data) if data else None, self.remarks.toPlainText()))
+            Classification(data) if data else None, self.remarks.toPlainText())
+        if self.existing is None:
+            self.saved_id = self.service.add_evaluation(self.case.id, ev)
+        else:  # the correction replaces the values, at the version read
+            ev.id, ev.version = self.existing.id, self.existing.version
+            self.saved_id = self.service.update_evaluation(self.case.id, ev)
 
 
 class SupportDialog(FormDialog):
     def __init__(self, service: RehabilitationService, case: CaseData,
-                 parent: QWidget | None = None):
-        super().__init__("Hỗ trợ, giúp đỡ", f"{case.person_name} — {case.regime.label}.", parent)
+                 parent: QWidget | None = None, existing: SupportData | None = None):
+        super().__init__("Sửa hỗ trợ, giúp đỡ" if existing else "Hỗ trợ, giúp đỡ",
+                         f"{case.person_name} — {case.regime.label}.", parent)
         self.setObjectName("rehabSupportDialog")
-        self.service, self.case = service, case
+        self.service, self.case, self.existing = service, case, existing
         self.on = DateField(self, date.today(), objectName="supportDate")
         self.kind = EnumCombo(SupportKind, objectName="supportKind")
         self.details = QLineEdit(objectName="supportDetails")
@@ -133,6 +173,13 @@ class SupportDialog(FormDialog):
         self.form.addRow("Nội dung:", self.details)
         self.form.addRow("Số tiền:", self.amount)
         self.form.addRow("Nơi cho vay:", self.lender)
+        if existing is not None:
+            self.on.set_date(existing.given_on)
+            self.kind.set_value(existing.kind)
+            self.details.setText(existing.details)
+            self.amount.setText(f"{existing.amount:,}".replace(",", ".")
+                                if existing.amount else "")
+            self.lender.setText(existing.lender)
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self._kind_changed()
         self.finish_layout()
@@ -144,9 +191,37 @@ class SupportDialog(FormDialog):
 
     def check(self) -> None:
         amount = parse_whole_number(self.amount.text(), "Số tiền")  # "²" is no digit here
-        self.saved_id = self.service.add_support(self.case.id, SupportData(
-            self.read_date(self.on, "Ngày hỗ trợ"), self.kind.value(), self.details.text(),
-            amount, self.lender.text()))
+        sp = SupportData(self.read_date(self.on, "Ngày hỗ trợ"), self.kind.value(),
+                         self.details.text(), amount, self.lender.text())
+        if self.existing is None:
+            self.saved_id = self.service.add_support(self.case.id, sp)
+        else:
+            sp.id, sp.version = self.existing.id, self.existing.version
+            self.saved_id = self.service.update_support(self.case.id, sp)
+
+
+class VoidDialog(FormDialog):
+    """Void an evaluation or support entered by mistake: it stays in the history, struck
+    through, and counts nowhere. The reason is required."""
+
+    def __init__(self, service: RehabilitationService, case: CaseData, entry,
+                 what: str, parent: QWidget | None = None):
+        super().__init__(f"Hủy {what}", f"Hủy {what} nhập nhầm của {case.person_name}: "
+                         f"{what} vẫn hiện (gạch ngang) trong hồ sơ nhưng không được tính "
+                         "vào danh sách, báo cáo và chỉ tiêu nào.", parent)
+        self.setObjectName("rehabVoidDialog")
+        self.service, self.case, self.entry = service, case, entry
+        self.reason = QLineEdit(objectName="voidReason", maxLength=300)
+        self.reason.setPlaceholderText("Ví dụ: nhập nhầm kỳ, nhầm người")
+        self.form.addRow("Lý do hủy:", self.reason)
+        self.finish_layout()
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Hủy mục này")
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Không hủy")
+
+    def check(self) -> None:
+        void = (self.service.void_evaluation if isinstance(self.entry, EvaluationData)
+                else self.service.void_support)
+        void(self.case.id, self.entry.id, self.reason.text(), version=self.entry.version)
 
 
 class CloseDialog(FormDialog):
@@ -285,18 +360,40 @@ class CaseDialog(RememberedDialog):
                                   "rehabEvaluations")
         self.add_evaluation_button = QPushButton("Thêm đánh giá…", objectName="rehabAddEvaluation")
         self.add_evaluation_button.clicked.connect(self.add_evaluation)
+        self.edit_evaluation_button = QPushButton("Sửa…", objectName="rehabEditEvaluation")
+        self.edit_evaluation_button.clicked.connect(self.edit_evaluation)
+        self.void_evaluation_button = QPushButton("Hủy đánh giá…",
+                                                  objectName="rehabVoidEvaluation")
+        self.void_evaluation_button.clicked.connect(self.void_evaluation)
         self.supports = _table(["Ngày", "Hình thức", "Số tiền", "Nơi cho vay", "Nội dung"],
                                "rehabSupports")
         self.add_support_button = QPushButton("Thêm hỗ trợ…", objectName="rehabAddSupport")
         self.add_support_button.clicked.connect(self.add_support)
+        self.edit_support_button = QPushButton("Sửa…", objectName="rehabEditSupport")
+        self.edit_support_button.clicked.connect(self.edit_support)
+        self.void_support_button = QPushButton("Hủy hỗ trợ…", objectName="rehabVoidSupport")
+        self.void_support_button.clicked.connect(self.void_support)
         history = QWidget()
         history_layout = QVBoxLayout(history)
-        history_layout.addWidget(QLabel("<b>Đánh giá, xếp loại</b>"))
-        history_layout.addWidget(self.evaluations)
-        history_layout.addWidget(self.add_evaluation_button, 0, Qt.AlignmentFlag.AlignRight)
-        history_layout.addWidget(QLabel("<b>Hỗ trợ đã thực hiện</b>"))
-        history_layout.addWidget(self.supports)
-        history_layout.addWidget(self.add_support_button, 0, Qt.AlignmentFlag.AlignRight)
+        for title, table, buttons, edit, void in (
+                ("Đánh giá, xếp loại", self.evaluations,
+                 (self.edit_evaluation_button, self.void_evaluation_button,
+                  self.add_evaluation_button), self.edit_evaluation, self.void_evaluation),
+                ("Hỗ trợ đã thực hiện", self.supports,
+                 (self.edit_support_button, self.void_support_button, self.add_support_button),
+                 self.edit_support, self.void_support)):
+            history_layout.addWidget(QLabel(f"<b>{title}</b>"))
+            history_layout.addWidget(table)
+            row = QHBoxLayout()
+            row.addStretch(1)
+            for button in buttons:
+                row.addWidget(button)
+            history_layout.addLayout(row)
+            table.doubleClicked.connect(edit)
+            table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+            table.customContextMenuRequested.connect(
+                lambda pos, t=table, e=edit, v=void: self._history_menu(t, pos, e, v))
+            table.itemSelectionChanged.connect(self._history_buttons)
 
         self.pages = QTabWidget(objectName="rehabCasePages")
         self.pages.addTab(details, "Thông tin hồ sơ")
@@ -344,12 +441,15 @@ class CaseDialog(RememberedDialog):
 
     def _fill_history(self, d: CaseData) -> None:
         _fill(self.evaluations, [[e.period.label, format_date(e.evaluated_on),
-                                  e.classification.label, e.remarks] for e in d.evaluations])
+                                  e.classification.label, e.remarks] for e in d.evaluations],
+              [void_note(e) if e.voided else "" for e in d.evaluations])
         _fill(self.supports, [[format_date(p.given_on), p.kind.label, _money(p.amount),
-                               p.lender, p.details] for p in d.supports])
+                               p.lender, p.details] for p in d.supports],
+              [void_note(p) if p.voided else "" for p in d.supports])
         closed = d.closed_on is not None
         self.add_evaluation_button.setEnabled(not closed)
         self.add_support_button.setEnabled(not closed)
+        self._history_buttons()
         if closed:
             self.setWindowTitle(f"Hồ sơ: {d.person_name} — đã kết thúc "
                                 f"{format_date(d.closed_on)}")
@@ -495,4 +595,66 @@ class CaseDialog(RememberedDialog):
 
     def add_support(self) -> None:
         if self._ensure_saved() and SupportDialog(self.service, self.data, self).exec():
+            self._reload_history()
+
+    # -- correcting and voiding entries ----------------------------------------------------
+    def _selected(self, table: QTableWidget, entries: list):
+        """The entry of the table's current row, or None (a voided one included)."""
+        row = table.currentRow() if table.selectionModel().hasSelection() else -1
+        return entries[row] if 0 <= row < len(entries) else None
+
+    def _history_buttons(self) -> None:
+        """Sửa and Hủy act on a selected entry that is not voided."""
+        data = self.data
+        for table, entries, buttons in (
+                (self.evaluations, data.evaluations if data else [],
+                 (self.edit_evaluation_button, self.void_evaluation_button)),
+                (self.supports, data.supports if data else [],
+                 (self.edit_support_button, self.void_support_button))):
+            entry = self._selected(table, entries)
+            for button in buttons:
+                button.setEnabled(entry is not None and not entry.voided)
+
+    def _history_menu(self, table: QTableWidget, pos, edit, void) -> None:
+        index = table.indexAt(pos)
+        if not index.isValid():
+            return
+        table.selectRow(index.row())
+        entries = self.data.evaluations if table is self.evaluations else self.data.supports
+        entry = self._selected(table, entries)
+        menu = QMenu(table)
+        for text, slot in (("Sửa…", edit), ("Hủy (nhập nhầm)…", void)):
+            action = QAction(text, menu)
+            action.setEnabled(entry is not None and not entry.voided)
+            action.triggered.connect(slot)
+            menu.addAction(action)
+        menu.popup(table.viewport().mapToGlobal(pos))
+        self._menu = menu  # kept for tests and until it closes
+
+    def _live_selected(self, table: QTableWidget, entries: list):
+        entry = self._selected(table, entries)
+        return entry if entry is not None and not entry.voided else None
+
+    def edit_evaluation(self, *_args) -> None:
+        entry = self._live_selected(self.evaluations, self.data.evaluations if self.data else [])
+        if entry is not None and EvaluationDialog(self.service, self.data, self,
+                                                  existing=entry).exec():
+            self._reload_history()
+
+    def void_evaluation(self, *_args) -> None:
+        entry = self._live_selected(self.evaluations, self.data.evaluations if self.data else [])
+        if entry is not None and VoidDialog(self.service, self.data, entry, "đánh giá",
+                                            self).exec():
+            self._reload_history()
+
+    def edit_support(self, *_args) -> None:
+        entry = self._live_selected(self.supports, self.data.supports if self.data else [])
+        if entry is not None and SupportDialog(self.service, self.data, self,
+                                               existing=entry).exec():
+            self._reload_history()
+
+    def void_support(self, *_args) -> None:
+        entry = self._live_selected(self.supports, self.data.supports if self.data else [])
+        if entry is not None and VoidDialog(self.service, self.data, entry, "hỗ trợ",
+                                            self).exec():
             self._reload_history()
