@@ -153,7 +153,10 @@ FIELDS = {
     "form": "Biểu mẫu", "rows": "Số dòng", "created": "Thêm mới", "updated": "Cập nhật",
     "people_created": "Người thêm mới", "people_updated": "Người cập nhật", "file": "Tệp",
     "params": "Tham số", "count": "Số bản ghi", "survivor": "Giữ lại", "merged": "Gộp",
-    "since_day": "Từ ngày", "user": "Người dùng",
+    "since_day": "Từ ngày", "user": "Người dùng", "import_kind": "Loại dữ liệu nhập",
+    "lines": "Số dòng", "title": "Tên biểu mẫu", "loai": "Loại dữ liệu", "ky": "Kỳ",
+    "safety": "Bản sao an toàn", "rehab_cases": "Hồ sơ cai nghiện chuyển sang",
+    "parties": "Đương sự chuyển sang",
 }
 
 # Never in the trail: search caches and bookkeeping, and the trail itself.
@@ -260,6 +263,11 @@ def suppressed(session: Session) -> Iterator[None]:
         yield
     finally:
         session.info.pop("audit_off", None)
+
+
+def suppress(session: Session) -> None:
+    """:func:`suppressed` until the session's transaction ends."""
+    session.info["audit_off"] = True
 
 
 def set_action(session: Session, action: str) -> None:
@@ -381,9 +389,221 @@ def _last_hash(session: Session) -> str:
 
 
 def _reset(session: Session, *_args) -> None:
-    for key in ("audit_pending", "audit_later", "audit_action"):
+    for key in ("audit_pending", "audit_later", "audit_action", "audit_off"):
         session.info.pop(key, None)
 
 
+event.listen(Session, "after_commit", _reset)
 event.listen(Session, "after_rollback", _reset)
-event.listen(Session, "after_soft_rollback", _reset)
+
+
+# -- checking ----------------------------------------------------------------------------------
+TRIGGERS_SQLITE = ("audit_entry_no_update", "audit_entry_no_delete")
+TRIGGERS_PG = ("audit_entry_append_only",)
+
+
+def _local(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=timezone.utc).astimezone().replace(tzinfo=None)
+
+
+def verify(db) -> list[str]:
+    """Problems of the trail, one Vietnamese line each (empty: intact): an entry whose hash
+    does not match its content (edited), one whose link to the previous entry is broken (an
+    entry removed), or the triggers that keep it append-only missing."""
+    problems: list[str] = []
+    with db.engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            found = {r[0] for r in conn.exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+            missing = [t for t in TRIGGERS_SQLITE if t not in found]
+        else:
+            found = {r[0] for r in conn.exec_driver_sql(
+                "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")}
+            missing = [t for t in TRIGGERS_PG if t not in found]
+        if missing:
+            problems.append("Nhật ký thao tác mất lớp bảo vệ chống sửa, xóa (thiếu trigger "
+                            f"{', '.join(missing)}): có người đã can thiệp trực tiếp vào tệp.")
+        prev = ""
+        shown = 0
+        rows = conn.execute(select(AuditEntry.__table__).order_by(AuditEntry.id)
+                            .execution_options(yield_per=2000))
+        for row in rows:
+            entry = AuditEntry(at=row.at, actor=row.actor, action=row.action, kind=row.kind,
+                               record_id=row.record_id, area_id=row.area_id, detail=row.detail)
+            when = f"{_local(row.at):%d/%m/%Y %H:%M}" if row.at else "?"
+            if row.prev_hash != prev:
+                problems.append(f"Nhật ký thao tác bị can thiệp: mục số {row.id} (ghi lúc "
+                                f"{when}) không nối tiếp mục trước nó — có mục đã bị xóa hoặc "
+                                "sửa.")
+                shown += 1
+            elif chain_hash(prev, entry) != row.hash:
+                problems.append(f"Nhật ký thao tác bị can thiệp: nội dung mục số {row.id} (ghi "
+                                f"lúc {when}) đã bị sửa sau khi ghi.")
+                shown += 1
+            prev = row.hash
+            if shown >= 20:
+                break
+    return problems
+
+
+# -- reading -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Change:
+    field: str  # Vietnamese label
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: int
+    at: datetime  # local time
+    actor: str
+    action: str
+    action_label: str
+    kind: str
+    kind_label: str
+    record_id: int | None
+    area_id: int | None
+    changes: tuple[Change, ...]  # the fields (or the action's parameters), labelled
+
+
+def _enum_labels() -> dict[tuple[str, str], dict[str, str]]:
+    """(table, column) → {stored value: Vietnamese label} for the enum columns."""
+    out: dict[tuple[str, str], dict[str, str]] = {}
+    for table in Base.metadata.sorted_tables:
+        for column in table.columns:
+            if isinstance(column.type, SAEnum) and column.type.enum_class is not None:
+                out[(table.name, column.name)] = {
+                    m.value: getattr(m, "label", m.value) for m in column.type.enum_class}
+    return out
+
+
+def _shown(value: Any, labels: dict[str, str] | None) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    if labels and isinstance(value, str) and value in labels:
+        return labels[value]
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return date.fromisoformat(value).strftime("%d/%m/%Y")
+        except ValueError:
+            pass
+    if isinstance(value, (list, dict)):
+        return _dumps(value)
+    return str(value)
+
+
+def describe(row: AuditEntry, enums=None) -> Entry:
+    enums = _enum_labels() if enums is None else enums
+    try:
+        detail = json.loads(row.detail or "{}")
+    except ValueError:
+        detail = {}
+    changes = []
+    for key, value in detail.items():
+        labels = enums.get((row.kind, key))
+        label = FIELDS.get(key, key)
+        if row.action in ("update", "close", "reopen", "void", "unlock", "merge") and \
+                isinstance(value, list) and len(value) == 2:
+            changes.append(Change(label, _shown(value[0], labels), _shown(value[1], labels)))
+        elif row.action == "delete":
+            changes.append(Change(label, _shown(value, labels), "—"))
+        else:
+            changes.append(Change(label, "", _shown(value, labels)))
+    return Entry(row.id, _local(row.at), row.actor, row.action,
+                 ACTIONS.get(row.action, row.action), row.kind or "",
+                 KINDS.get(row.kind, row.kind or ""), row.record_id, row.area_id,
+                 tuple(changes))
+
+
+@dataclass(frozen=True)
+class Filter:
+    user: str | None = None
+    since: date | None = None  # local days, inclusive
+    until: date | None = None
+    area: str | None = None  # a key of AREAS
+    kind: str | None = None  # a table name
+    action: str | None = None
+    area_id: int | None = None  # a residential area
+    limit: int | None = None  # newest first, at most this many
+
+
+def _utc(day: date) -> datetime:
+    local = datetime(day.year, day.month, day.day).astimezone()
+    return local.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def entries(db, flt: Filter = Filter()) -> list[Entry]:
+    """The trail, newest first, narrowed by ``flt``."""
+    from datetime import timedelta
+
+    stmt = select(AuditEntry).order_by(AuditEntry.id.desc())
+    if flt.user:
+        stmt = stmt.where(AuditEntry.actor == flt.user)
+    if flt.since:
+        stmt = stmt.where(AuditEntry.at >= _utc(flt.since))
+    if flt.until:
+        stmt = stmt.where(AuditEntry.at < _utc(flt.until + timedelta(days=1)))
+    if flt.area:
+        stmt = stmt.where(AuditEntry.kind.in_(AREAS[flt.area][1]))
+    if flt.kind:
+        stmt = stmt.where(AuditEntry.kind == flt.kind)
+    if flt.action:
+        stmt = stmt.where(AuditEntry.action == flt.action)
+    if flt.area_id is not None:
+        stmt = stmt.where(AuditEntry.area_id == flt.area_id)
+    if flt.limit:
+        stmt = stmt.limit(flt.limit)
+    enums = _enum_labels()
+    with db.session() as s:
+        return [describe(r, enums) for r in s.scalars(stmt)]
+
+
+def actors(db) -> list[str]:
+    with db.session() as s:
+        return sorted(s.scalars(select(AuditEntry.actor).distinct()))
+
+
+def history(db, kind: str, record_id: int) -> list[Entry]:
+    """One record's changes, oldest first, with Vietnamese field labels (the "Lịch sử" button
+    of a record dialog). ``kind`` is the record's table name ("household", "tip"…)."""
+    enums = _enum_labels()
+    with db.session() as s:
+        rows = s.scalars(select(AuditEntry).where(AuditEntry.kind == kind,
+                                                  AuditEntry.record_id == record_id)
+                         .order_by(AuditEntry.id))
+        return [describe(r, enums) for r in rows]
+
+
+def write_xlsx(found: list[Entry], path) -> int:
+    """The entries as a workbook, one line per changed field; returns the entries written."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    from ..reports.export import save_atomically
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Nhật ký thao tác"
+    head = ["Số", "Thời gian", "Người thực hiện", "Thao tác", "Loại bản ghi", "Mã bản ghi",
+            "Trường / tham số", "Giá trị cũ", "Giá trị mới"]
+    ws.append(head)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for e in found:
+        base = [e.id, e.at.strftime("%d/%m/%Y %H:%M:%S"), e.actor, e.action_label,
+                e.kind_label, e.record_id]
+        if not e.changes:
+            ws.append(base + ["", "", ""])
+        for c in e.changes:
+            ws.append(base + [c.field, c.old, c.new])
+    for col, width in zip("ABCDEFGHI", (8, 20, 18, 16, 22, 10, 24, 30, 30)):
+        ws.column_dimensions[col].width = width
+    ws.freeze_panes = "A2"
+    from pathlib import Path
+
+    save_atomically(wb, Path(path))
+    return len(found)

@@ -28,6 +28,7 @@ from itertools import combinations
 from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from . import audit
 from ..db.engine import Database
 from ..db.models import (
     Area,
@@ -564,6 +565,8 @@ def merge(session: Session, keep_id: int, drop_id: int, take: dict[str, int] | N
                       before=json.dumps(before, ensure_ascii=False))
     session.add(row)
     session.flush()
+    audit.record(session, "merge", "resident", keep_id, survivor=keep_id, merged=drop_id,
+                 rehab_cases=cases, parties=parties)
     return row.id
 
 

@@ -32,6 +32,7 @@ from ..validation import (
 from .children import unique_errors
 from .versions import check_version, stale_errors
 from .households import HouseholdService, ResidentChoice
+from .periods import EVALUATIONS, ensure_open
 
 
 class CaseStatus:
@@ -337,6 +338,7 @@ class RehabilitationService:
             if c is None:
                 raise LookupError(case_id)
             info = REGIMES[c.regime]
+            ensure_open(s, EVALUATIONS, ev.evaluated_on, getattr(c, "area_id", None), today=today)
             msg = check_event_date(ev.evaluated_on, c.start_date, today, required=True)
             if msg:
                 raise FieldError("Ngày đánh giá", msg)
