@@ -201,9 +201,9 @@ def run_import(db: Database, kind: Kind, table: Table, options: Options,
                             sha256=table.sha256 or hashlib.sha256(b"").hexdigest(),
                             mode=options.mode, imported_at=datetime.now().replace(microsecond=0),
                             summary="")
+        audit.suppress(s)  # the batch is one entry of the trail, not one per row
         s.add(batch)
         s.flush()
-        audit.suppress(s)  # the batch is one entry of the trail, not one per row
         try:
             saver(s, db, rows, options, report, batch.id, tick)
         except IntegrityError as exc:  # a constraint the checks did not foresee (a race)

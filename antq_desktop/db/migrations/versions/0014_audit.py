@@ -30,8 +30,6 @@ def _create_triggers(table: str) -> None:
                    f"BEGIN RAISE EXCEPTION '{REFUSAL}'; END $$")
         op.execute(f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
                    f"FOR EACH ROW EXECUTE FUNCTION {table}_refuse()")
-        op.execute(f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
-                   f"FOR EACH STATEMENT EXECUTE FUNCTION {table}_refuse()")
 
 
 def _drop_triggers(table: str) -> None:
@@ -40,7 +38,6 @@ def _drop_triggers(table: str) -> None:
             op.execute(f"DROP TRIGGER IF EXISTS {table}_no_{verb}")
     else:
         op.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
-        op.execute(f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}")
         op.execute(f"DROP FUNCTION IF EXISTS {table}_refuse()")
 
 
