@@ -523,7 +523,7 @@ class ActivityService:
             row.voided_at = utc_now().replace(microsecond=0)
             row.void_reason = reason
 
-    def delete(self, kind: Kind, record_id: int, reason: str) -> None:
+    def delete(self, kind: Kind, record_id: int, reason: str = "") -> None:
         """The delete path: a record is voided with a reason, never removed (:meth:`void`)."""
         self.void(kind, record_id, reason)
 

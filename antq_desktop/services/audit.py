@@ -486,6 +486,11 @@ def _shown(value: Any, labels: dict[str, str] | None) -> str:
         return "Có" if value else "Không"
     if labels and isinstance(value, str) and value in labels:
         return labels[value]
+    if isinstance(value, str) and len(value) == 19 and value[4] == "-" and value[10] == " ":
+        try:
+            return _local(datetime.fromisoformat(value)).strftime("%d/%m/%Y %H:%M")
+        except ValueError:
+            pass
     if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
         try:
             return date.fromisoformat(value).strftime("%d/%m/%Y")
