@@ -36,9 +36,7 @@ from antq_desktop.services.households import HouseholdService  # noqa: E402
 from bench_import import build_ward, build_workbook  # noqa: E402
 
 TODAY = date(2026, 6, 1)
-LISTENERS = (("after_flush", audit._after_flush),
-             ("after_flush_postexec", audit._after_flush_postexec),
-             ("before_flush", audit._before_flush))
+LISTENERS = (("after_flush", audit._after_flush), ("before_flush", audit._before_flush))
 
 
 def trail(on: bool) -> None:

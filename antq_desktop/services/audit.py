@@ -28,7 +28,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Enum as SAEnum
-from sqlalchemy import event, inspect, select, text
+from sqlalchemy import event, insert, inspect, select, text
 from sqlalchemy.orm import Session
 
 from ..db.models import AuditEntry, Base
@@ -334,29 +334,38 @@ def _ident(state) -> int | None:
 @event.listens_for(Session, "after_flush")
 def _after_flush(session: Session, _context) -> None:
     """Turn the flush's new, changed and deleted records into entries (ids are known now; the
-    attribute history is still there). They are added after the flush and written by the next
-    one, which ``commit`` runs before it commits."""
+    attribute history is still there) and insert them at once, chained, on the flush's own
+    connection: they commit with the change or not at all."""
     named = session.info.pop("audit_action", None)
     if session.info.get("audit_off"):
         return
-    later = session.info.setdefault("audit_later", [])
+    found = []
     for state, mapper, table in _tracked(session.new):
         values = _values(state, mapper)
-        later.append(("create", table, _ident(state), _area_of(values), values))
+        found.append(("create", table, _ident(state), _area_of(values), values))
     for state, mapper, table in _tracked(session.dirty):
         changes = _changes(state, mapper)
         if changes:
             area = _area_of({"area_id": state.dict.get("area_id")})
-            later.append((named or _infer(changes), table, _ident(state), area, changes))
+            found.append((named or _infer(changes), table, _ident(state), area, changes))
     for state, mapper, table in _tracked(session.deleted):
         values = _values(state, mapper)
-        later.append(("delete", table, _ident(state), _area_of(values), values))
-
-
-@event.listens_for(Session, "after_flush_postexec")
-def _after_flush_postexec(session: Session, _context) -> None:
-    for action, table, record_id, area_id, detail in session.info.pop("audit_later", ()):
-        record(session, action, table, record_id, area_id, detail=detail)
+        found.append(("delete", table, _ident(state), _area_of(values), values))
+    if not found:
+        return
+    prev = _last_hash(session)
+    at = utc_now().replace(microsecond=0)
+    actor = current_actor()[:100]
+    rows = []
+    for action, table, record_id, area_id, detail in found:
+        entry = AuditEntry(at=at, actor=actor, action=action, kind=table, record_id=record_id,
+                           area_id=area_id, detail=_dumps(detail))
+        digest = chain_hash(prev, entry)
+        rows.append({"at": at, "actor": actor, "action": action, "kind": table,
+                     "record_id": record_id, "area_id": area_id, "detail": entry.detail,
+                     "prev_hash": prev, "hash": digest})
+        prev = digest
+    session.connection().execute(insert(AuditEntry.__table__), rows)
 
 
 @event.listens_for(Session, "before_flush")
@@ -389,7 +398,7 @@ def _last_hash(session: Session) -> str:
 
 
 def _reset(session: Session, *_args) -> None:
-    for key in ("audit_pending", "audit_later", "audit_action", "audit_off"):
+    for key in ("audit_pending", "audit_action", "audit_off"):
         session.info.pop(key, None)
 
 

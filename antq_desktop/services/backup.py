@@ -541,8 +541,13 @@ def backup_now(db, reason: str = MANUAL, *, folder: Path | None = None,
     path = database_file(db)
     settings = settings_of(db)
     target = folder if folder is not None else folder_for(path, settings)
-    made = backup_file(path, target, reason, now)
-    audit.record_now(db, "backup", "database", file=made.path.name, reason=reason)
+    moment = (now or datetime.now()).replace(microsecond=0)
+    if reason != AUTO:  # the trail's entry goes in first, so that the copy holds it. The
+        # half-hourly automatic copy writes none: it copies only data changed since the last
+        # copy, and an entry of its own would be such a change every time.
+        audit.record_now(db, "backup", "database", reason=reason,
+                         file=_name(path, target, moment, reason).name)
+    made = backup_file(path, target, reason, moment)
     if folder is None:  # a folder named for one backup is the user's: nothing deleted there
         prune(target, path.stem, made.created, settings.size_cap_mb * 1024 * 1024)
     return made
