@@ -283,9 +283,9 @@ def _values(state, mapper) -> dict[str, Any]:
 
 def _changes(state, mapper) -> dict[str, list]:
     out: dict[str, list] = {}
-    for attr in mapper.column_attrs:
-        key = attr.key
-        if key in SKIPPED_COLUMNS:
+    columns = mapper.column_attrs
+    for key in list(state.committed_state):  # only the attributes this flush changes
+        if key in SKIPPED_COLUMNS or key not in columns:
             continue
         hist = state.attrs[key].history  # passive: an unloaded attribute has no history
         if not hist.has_changes():
@@ -366,6 +366,7 @@ def _after_flush(session: Session, _context) -> None:
                      "prev_hash": prev, "hash": digest})
         prev = digest
     session.connection().execute(insert(AuditEntry.__table__), rows)
+    session.info["audit_last"] = prev
 
 
 @event.listens_for(Session, "before_flush")
@@ -383,9 +384,14 @@ def _before_flush(session: Session, _context, _instances) -> None:
     for entry in pending:
         entry.prev_hash = prev
         entry.hash = prev = chain_hash(prev, entry)
+    session.info["audit_last"] = prev
 
 
 def _last_hash(session: Session) -> str:
+    """The chain's end, read once per transaction under the write lock (which the transaction
+    then holds, so nobody else appends meanwhile)."""
+    if "audit_last" in session.info:
+        return session.info["audit_last"]
     conn = session.connection()
     if conn.dialect.name == "sqlite":
         raw = conn.connection.driver_connection
@@ -398,10 +404,15 @@ def _last_hash(session: Session) -> str:
 
 
 def _reset(session: Session, *_args) -> None:
-    for key in ("audit_pending", "audit_action", "audit_off"):
+    for key in ("audit_pending", "audit_action", "audit_off", "audit_last"):
         session.info.pop(key, None)
 
 
+def _forget_end(session: Session, *_args) -> None:
+    session.info.pop("audit_last", None)  # a savepoint rolled back may have held entries
+
+
+event.listen(Session, "after_soft_rollback", _forget_end)
 event.listen(Session, "after_commit", _reset)
 event.listen(Session, "after_rollback", _reset)
 
