@@ -37,7 +37,6 @@ def _day(text: str) -> date | None:
 def run(url: str, args: argparse.Namespace) -> int:
     from .cli import database_problem
     from .db.engine import DatabaseOpenError, open_database
-    from .reports.export import ExportError
     from .services import audit
 
     since = None
@@ -59,7 +58,7 @@ def run(url: str, args: argparse.Namespace) -> int:
         found = audit.entries(db, audit.Filter(user=args.user or None, since=since))
         try:
             audit.write_xlsx(found, out)
-        except ExportError as exc:
+        except audit.AuditExportError as exc:
             return _fail(str(exc))
         audit.record_now(db, "export", "report", None, None, form="audit",
                          params={"since": since, "user": args.user}, file=out.name,

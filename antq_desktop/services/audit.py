@@ -608,8 +608,6 @@ def write_xlsx(found: list[Entry], path) -> int:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    from ..reports.export import save_atomically
-
     wb = Workbook()
     ws = wb.active
     ws.title = "Nhật ký thao tác"
@@ -628,7 +626,20 @@ def write_xlsx(found: list[Entry], path) -> int:
     for col, width in zip("ABCDEFGHI", (8, 20, 18, 16, 22, 10, 24, 30, 30)):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A2"
+    import os
     from pathlib import Path
 
-    save_atomically(wb, Path(path))
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        wb.save(tmp)
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        raise AuditExportError(f"Không ghi được tệp {path} (thư mục không tồn tại, không có "
+                               "quyền ghi, ổ đĩa đầy hoặc tệp đang mở trong Excel).") from None
     return len(found)
+
+
+class AuditExportError(Exception):
+    """The trail's workbook could not be written; the message is Vietnamese."""

@@ -26,10 +26,10 @@ from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
-from . import audit
 from .. import __version__
 from ..config import sqlite_path
 from ..fileperms import FILE_MODE, FOLDER_MODE, make_private, new_private_file
+from . import audit
 from .settings import (
     BACKUP_FOLDER,
     BACKUP_SIZE_CAP_MB,

@@ -28,7 +28,6 @@ from itertools import combinations
 from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from . import audit
 from ..db.engine import Database
 from ..db.models import (
     Area,
@@ -44,6 +43,7 @@ from ..db.models import (
 from ..enums import Relationship, ResidenceKind, Sex
 from ..text import ascii_digits, fold, lower
 from ..validation import FieldError
+from . import audit
 from .children import once_more_on_race, unique_errors
 from .households import HouseholdService, MemberData, member_errors
 

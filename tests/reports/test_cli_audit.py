@@ -2,13 +2,12 @@
 
 from datetime import date
 
+import pytest
 from openpyxl import load_workbook
 
 from antq_desktop.cli import main
 from antq_desktop.enums import TipResult
 from antq_desktop.services.activities import ActivityService, Kind, TipData
-
-import pytest
 
 
 def test_audit_command_writes_the_trail(db, ward, tmp_path, capsys):

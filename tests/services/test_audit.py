@@ -7,7 +7,6 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
-from openpyxl import load_workbook
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 

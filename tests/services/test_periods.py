@@ -6,9 +6,10 @@ from datetime import date
 
 import pytest
 
-from antq_desktop.services.activities import ActivityService, Kind, TipData
 from antq_desktop.enums import TipResult
+from antq_desktop.services.activities import ActivityService, Kind, TipData
 from antq_desktop.services.audit import entries
+from antq_desktop.services.indicators import IndicatorService
 from antq_desktop.services.periods import (
     ACTIVITIES,
     SIGNUPS,
@@ -16,7 +17,6 @@ from antq_desktop.services.periods import (
     PeriodService,
     table_snapshot,
 )
-from antq_desktop.services.indicators import IndicatorService
 from antq_desktop.validation import FieldError
 from tests.conftest import household, member
 
