@@ -98,9 +98,10 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("file", metavar="FILE", help="tệp sao lưu (.db)")
     sub.add_parser("check", help="kiểm tra cơ sở dữ liệu: toàn vẹn, khóa ngoại, chỉ mục tìm "
                                  "kiếm, các quy tắc của sổ sách")
-    from . import cli_import
+    from . import cli_audit, cli_import
 
     cli_import.register(sub)
+    cli_audit.register(sub)
     return parser
 
 
@@ -457,6 +458,10 @@ def _dispatch(args: argparse.Namespace) -> None:
 
     if args.command in cli_import.COMMANDS:
         sys.exit(cli_import.run(url, args))
+    from . import cli_audit
+
+    if args.command in cli_audit.COMMANDS:
+        sys.exit(cli_audit.run(url, args))
     from .qtcheck import start_problem
 
     problem = start_problem()

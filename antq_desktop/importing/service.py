@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from ..db.engine import Database
 from ..db.models import ImportBatch
+from ..services import audit
 from .columns import Kind, match_headers
 from .reader import Table
 from .values import cell_text, is_empty
@@ -205,6 +206,7 @@ def run_import(db: Database, kind: Kind, table: Table, options: Options,
                             sha256=table.sha256 or hashlib.sha256(b"").hexdigest(),
                             mode=options.mode, imported_at=datetime.now().replace(microsecond=0),
                             summary="")
+        audit.suppress(s)  # the batch is one entry of the trail, not one per row
         s.add(batch)
         s.flush()
         try:
@@ -231,6 +233,11 @@ def run_import(db: Database, kind: Kind, table: Table, options: Options,
                 unchanged=report.unchanged, skipped=report.skipped,
                 error_rows=report.error_rows, people_created=report.people_created,
                 people_updated=report.people_updated, summary="\n".join(report.lines())))
+            audit.record(s, "import", "import_batch", batch.id, file=table.file_name[:300],
+                         import_kind=kind.id, mode=options.mode, rows=report.rows_read,
+                         created=report.created, updated=report.updated,
+                         people_created=report.people_created,
+                         people_updated=report.people_updated)
             s.commit()
             report.written = True
             report.batch_id = batch.id
@@ -291,6 +298,7 @@ def undo(db: Database, batch_id: int, backup: bool = True) -> list[str]:
 
         backup_now(db, reason=f"{BEFORE_IMPORT}-hoan-tac")
     with db.session.begin() as s:
+        audit.suppress(s)
         lines = UNDOERS[kind](s, batch_id)
         if updated:
             lines.append(f"Không hoàn tác được phần cập nhật {updated} bản ghi có sẵn (lần nhập đã "
@@ -298,6 +306,8 @@ def undo(db: Database, batch_id: int, backup: bool = True) -> list[str]:
                          "dữ liệu”.")
         s.execute(update(ImportBatch).where(ImportBatch.id == batch_id)
                   .values(undone_at=datetime.now().replace(microsecond=0)))
+        audit.record(s, "undo_import", "import_batch", batch_id, import_kind=kind,
+                     lines=len(lines))
     return lines
 
 

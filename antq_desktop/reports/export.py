@@ -3,6 +3,7 @@ atomically next to the target."""
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import os
 import re
@@ -47,6 +48,8 @@ def export_xlsx(db: Database, form_id: str, params: Params, path: str | os.PathL
     workbook.properties.title = form.title
     report(80, f"Đang ghi tệp {path.name}…")
     save_atomically(workbook, path)
+    record_output(db, "export", form, params, path.name,
+                  sum(max(ws.max_row, 0) for ws in workbook.worksheets))
     report(100, f"Đã ghi {path}.")
     return path
 
@@ -71,8 +74,20 @@ def export_pdf(db: Database, form_id: str, params: Params, path: str | os.PathLi
     document = build_document(db, form, params)
     report(50, f"Đang ghi tệp {path.name}…")
     printing.export_pdf(document, path)
+    record_output(db, "export", form, params, path.name, None)
     report(100, f"Đã ghi {path}.")
     return path
+
+
+def record_output(db: Database, action: str, form: registry.Form, params: Params,
+                  file_name: str = "", rows: int | None = None) -> None:
+    """The audit entry of an export or a print (docs/AUDIT.md): form, parameters, file name
+    and row count, never the data itself."""
+    from ..services import audit
+
+    values = {k: v for k, v in dataclasses.asdict(params).items() if v not in (None, False, "")}
+    audit.record_now(db, action, "report", None, params.area_id, form=form.id,
+                     title=form.title, params=values, file=file_name, rows=rows)
 
 
 def build_document(db: Database, form: registry.Form, params: Params):

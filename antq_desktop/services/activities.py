@@ -6,7 +6,8 @@ One service for the six kinds. Each kind has a frozen dataclass for what the dia
 (``TipData`` …), whose fields are the table's own column names, and one for a list line
 (``TipRow`` …: the same fields plus ``id`` and ``area_name``). A record belongs to a
 residential area or, with ``area_id`` None, to the whole ward. These are not people or cases: a
-record entered by mistake may be deleted — except a movement model, which is ended with a date.
+record entered by mistake is voided with a reason (issue 15: listed under "Đã hủy", never
+removed, left out of every list, count and report) — a movement model is ended with a date.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -32,6 +33,8 @@ from ..validation import (
     check_event_date,
     check_label,
 )
+from ..db.models.base import utc_now
+from .periods import ACTIVITIES, ensure_open
 from .versions import check_version, stale_errors
 
 EARLIEST = EARLIEST_RECORD  # older dates are typing mistakes (01/01/1099 for 01/01/2024)
@@ -368,10 +371,14 @@ class ActivityService:
     # -- lists ---------------------------------------------------------------------------------
     @staticmethod
     def _filters(kind: Kind, year: int | None, area_id: int | str | None,
-                 search: str = "") -> list:
+                 search: str = "", voided: bool = False) -> list:
         spec = SPECS[kind]
         m = spec.model
         out = []
+        if hasattr(m, "voided_at"):
+            out.append(m.voided_at.is_not(None) if voided else m.voided_at.is_(None))
+        elif voided:
+            out.append(m.id.is_(None))
         if year is not None:
             first, last = date(year, 1, 1), date(year, 12, 31)
             if kind is Kind.MODEL:  # a model counts in every year it was kept
@@ -388,18 +395,18 @@ class ActivityService:
         return out
 
     def rows(self, kind: Kind, year: int | None = None, area_id: int | str | None = None,
-             search: str = "") -> list[ActivityRow]:
+             search: str = "", voided: bool = False) -> list[ActivityRow]:
         """The kind's records, newest first. ``year``: dated in that year (a model: kept at
         some time in it); ``area_id``: None for every record, WARD_ONLY for the whole ward's
         own, or an area's id; ``search``: every word found in the record's text, with or
-        without diacritics."""
+        without diacritics; ``voided``: the voided records ("Đã hủy") instead."""
         spec = SPECS[kind]
         m = spec.model
         # Plain columns, not mapped objects: a year of patrols at 100,000 households is
         # some 12,000 rows, read in a third of the time.
         stmt = (select(m.id, Area.name, *(getattr(m, n) for n in _field_names(kind)))
                 .outerjoin(Area, Area.id == m.area_id)
-                .where(*self._filters(kind, year, area_id, search))
+                .where(*self._filters(kind, year, area_id, search, voided))
                 .order_by(getattr(m, spec.date_column).desc(), m.id.desc()))
         with self.db.session() as s:
             return [spec.row(*values, id=record_id, area_name=area or WARD_LABEL)
@@ -464,9 +471,11 @@ class ActivityService:
         with self.db.session.begin() as s:
             if record_id is not None:
                 row = s.get(spec.model, record_id)
-                if row is None:
+                if row is None or getattr(row, "voided_at", None) is not None:
                     raise LookupError(record_id)
                 check_version(row, version)
+                ensure_open(s, ACTIVITIES, getattr(row, spec.date_column), row.area_id)
+            ensure_open(s, ACTIVITIES, getattr(data, spec.date_column), data.area_id)
             self._check_area(s, data.area_id)
             if kind is Kind.MODEL:
                 self._check_model_name(s, data, record_id)
@@ -495,15 +504,41 @@ class ActivityService:
                                       for _id, name, ended in others):
             raise FieldError("Tên mô hình", f"“{d.name}” đang được duy trì ở nơi này rồi.")
 
-    def delete(self, kind: Kind, record_id: int) -> None:
-        """Remove a record entered by mistake. A movement model is never deleted: it ends."""
+    def void(self, kind: Kind, record_id: int, reason: str, today: date | None = None) -> None:
+        """Void a record entered by mistake (never removed): it leaves every list, count and
+        report and is listed under "Đã hủy" with ``reason``. A movement model is ended instead."""
         if kind is Kind.MODEL:
-            raise FieldError("Mô hình", "không xóa mô hình; hãy ghi ngày kết thúc mô hình.")
+            raise FieldError("Mô hình", "không hủy mô hình; hãy ghi ngày kết thúc mô hình.")
+        reason = " ".join((reason or "").split())
+        if not reason:
+            raise FieldError("Lý do hủy", "cần ghi lý do hủy bản ghi.")
+        if len(reason) > 300:
+            raise FieldError("Lý do hủy", "dài quá 300 ký tự.")
+        spec = SPECS[kind]
         with self.db.session.begin() as s:
-            row = s.get(SPECS[kind].model, record_id)
-            if row is None:
+            row = s.get(spec.model, record_id)
+            if row is None or row.voided_at is not None:
                 raise LookupError(record_id)
-            s.delete(row)
+            ensure_open(s, ACTIVITIES, getattr(row, spec.date_column), row.area_id, today=today)
+            row.voided_at = utc_now().replace(microsecond=0)
+            row.void_reason = reason
+
+    def delete(self, kind: Kind, record_id: int, reason: str = "") -> None:
+        """The delete path: a record is voided with a reason, never removed (:meth:`void`)."""
+        self.void(kind, record_id, reason)
+
+    def voided(self, kind: Kind) -> list[tuple[ActivityRow, datetime, str]]:
+        """The voided records of ``kind`` ("Đã hủy"), newest voiding first: the row, when it
+        was voided (UTC) and why."""
+        m = SPECS[kind].model
+        if not hasattr(m, "voided_at"):
+            return []
+        rows = {r.id: r for r in self.rows(kind, voided=True)}
+        with self.db.session() as s:
+            marks = s.execute(select(m.id, m.voided_at, m.void_reason)
+                              .where(m.voided_at.is_not(None))
+                              .order_by(m.voided_at.desc(), m.id.desc())).all()
+        return [(rows[i], at, why) for i, at, why in marks if i in rows]
 
     def end_model(self, model_id: int, on: date | None, today: date | None = None) -> None:
         """Record that a model stopped on ``on``."""

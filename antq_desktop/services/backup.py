@@ -29,6 +29,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from .. import __version__
 from ..config import sqlite_path
 from ..fileperms import FILE_MODE, FOLDER_MODE, make_private, new_private_file
+from . import audit
 from .settings import (
     BACKUP_FOLDER,
     BACKUP_SIZE_CAP_MB,
@@ -540,7 +541,13 @@ def backup_now(db, reason: str = MANUAL, *, folder: Path | None = None,
     path = database_file(db)
     settings = settings_of(db)
     target = folder if folder is not None else folder_for(path, settings)
-    made = backup_file(path, target, reason, now)
+    moment = (now or datetime.now()).replace(microsecond=0)
+    if reason != AUTO:  # the trail's entry goes in first, so that the copy holds it. The
+        # half-hourly automatic copy writes none: it copies only data changed since the last
+        # copy, and an entry of its own would be such a change every time.
+        audit.record_now(db, "backup", "database", reason=reason,
+                         file=_name(path, target, moment, reason).name)
+    made = backup_file(path, target, reason, moment)
     if folder is None:  # a folder named for one backup is the user's: nothing deleted there
         prune(target, path.stem, made.created, settings.size_cap_mb * 1024 * 1024)
     return made
@@ -671,7 +678,22 @@ def restore(db_path: Path, backup_path: Path, *, folder: Path | None = None,
     from ..db.engine import head_revision
 
     upgraded = chosen.schema if chosen.schema != head_revision() else None
+    if upgraded is None:  # at this schema the restored file has its trail: say so in it
+        _record_restore(db_path, backup_path.name, safety)
     return RestoreResult(backup=chosen, safety=safety, safety_raw=raw, upgraded_from=upgraded)
+
+
+def _record_restore(db_path: Path, file_name: str, safety) -> None:
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import sessionmaker
+
+    engine = create_engine(f"sqlite:///{db_path}")
+    try:
+        with sessionmaker(bind=engine).begin() as s:
+            audit.record(s, "restore", "database", file=file_name,
+                         safety=getattr(safety, "name", "") if safety else "")
+    finally:
+        engine.dispose()
 
 
 # -- the health check (antq-desktop check) ----------------------------------------------------------
@@ -733,6 +755,7 @@ def check(db) -> list[str]:
         for code, year, signed in wrong[:MAX_LINES]:
             problems.append(f"Hộ {code}: đăng ký năm {year} nhưng ghi ngày ký "
                             f"{signed:%d/%m/%Y}.")
+    problems += audit.verify(db)
     return problems
 
 

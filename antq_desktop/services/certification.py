@@ -52,6 +52,7 @@ from .children import once_more_on_race, unique_errors
 from .versions import StaleRecord, check_version, stale_errors, touch
 from .households import HouseholdService
 from .settings import read_cert_settings
+from .periods import CERTIFICATION, ensure_open
 
 CATEGORY_ORDER = (CertCategory.AREA, CertCategory.AGENCY, CertCategory.ENTERPRISE,
                   CertCategory.SCHOOL, CertCategory.WARD)
@@ -381,6 +382,7 @@ class CertificationService:
                 raise LookupError(unit_id)
             if u.retired_on is not None and u.retired_on.year < year:
                 raise FieldError("Đơn vị", f"đã thôi theo dõi từ ngày {u.retired_on:%d/%m/%Y}.")
+            ensure_open(s, CERTIFICATION, year, getattr(u, "area_id", None), today=today)
             errors = record_errors(u.category, year, data, today)
             if errors:
                 raise errors[0]
@@ -418,6 +420,7 @@ class CertificationService:
                                                   CertRecord.year == year))
             if r is None:
                 return False
+            ensure_open(s, CERTIFICATION, year)
             s.delete(r)
             return True
 

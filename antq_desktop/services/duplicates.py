@@ -43,6 +43,7 @@ from ..db.models import (
 from ..enums import Relationship, ResidenceKind, Sex
 from ..text import ascii_digits, fold, lower
 from ..validation import FieldError
+from . import audit
 from .children import once_more_on_race, unique_errors
 from .households import HouseholdService, MemberData, member_errors
 
@@ -620,6 +621,8 @@ def merge(session: Session, keep_id: int, drop_id: int, take: dict[str, int] | N
                       before=json.dumps(before, ensure_ascii=False))
     session.add(row)
     session.flush()
+    audit.record(session, "merge", "resident", keep_id, survivor=keep_id, merged=drop_id,
+                 rehab_cases=cases, parties=parties)
     return row.id
 
 

@@ -43,6 +43,7 @@ from ..validation import (
     normalize_phone,
 )
 from .children import pair_children, unique_errors
+from .periods import SIGNUPS, ensure_open
 from .versions import check_version, stale_errors, touch
 
 TEMPORARY_RESIDENCE_MAX_DAYS = 2 * 366  # Luật Cư trú 2020: a temporary stay is up to 2 years
@@ -541,10 +542,11 @@ class HouseholdService:
         ids = [household_ids] if isinstance(household_ids, int) else list(household_ids)
         self._check_signup_date(year, on, today)
         with unique_errors({"signup": lambda: _signup_taken(year)}):
-            self._sign_up(ids, year, on)
+            self._sign_up(ids, year, on, today)
 
-    def _sign_up(self, ids: list[int], year: int, on: date) -> None:
+    def _sign_up(self, ids: list[int], year: int, on: date, today: date | None = None) -> None:
         with self.db.session.begin() as s:
+            ensure_open(s, SIGNUPS, year, households=ids, today=today)
             for h in s.scalars(select(Household).where(Household.id.in_(ids))):
                 if h.moved_out_on is not None:
                     raise FieldError("Đăng ký", f"hộ {h.code} đã chuyển đi.")
@@ -559,13 +561,15 @@ class HouseholdService:
                 else:
                     s.add(HouseholdSignup(household_id=hid, year=year, signed_on=on))
 
-    def cancel_sign_up(self, household_ids: int | Sequence[int], year: int) -> int:
+    def cancel_sign_up(self, household_ids: int | Sequence[int], year: int,
+                       today: date | None = None) -> int:
         """Undo sign-ups recorded by mistake; return how many were removed.
 
         A sign-up is a fact about a household's year, not about a person, so it may be removed.
         """
         ids = [household_ids] if isinstance(household_ids, int) else list(household_ids)
         with self.db.session.begin() as s:
+            ensure_open(s, SIGNUPS, year, households=ids, today=today)
             rows = list(s.scalars(select(HouseholdSignup).where(
                 HouseholdSignup.household_id.in_(ids), HouseholdSignup.year == year)))
             for row in rows:
@@ -577,6 +581,7 @@ class HouseholdService:
         self._check_signup_date(year, on, today)
         with unique_errors({"signup": lambda: _signup_taken(year)}), \
                 self.db.session.begin() as s:
+            ensure_open(s, SIGNUPS, year, area_id, today=today)
             signed = select(HouseholdSignup.household_id).where(HouseholdSignup.year == year)
             ids = list(s.scalars(select(Household.id).where(
                 Household.area_id == area_id, Household.moved_out_on.is_(None),

@@ -283,6 +283,8 @@ def _event_source(name: str, model, on, value, doc: str, as_float: bool = False,
     def fn(s: Session, year: int, params: Mapping, today: date | None = None) -> AreaValues:
         start, cutoff = _bounds(year, today)
         stmt = select(model.area_id, value).where(_within(on, start, cutoff))
+        if hasattr(model, "voided_at"):  # a voided record (entered by mistake) never counts
+            stmt = stmt.where(model.voided_at.is_(None))
         for key, (param, column) in filters.items():
             if key in params:
                 stmt = _filter(stmt, column, param, params[key])

@@ -45,6 +45,7 @@ from ..validation import (
 from .children import once_more_on_race, pair_children, unique_errors
 from .versions import check_version, stale_errors, touch
 from .households import HouseholdService, ResidentChoice
+from .periods import MEDIATION, ensure_open
 
 MIN_MEDIATORS = 3  # Luật Hòa giải ở cơ sở, Điều 12: "từ 03 hòa giải viên trở lên"
 START_WITHIN_DAYS = 3  # mediation starts within 3 days of the leader's assignment
@@ -707,6 +708,8 @@ class MediationService:
                 if c is None:
                     raise LookupError(data.id)
                 check_version(c, data.version)
+                ensure_open(s, MEDIATION, c.received_on)
+            ensure_open(s, MEDIATION, data.received_on)
             self._check_against_db(s, data)
             if data.id is None:
                 c = MediationCase()

@@ -571,6 +571,8 @@ class OverviewService:
                     month = extract("month", column)
                     stmt = (select(month, func.count()).select_from(model)
                             .where(column >= start, column <= cutoff).group_by(month))
+                    if hasattr(model, "voided_at"):  # voided records never count
+                        stmt = stmt.where(model.voided_at.is_(None))
                     if area_id is not None and model is MediationCase:
                         stmt = stmt.join(MediationTeam, MediationTeam.id == MediationCase.team_id
                                          ).where(MediationTeam.area_id == area_id)

@@ -38,6 +38,7 @@ from ..validation import (
 from .children import unique_errors
 from .versions import check_version, stale_errors
 from .households import HouseholdService, ResidentChoice
+from .periods import EVALUATIONS, ensure_open
 
 
 class CaseStatus:
@@ -380,6 +381,9 @@ class RehabilitationService:
             with self.db.session.begin() as s:
                 c = self._case(s, case_id)
                 row = self._entry(s, RehabEvaluation, c, ev) if update else None
+                if row is not None:  # a correction must not take an entry out of a locked period
+                    ensure_open(s, EVALUATIONS, row.evaluated_on, getattr(c, "area_id", None),
+                                today=today)
                 period = self._evaluation_errors(s, c, ev, today, row)
                 if row is None:
                     row = RehabEvaluation(case_id=case_id)
@@ -414,6 +418,7 @@ class RehabilitationService:
                            row: RehabEvaluation | None) -> Period:
         """Check an evaluation of case ``c`` (``row``: the one it corrects); its period."""
         info = REGIMES[c.regime]
+        ensure_open(s, EVALUATIONS, ev.evaluated_on, getattr(c, "area_id", None), today=today)
         msg = check_event_date(ev.evaluated_on, c.start_date, today, required=True)
         if msg:
             raise FieldError("Ngày đánh giá", msg)
@@ -498,6 +503,9 @@ class RehabilitationService:
                 check_version(row, version)
                 if row.voided_on is not None:
                     raise FieldError("", f"Mục này đã bị hủy ngày {row.voided_on:%d/%m/%Y}.")
+                if model is RehabEvaluation:  # voiding changes the period's figures too
+                    ensure_open(s, EVALUATIONS, row.evaluated_on, getattr(c, "area_id", None),
+                                today=today)
                 row.voided_on, row.void_reason = today, reason
 
     def close(self, case_id: int, on: date | None, reason: EndReason | None, note: str = "",

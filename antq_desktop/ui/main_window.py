@@ -97,6 +97,9 @@ class MainWindow(QMainWindow):
             if not self.backups.enabled:
                 action.setToolTip(backup_dialog.svc.POSTGRES_MESSAGE)
         file_menu.addSeparator()
+        self._action(file_menu, "Nhật ký thao tác…", self.open_audit).setObjectName("actionAudit")
+        self._action(file_menu, "Khóa sổ…", self.open_periods).setObjectName("actionPeriods")
+        file_menu.addSeparator()
         self._action(file_menu, "Thoát", self.close, QKeySequence.StandardKey.Quit)
         reports_menu = self.menuBar().addMenu("&Báo cáo")
         self._action(reports_menu, "Báo cáo, biểu mẫu (Excel, PDF, in)…", self.open_reports,
@@ -254,6 +257,21 @@ class MainWindow(QMainWindow):
         index = self.households_tab.area.findData(area_id or None)
         self.households_tab.area.setCurrentIndex(max(0, index))
         self.households_tab.reload()
+
+    def open_audit(self):
+        from .audit.dialog import AuditDialog  # the audit trail (issue 15)
+
+        dialog = AuditDialog(self.db, self)
+        dialog.exec()
+        return dialog
+
+    def open_periods(self):
+        from .audit.periods import PeriodsDialog  # period locking (issue 15)
+
+        dialog = PeriodsDialog(self.db, self.units.areas(), self)
+        dialog.exec()
+        self._people_changed()
+        return dialog
 
     def find_duplicates(self) -> DuplicatesDialog:
         dialog = DuplicatesDialog(DuplicateService(self.db), self.units.areas(), self)

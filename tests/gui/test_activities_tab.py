@@ -212,30 +212,38 @@ def test_edit_with_enter(qtbot, db, ward, when_modal):
     assert len(acts.rows(Kind.OUTREACH)) == 1
 
 
-def test_delete_after_confirmation(qtbot, db, ward, when_modal):
+def test_delete_voids_with_a_reason(qtbot, db, ward, when_modal):
+    """Issue 15: the delete action voids the record with a reason; it stays in the database,
+    listed under "Đã hủy", and leaves the list and the counts."""
     acts = ActivityService(db)
-    acts.save(Kind.WEAPON, WeaponData(TODAY, ward[0], WeaponKind.KNIFE, 2,
-                                      description="Mã tấu"))
+    rid = acts.save(Kind.WEAPON, WeaponData(TODAY, ward[0], WeaponKind.KNIFE, 2,
+                                            description="Mã tấu"))
     tab = _tab(qtbot, db)
     _choose(tab, Kind.WEAPON)
     tab.table.selectRow(0)
     tab.table.setFocus()
     seen = {}
 
-    def cancel(box):
-        seen["question"] = box.text()
-        next(b for b in box.buttons() if b.text() == "Hủy").click()
+    def cancel(dialog):
+        seen["question"] = dialog.labelText()
+        dialog.reject()
 
     when_modal(cancel)
     QTest.keyClick(tab.table, Qt.Key.Key_Delete)
-    assert "Xóa lượt giao nộp vũ khí, vật liệu nổ ngày" in seen["question"]
+    assert "Hủy lượt giao nộp vũ khí, vật liệu nổ ngày" in seen["question"]
     assert "dao, kiếm, vũ khí thô sơ 2 chiếc" in seen["question"]
     assert tab.model.rowCount() == 1
 
-    when_modal(lambda box: next(b for b in box.buttons() if b.text() == "Đồng ý").click())
+    def give_reason(dialog):
+        dialog.setTextValue("Nhập trùng")
+        dialog.accept()
+
+    when_modal(give_reason)
     _click(qtbot, tab, "activitiesDelete")
     assert tab.model.rowCount() == 0 and acts.rows(Kind.WEAPON) == []
     assert tab.kinds.item(4).text() == "Thu hồi vũ khí, vật liệu nổ (0)"
+    [(row, _at, reason)] = acts.voided(Kind.WEAPON)
+    assert row.id == rid and reason == "Nhập trùng"
 
 
 def test_models_are_ended_not_deleted(qtbot, db, ward, when_modal):

@@ -298,14 +298,18 @@ def test_years_span_records_and_this_year(acts):
 # -- delete and end ----------------------------------------------------------------------------
 @pytest.mark.parametrize("kind", [k for k in Kind if k is not Kind.MODEL])
 def test_delete_a_record_entered_by_mistake(db, acts, kind):
+    """Issue 15: deleting voids the record with a reason; it stays, under "Đã hủy"."""
     keep = acts.save(kind, GOOD[kind], today=TODAY)
     gone = acts.save(kind, GOOD[kind], today=TODAY)
-    acts.delete(kind, gone)
-    assert [r.id for r in acts.rows(kind)] == [keep]
-    with pytest.raises(LookupError):
-        acts.get(kind, gone)
-    with pytest.raises(LookupError):
+    with pytest.raises(FieldError, match="lý do"):
         acts.delete(kind, gone)
+    acts.delete(kind, gone, "Nhập trùng")
+    assert [r.id for r in acts.rows(kind)] == [keep]
+    assert [r.id for r in acts.rows(kind, voided=True)] == [gone]
+    with pytest.raises(LookupError):
+        acts.delete(kind, gone, "Lần nữa")
+    with pytest.raises(LookupError):  # a voided record is not edited
+        acts.save(kind, GOOD[kind], gone, today=TODAY)
 
 
 def test_model_is_ended_never_deleted(db, acts):

@@ -234,3 +234,23 @@ def test_migration_0012_down_drops_voided_entries_and_up_keeps_the_rest(db, reha
             Q(3).last_day, Q(3), Classification.B), today=TODAY)
     finally:
         upgraded.dispose()
+
+
+def test_a_signed_off_quarter_refuses_corrections_and_voids_of_its_evaluations(db, rehab,
+                                                                              case):
+    """Locked means locked (issue 15): an evaluation of a signed-off quarter can be neither
+    corrected nor voided, nor moved out of it; the open quarters stay editable."""
+    from antq_desktop.services.periods import EVALUATIONS, PeriodLocked, PeriodService
+
+    PeriodService(db).lock(EVALUATIONS, 2026, quarter=1, today=TODAY)
+    q1, q2 = rehab.get(case).evaluations[:2]
+    with pytest.raises(PeriodLocked):
+        rehab.void_evaluation(case, q1.id, "Nhập nhầm", version=q1.version, today=TODAY)
+    with pytest.raises(PeriodLocked):  # moved out of the locked quarter: still its figures
+        rehab.update_evaluation(case, replace(q1, classification=Classification.B),
+                                today=TODAY)
+    with pytest.raises(PeriodLocked):  # moved into it
+        rehab.update_evaluation(case, replace(q2, evaluated_on=date(2026, 3, 30),
+                                              period=Q(1)), today=TODAY)
+    assert rehab.get(case).evaluations[:2] == [q1, q2]
+    rehab.void_evaluation(case, q2.id, "Nhập nhầm", version=q2.version, today=TODAY)

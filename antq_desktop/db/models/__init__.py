@@ -1,5 +1,6 @@
 """All mapped models; importing this package registers every table on ``Base.metadata``."""
 
+from .audit import AuditEntry, LockException, PeriodLock
 from .activities import Award, MovementModel, Outreach, Patrol, Tip, WeaponHandover
 from .base import Base
 from .certification import CertCriterion, CertRecord, CertUnit
@@ -12,6 +13,9 @@ from .unit import Area, Setting, Unit
 
 __all__ = [
            "Area",
+           "AuditEntry",
+           "LockException",
+           "PeriodLock",
            "Award",
            "Base",
            "CertCriterion",

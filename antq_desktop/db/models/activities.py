@@ -6,9 +6,9 @@ the service, so search works without diacritics in SQL."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ...enums import AwardLevel, OutreachKind, TipResult, WeaponKind
@@ -16,7 +16,15 @@ from .base import Base, Timestamped, Versioned
 from .households import _enum
 
 
-class Tip(Versioned, Timestamped, Base):
+class Voidable:
+    """A record entered by mistake is voided (đã hủy) with a reason, never deleted; every count
+    and report leaves voided records out (issue 15)."""
+
+    voided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    void_reason: Mapped[str] = mapped_column(String(300), default="", server_default="")
+
+
+class Tip(Voidable, Versioned, Timestamped, Base):
     """A tip (tin báo) received from the public."""
 
     __tablename__ = "tip"
@@ -51,7 +59,7 @@ class MovementModel(Versioned, Timestamped, Base):
     notes: Mapped[str] = mapped_column(Text, default="")
 
 
-class Patrol(Versioned, Timestamped, Base):
+class Patrol(Voidable, Versioned, Timestamped, Base):
     """A patrol (tuần tra) by the grassroots forces and residents."""
 
     __tablename__ = "patrol"
@@ -67,7 +75,7 @@ class Patrol(Versioned, Timestamped, Base):
     __table_args__ = (Index("ix_patrol_held_on", "held_on", "area_id"),)
 
 
-class Outreach(Versioned, Timestamped, Base):
+class Outreach(Voidable, Versioned, Timestamped, Base):
     """An outreach session (tuyên truyền) and how many attended."""
 
     __tablename__ = "outreach"
@@ -84,7 +92,7 @@ class Outreach(Versioned, Timestamped, Base):
     __table_args__ = (Index("ix_outreach_held_on", "held_on", "area_id"),)
 
 
-class WeaponHandover(Versioned, Timestamped, Base):
+class WeaponHandover(Voidable, Versioned, Timestamped, Base):
     """Weapons, explosives, firecrackers or knives handed in by residents."""
 
     __tablename__ = "weapon_handover"
@@ -102,7 +110,7 @@ class WeaponHandover(Versioned, Timestamped, Base):
     __table_args__ = (Index("ix_weapon_handover_received_on", "received_on", "area_id"),)
 
 
-class Award(Versioned, Timestamped, Base):
+class Award(Voidable, Versioned, Timestamped, Base):
     """An award (khen thưởng) to a person or a collective for the movement."""
 
     __tablename__ = "award"

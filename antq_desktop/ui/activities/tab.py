@@ -371,14 +371,16 @@ class ActivitiesTab(QWidget):
                                 "“Kết thúc mô hình”.")
             return
         noun = DIALOGS[self.kind].noun
-        if not messages.confirm(self, f"Xóa {noun} {describe(self.kind, self.rows[record_id])}?"
-                                      "\nChỉ xóa bản ghi nhập nhầm; không hoàn tác được."):
+        from ..audit.void import ask_void_reason  # the void question (issue 15)
+
+        reason = ask_void_reason(self, f"Hủy {noun} {describe(self.kind, self.rows[record_id])}?")
+        if reason is None:
             return
         try:
-            self.service.delete(self.kind, record_id)
+            self.service.void(self.kind, record_id, reason)
         except (FieldError, LookupError) as err:
             messages.error(self, str(err) if isinstance(err, FieldError)
-                           else "Bản ghi không còn (đã bị xóa).")
+                           else "Bản ghi không còn (đã bị hủy).")
         self._changed()
 
     def end_selected_model(self) -> None:

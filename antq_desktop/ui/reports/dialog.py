@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from ...db.engine import Database, database_error_message
 from ...enums import CertCategory
 from ...reports import registry
-from ...reports.export import build_document, export_pdf, export_xlsx
+from ...reports.export import build_document, export_pdf, export_xlsx, record_output
 from ...reports.registry import Params, ReportError
 from ...services.unit import UnitService
 from ...text import file_slug
@@ -238,8 +238,9 @@ class ReportsDialog(QDialog):
 
     def print_(self) -> None:
         doc = self.document()
-        if doc is not None:
-            printing.print_document_dialog(self, doc)
+        if doc is not None and printing.print_document_dialog(self, doc):
+            form, params = self._checked()
+            record_output(self.db, "print", form, params)  # the audit trail (issue 15)
 
     def export(self) -> None:
         checked = self._checked()

@@ -7,14 +7,14 @@ role may not, the upgrade goes on without the index (the search still works, by 
 warning says why.
 
 Revision ID: 0015
-Revises: 0012
+Revises: 0014
 """
 import logging
 
 from alembic import op
 
 revision = '0015'
-down_revision = '0012'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 
