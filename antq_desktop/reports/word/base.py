@@ -26,6 +26,7 @@ from ..layout import MOTTO, NATIONAL_TITLE, place_date
 FONT_NAME = "Times New Roman"
 BODY_SIZE = 14
 HEADER_SIZE = 13
+NATIONAL_SIZE = 12  # "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" on one line (ND30: 12–13)
 RECIPIENT_SIZE = 11
 MARGINS_MM = {"top": 20, "bottom": 20, "left": 30, "right": 15}
 TO_FILL = "[Nội dung do đơn vị bổ sung]"  # the parts only a person can write
@@ -158,7 +159,8 @@ def layout_table(doc, widths_mm: Sequence[float]):
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     _no_borders(table)
-    for cell, width in zip(table.rows[0].cells, widths_mm, strict=True):
+    for column, cell, width in zip(table.columns, table.rows[0].cells, widths_mm, strict=True):
+        column.width = Mm(width)  # the grid, which LibreOffice follows
         cell.width = Mm(width)
     return table
 
@@ -171,7 +173,7 @@ def header_block(doc, left_lines: Sequence[str], number: str | None, place: str 
     (``place`` None: no date line). ``left_bold_from``: the first bold line (default: the
     last)."""
     width = text_width_mm(doc)
-    left_w = width * 0.42
+    left_w = width * 0.40
     table = layout_table(doc, [left_w, width - left_w])
     left, right = table.rows[0].cells
     bold_from = len(left_lines) - 1 if left_bold_from is None else left_bold_from
@@ -183,12 +185,12 @@ def header_block(doc, left_lines: Sequence[str], number: str | None, place: str 
     rule(left, 25, left_w)
     if number is not None:
         para(left, f"Số: {number or DOTS}", HEADER_SIZE, align="center", before=4)
-    _first_paragraph(right, NATIONAL_TITLE, HEADER_SIZE, bold=True)
-    para(right, MOTTO, BODY_SIZE, bold=True, align="center")
-    rule(right, 58, width - left_w)
+    _first_paragraph(right, NATIONAL_TITLE, NATIONAL_SIZE, bold=True)
+    para(right, MOTTO, HEADER_SIZE, bold=True, align="center")
+    rule(right, 52, width - left_w)
     if place is not None:
         para(right, place_date(place, on) if on else f"{place}, ngày {DOTS} tháng {DOTS} năm "
-             f"{DOTS}", BODY_SIZE, italic=True, align="center", before=6)
+             f"{DOTS}", HEADER_SIZE, italic=True, align="center", before=6)
 
 
 def title_block(doc, name: str, subject_lines: Sequence[str], note: str | None = None) -> None:
@@ -240,6 +242,23 @@ def _signer(cell, title_lines: Sequence[str], name: str, first: bool) -> None:
     para(cell, name or "", BODY_SIZE, bold=True, align="center")
 
 
+def restart_numbering(doc):
+    """A new section on a new page whose pages are numbered from 1 again, the first
+    unnumbered (one unit's paper after another's in one file)."""
+    from docx.enum.section import WD_SECTION
+
+    section = doc.add_section(WD_SECTION.NEW_PAGE)
+    section.different_first_page_header_footer = True
+    number = OxmlElement("w:pgNumType")
+    number.set(qn("w:start"), "1")
+    cols = section._sectPr.find(qn("w:cols"))
+    if cols is not None:  # CT_SectPr's order: pgNumType before cols
+        cols.addprevious(number)
+    else:
+        section._sectPr.append(number)
+    return section
+
+
 def page_break(doc) -> None:
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
@@ -258,20 +277,24 @@ def new_section(doc, landscape: bool):
 
 
 def grid_table(doc, headers: Sequence[str], rows: Sequence[Sequence[str]],
-               widths: Sequence[float], size: float = 12, centred: Sequence[int] = (0,)):
-    """A ruled table with a bold header row repeated on every page; ``widths`` relative."""
+               widths: Sequence[float], size: float = 12, centred: Sequence[int] = (0,),
+               bold_rows: Sequence[int] = ()):
+    """A ruled table with a bold header row repeated on every page; ``widths`` relative;
+    ``bold_rows``: indexes of ``rows`` drawn bold (a category's heading)."""
     total_mm = text_width_mm(doc)
     scale = total_mm / sum(widths)
     table = doc.add_table(rows=1, cols=len(headers))
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Mm(width * scale)
     head = table.rows[0]
     head._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
     for i, (cell, text) in enumerate(zip(head.cells, headers, strict=True)):
         cell.width = Mm(widths[i] * scale)
         _first_paragraph(cell, text, size, bold=True)
-    for values in rows:
+    for number, values in enumerate(rows):
         cells = table.add_row().cells
         for i, (cell, value) in enumerate(zip(cells, values, strict=True)):
             cell.width = Mm(widths[i] * scale)
@@ -279,6 +302,7 @@ def grid_table(doc, headers: Sequence[str], rows: Sequence[Sequence[str]],
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER if i in centred else WD_ALIGN_PARAGRAPH.LEFT
             run = p.add_run(str(value))
             run.font.size = Pt(size)
+            run.bold = number in bold_rows
     return table
 
 

@@ -82,7 +82,7 @@ def registration(db, params: Params, today: date | None = None):
     issuer = _title_case_place(letterhead.issuer)
     for index, unit in enumerate(units):
         if index:
-            base.page_break(doc)
+            base.restart_numbering(doc)
         _unit_header(doc, letterhead, unit, unit.registered_on or params.on)
         base.title_block(doc, "Bản đăng ký", [f"Phấn đấu đạt tiêu chuẩn {TITLE_NAME} năm "
                                              f"{params.year}"])
@@ -110,9 +110,9 @@ def minutes(db, params: Params, today: date | None = None):
     doc = base.new_document()
     for index, unit in enumerate(units):
         if index:
-            base.page_break(doc)
+            base.restart_numbering(doc)
         record = service.record(unit.unit_id, params.year)
-        _unit_header(doc, letterhead, unit, None)
+        _unit_header(doc, letterhead, unit, unit.evaluated_on)
         base.title_block(doc, "Biên bản", [f"Họp đánh giá, đề nghị công nhận đạt tiêu chuẩn "
                                           f"{TITLE_NAME} năm {params.year}"])
         on = unit.evaluated_on
@@ -152,18 +152,20 @@ def _annex_table(doc, units: list[CertRow], category: CertCategory | None,
                  recognised: bool) -> None:
     headers = ["STT", "Tên đơn vị", "Địa chỉ", "Người đứng đầu", "Ngày đăng ký",
                "Ngày họp đánh giá"]
-    widths = [6, 30, 28, 20, 13, 13]
+    widths = [8, 32, 28, 22, 17, 17]
     if recognised:
         headers += ["Số, ngày quyết định", "Số Giấy công nhận"]
-        widths += [20, 13]
+        widths += [24, 17]
     else:
         headers += ["Số tiêu chuẩn đạt"]
-        widths += [12]
+        widths += [14]
     rows: list[list[str]] = []
+    bold: list[int] = []
     present = [c for c in CATEGORY_ORDER if any(u.category is c for u in units)]
     for cat in present:
         chosen = [u for u in units if u.category is cat]
         if category is None:
+            bold.append(len(rows))
             rows.append(["", cat.label.upper()] + [""] * (len(headers) - 2))
         for i, u in enumerate(chosen, start=1):
             row = [str(i), u.name, u.address, u.head_name, _day(u.registered_on),
@@ -171,7 +173,8 @@ def _annex_table(doc, units: list[CertRow], category: CertCategory | None,
             row += ([decision_text(u), u.certificate_number] if recognised
                     else [f"{u.criteria_met}/{u.criteria_total}"])
             rows.append(row)
-    base.grid_table(doc, headers, rows, widths, size=12, centred=(0, 4, 5, 6, 7))
+    base.grid_table(doc, headers, rows, widths, size=12, centred=(0, 4, 5, 6, 7),
+                    bold_rows=bold)
     base.para(doc, f"Tổng cộng: {len(units)} đơn vị.", bold=True, before=6)
 
 
