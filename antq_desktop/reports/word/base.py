@@ -26,6 +26,7 @@ from ..layout import MOTTO, NATIONAL_TITLE, place_date
 FONT_NAME = "Times New Roman"
 BODY_SIZE = 14
 HEADER_SIZE = 13
+LEFT_SIZE = 12  # the bodies' names in the header (ND30: 12–13)
 NATIONAL_SIZE = 12  # "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" on one line (ND30: 12–13)
 RECIPIENT_SIZE = 11
 MARGINS_MM = {"top": 20, "bottom": 20, "left": 30, "right": 15}
@@ -139,6 +140,24 @@ def _no_borders(table) -> None:
     table._tbl.tblPr.append(borders)
 
 
+HEADER_OUTDENT_MM = 10
+
+
+def _indent(table, mm: float) -> None:
+    ind = OxmlElement("w:tblInd")
+    ind.set(qn("w:w"), str(round(mm * 1440 / 25.4)))
+    ind.set(qn("w:type"), "dxa")
+    pr = table._tbl.tblPr
+    # CT_TblPr's order: tblStyle, tblpPr, tblOverlap, bidiVisual, tblStyleRowBandSize,
+    # tblStyleColBandSize, tblW, jc, tblCellSpacing, tblInd, tblBorders, …
+    after = [pr.find(qn(f"w:{t}")) for t in ("tblCellSpacing", "jc", "tblW", "tblStyle")]
+    anchor = next((el for el in after if el is not None), None)
+    if anchor is not None:
+        anchor.addnext(ind)
+    else:
+        pr.insert(0, ind)
+
+
 def _first_paragraph(cell, text: str, size: float, bold: bool = False, italic: bool = False):
     p = cell.paragraphs[0]
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -156,7 +175,6 @@ def text_width_mm(doc) -> float:
 def layout_table(doc, widths_mm: Sequence[float]):
     """A borderless table of fixed column widths (header and signature blocks)."""
     table = doc.add_table(rows=1, cols=len(widths_mm))
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     _no_borders(table)
     for column, cell, width in zip(table.columns, table.rows[0].cells, widths_mm, strict=True):
@@ -172,16 +190,19 @@ def header_block(doc, left_lines: Sequence[str], number: str | None, place: str 
     title (bold) and the motto (bold, ruled), and below them the place and date in italics
     (``place`` None: no date line). ``left_bold_from``: the first bold line (default: the
     last)."""
-    width = text_width_mm(doc)
-    left_w = width * 0.40
+    # The block reaches 10 mm into the left margin and 5 mm into the right one, as ND30
+    # documents do, so the national title and the date line keep to one line each.
+    width = text_width_mm(doc) + HEADER_OUTDENT_MM + 5
+    left_w = width * 0.42
     table = layout_table(doc, [left_w, width - left_w])
+    _indent(table, -HEADER_OUTDENT_MM)
     left, right = table.rows[0].cells
     bold_from = len(left_lines) - 1 if left_bold_from is None else left_bold_from
-    for i, line in enumerate(left_lines):
+    for i, line in enumerate(left_lines):  # 12: "CÔNG AN THÀNH PHỐ HÀ NỘI" on one line
         if i == 0:
-            _first_paragraph(left, line, HEADER_SIZE, bold=i >= bold_from)
+            _first_paragraph(left, line, LEFT_SIZE, bold=i >= bold_from)
         else:
-            para(left, line, HEADER_SIZE, bold=i >= bold_from, align="center")
+            para(left, line, LEFT_SIZE, bold=i >= bold_from, align="center")
     rule(left, 25, left_w)
     if number is not None:
         para(left, f"Số: {number or DOTS}", HEADER_SIZE, align="center", before=4)

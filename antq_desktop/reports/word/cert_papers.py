@@ -244,6 +244,8 @@ def decision(db, params: Params, today: date | None = None):
     letterhead = load_letterhead(db)
     settings = SettingsService(db).cert_settings()
     units = _recognised(db, params)
+    if params.category is None:  # one decision per decider: the ward's own is a higher body's
+        units = [u for u in units if settings.decider_for(u.category) == settings.decider_title]
     if not units:
         raise ReportError(f"Năm {params.year} chưa có đơn vị nào được công nhận (chưa nhập số "
                           "quyết định công nhận).")
