@@ -229,3 +229,59 @@ def test_word_forms_are_listed_apart_and_refuse_xlsx(db, ward, tmp_path):
         export_file(db, "yearend-summary", Params(2025), tmp_path / "x.docx")
     with pytest.raises(ReportError, match="từng đơn vị"):
         registry.get("yearend-report").check(Params(2025, units=(1,)), today=ON)
+
+
+def test_the_command_line_writes_word_forms(capsys, db, ward, tmp_path, pin_today):
+    from antq_desktop.cli import main
+
+    pin_today(date(2026, 1, 20))
+    certified_ward(db, ward)
+
+    def run(*argv):
+        with pytest.raises(SystemExit) as exit_:
+            main(["--db", db.url, *argv])
+        out, err = capsys.readouterr()
+        return exit_.value.code, out, err
+
+    out = tmp_path / "giay.docx"
+    code, printed, _err = run("export", "cert-certificate", "--year", str(YEAR), "--unit",
+                              "ngan hang sao mai", "-o", str(out))
+    assert code == 0 and printed.strip() == str(out.resolve())
+    texts = _texts(Document(out))
+    assert texts.count("CÔNG NHẬN") == 1 and "NGÂN HÀNG SAO MAI" in texts
+    code, _out, err = run("export", "cert-certificate", "--year", str(YEAR), "--unit",
+                          "Bưu điện Hàng Bạc", "-o", str(out))
+    assert code == 1 and "chưa được công nhận" in err and "Traceback" not in err
+    code, _out, err = run("export", "yearend-report", "--year", "2025", "-o",
+                          str(tmp_path / "b.xlsx"))
+    assert code == 1 and "văn bản Word" in err
+    code, _out, err = run("export", "yearend-summary", "--year", "2025", "--unit", "X", "-o",
+                          str(tmp_path / "b.xlsx"))
+    assert code == 1 and "từng đơn vị" in err
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(not __import__("shutil").which("soffice"), reason="LibreOffice missing")
+def test_word_forms_convert_to_pdf_through_libreoffice(db, ward, tmp_path):
+    """One page per certificate, the decision over its pages; LibreOffice reads the .docx."""
+    from pypdf import PdfReader
+
+    certified_ward(db, ward)
+    path = export_file(db, "cert-certificate", Params(YEAR, on=date(2026, 1, 10)),
+                       tmp_path / "giay.pdf")
+    reader = PdfReader(path)
+    assert len(reader.pages) == 3
+    assert "NGÂN HÀNG SAO MAI" in reader.pages[1].extract_text() + reader.pages[2].extract_text() \
+        + reader.pages[0].extract_text()
+    box = reader.pages[0].mediabox
+    assert box.width > box.height  # landscape
+
+
+def test_without_libreoffice_a_word_pdf_is_refused_in_vietnamese(db, ward, tmp_path,
+                                                                 monkeypatch):
+    monkeypatch.setattr("antq_desktop.reports.word.convert.libreoffice", lambda: None)
+    certified_ward(db, ward)
+    target = tmp_path / "giay.pdf"
+    with pytest.raises(ReportError, match="chưa cài LibreOffice"):
+        export_file(db, "cert-certificate", Params(YEAR), target)
+    assert not target.exists()
