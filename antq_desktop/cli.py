@@ -77,6 +77,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help="loại đơn vị (với danh sách công nhận “An toàn về an ninh, trật "
                              "tự”): area, agency, enterprise, school, ward hoặc tên tiếng Việt "
                              "như “khu dân cư”")
+    export.add_argument("--unit", action="append", metavar="TÊN_HOẶC_MÃ",
+                        help="đơn vị “An toàn về an ninh, trật tự” (tên hoặc mã số; với giấy tờ "
+                             "xét công nhận, ví dụ cert-certificate); ghi nhiều lần để chọn "
+                             "nhiều đơn vị")
     export.add_argument("--date", metavar="DD/MM/YYYY",
                         help="ngày ghi trên văn bản (mặc định: hôm nay)")
     export.add_argument("--number", metavar="SỐ",
@@ -84,8 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
                              "để ghi tay)")
     export.add_argument("--full-ids", action="store_true",
                         help="in đầy đủ số định danh cá nhân (mặc định: 4 số cuối)")
-    export.add_argument("-o", "--output", required=True, metavar="FILE.xlsx|FILE.pdf",
-                        help="tệp kết quả: .xlsx, hoặc .pdf với biểu in được")
+    export.add_argument("-o", "--output", required=True, metavar="FILE.xlsx|FILE.pdf|FILE.docx",
+                        help="tệp kết quả: .xlsx, hoặc .pdf với biểu in được; .docx (hoặc .pdf "
+                             "qua LibreOffice) với văn bản Word")
     backup = sub.add_parser("backup", help="sao lưu cơ sở dữ liệu ngay (bản sao được kiểm tra)")
     backup.add_argument("-o", "--output", metavar="DIR",
                         help="thư mục nhận bản sao lưu (mặc định: thư mục sao lưu đã cài đặt)")
@@ -140,7 +145,7 @@ def run_demo(url: str, households: int, seed: int) -> int:
 def run_forms() -> int:
     from .reports import registry
 
-    forms = registry.all_forms()
+    forms = registry.all_forms(word=True)
     if not forms:
         print("Chưa có biểu mẫu báo cáo nào.")
     for form in forms:
@@ -197,17 +202,35 @@ def _find_category(wanted: str):
     raise ValueError(f"Không có loại đơn vị “{wanted}”: chọn một trong {choices}.")
 
 
+def _find_units(db, wanted: list[str], year: int) -> tuple[int, ...]:
+    """Certified units by id or by name (without regard to diacritics)."""
+    from .services.certification import CertificationService
+    from .text import fold
+
+    rows = CertificationService(db).year_rows(year)
+    found = []
+    for name in wanted:
+        key = name.strip()
+        match = [r for r in rows if (key.isdigit() and r.unit_id == int(key))
+                 or fold(r.name) == fold(key)]
+        if not match:
+            raise ValueError(f"Không có đơn vị “{name}” trong danh sách xét công nhận năm "
+                             f"{year}.")
+        found.append(match[0].unit_id)
+    return tuple(found)
+
+
 def run_export(url: str, args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from .db.engine import database_error_message
     from .reports import registry
-    from .reports.export import export_pdf, export_xlsx
+    from .reports.export import NOT_WORD, WORD_ONLY, export_docx, export_pdf, export_xlsx
 
     output = Path(args.output).expanduser()
     suffix = output.suffix.lower()
-    if suffix not in (".xlsx", ".pdf"):
-        return _fail(f"Tệp kết quả phải có đuôi .xlsx hoặc .pdf: {output}")
+    if suffix not in (".xlsx", ".pdf", ".docx"):
+        return _fail(f"Tệp kết quả phải có đuôi .xlsx, .docx hoặc .pdf: {output}")
     try:
         year = _whole_number(args.year, "Năm")
         quarter = _whole_number(args.quarter, "Quý")
@@ -218,8 +241,12 @@ def run_export(url: str, args: argparse.Namespace) -> int:
                                    number=args.number, full_ids=args.full_ids))
         if args.area is not None and not form.takes_area:
             raise registry.ReportError(registry.NO_AREA.format(title=form.title))
-        if suffix == ".pdf" and not form.printable:
-            raise registry.ReportError(registry.NOT_PRINTABLE.format(title=form.title))
+        if args.unit and not form.takes_unit:
+            raise registry.ReportError(f"Biểu “{form.title}” không lập riêng cho từng đơn vị.")
+        if suffix not in form.suffixes:
+            raise registry.ReportError((WORD_ONLY if form.is_word else NOT_WORD if
+                                        suffix == ".docx" else registry.NOT_PRINTABLE)
+                                       .format(title=form.title))
     except (ValueError, registry.ReportError) as exc:
         return _fail(str(exc))
     missing = database_problem(url)
@@ -231,10 +258,14 @@ def run_export(url: str, args: argparse.Namespace) -> int:
         return _fail(str(exc))
     try:
         area_id = _find_area(db, args.area) if args.area is not None else None
+        units = _find_units(db, args.unit, year) if args.unit else ()
         params = registry.Params(year=year, quarter=quarter, area_id=area_id,
                                  category=category, on=on, number=args.number,
-                                 full_ids=args.full_ids)
-        if suffix == ".pdf":
+                                 full_ids=args.full_ids, units=units)
+        if form.is_word:
+            path = (export_docx if suffix == ".docx" else export_pdf)(db, form.id, params,
+                                                                      output)
+        elif suffix == ".pdf":
             from .qtcheck import start_problem
 
             problem = start_problem("offscreen")

@@ -61,6 +61,7 @@ def main() -> None:
         print(f"built {args.households} households in {time.perf_counter() - start:.0f} s")
     service = HouseholdService(db)
     raw = db.engine.raw_connection()
+    raw.dbapi_connection.autocommit = True  # no transaction left open between the queries
     cur = raw.cursor()
 
     def raw_query(term: str):
@@ -85,7 +86,7 @@ def main() -> None:
     with db.session() as s:
         households = s.scalar(select(func.count()).select_from(Household))
     print(f"\n{households} households; {platform.machine()}, {platform.python_version()}, "
-          f"PostgreSQL {raw.server_version}\n")
+          f"PostgreSQL {raw.dbapi_connection.server_version}\n")
     print("| index | search | hits | service p50 / p95 ms | raw SQL p50 / p95 ms | ratio p95 |")
     print("|---|---|---|---|---|---|")
     for phase, term, hits, a50, a95, s50, s95 in rows:

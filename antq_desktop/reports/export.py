@@ -1,5 +1,5 @@
-"""Writing a form to a file (.xlsx, or .pdf for printable forms): built in memory, saved
-atomically next to the target."""
+"""Writing a form to a file (.xlsx, or .pdf for printable forms; .docx, or .pdf through
+LibreOffice, for Word forms): built in memory, saved atomically next to the target."""
 
 from __future__ import annotations
 
@@ -39,6 +39,8 @@ def export_xlsx(db: Database, form_id: str, params: Params, path: str | os.PathL
     """
     form = registry.get(form_id)
     form.check(params)
+    if form.build is None:
+        raise ReportError(WORD_ONLY.format(title=form.title))
     path = Path(path)
     report = progress or (lambda _percent, _text: None)
     report(0, f"Đang lập “{form.title}”…")
@@ -64,6 +66,8 @@ def export_pdf(db: Database, form_id: str, params: Params, path: str | os.PathLi
     """
     form = registry.get(form_id)
     form.check(params)
+    if form.is_word:
+        return export_word_pdf(db, form_id, params, path, progress)
     if form.document is None:
         raise ReportError(registry.NOT_PRINTABLE.format(title=form.title))
     from . import printing
@@ -97,15 +101,69 @@ def build_document(db: Database, form: registry.Form, params: Params):
         return form.document(snapshot, params)
 
 
-SUFFIXES = {".xlsx": export_xlsx, ".pdf": export_pdf}
+WORD_ONLY = ("“{title}” là văn bản Word: hãy xuất ra tệp .docx (hoặc .pdf khi máy có "
+             "LibreOffice).")
+NOT_WORD = "Biểu “{title}” là bảng biểu: hãy xuất ra tệp Excel (.xlsx) hoặc PDF (.pdf)."
+
+
+def build_word(db: Database, form: registry.Form, params: Params):
+    """The python-docx document of a Word form, read from one consistent snapshot."""
+    with read_snapshot(db) as snapshot:
+        return form.word(snapshot, params)
+
+
+def export_docx(db: Database, form_id: str, params: Params, path: str | os.PathLike,
+                progress: Progress | None = None) -> Path:
+    """Build Word form ``form_id`` and save it to ``path`` (.docx). Raises UnknownFormError,
+    ReportError or ExportError; a failed save leaves an existing file untouched."""
+    form = registry.get(form_id)
+    form.check(params)
+    if not form.is_word:
+        raise ReportError(NOT_WORD.format(title=form.title))
+    path = Path(path)
+    report = progress or (lambda _percent, _text: None)
+    report(0, f"Đang lập “{form.title}”…")
+    document = build_word(db, form, params)
+    document.core_properties.title = form.title
+    report(80, f"Đang ghi tệp {path.name}…")
+    write_atomically(path, document.save)
+    report(100, f"Đã ghi {path}.")
+    return path
+
+
+def export_word_pdf(db: Database, form_id: str, params: Params, path: str | os.PathLike,
+                    progress: Progress | None = None) -> Path:
+    """A Word form as PDF: the .docx converted by LibreOffice (what Writer prints is what the
+    .docx holds); ReportError when LibreOffice is not installed."""
+    from .word.convert import docx_to_pdf, libreoffice
+
+    if libreoffice() is None:
+        raise ReportError(NO_LIBREOFFICE)
+    form = registry.get(form_id)
+    form.check(params)
+    path = Path(path)
+    report = progress or (lambda _percent, _text: None)
+    report(0, f"Đang lập “{form.title}”…")
+    document = build_word(db, form, params)
+    document.core_properties.title = form.title
+    report(40, "Đang chuyển sang PDF bằng LibreOffice…")
+    write_atomically(path, lambda target: docx_to_pdf(document, target))
+    report(100, f"Đã ghi {path}.")
+    return path
+
+
+NO_LIBREOFFICE = ("Máy chưa cài LibreOffice nên chưa xuất được văn bản Word ra PDF: hãy xuất "
+                  "tệp .docx rồi in từ Word (hoặc cài LibreOffice).")
+
+SUFFIXES = {".xlsx": export_xlsx, ".pdf": export_pdf, ".docx": export_docx}
 
 
 def export_file(db: Database, form_id: str, params: Params, path: str | os.PathLike,
                 progress: Progress | None = None) -> Path:
-    """Export to .xlsx or .pdf according to ``path``'s suffix."""
+    """Export to .xlsx, .docx or .pdf according to ``path``'s suffix."""
     exporter = SUFFIXES.get(Path(path).suffix.lower())
     if exporter is None:
-        raise ExportError(f"Tệp kết quả phải có đuôi .xlsx hoặc .pdf: {path}")
+        raise ExportError(f"Tệp kết quả phải có đuôi .xlsx, .docx hoặc .pdf: {path}")
     return exporter(db, form_id, params, path, progress)
 
 

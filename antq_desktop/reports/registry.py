@@ -6,6 +6,10 @@ optionally a quarter, a residential area or a category of certified units) and a
 :mod:`antq_desktop.reports.layout`. A form that also has ``document(db, params) ->
 TableDocument`` (or a ``SectionedDocument`` of several parts) can be printed and exported to
 PDF (:mod:`antq_desktop.reports.printing`).
+
+A text document (a report, a decision, a certificate) is a Word form: ``word(db, params) ->
+docx.Document`` (python-docx, :mod:`antq_desktop.reports.word`) instead of ``build``; it is
+exported as .docx, and as PDF through LibreOffice when it is installed (reports/export.py).
 """
 
 from __future__ import annotations
@@ -53,6 +57,7 @@ class Params:
     on: date | None = None  # the document date after the place name; None: today
     number: str | None = None  # after "Số: " ("12/BC-CAP"); None or "": blanks to fill by hand
     full_ids: bool = False  # print ID numbers whole (forms that take it; else the last 4 digits)
+    units: tuple[int, ...] = ()  # certified units (ids) for the papers that take them; (): all
 
     def document_date(self, today: date | None = None) -> date:
         return self.on or today or date.today()
@@ -80,7 +85,7 @@ class Params:
 class Form:
     id: str  # "rehab-list": lower-case, used on the command line
     title: str  # "Danh sách người được giáo dục tại địa phương"
-    build: Callable[[Database, Params], Workbook]
+    build: Callable[[Database, Params], Workbook] | None  # None: a Word form (``word``)
     takes_quarter: bool = False
     takes_area: bool = False
     takes_category: bool = False
@@ -90,6 +95,20 @@ class Form:
     # The printable document (print preview, printing, PDF); None: the form is Excel only.
     document: Callable[[Database, Params], Printable] | None = None
     dated: bool = True  # prints the document's date and number (the mediation book does not)
+    # The Word document (python-docx); a form with it writes .docx (and PDF through LibreOffice).
+    word: Callable[[Database, Params], object] | None = None
+    takes_unit: bool = False  # made for chosen certified units (Params.units)
+
+    @property
+    def is_word(self) -> bool:
+        return self.word is not None
+
+    @property
+    def suffixes(self) -> tuple[str, ...]:
+        """The file kinds it is exported to, the first the default."""
+        if self.is_word:
+            return (".docx", ".pdf")
+        return (".xlsx", ".pdf") if self.printable else (".xlsx",)
 
     @property
     def printable(self) -> bool:
@@ -112,6 +131,8 @@ class Form:
             raise ReportError(NO_AREA.format(title=self.title))
         if params.category is not None and not self.takes_category:
             raise ReportError(NO_CATEGORY.format(title=self.title))
+        if params.units and not self.takes_unit:
+            raise ReportError(f"Biểu “{self.title}” không lập riêng cho từng đơn vị.")
         if params.full_ids and not self.takes_full_ids:
             raise ReportError(f"Biểu “{self.title}” không in số định danh cá nhân.")
         if not self.dated and (params.on is not None or params.number is not None):
@@ -138,7 +159,7 @@ def _load_forms() -> None:
     global _loaded
     if not _loaded:
         _loaded = True
-        from . import forms  # noqa: F401
+        from . import forms, word  # noqa: F401
 
 
 def register(form: Form) -> Form:
@@ -154,10 +175,17 @@ def unregister(form_id: str) -> None:
     _FORMS.pop(form_id, None)
 
 
-def all_forms() -> list[Form]:
-    """The registered forms, in registration order."""
+def all_forms(word: bool = False) -> list[Form]:
+    """The registered table forms (.xlsx), in registration order; ``word``: the Word forms
+    (text documents, .docx) after them too."""
     _load_forms()
-    return list(_FORMS.values())
+    return [f for f in _FORMS.values() if word or not f.is_word]
+
+
+def word_forms() -> list[Form]:
+    """The registered Word forms (text documents: .docx, PDF through LibreOffice)."""
+    _load_forms()
+    return [f for f in _FORMS.values() if f.is_word]
 
 
 def get(form_id: str) -> Form:

@@ -69,7 +69,7 @@ def test_export_errors(capsys, db, ward, test_form, tmp_path):
         capsys, *base, "test-list", "--year", "2025", "--quarter", "7", "-o", out)
     assert "Không có khu dân cư “Tổ 9”" in _one_line_error(
         capsys, *base, "test-list", "--year", "2025", "--area", "Tổ 9", "-o", out)
-    assert "đuôi .xlsx hoặc .pdf" in _one_line_error(
+    assert "đuôi .xlsx, .docx hoặc .pdf" in _one_line_error(
         capsys, *base, "test-list", "--year", "2025", "-o", str(tmp_path / "a.csv"))
     assert not (tmp_path / "a.xlsx").exists()
 

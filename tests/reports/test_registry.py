@@ -198,6 +198,6 @@ def test_export_file_follows_the_suffix(qapp, db, ward, printable_form, out):
     assert load_workbook(export_file(db, "test-doc", Params(2025), out / "a.xlsx")).active[
         "A1"].value == "CÔNG AN THÀNH PHỐ HÀ NỘI"
     assert export_file(db, "test-doc", Params(2025), out / "b.PDF").read_bytes()[:4] == b"%PDF"
-    with pytest.raises(ExportError, match="đuôi .xlsx hoặc .pdf"):
+    with pytest.raises(ExportError, match="đuôi .xlsx, .docx hoặc .pdf"):
         export_file(db, "test-doc", Params(2025), out / "c.csv")
     assert sorted(os.listdir(out)) == ["a.xlsx", "b.PDF"]

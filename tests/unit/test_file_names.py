@@ -29,8 +29,9 @@ def test_report_names():
 
 
 def test_every_form_has_a_vietnamese_ascii_name():
-    for form in registry.all_forms():
-        name = default_file_name(form, Params(2026))
-        assert re.fullmatch(r"[a-z0-9-]+\.xlsx", name), name
+    for form in registry.all_forms(word=True):
+        suffix = ".docx" if form in registry.word_forms() else ".xlsx"
+        name = default_file_name(form, Params(2026), suffix)
+        assert re.fullmatch(r"[a-z0-9-]+" + re.escape(suffix), name), name
         assert form.id in FILE_NAMES, form.id  # not the English id
         assert not name.startswith(form.id)

@@ -86,6 +86,10 @@ def _row_style(row: CertRow, role: int):
     return None
 
 
+PAPERS = ["cert-certificate", "cert-registration", "cert-minutes", "cert-proposal",
+          "cert-decision"]
+
+
 class CertificationTab(QWidget):
     countsChanged = Signal()
 
@@ -130,6 +134,10 @@ class CertificationTab(QWidget):
                            lambda f=form_id: self.save_pdf(f))
         self.print_button.setMenu(menu)
         self.settings_button = QPushButton("Thời hạn…", objectName="certificationSettings")
+        self.papers_button = QPushButton("In giấy tờ…", objectName="certificationPapers")
+        self.papers_button.setToolTip("Bản đăng ký, biên bản, tờ trình, quyết định, Giấy công "
+                                      "nhận của đơn vị đã chọn (văn bản Word)")
+        self.papers_button.clicked.connect(self.print_papers)
 
         self.model = LazyRowsModel(COLUMNS, lambda ids: {i: self.rows[i] for i in ids}, self)
         self.model.row_style = _row_style
@@ -146,7 +154,7 @@ class CertificationTab(QWidget):
             filters.addWidget(w, 1)
         buttons = QHBoxLayout()
         for b in (self.record_button, self.add_button, self.edit_button, self.retire_button,
-                  self.print_button, self.settings_button):
+                  self.print_button, self.papers_button, self.settings_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
         buttons.addWidget(self.count_label)
@@ -273,6 +281,19 @@ class CertificationTab(QWidget):
         params = Params(year=self.current_year(), category=self.category.value())
         form.check(params)
         return form.document(self.db, params)
+
+    def papers_dialog(self):
+        """The Báo cáo dialog offering the certification papers (Word documents) for the
+        selected units of the chosen year (all units when none is selected)."""
+        from ..reports.dialog import ReportsDialog
+
+        rows = self.table.selectionModel().selectedRows()
+        units = tuple(self.model.id_at(r.row()) for r in rows)
+        return ReportsDialog(self.db, self, form_ids=PAPERS, units=units,
+                             year=self.current_year())
+
+    def print_papers(self) -> None:
+        self.papers_dialog().exec()
 
     def print_list(self, form_id: str) -> None:
         """Print preview of a list for the chosen year and category; print or PDF from there."""

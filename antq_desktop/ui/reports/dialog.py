@@ -1,5 +1,6 @@
 """The "Báo cáo" dialog: choose a form and its year (quarter, area, category of units); export
-it as .xlsx, or for printable forms also as PDF, see the print preview or print it."""
+it as .xlsx, or for printable forms also as PDF, see the print preview or print it. A Word form
+(a text document) is exported as .docx, or as PDF through LibreOffice."""
 
 from __future__ import annotations
 
@@ -29,7 +30,13 @@ from PySide6.QtWidgets import (
 from ...db.engine import Database, database_error_message
 from ...enums import CertCategory
 from ...reports import registry
-from ...reports.export import build_document, export_pdf, export_xlsx, record_output
+from ...reports.export import (
+    build_document,
+    export_docx,
+    export_pdf,
+    export_xlsx,
+    record_output,
+)
 from ...reports.registry import Params, ReportError
 from ...services.unit import UnitService
 from ...text import file_slug
@@ -39,11 +46,13 @@ from ..widgets.dialogs import button_row, error_label
 from ..widgets.worker import Worker
 
 ROMAN = ("I", "II", "III", "IV")
-XLSX, PDF = ".xlsx", ".pdf"
+XLSX, PDF, DOCX = ".xlsx", ".pdf", ".docx"
 PREVIEW_TIP = "Xem các trang in (khổ A4) trước khi in"
 PRINT_TIP = "In ra máy in"
 EXCEL_ONLY = "Biểu này chỉ xuất ra Excel; hãy in từ Excel."
-FILTERS = {XLSX: "Bảng tính Excel (*.xlsx)", PDF: "Tài liệu PDF (*.pdf)"}
+FILTERS = {XLSX: "Bảng tính Excel (*.xlsx)", PDF: "Tài liệu PDF (*.pdf)",
+           DOCX: "Văn bản Word (*.docx)"}
+WORD_TIP = "Văn bản Word: xuất tệp .docx, sửa và in từ Word (hoặc xuất PDF khi máy có LibreOffice)."
 
 
 # The suggested file name of each form, Vietnamese without diacritics (a form not listed: its
@@ -59,6 +68,12 @@ FILE_NAMES = {
     "rehab-summary": "bao-cao-quan-ly-giao-duc-giup-do",
     "rehab-reintegration": "phan-loai-tai-hoa-nhap",
     "yearend-summary": "bao-cao-tong-ket",
+    "yearend-report": "bao-cao-tong-ket-phong-trao",
+    "cert-registration": "dang-ky-an-toan-antt",
+    "cert-minutes": "bien-ban-hop-danh-gia-an-toan-antt",
+    "cert-proposal": "to-trinh-cong-nhan-an-toan-antt",
+    "cert-decision": "quyet-dinh-cong-nhan-an-toan-antt",
+    "cert-certificate": "giay-cong-nhan-an-toan-antt",
 }
 
 
@@ -73,18 +88,25 @@ def default_file_name(form: registry.Form, params: Params, suffix: str = XLSX) -
 
 
 class ReportsDialog(QDialog):
-    def __init__(self, db: Database, parent: QWidget | None = None):
+    def __init__(self, db: Database, parent: QWidget | None = None,
+                 form_ids: list[str] | None = None, units: tuple[int, ...] = (),
+                 year: int | None = None):
+        """``form_ids``: offer only these forms (the certification tab's papers); ``units``:
+        the certified units chosen there, for the forms made per unit."""
         super().__init__(parent)
         self.setObjectName("reportsDialog")
         self.setWindowTitle("Báo cáo, biểu mẫu")
         self.db = db
-        self.forms = registry.all_forms()
+        self.forms = registry.all_forms(word=True)
+        if form_ids is not None:
+            self.forms = [registry.get(f) for f in form_ids]
+        self.units = tuple(units)
         self.form = QComboBox(objectName="reportsForm")
         for f in self.forms:
             self.form.addItem(f.title, f.id)
         self.year = QSpinBox(objectName="reportsYear", minimum=registry.MIN_YEAR,
                              maximum=date.today().year + 1)
-        self.year.setValue(date.today().year)
+        self.year.setValue(year or date.today().year)
         self.quarter = QComboBox(objectName="reportsQuarter")
         self.quarter.addItem("Cả năm", None)
         for q in range(1, 5):
@@ -110,6 +132,7 @@ class ReportsDialog(QDialog):
         self.format = QComboBox(objectName="reportsFormat")
         self.format.addItem("Bảng tính Excel (.xlsx)", XLSX)
         self.format.addItem("Tài liệu PDF (.pdf)", PDF)
+        self.format.addItem("Văn bản Word (.docx)", DOCX)
         self.error = error_label("reportsError")
         self.buttons = button_row("&Xuất tệp…", self.export, self.reject, "reportsExport",
                                   "Đóng")
@@ -156,15 +179,19 @@ class ReportsDialog(QDialog):
                       on=date(chosen.year(), chosen.month(), chosen.day()) if form.dated
                       else None,
                       number=(self.number.text().strip() or None) if form.dated else None,
-                      full_ids=form.takes_full_ids and self.full_ids.isChecked())
+                      full_ids=form.takes_full_ids and self.full_ids.isChecked(),
+                      units=self.units if form.takes_unit else ())
 
     def _category(self) -> CertCategory | None:
         value = self.category.currentData()
         return CertCategory(value) if value else None
 
     def suffix(self) -> str:
-        """The chosen file type: PDF only for a printable form."""
-        return self.format.currentData() if self.current_form().printable else XLSX
+        """The chosen file type, among those the form is exported to (PDF only for a printable
+        form or a Word form)."""
+        suffixes = self.current_form().suffixes
+        chosen = self.format.currentData()
+        return chosen if chosen in suffixes else suffixes[0]
 
     def _form_changed(self, *_args) -> None:
         if not self.forms:
@@ -181,15 +208,21 @@ class ReportsDialog(QDialog):
         self.number.setEnabled(form.dated)
         if not form.takes_full_ids:
             self.full_ids.setChecked(False)
-        self.format.setEnabled(form.printable)
-        if not form.printable:
-            self.format.setCurrentIndex(self.format.findData(XLSX))
+        self.format.setEnabled(len(form.suffixes) > 1)
+        if self.format.currentData() not in form.suffixes:
+            self.format.setCurrentIndex(self.format.findData(form.suffixes[0]))
+        for index in range(self.format.count()):  # offer only the form's own file types
+            item = self.format.model().item(index)
+            item.setEnabled(self.format.itemData(index) in form.suffixes)
         self.preview_button.setEnabled(form.printable)
         self.print_button.setEnabled(form.printable)
         tips = (PREVIEW_TIP, PRINT_TIP) if form.printable else (EXCEL_ONLY, EXCEL_ONLY)
         self.preview_button.setToolTip(tips[0])
         self.print_button.setToolTip(tips[1])
         self.format.setToolTip("" if form.printable else EXCEL_ONLY)
+        if form.is_word:
+            for widget in (self.preview_button, self.print_button, self.format):
+                widget.setToolTip(WORD_TIP)
 
     def choose_path(self, suggested: str) -> str:
         """Ask where to save (a seam for tests). ``suggested`` ends with the file type."""
@@ -260,7 +293,7 @@ class ReportsDialog(QDialog):
         progress.setCancelButton(None)  # one openpyxl save cannot be stopped halfway
         progress.setWindowModality(Qt.WindowModality.WindowModal)
         progress.setMinimumDuration(300)
-        exporter = export_pdf if suffix == PDF else export_xlsx
+        exporter = {PDF: export_pdf, DOCX: export_docx}.get(suffix, export_xlsx)
         worker = Worker(lambda report: exporter(self.db, form.id, params, path, report))
         worker.signals.progress.connect(lambda p, text: (progress.setValue(p),
                                                          progress.setLabelText(text)))

@@ -1,0 +1,343 @@
+"""The state document format (Nghị định 30/2020/NĐ-CP, Phụ lục I; DOMAIN.md §6) drawn with
+python-docx, for the text documents (the year-end report, the certification papers).
+
+A4, Times New Roman 14, margins top/bottom 20 mm, left 30 mm, right 15 mm; the two-sided header
+block (issuing body and "Số:" on the left, the national title and motto on the right, the place
+and date under them), the document's name and subject line, the body, the signature block and
+"Nơi nhận:". Page numbers are printed top centre from page 2 (a different first-page header).
+The lines of the header and the signer are the unit's settings (:class:`layout.Letterhead`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK  # noqa: F401 (re-exported)
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+from ..layout import MOTTO, NATIONAL_TITLE, place_date
+
+FONT_NAME = "Times New Roman"
+BODY_SIZE = 14
+HEADER_SIZE = 13
+LEFT_SIZE = 12  # the bodies' names in the header (ND30: 12–13)
+NATIONAL_SIZE = 12  # "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" on one line (ND30: 12–13)
+RECIPIENT_SIZE = 11
+MARGINS_MM = {"top": 20, "bottom": 20, "left": 30, "right": 15}
+TO_FILL = "[Nội dung do đơn vị bổ sung]"  # the parts only a person can write
+DOTS = "……"
+
+
+def new_document(landscape: bool = False, numbered: bool = True):
+    """An empty A4 document in the ND30 page setup; ``numbered``: page numbers top centre from
+    page 2 (the first page's header stays empty)."""
+    doc = Document()
+    section = doc.sections[0]
+    width, height = Mm(210), Mm(297)
+    if landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        width, height = height, width
+    section.page_width, section.page_height = width, height
+    for side, mm in MARGINS_MM.items():
+        setattr(section, f"{side}_margin", Mm(mm))
+    section.header_distance = section.footer_distance = Mm(10)
+    normal = doc.styles["Normal"]
+    normal.font.name = FONT_NAME
+    normal.font.size = Pt(BODY_SIZE)
+    fonts = normal.element.get_or_add_rPr().get_or_add_rFonts()
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attr), FONT_NAME)
+    normal.paragraph_format.space_after = Pt(0)
+    normal.paragraph_format.space_before = Pt(0)
+    normal.paragraph_format.line_spacing = 1.0
+    core = doc.core_properties
+    core.author = core.last_modified_by = "ANTQ Desktop"
+    if numbered:
+        section.different_first_page_header_footer = True
+        p = section.header.paragraphs[0]
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _field(p, "PAGE")
+    return doc
+
+
+def _field(paragraph, code: str) -> None:
+    """A simple field (PAGE) that Word and LibreOffice fill in."""
+    run = paragraph.add_run()
+    for kind, text in (("begin", None), (None, code), ("separate", None), (None, "2"),
+                       ("end", None)):
+        if kind is not None:
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), kind)
+        elif text == code:
+            el = OxmlElement("w:instrText")
+            el.set(qn("xml:space"), "preserve")
+            el.text = f" {code} "
+        else:
+            el = OxmlElement("w:t")
+            el.text = text
+        run._r.append(el)
+
+
+def para(container, text: str = "", size: float = BODY_SIZE, bold: bool = False,
+         italic: bool = False, align: str = "justify", indent: bool = False,
+         before: float = 0, after: float = 0, keep: bool = False):
+    """A paragraph of one run; ``indent``: a first-line indent of 1 cm (body text)."""
+    p = container.add_paragraph()
+    p.alignment = {"justify": WD_ALIGN_PARAGRAPH.JUSTIFY, "center": WD_ALIGN_PARAGRAPH.CENTER,
+                   "left": WD_ALIGN_PARAGRAPH.LEFT, "right": WD_ALIGN_PARAGRAPH.RIGHT}[align]
+    fmt = p.paragraph_format
+    fmt.space_before, fmt.space_after = Pt(before), Pt(after)
+    if indent:
+        fmt.first_line_indent = Mm(10)
+    if keep:
+        fmt.keep_with_next = True
+    if text:
+        run = p.add_run(text)
+        run.font.size = Pt(size)
+        run.bold, run.italic = bold, italic
+    return p
+
+
+def body(doc, text: str, **kw):
+    """A body paragraph: justified, first-line indent, 6 pt after (ND30's 6 pt spacing)."""
+    kw.setdefault("after", 6)
+    return para(doc, text, indent=True, **kw)
+
+
+def heading(doc, text: str, size: float = BODY_SIZE):
+    return para(doc, text, size=size, bold=True, indent=True, before=6, after=6, keep=True)
+
+
+def rule(cell_or_doc, width_mm: float, container_mm: float):
+    """A short centred rule (a bottom border on an empty paragraph ``width_mm`` wide)."""
+    p = para(cell_or_doc, align="center")
+    side = max((container_mm - width_mm) / 2, 0)
+    p.paragraph_format.left_indent = p.paragraph_format.right_indent = Mm(side)
+    p.paragraph_format.line_spacing = Pt(2)
+    p_pr = p._p.get_or_add_pPr()
+    border = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"),
+                       ("w:color", "000000")):
+        bottom.set(qn(key), value)
+    border.append(bottom)
+    p_pr.append(border)
+    return p
+
+
+def _no_borders(table) -> None:
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:val"), "nil")
+        borders.append(el)
+    table._tbl.tblPr.append(borders)
+
+
+HEADER_OUTDENT_MM = 10
+
+
+def _indent(table, mm: float) -> None:
+    ind = OxmlElement("w:tblInd")
+    ind.set(qn("w:w"), str(round(mm * 1440 / 25.4)))
+    ind.set(qn("w:type"), "dxa")
+    pr = table._tbl.tblPr
+    # CT_TblPr's order: tblStyle, tblpPr, tblOverlap, bidiVisual, tblStyleRowBandSize,
+    # tblStyleColBandSize, tblW, jc, tblCellSpacing, tblInd, tblBorders, …
+    after = [pr.find(qn(f"w:{t}")) for t in ("tblCellSpacing", "jc", "tblW", "tblStyle")]
+    anchor = next((el for el in after if el is not None), None)
+    if anchor is not None:
+        anchor.addnext(ind)
+    else:
+        pr.insert(0, ind)
+
+
+def _first_paragraph(cell, text: str, size: float, bold: bool = False, italic: bool = False):
+    p = cell.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = p.add_run(text)
+    run.font.size = Pt(size)
+    run.bold, run.italic = bold, italic
+    return p
+
+
+def text_width_mm(doc) -> float:
+    s = doc.sections[-1]
+    return (s.page_width - s.left_margin - s.right_margin) / 36000
+
+
+def layout_table(doc, widths_mm: Sequence[float]):
+    """A borderless table of fixed column widths (header and signature blocks)."""
+    table = doc.add_table(rows=1, cols=len(widths_mm))
+    table.autofit = False
+    _no_borders(table)
+    for column, cell, width in zip(table.columns, table.rows[0].cells, widths_mm, strict=True):
+        column.width = Mm(width)  # the grid, which LibreOffice follows
+        cell.width = Mm(width)
+    return table
+
+
+def header_block(doc, left_lines: Sequence[str], number: str | None, place: str | None,
+                 on: date | None, left_bold_from: int | None = None) -> None:
+    """The ND30 header: on the left the superior body (plain) over the issuing body (bold) with
+    a short rule, then "Số: …" (``number`` None: no number line); on the right the national
+    title (bold) and the motto (bold, ruled), and below them the place and date in italics
+    (``place`` None: no date line). ``left_bold_from``: the first bold line (default: the
+    last)."""
+    # The block reaches 10 mm into the left margin and 5 mm into the right one, as ND30
+    # documents do, so the national title and the date line keep to one line each.
+    width = text_width_mm(doc) + HEADER_OUTDENT_MM + 5
+    left_w = width * 0.42
+    table = layout_table(doc, [left_w, width - left_w])
+    _indent(table, -HEADER_OUTDENT_MM)
+    left, right = table.rows[0].cells
+    bold_from = len(left_lines) - 1 if left_bold_from is None else left_bold_from
+    for i, line in enumerate(left_lines):  # 12: "CÔNG AN THÀNH PHỐ HÀ NỘI" on one line
+        if i == 0:
+            _first_paragraph(left, line, LEFT_SIZE, bold=i >= bold_from)
+        else:
+            para(left, line, LEFT_SIZE, bold=i >= bold_from, align="center")
+    rule(left, 25, left_w)
+    if number is not None:
+        para(left, f"Số: {number or DOTS}", HEADER_SIZE, align="center", before=4)
+    _first_paragraph(right, NATIONAL_TITLE, NATIONAL_SIZE, bold=True)
+    para(right, MOTTO, HEADER_SIZE, bold=True, align="center")
+    rule(right, 52, width - left_w)
+    if place is not None:
+        para(right, place_date(place, on) if on else f"{place}, ngày {DOTS} tháng {DOTS} năm "
+             f"{DOTS}", HEADER_SIZE, italic=True, align="center", before=6)
+
+
+def title_block(doc, name: str, subject_lines: Sequence[str], note: str | None = None) -> None:
+    """The document's name (caps bold), its subject line(s) (bold) and a short rule."""
+    para(doc, name.upper(), BODY_SIZE, bold=True, align="center", before=18)
+    for line in subject_lines:
+        para(doc, line, BODY_SIZE, bold=True, align="center")
+    if note:
+        para(doc, note, BODY_SIZE, italic=True, align="center")
+    rule(doc, 40, text_width_mm(doc))
+    para(doc, after=6)
+
+
+def signature_block(doc, title_lines: Sequence[str], name: str,
+                    recipients: Sequence[str] = (), left_title: Sequence[str] = (),
+                    left_name: str = "") -> None:
+    """"Nơi nhận:" on the left (or a second signer), the signer on the right: title in caps
+    bold, room to sign, the name bold. Kept on one page (keep-with-next, rows not split)."""
+    width = text_width_mm(doc)
+    left_w = width * 0.45
+    table = layout_table(doc, [left_w, width - left_w])
+    row = table.rows[0]
+    tr_pr = row._tr.get_or_add_trPr()
+    cant = OxmlElement("w:cantSplit")
+    tr_pr.append(cant)
+    left, right = row.cells
+    para(doc, before=0).paragraph_format.keep_with_next = True
+    table._tbl.addprevious(doc.paragraphs[-1]._p)
+    if recipients:
+        p = left.paragraphs[0]
+        run = p.add_run("Nơi nhận:")
+        run.bold = run.italic = True
+        run.font.size = Pt(12)
+        for line in recipients:
+            para(left, f"- {line}", RECIPIENT_SIZE, align="left")
+    elif left_title:
+        _signer(left, left_title, left_name, first=True)
+    _signer(right, title_lines, name, first=True)
+
+
+def _signer(cell, title_lines: Sequence[str], name: str, first: bool) -> None:
+    for i, line in enumerate(title_lines):
+        if i == 0 and first:
+            _first_paragraph(cell, line.upper(), BODY_SIZE, bold=True)
+        else:
+            para(cell, line.upper(), BODY_SIZE, bold=True, align="center")
+    for _ in range(4):
+        para(cell, align="center")
+    para(cell, name or "", BODY_SIZE, bold=True, align="center")
+
+
+def restart_numbering(doc):
+    """A new section on a new page whose pages are numbered from 1 again, the first
+    unnumbered (one unit's paper after another's in one file)."""
+    from docx.enum.section import WD_SECTION
+
+    section = doc.add_section(WD_SECTION.NEW_PAGE)
+    section.different_first_page_header_footer = True
+    number = OxmlElement("w:pgNumType")
+    number.set(qn("w:start"), "1")
+    cols = section._sectPr.find(qn("w:cols"))
+    if cols is not None:  # CT_SectPr's order: pgNumType before cols
+        cols.addprevious(number)
+    else:
+        section._sectPr.append(number)
+    return section
+
+
+def page_break(doc) -> None:
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def new_section(doc, landscape: bool):
+    """A new section on a new page, portrait or landscape (an annex's wide table)."""
+    from docx.enum.section import WD_SECTION
+
+    section = doc.add_section(WD_SECTION.NEW_PAGE)
+    w, h = Mm(210), Mm(297)
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = (h, w) if landscape else (w, h)
+    for side, mm in MARGINS_MM.items():
+        setattr(section, f"{side}_margin", Mm(mm))
+    return section
+
+
+def grid_table(doc, headers: Sequence[str], rows: Sequence[Sequence[str]],
+               widths: Sequence[float], size: float = 12, centred: Sequence[int] = (0,),
+               bold_rows: Sequence[int] = ()):
+    """A ruled table with a bold header row repeated on every page; ``widths`` relative;
+    ``bold_rows``: indexes of ``rows`` drawn bold (a category's heading)."""
+    total_mm = text_width_mm(doc)
+    scale = total_mm / sum(widths)
+    table = doc.add_table(rows=1, cols=len(headers))
+    table.style = doc.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Mm(width * scale)
+    head = table.rows[0]
+    head._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+    for i, (cell, text) in enumerate(zip(head.cells, headers, strict=True)):
+        cell.width = Mm(widths[i] * scale)
+        _first_paragraph(cell, text, size, bold=True)
+    for number, values in enumerate(rows):
+        cells = table.add_row().cells
+        for i, (cell, value) in enumerate(zip(cells, values, strict=True)):
+            cell.width = Mm(widths[i] * scale)
+            p = cell.paragraphs[0]
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER if i in centred else WD_ALIGN_PARAGRAPH.LEFT
+            run = p.add_run(str(value))
+            run.font.size = Pt(size)
+            run.bold = number in bold_rows
+    return table
+
+
+def page_frame(section, points: int = 24) -> None:
+    """A double frame round the page (the certificate)."""
+    sect_pr = section._sectPr
+    borders = OxmlElement("w:pgBorders")
+    borders.set(qn("w:offsetFrom"), "page")
+    for edge in ("top", "left", "bottom", "right"):
+        el = OxmlElement(f"w:{edge}")
+        for key, value in (("w:val", "double"), ("w:sz", "18"), ("w:space", str(points)),
+                           ("w:color", "8B0000")):
+            el.set(qn(key), value)
+        borders.append(el)
+    # pgBorders goes after pgMar in CT_SectPr's sequence
+    anchor = sect_pr.find(qn("w:pgMar"))
+    anchor.addnext(borders)

@@ -1,0 +1,287 @@
+"""The Word documents (issue 17), read back with python-docx: the year-end report's figures
+against the year-end summary's, its sentence templates overridden from the data folder, and the
+certification papers (a unit not recognised gets no certificate)."""
+
+import json
+import re
+from datetime import date
+
+import pytest
+from docx import Document
+
+from antq_desktop.numbers import percent_text
+from antq_desktop.reports import registry
+from antq_desktop.reports.export import export_docx, export_file, export_xlsx
+from antq_desktop.reports.forms.yearend import cell_values
+from antq_desktop.reports.layout import MOTTO, NATIONAL_TITLE
+from antq_desktop.reports.registry import Params, ReportError
+from antq_desktop.reports.word import yearend_report
+from antq_desktop.reports.word.sentences import OVERRIDE_NAME, figure_text
+from antq_desktop.services.indicators import IndicatorService, Ratio, override_path
+from tests.reports.test_cert_forms import DECISION, YEAR, certified_ward
+from tests.services.test_indicators import TODAY, records  # noqa: F401
+
+ON = date(2026, 1, 15)
+
+
+def _texts(doc) -> list[str]:
+    """Every paragraph's text, the tables' cells included, in order."""
+    out = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                out += [p.text for p in cell.paragraphs]
+    return out
+
+
+def _report(db, tmp_path, **kw):
+    doc = yearend_report.document(db, Params(2025, on=ON, number="12/BC-CAP", **kw),
+                                  today=TODAY)
+    path = tmp_path / "bao-cao.docx"
+    doc.save(path)
+    return Document(path)
+
+
+def _numbers(text: str) -> list[str]:
+    """The figures in a text: "4.380", "12,5", "29/30" (years and section numbers too)."""
+    return re.findall(r"\d+(?:\.\d{3})*(?:,\d+)?(?:/\d+(?:\.\d{3})*)?", text)
+
+
+def test_the_report_has_the_state_format_header_subject_and_signature(db, records, tmp_path):
+    doc = _report(db, tmp_path)
+    texts = _texts(doc)
+    for line in ("CÔNG AN THÀNH PHỐ HÀ NỘI", "CÔNG AN PHƯỜNG HOÀN KIẾM", "Số: 12/BC-CAP",
+                 NATIONAL_TITLE, MOTTO, "Phường Hoàn Kiếm, ngày 15 tháng 01 năm 2026", "BÁO CÁO",
+                 "Tổng kết phong trào Toàn dân bảo vệ an ninh Tổ quốc năm 2025",
+                 "TRƯỞNG CÔNG AN PHƯỜNG", "Nguyễn Văn Hùng", "Nơi nhận:"):
+        assert line in texts, line
+    body = [p.text for p in doc.paragraphs]
+    for heading in ("I. TÌNH HÌNH", "II. KẾT QUẢ THỰC HIỆN", "III. HẠN CHẾ, TỒN TẠI VÀ NGUYÊN NHÂN",
+                    "IV. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2026"):
+        assert heading in body
+    assert any("[Nội dung do đơn vị bổ sung]" in t for t in body)
+    section = doc.sections[0]
+    assert round(section.page_width.mm) == 210 and round(section.page_height.mm) == 297
+    assert (round(section.left_margin.mm), round(section.right_margin.mm)) == (30, 15)
+    assert doc.styles["Normal"].font.name == "Times New Roman"
+    assert doc.styles["Normal"].font.size.pt == 14
+    # page numbers from page 2: a first page of its own with an empty header
+    assert section.different_first_page_header_footer
+    assert "PAGE" in section.header._element.xml
+    assert not section.first_page_header.paragraphs[0].text
+
+
+def test_every_figure_in_the_report_is_the_summary_s(db, records, tmp_path):
+    table = IndicatorService(db).table(2025, today=TODAY)
+    ward = table.ward.figures
+    doc = _report(db, tmp_path)
+    results = [p.text for p in doc.paragraphs]
+    start = results.index("II. KẾT QUẢ THỰC HIỆN")
+    end = results.index("III. HẠN CHẾ, TỒN TẠI VÀ NGUYÊN NHÂN")
+    allowed = {"2024", "2025", *map(str, range(1, 10))}  # years and the numbered headings
+    for code, f in ward.items():
+        last, this, *_ = cell_values(f)
+        for value in (last, this):
+            allowed.add(figure_text(Ratio(*map(int, value.split("/"))) if "/" in str(value)
+                                    else value))
+        if f.is_ratio and f.this.share is not None:
+            allowed.add(percent_text(f.this.share))
+    found = [n for text in results[start:end] for n in _numbers(text)]
+    assert found and set(found) <= allowed, set(found) - allowed
+    text = "\n".join(results[start:end])
+    patrols = ward["patrols"]
+    assert (f"Tổ chức tuần tra {patrols.this} buổi (năm 2024: {patrols.last})") in text
+    received = ward["rehab_received"]
+    assert f"Tiếp nhận quản lý, giáo dục {received.this} người (năm 2024: {received.last})" in text
+
+
+def test_each_indicator_written_by_a_template_equals_the_summary_cell(db, records, tmp_path):
+    """A template naming every indicator: each this-year and last-year figure is the one the
+    year-end summary's ward block prints."""
+    wb = None
+    codes = [i.code for i in IndicatorService(db).definitions().indicators]
+    folder = override_path(db).parent
+    (folder / OVERRIDE_NAME).write_text(json.dumps({"results": [{"heading": "Số liệu", "sentences": [
+        f"{c}: {{{c}}} | {{{c}.last}}" for c in codes]}]}), encoding="utf-8")
+    doc = _report(db, tmp_path)
+    lines = {p.text.split(": ")[0]: p.text.split(": ", 1)[1] for p in doc.paragraphs
+             if p.text.split(": ")[0] in codes}
+    assert set(lines) == set(codes)
+    export_xlsx(db, "yearend-summary", Params(2025), tmp_path / "s.xlsx")
+    from openpyxl import load_workbook
+
+    ws = load_workbook(tmp_path / "s.xlsx").active
+    labels = {i.label: i.code for i in IndicatorService(db).definitions().indicators}
+    seen = set()
+    for row in ws.iter_rows(values_only=True):
+        code = labels.get(row[1])
+        if code is None or code in seen:
+            continue  # the first block is the whole ward's
+        seen.add(code)
+        last, this = row[3], row[4]
+        expected = " | ".join(v if isinstance(v, str) else figure_text(v) for v in (this, last))
+        assert lines[code] == expected, code
+    assert seen == set(codes)
+    del wb
+
+
+def test_the_sentences_can_be_reworded_in_the_data_folder(db, records, tmp_path):
+    path = override_path(db).parent / OVERRIDE_NAME
+    path.write_text(json.dumps({
+        "situation": ["Địa bàn {place} năm {year} yên bình."],
+        "results": [{"heading": "Tuần tra", "sentences": [
+            "Lực lượng tuần tra {patrols} lần, {patrols.change} so với năm {last_year}."]}],
+    }, ensure_ascii=False), encoding="utf-8")
+    table = IndicatorService(db).table(2025, today=TODAY)
+    patrols = table.ward["patrols"]
+    texts = [p.text for p in _report(db, tmp_path).paragraphs]
+    assert "Địa bàn Phường Hoàn Kiếm năm 2025 yên bình." in texts
+    delta = patrols.this - patrols.last
+    change = "bằng" if delta == 0 else f"{'tăng' if delta > 0 else 'giảm'} {abs(delta)}"
+    assert f"Lực lượng tuần tra {patrols.this} lần, {change} so với năm 2024." in texts
+    assert not any("Tổ chức tuần tra" in t for t in texts)  # the packaged sentence is replaced
+
+
+def test_a_template_naming_no_indicator_is_refused_in_vietnamese(db, records, tmp_path):
+    (override_path(db).parent / OVERRIDE_NAME).write_text(
+        json.dumps({"results": [{"heading": "X", "sentences": ["{khong_co} vụ"]}]}),
+        encoding="utf-8")
+    with pytest.raises(ReportError, match="“{khong_co}” không có"):
+        _report(db, tmp_path)
+
+
+def test_figures_are_written_the_vietnamese_way():
+    assert figure_text(4380) == "4.380"
+    assert figure_text(26000.0) == "26.000"
+    assert figure_text(12.5) == "12,5"
+    assert figure_text(Ratio(1234, 1300)) == "1.234/1.300"
+
+
+# -- the certification papers -------------------------------------------------------------------
+def _paper(db, tmp_path, form_id, **kw):
+    path = tmp_path / f"{form_id}.docx"
+    export_docx(db, form_id, Params(YEAR, on=date(2026, 1, 10), **kw), path)
+    return Document(path)
+
+
+def test_a_certificate_for_each_recognised_unit_and_none_for_the_others(db, ward, tmp_path):
+    ids = certified_ward(db, ward)
+    doc = _paper(db, tmp_path, "cert-certificate")
+    texts = _texts(doc)
+    assert texts.count("CÔNG NHẬN") == 3
+    for name in ("TỔ DÂN PHỐ SỐ 1", "NGÂN HÀNG SAO MAI", "CÔNG TY ÁNH DƯƠNG"):
+        assert name in texts
+    for name in ("TỔ DÂN PHỐ SỐ 2", "BƯU ĐIỆN HÀNG BẠC", "TRƯỜNG THCS TRƯNG VƯƠNG"):
+        assert name not in texts
+    assert any(f"Quyết định số {DECISION} ngày 12 tháng 11 năm 2025" in t for t in texts)
+    assert "Số: GCN-01" in texts
+    section = doc.sections[0]
+    assert section.page_width > section.page_height  # landscape
+    assert "pgBorders" in section._sectPr.xml  # the frame
+    with pytest.raises(ReportError, match="chưa được công nhận"):
+        _paper(db, tmp_path, "cert-certificate", units=(ids["Tổ dân phố số 2"],))
+    one = _texts(_paper(db, tmp_path, "cert-certificate", units=(ids["Ngân hàng Sao Mai"],)))
+    assert one.count("CÔNG NHẬN") == 1 and "NGÂN HÀNG SAO MAI" in one
+
+
+def test_the_certificates_of_one_category(db, ward, tmp_path):
+    from antq_desktop.enums import CertCategory
+
+    certified_ward(db, ward)
+    texts = _texts(_paper(db, tmp_path, "cert-certificate", category=CertCategory.AGENCY))
+    assert texts.count("CÔNG NHẬN") == 1 and "NGÂN HÀNG SAO MAI" in texts
+
+
+def test_the_decision_and_the_proposal_carry_their_annex_list(db, ward, tmp_path):
+    certified_ward(db, ward)
+    decision = _texts(_paper(db, tmp_path, "cert-decision"))
+    assert "QUYẾT ĐỊNH" in decision and "ỦY BAN NHÂN DÂN PHƯỜNG HOÀN KIẾM" in decision
+    assert f"Số: {DECISION}" in decision and "CHỦ TỊCH" in decision
+    assert any(t.startswith("(Kèm theo Quyết định số 15/QĐ-UBND ngày 12 tháng 11 năm 2025")
+               for t in decision)
+    assert "Công ty Ánh Dương" in decision and "Tổ dân phố số 2" not in decision
+    proposal = _texts(_paper(db, tmp_path, "cert-proposal", number="20/TTr-CAP"))
+    assert "TỜ TRÌNH" in proposal and "Số: 20/TTr-CAP" in proposal
+    assert "Tổ dân phố số 2" in proposal and "Bưu điện Hàng Bạc" not in proposal
+    assert "TRƯỞNG CÔNG AN PHƯỜNG" in proposal and "Nguyễn Văn Hùng" in proposal
+
+
+def test_registration_and_minutes_per_unit(db, ward, tmp_path):
+    ids = certified_ward(db, ward)
+    reg = _paper(db, tmp_path, "cert-registration", units=(ids["Trường THCS Trưng Vương"],))
+    texts = _texts(reg)
+    assert "BẢN ĐĂNG KÝ" in texts and "TRƯỜNG THCS TRƯNG VƯƠNG" in texts
+    assert "Đỗ Thu Dung" in texts and "HIỆU TRƯỞNG" in texts
+    minutes = _texts(_paper(db, tmp_path, "cert-minutes", units=(ids["Bưu điện Hàng Bạc"],)))
+    assert "BIÊN BẢN" in minutes and "Chưa đạt" in minutes
+    assert any("kết quả: chưa đạt" in t for t in minutes)
+
+
+def test_word_forms_are_listed_apart_and_refuse_xlsx(db, ward, tmp_path):
+    ids = [f.id for f in registry.all_forms(word=True)]
+    for form_id in ("yearend-report", "cert-registration", "cert-minutes", "cert-proposal",
+                    "cert-decision", "cert-certificate"):
+        assert form_id in ids
+        assert form_id not in [f.id for f in registry.all_forms()]
+    with pytest.raises(ReportError, match="văn bản Word"):
+        export_file(db, "yearend-report", Params(2025), tmp_path / "x.xlsx")
+    with pytest.raises(ReportError, match="bảng biểu"):
+        export_file(db, "yearend-summary", Params(2025), tmp_path / "x.docx")
+    with pytest.raises(ReportError, match="từng đơn vị"):
+        registry.get("yearend-report").check(Params(2025, units=(1,)), today=ON)
+
+
+def test_the_command_line_writes_word_forms(capsys, db, ward, tmp_path, pin_today):
+    from antq_desktop.cli import main
+
+    pin_today(date(2026, 1, 20))
+    certified_ward(db, ward)
+
+    def run(*argv):
+        with pytest.raises(SystemExit) as exit_:
+            main(["--db", db.url, *argv])
+        out, err = capsys.readouterr()
+        return exit_.value.code, out, err
+
+    out = tmp_path / "giay.docx"
+    code, printed, _err = run("export", "cert-certificate", "--year", str(YEAR), "--unit",
+                              "ngan hang sao mai", "-o", str(out))
+    assert code == 0 and printed.strip() == str(out.resolve())
+    texts = _texts(Document(out))
+    assert texts.count("CÔNG NHẬN") == 1 and "NGÂN HÀNG SAO MAI" in texts
+    code, _out, err = run("export", "cert-certificate", "--year", str(YEAR), "--unit",
+                          "Bưu điện Hàng Bạc", "-o", str(out))
+    assert code == 1 and "chưa được công nhận" in err and "Traceback" not in err
+    code, _out, err = run("export", "yearend-report", "--year", "2025", "-o",
+                          str(tmp_path / "b.xlsx"))
+    assert code == 1 and "văn bản Word" in err
+    code, _out, err = run("export", "yearend-summary", "--year", "2025", "--unit", "X", "-o",
+                          str(tmp_path / "b.xlsx"))
+    assert code == 1 and "từng đơn vị" in err
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(not __import__("shutil").which("soffice"), reason="LibreOffice missing")
+def test_word_forms_convert_to_pdf_through_libreoffice(db, ward, tmp_path):
+    """One page per certificate, the decision over its pages; LibreOffice reads the .docx."""
+    from pypdf import PdfReader
+
+    certified_ward(db, ward)
+    path = export_file(db, "cert-certificate", Params(YEAR, on=date(2026, 1, 10)),
+                       tmp_path / "giay.pdf")
+    reader = PdfReader(path)
+    assert len(reader.pages) == 3
+    assert "NGÂN HÀNG SAO MAI" in reader.pages[1].extract_text() + reader.pages[2].extract_text() \
+        + reader.pages[0].extract_text()
+    box = reader.pages[0].mediabox
+    assert box.width > box.height  # landscape
+
+
+def test_without_libreoffice_a_word_pdf_is_refused_in_vietnamese(db, ward, tmp_path,
+                                                                 monkeypatch):
+    monkeypatch.setattr("antq_desktop.reports.word.convert.libreoffice", lambda: None)
+    certified_ward(db, ward)
+    target = tmp_path / "giay.pdf"
+    with pytest.raises(ReportError, match="chưa cài LibreOffice"):
+        export_file(db, "cert-certificate", Params(YEAR), target)
+    assert not target.exists()
