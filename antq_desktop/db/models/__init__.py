@@ -9,6 +9,7 @@ from .households import Household, HouseholdSearch, HouseholdSignup, Resident
 from .mediation import MediationCase, MediationCaseMediator, MediationParty, MediationTeam, Mediator
 from .rehabilitation import RehabCase, RehabEvaluation, RehabSupport
 from .unit import Area, Setting, Unit
+from .users import LoginFailure, User, UserArea
 
 __all__ = [
            "Area",
@@ -38,5 +39,8 @@ __all__ = [
            "Setting",
            "Tip",
            "Unit",
+           "User",
+           "UserArea",
+           "LoginFailure",
            "WeaponHandover",
 ]
