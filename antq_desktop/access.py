@@ -172,6 +172,6 @@ def masked_for(db, value):
     """``value`` itself for a user who may see sensitive data, else its mask."""
     if sees_sensitive(db) or value is None:
         return value
-    if isinstance(value, str):
-        return mask_text(value)
-    return MASKED
+    if isinstance(value, enum.Enum):
+        return MASKED
+    return mask_text(value) if isinstance(value, str) else MASKED

@@ -136,3 +136,31 @@ def test_the_viewer_sees_id_numbers_and_case_notes_masked(db, ward, households, 
     leader = signed_in("lanhdao")  # a leader may see them
     assert HouseholdService(leader).get(hid).members[0].id_number == "001080012345"
     assert RehabilitationService(leader).get(case_id).regime is Regime.REINTEGRATION
+
+
+def test_exports_refuse_a_viewer_and_mask_id_numbers_without_the_right(db, ward, households,
+                                                                      signed_in, tmp_path):
+    from antq_desktop.reports.export import export_xlsx
+    from antq_desktop.reports.registry import Params
+    from antq_desktop.services.registers import RegisterService
+
+    households.save(household(ward[0]))
+    viewer = signed_in("chixem")
+    with pytest.raises(PermissionDenied) as exc:
+        export_xlsx(viewer, "yearend-summary", Params(year=2025), tmp_path / "x.xlsx")
+    assert "in hoặc xuất" in str(exc.value)
+    assert not (tmp_path / "x.xlsx").exists()
+    rows = RegisterService(viewer).register(2025, today=date(2025, 6, 1))
+    assert rows[0].members[0].id_number == "••••••••2345"
+    rows = RegisterService(signed_in("lanhdao")).register(2025, today=date(2025, 6, 1))
+    assert rows[0].members[0].id_number == "001080012345"
+
+
+def test_settings_need_an_admin(db, signed_in):
+    from antq_desktop.services.settings import SettingsService
+
+    service = SettingsService(signed_in("nhaplieu"))
+    with pytest.raises(PermissionDenied):
+        service.save_cert_settings(service.cert_settings())
+    admin = SettingsService(signed_in("quantri"))
+    admin.save_cert_settings(admin.cert_settings())
