@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from ..access import (
     CurrentUser,
@@ -29,6 +30,7 @@ from ..db.models import Area, LoginFailure, User, UserArea
 from ..db.models.base import utc_now
 from ..text import fold, normalize
 from ..validation import FieldError
+from .children import unique_violation
 
 MAX_FAILURES = 5  # in a row: then the account is locked for LOCK_MINUTES
 LOCK_MINUTES = 5
@@ -152,6 +154,14 @@ class UserService:
         errors = password_errors(password)
         if errors:
             raise errors[0]
+        try:
+            return self._add(name, password, role, display_name, area_ids, must_change)
+        except IntegrityError as exc:  # the same name made by another program at once
+            if unique_violation(exc) != "user_name":
+                raise
+            raise FieldError("Tên đăng nhập", f"đã có tài khoản “{name}”.") from None
+
+    def _add(self, name, password, role, display_name, area_ids, must_change) -> int:
         with self.db.session.begin() as s:
             first = not s.scalar(select(func.count()).select_from(User))
             if first and role is not Role.ADMIN:
