@@ -45,6 +45,7 @@ class _Cover(QWidget):
 
     def __init__(self, window: QWidget):
         super().__init__(window, objectName="lockCover")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)  # opaque: nothing shows
         self.setAutoFillBackground(True)
         self.setStyleSheet("#lockCover { background: #2b3a4a; }")
         layout = QVBoxLayout(self)
