@@ -405,6 +405,16 @@ def _utf8_streams() -> None:
 def main(argv: list[str] | None = None) -> None:
     _utf8_streams()
     args = build_parser().parse_args(argv)
+    from .access import CURRENT_USER
+
+    token = CURRENT_USER.set(CURRENT_USER.get())  # --user holds for this run only
+    try:
+        _main(args)
+    finally:
+        CURRENT_USER.reset(token)
+
+
+def _main(args: argparse.Namespace) -> None:
     try:
         _dispatch(args)
     except KeyboardInterrupt:
