@@ -103,10 +103,11 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("file", metavar="FILE", help="tệp sao lưu (.db)")
     sub.add_parser("check", help="kiểm tra cơ sở dữ liệu: toàn vẹn, khóa ngoại, chỉ mục tìm "
                                  "kiếm, các quy tắc của sổ sách")
-    from . import cli_audit, cli_import
+    from . import cli_audit, cli_import, cli_users
 
     cli_import.register(sub)
     cli_audit.register(sub)
+    cli_users.register(parser, sub)
     return parser
 
 
@@ -447,6 +448,16 @@ def _utf8_streams() -> None:
 def main(argv: list[str] | None = None) -> None:
     _utf8_streams()
     args = build_parser().parse_args(argv)
+    from .access import CURRENT_USER
+
+    token = CURRENT_USER.set(CURRENT_USER.get())  # --user holds for this run only
+    try:
+        _main(args)
+    finally:
+        CURRENT_USER.reset(token)
+
+
+def _main(args: argparse.Namespace) -> None:
     try:
         _dispatch(args)
     except KeyboardInterrupt:
@@ -471,6 +482,14 @@ def _url_or_none(args: argparse.Namespace) -> str | None:
 
 def _dispatch(args: argparse.Namespace) -> None:
     url = resolve_db_url(args.db)
+    from . import cli_users
+
+    if args.command not in (None, "forms"):  # the GUI signs in with its own dialog
+        refused = cli_users.sign_in(url, args)
+        if refused is not None:
+            sys.exit(refused)
+        if args.command in cli_users.COMMANDS:
+            sys.exit(cli_users.run(url, args))
     if args.command == "demo":
         sys.exit(run_demo(url, args.households, args.seed))
     if args.command == "forms":

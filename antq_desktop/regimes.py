@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from .access import MASKED
 from .enums import Classification, Regime
 
 ABCD = (Classification.A, Classification.B, Classification.C, Classification.D)
@@ -55,6 +56,7 @@ SHORT_LABELS = {
     Regime.SUSPENDED: "Án treo, CTKGG, tha tù ĐK",
     Regime.YOUTH: "Thanh thiếu niên",
 }
+SHORT_LABELS[MASKED] = MASKED.label  # a regime hidden from a read-only account (access.py)
 
 
 @dataclass(frozen=True, order=True)

@@ -13,7 +13,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -27,6 +27,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from ..access import CURRENT_USER, CurrentUser
 from ..config import sqlite_path
 from .search import has_household_fts
 
@@ -58,6 +59,9 @@ class Database:
     backup_path: Path | None = None  # copy taken before this start's upgrade, if any
     has_fts: bool = False  # SQLite trigram index for the household search
     snapshot: bool = False  # a read_snapshot view: every query reads one consistent state
+    # Who works on it (login sets it; db/guard.py checks each session's writes against it).
+    # Default: the command line's --user, else the system user (docs/USERS.md).
+    user: CurrentUser = field(default_factory=lambda: CURRENT_USER.get())
 
     @property
     def is_sqlite(self) -> bool:
@@ -204,6 +208,7 @@ def read_snapshot(db: Database) -> Iterator[Database]:
             conn.exec_driver_sql("SELECT 1").scalar()
         view = replace(db, engine=_SnapshotEngine(conn, db.engine),
                        session=sessionmaker(bind=conn, expire_on_commit=False), snapshot=True)
+        view.session.configure(info={"antq_db": view})
         yield view
     finally:
         try:
@@ -555,5 +560,11 @@ def open_database(url: str, *, upgrade: bool = True) -> Database:
         from ..services.backup import secure_database  # owner-only, from the first start
 
         secure_database(path)
+    from . import guard
+
+    guard.install()
     factory = sessionmaker(engine, expire_on_commit=False)
-    return Database(url=url, engine=engine, session=factory, backup_path=backup_path, has_fts=fts)
+    database = Database(url=url, engine=engine, session=factory, backup_path=backup_path,
+                        has_fts=fts)
+    factory.configure(info={"antq_db": database})  # the guard finds the user through it
+    return database

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..access import Permission, require
 from ..db.engine import disk_full_message, read_snapshot
 from ..gcpause import gc_paused
 from . import registry
@@ -37,6 +38,7 @@ def export_xlsx(db: Database, form_id: str, params: Params, path: str | os.PathL
     Raises UnknownFormError, ReportError (bad parameters, unit not set up) or ExportError.
     A failed save leaves an existing file at ``path`` untouched.
     """
+    require(db, Permission.EXPORT)  # a read-only account neither prints nor exports
     form = registry.get(form_id)
     form.check(params)
     if form.build is None:
@@ -64,6 +66,7 @@ def export_pdf(db: Database, form_id: str, params: Params, path: str | os.PathLi
     be printed) or ExportError. A failed export leaves an existing file at ``path`` untouched.
     Needs a QGuiApplication (the GUI's, or :func:`printing.ensure_gui_app`).
     """
+    require(db, Permission.EXPORT)  # a read-only account neither prints nor exports
     form = registry.get(form_id)
     form.check(params)
     if form.is_word:
@@ -89,7 +92,8 @@ def record_output(db: Database, action: str, form: registry.Form, params: Params
     and row count, never the data itself."""
     from ..services import audit
 
-    values = {k: v for k, v in dataclasses.asdict(params).items() if v not in (None, False, "")}
+    values = {k: v for k, v in dataclasses.asdict(params).items()
+              if v not in (None, False, "", (), [])}
     audit.record_now(db, action, "report", None, params.area_id, form=form.id,
                      title=form.title, params=values, file=file_name, rows=rows)
 
@@ -97,6 +101,7 @@ def record_output(db: Database, action: str, form: registry.Form, params: Params
 def build_document(db: Database, form: registry.Form, params: Params):
     """The printable document of ``form``, read from one consistent snapshot of the data
     (print preview, printing, PDF)."""
+    require(db, Permission.EXPORT)  # a read-only account neither prints nor exports
     with read_snapshot(db) as snapshot:
         return form.document(snapshot, params)
 

@@ -172,11 +172,18 @@ CLOSING = frozenset({"closed_on", "ended_on", "moved_out_on", "retired_on", "lef
 _actor: str | None = None
 
 
-def current_actor() -> str:
-    """Who is acting: the logged-in user once the users' login sets it (:func:`set_actor`),
-    until then the operating system's user name, or "hệ thống"."""
+def current_actor(session: Session | None = None) -> str:
+    """Who is acting: the account signed in (the user of ``session``'s database, else the
+    command line's ``--user``; :func:`set_actor` overrides both); with no account (single-user
+    mode) the operating system's user name, or "hệ thống"."""
     if _actor:
         return _actor
+    from ..access import CURRENT_USER, user_of
+
+    db = session.info.get("antq_db") if session is not None else None
+    user = user_of(db) if db is not None else CURRENT_USER.get()
+    if not user.system:
+        return user.name
     try:
         return getpass.getuser() or SYSTEM_ACTOR
     except Exception:  # no user name in the environment (a service account)
@@ -238,7 +245,7 @@ def record(session: Session, action: str, kind: str = "", record_id: int | None 
     detail = {**(detail or {}), **params}
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
-    entry = AuditEntry(at=utc_now().replace(microsecond=0), actor=(actor or current_actor())[:100],
+    entry = AuditEntry(at=utc_now().replace(microsecond=0), actor=(actor or current_actor(session))[:100],
                        action=action, kind=kind, record_id=record_id, area_id=area_id,
                        detail=_dumps({k: _plain(v) for k, v in detail.items()}),
                        prev_hash="", hash="")
@@ -356,7 +363,7 @@ def _after_flush(session: Session, _context) -> None:
         return
     prev = _last_hash(session)
     at = utc_now().replace(microsecond=0)
-    actor = current_actor()[:100]
+    actor = current_actor(session)[:100]
     rows = []
     for action, table, record_id, area_id, detail in found:
         entry = AuditEntry(at=at, actor=actor, action=action, kind=table, record_id=record_id,

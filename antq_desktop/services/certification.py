@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..criteria import SIGNUPS, WARD_RATIO, criteria_for
+from ..db.guard import housekeeping
 from ..db.engine import Database
 from ..db.models import Area, CertCriterion, CertRecord, CertUnit, Unit
 from ..enums import CertCategory, CertResult, CertState
@@ -76,6 +77,11 @@ def sync_units_in(s: Session) -> int:
     """Inside the caller's transaction: one AREA unit per residential area (name and retirement
     kept in step) and one WARD unit named after the unit's ward. Returns how many rows were
     added or changed; touches nothing when all is in step."""
+    with housekeeping(s):  # the units follow the areas, whoever opens the list
+        return _sync_units_in(s)
+
+
+def _sync_units_in(s: Session) -> int:
     changed = 0
     units = {u.area_id: u for u in s.scalars(
         select(CertUnit).where(CertUnit.category == CertCategory.AREA))}

@@ -50,6 +50,7 @@ UNIQUE_KEYS: dict[str, tuple[str, ...]] = {
     "cert_unit_area": ("uq_cert_unit_area_id", "cert_unit.area_id"),
     "cert_record": ("uq_cert_record_unit_id", "cert_record.unit_id"),
     "not_duplicate_pair": ("uq_person_not_duplicate_pair", "person_not_duplicate.kind"),
+    "user_name": ("uq_app_user_name_folded", "app_user.name_folded"),
     # primary keys that a save chooses itself: the same setting (or the unit's one row, at
     # first start) written for the first time by two saves at once
     "setting_key": ("pk_setting", "setting.key"),

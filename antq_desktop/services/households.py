@@ -9,6 +9,7 @@ from typing import Iterable, Sequence
 from sqlalchemy import and_, case, func, insert, or_, select
 from sqlalchemy.orm import Session
 
+from ..access import area_filter
 from ..db.engine import Database
 from ..db.models import Area, Household, HouseholdSearch, HouseholdSignup, Resident
 from ..db.query import fetch_column
@@ -279,6 +280,8 @@ class HouseholdService:
             stmt = stmt.where(Household.moved_out_on.is_not(None))
         if area_id is not None:
             stmt = stmt.where(Household.area_id == area_id)
+        if (limit := area_filter(self.db, Household.area_id)) is not None:
+            stmt = stmt.where(limit)  # an area-limited account lists its own areas only
         folded = fold(search)
         if folded:
             stmt = stmt.where(household_match(folded, self.db.has_fts))

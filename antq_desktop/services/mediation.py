@@ -15,6 +15,7 @@ from datetime import date
 from sqlalchemy import exists, insert, select
 from sqlalchemy.orm import Session
 
+from ..db.guard import housekeeping
 from ..db.engine import Database
 from ..db.models import (
     Area,
@@ -445,9 +446,10 @@ class MediationService:
                        ~exists().where(MediationTeam.area_id == Area.id))
                 .order_by(Area.sort_order, Area.id)).all()
             if missing:
-                s.execute(insert(MediationTeam), [
-                    {"area_id": a, "name": default_team_name(n), "book_number": "",
-                     "book_opened_on": None, "book_closed_on": None} for a, n in missing])
+                with housekeeping(s):  # the teams follow the areas, whoever opens the list
+                    s.execute(insert(MediationTeam), [
+                        {"area_id": a, "name": default_team_name(n), "book_number": "",
+                         "book_opened_on": None, "book_closed_on": None} for a, n in missing])
             return len(missing)
 
     def list_teams(self, include_retired: bool = False) -> list[TeamRow]:

@@ -36,10 +36,12 @@ QUARTERLY = frozenset({EVALUATIONS})  # may be locked a quarter at a time
 WARD_LABEL = "Toàn phường"
 
 
-def can(action: str) -> bool:
-    """The permission hook: the users' helper makes this ask the logged-in user's role
-    (Lãnh đạo for "lock", "reopen" and "exception"). Until then everyone may."""
-    return True
+def require_lock_right(db) -> None:
+    """Signing off, reopening and exceptions are the Lãnh đạo's (and the Quản trị's): the
+    account's role must have Permission.LOCK (access.py); PermissionDenied otherwise."""
+    from ..access import Permission, require
+
+    require(db, Permission.LOCK)
 
 
 class PeriodLocked(FieldError):
@@ -195,8 +197,7 @@ class PeriodService:
     def lock(self, kind: str, year: int, quarter: int | None = None, area_id: int | None = None,
              today: date | None = None) -> int:
         """Sign off the period: store the year-end figures and refuse later changes."""
-        if not can("lock"):
-            raise FieldError("Khóa sổ", "bạn không có quyền khóa sổ.")
+        require_lock_right(self.db)
         self._check(kind, year, quarter)
         from .indicators import IndicatorService
 
@@ -212,7 +213,7 @@ class PeriodService:
                 raise FieldError("Khóa sổ", _locked_message(same))
             row = PeriodLock(kind=kind, year=year, quarter=quarter, area_id=area_id,
                              locked_at=utc_now().replace(microsecond=0),
-                             locked_by=audit.current_actor()[:100],
+                             locked_by=audit.current_actor(s)[:100],
                              snapshot=json.dumps(snapshot, ensure_ascii=False),
                              reopened_by="", reopen_reason="")
             s.add(row)
@@ -222,9 +223,8 @@ class PeriodService:
             return row.id
 
     def reopen(self, lock_id: int, reason: str) -> None:
-        """Open a signed-off period again (needs a reason; the role once roles land)."""
-        if not can("reopen"):
-            raise FieldError("Mở khóa sổ", "bạn không có quyền mở lại kỳ đã khóa sổ.")
+        """Open a signed-off period again (needs a reason and the Lãnh đạo's right)."""
+        require_lock_right(self.db)
         reason = _reason(reason, "mở lại kỳ đã khóa sổ")
         with self.db.session.begin() as s:
             row = s.get(PeriodLock, lock_id)
@@ -234,15 +234,14 @@ class PeriodService:
                 raise FieldError("Mở khóa sổ", "kỳ này đã được mở lại rồi.")
             audit.set_action(s, "unlock")
             row.reopened_at = utc_now().replace(microsecond=0)
-            row.reopened_by = audit.current_actor()[:100]
+            row.reopened_by = audit.current_actor(s)[:100]
             row.reopen_reason = reason
 
     def grant_exception(self, kind: str, year: int, until: date, reason: str,
                         quarter: int | None = None, area_id: int | None = None,
                         today: date | None = None) -> int:
         """Allow changes of ``kind`` in the locked period (and area) until ``until``."""
-        if not can("exception"):
-            raise FieldError("Ngoại lệ", "bạn không có quyền cho phép sửa kỳ đã khóa sổ.")
+        require_lock_right(self.db)
         self._check(kind, year, quarter)
         reason = _reason(reason, "cho phép sửa kỳ đã khóa sổ")
         today = today or date.today()
@@ -254,7 +253,7 @@ class PeriodService:
             self._check_area(s, area_id)
             row = LockException(kind=kind, year=year, quarter=quarter, area_id=area_id,
                                 until=until, reason=reason,
-                                granted_by=audit.current_actor()[:100],
+                                granted_by=audit.current_actor(s)[:100],
                                 granted_at=utc_now().replace(microsecond=0))
             s.add(row)
             s.flush()

@@ -7,11 +7,12 @@ the same rule as the sign-up ratio (:func:`.households.living_on`)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import exists, or_, select
 
+from ..access import area_filter, sees_sensitive
 from ..db.engine import Database
 from ..db.models import Area, Household, HouseholdSignup, Resident
 from ..enums import Relationship, ResidenceKind, Sex
@@ -77,6 +78,8 @@ class RegisterService:
                 .where(living_on(cutoff)))
         if area_id is not None:
             stmt = stmt.where(Household.area_id == area_id)
+        if (limit := area_filter(self.db, Household.area_id)) is not None:
+            stmt = stmt.where(limit)  # an area-limited account prints its own areas only
         if unsigned_year is not None:
             stmt = stmt.where(~exists().where(HouseholdSignup.household_id == Household.id,
                                               HouseholdSignup.year == unsigned_year))
@@ -108,6 +111,9 @@ class RegisterService:
                                    Resident.residence_from <= cutoff))
                         .order_by(Resident.household_id, Resident.id)):
                     members[r.household_id].append(RegisterMember(*r[1:]))
+        if not sees_sensitive(self.db):  # an account without the right: masked whatever asked
+            members = {k: [replace(m, id_number=mask_id(m.id_number)) for m in v]
+                       for k, v in members.items()}
         out = []
         for h in households:
             people = sorted(members[h.id], key=lambda m: m.relation is not Relationship.HEAD)

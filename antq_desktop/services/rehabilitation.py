@@ -13,6 +13,7 @@ from datetime import date
 
 from sqlalchemy import or_, select
 
+from ..access import area_filter, masked_for
 from ..db.engine import Database
 from ..db.models import Area, RehabCase, RehabEvaluation, RehabSupport, Resident
 from ..enums import Classification, EndReason, Regime, Sex, SupportKind
@@ -227,6 +228,8 @@ class RehabilitationService:
             stmt = stmt.where(RehabCase.regime == regime)
         if area_id is not None:
             stmt = stmt.where(RehabCase.area_id == area_id)
+        if (limit := area_filter(self.db, RehabCase.area_id)) is not None:
+            stmt = stmt.where(limit)  # an area-limited account lists its own areas only
         folded = fold(search)
         if folded:
             pattern = f"%{like_escape(folded)}%"
@@ -248,8 +251,8 @@ class RehabilitationService:
                 continue
             decision = decision_text(c)
             rows.append(CaseRow(
-                c.id, c.person_name, c.birth_date.year if c.birth_date else None, c.regime,
-                decision, c.supervisor, c.start_date, c.planned_end, area or "",
+                c.id, c.person_name, c.birth_date.year if c.birth_date else None,
+                masked_for(self.db, c.regime), decision, c.supervisor, c.start_date, c.planned_end, area or "",
                 ev.classification if ev else None, period, c.closed_on, c.close_reason, d))
         order = {DueState.OVERDUE: 0, DueState.DUE: 1, DueState.NOT_DUE: 2, DueState.CLOSED: 3}
         rows.sort(key=lambda r: (order[r.due.state], fold(r.person_name.rsplit(" ", 1)[-1]),
@@ -287,7 +290,8 @@ class RehabilitationService:
             if c is None:
                 raise LookupError(case_id)
             return CaseData(
-                id=c.id, person_name=c.person_name, regime=c.regime, start_date=c.start_date,
+                id=c.id, person_name=c.person_name, regime=masked_for(self.db, c.regime),
+                start_date=c.start_date,
                 resident_id=c.resident_id, birth_date=c.birth_date, sex=c.sex,
                 id_number=c.id_number or "", address=c.address, area_id=c.area_id,
                 decision_number=c.decision_number, decision_date=c.decision_date,

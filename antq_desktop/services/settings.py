@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from ..access import Permission, require
 from ..db.engine import Database
 from ..db.models import Setting
 from ..enums import CertCategory
@@ -252,6 +253,7 @@ class SettingsService:
     def save_cert_settings(self, c: CertSettings) -> None:
         """Validate and write every certification setting in one transaction; raises the first
         FieldError (nothing written)."""
+        require(self.db, Permission.SETTINGS)
         errors = cert_settings_errors(c)
         if errors:
             raise errors[0]
@@ -299,6 +301,7 @@ def backup_settings(db: Database) -> BackupSettings:
 
 
 def save_backup_settings(db: Database, b: BackupSettings) -> None:
+    require(db, Permission.SETTINGS)
     if b.size_cap_mb < MIN_BACKUP_SIZE_CAP_MB:
         raise FieldError("Dung lượng tối đa của các bản sao lưu",
                          f"phải từ {MIN_BACKUP_SIZE_CAP_MB} MB trở lên.")

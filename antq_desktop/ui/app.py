@@ -123,6 +123,9 @@ def run_gui(url: str) -> int:
     if units.get() is None and not UnitDialog(units, first_start=True).exec():
         db.dispose()
         return 0
+    if not sign_in(db):
+        db.dispose()
+        return 0
     prepare_backups(db)
     window = open_main_window(db)
     window.show()
@@ -137,6 +140,38 @@ def run_gui(url: str) -> int:
         open_window.db.dispose()
     _windows.clear()
     return code
+
+
+USER_ENV, PASSWORD_ENV = "ANTQ_USER", "ANTQ_PASSWORD"
+
+
+def sign_in(db: Database) -> bool:
+    """Who works on ``db``: ANTQ_USER/ANTQ_PASSWORD (scripts, smoke tests), else the login
+    dialog; a database without accounts asks for the first administrator, or, when nobody can
+    answer (ANTQ_QUIT_AFTER_MS), opens in single-user mode (docs/USERS.md). False: quit."""
+    from ..services.users import LoginError, UserService
+    from .login import FirstAdminDialog, LoginDialog
+
+    users = UserService(db)
+    name = os.environ.get(USER_ENV)
+    if name and os.environ.get(PASSWORD_ENV) is not None:
+        try:
+            db.user = users.authenticate(name, os.environ[PASSWORD_ENV])
+        except LoginError as exc:
+            _stop(exc.message)
+            return False
+        return True
+    if not users.has_users():
+        if _quit_after() is not None:
+            return True  # single-user mode: nobody to make the administrator
+        dialog = FirstAdminDialog(users)
+    else:
+        info = UnitService(db).get()
+        dialog = LoginDialog(users, info.ward_name if info else "", name=name or "")
+    if not dialog.exec() or dialog.user is None:
+        return False
+    db.user = dialog.user
+    return True
 
 
 def creation_question(url: str) -> str | None:
@@ -241,6 +276,7 @@ def open_main_window(db: Database, *, auto_backup: bool = True):
             window.close_without_backup()
             return
         set_busy_timeout(new_db, GUI_BUSY_TIMEOUT_MS)
+        new_db.user = db.user  # the same officer goes on working on the restored data
         successor = open_main_window(new_db, auto_backup=auto_backup)
         window.successor = successor
         successor.show()

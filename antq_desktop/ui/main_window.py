@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from datetime import datetime
 
 from PySide6.QtCore import QSettings, QTimer, Signal
@@ -28,7 +29,17 @@ from .rehabilitation.tab import RehabilitationTab
 from .reports.dialog import ReportsDialog
 from .unit_dialog import UnitDialog
 
-CHECKPOINT_MINUTES = 5  # how often the WAL is copied back while the program runs
+CHECKPOINT_MINUTES = 5
+
+
+def shown_url(url: str) -> str:
+    """The database's address as the About box shows it: never a password."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not a URL SQLAlchemy reads: whatever follows the last @
+        return url.rsplit("@", 1)[-1]  # how often the WAL is copied back while the program runs
 
 
 class MainWindow(QMainWindow):
@@ -83,7 +94,8 @@ class MainWindow(QMainWindow):
         self.mediation_tab.countsChanged.connect(self.update_status)
 
         file_menu = self.menuBar().addMenu("&Tệp")
-        self._action(file_menu, "Thông tin đơn vị và khu dân cư…", self.edit_unit, "Ctrl+,")
+        self._action(file_menu, "Thông tin đơn vị và khu dân cư…", self.edit_unit,
+                     "Ctrl+,").setObjectName("actionUnit")
         self._action(file_menu, "Nhập từ Excel…", self.open_import).setObjectName("actionImport")
         self._action(file_menu, "Tìm người trùng…", self.find_duplicates).setObjectName(
             "actionDuplicates")
@@ -103,7 +115,7 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "Thoát", self.close, QKeySequence.StandardKey.Quit)
         reports_menu = self.menuBar().addMenu("&Báo cáo")
         self._action(reports_menu, "Báo cáo, biểu mẫu (Excel, PDF, in)…", self.open_reports,
-                     "Ctrl+E")
+                     "Ctrl+E").setObjectName("actionReports")
         help_menu = self.menuBar().addMenu("Trợ &giúp")
         self._action(help_menu, "&Hướng dẫn sử dụng", self.open_help, "F1").setObjectName(
             "actionHelp")  # F1: the page of the tab shown (ui.help)
@@ -122,6 +134,36 @@ class MainWindow(QMainWindow):
         self.restore_geometry()
         self.households_tab.search.setFocus()  # most work starts with finding a household
         self._households_shortcuts()
+        self._signed_in(file_menu)
+
+    def _signed_in(self, file_menu) -> None:
+        """The account's part: what it may not use greyed out (ui/permissions.py), its name
+        in the status bar, the password change and the idle lock (none in single-user mode)."""
+        from ..services.users import UserService
+        from . import permissions
+
+        user = self.db.user
+        self.idle_lock = None
+        permissions.apply(self, user)
+        if user.system:
+            return
+        self.user_label = QLabel(f"{user.display_name} ({user.role.label})",
+                                 objectName="statusUser")
+        self.statusBar().addPermanentWidget(self.user_label)
+        change = QAction("Đổi mật khẩu…", self, objectName="actionChangePassword")
+        change.triggered.connect(self.change_password)
+        file_menu.insertAction(file_menu.actions()[-1], change)
+        from .login import IdleLock
+
+        users = UserService(self.db)
+        self.idle_lock = IdleLock(users, users.idle_minutes(), self)
+
+    def change_password(self) -> None:
+        from ..services.users import UserService
+        from .login import ChangePasswordDialog
+
+        if ChangePasswordDialog(UserService(self.db), self.db.user.name, self).exec():
+            self.statusBar().showMessage("Đã đổi mật khẩu.", 5000)
 
     def _households_shortcuts(self) -> None:
         """Ctrl+F and Ctrl+N of the households tab from the other tabs (Tổng quan comes
@@ -307,7 +349,8 @@ class MainWindow(QMainWindow):
         QMessageBox.about(
             self, "Giới thiệu",
             f"<b>{APP_NAME}</b> {__version__}<br>Sổ sách phong trào Toàn dân bảo vệ an ninh "
-            f"Tổ quốc.<br><br>Cơ sở dữ liệu: {self.db.url}<br>Dữ liệu chỉ lưu trên máy này, "
+            f"Tổ quốc.<br><br>Cơ sở dữ liệu: {html.escape(shown_url(self.db.url))}<br>"
+            "Dữ liệu chỉ lưu trên máy này, "
             "không gửi đi đâu.")
 
     # -- remembered size and layout -------------------------------------------------------------
@@ -334,6 +377,8 @@ class MainWindow(QMainWindow):
                 self.backups.timer.stop()
                 self.backups.when_idle(self._backup_on_exit)
             return
+        if self.idle_lock is not None:
+            self.idle_lock.stop()
         self.overview_tab.wait_idle()  # its background read ends before the data is closed
         settings = QSettings()
         settings.setValue("mainWindow/geometry", self.saveGeometry())

@@ -135,7 +135,9 @@ def converted(migrated_sqlite, tmp_path_factory):
                     kw["area_id"] = 1
                 if form.needs_quarter:
                     kw["quarter"] = 4 if year < TODAY.year else 3
-                files.append(export_xlsx(db, form.id, Params(year, on=TODAY, **kw),
+                if form.dated:  # the mediation book carries no document date
+                    kw["on"] = TODAY
+                files.append(export_xlsx(db, form.id, Params(year, **kw),
                                          folder / f"{form.id}-{year}.xlsx"))
     finally:
         db.dispose()

@@ -10,6 +10,7 @@ from .households import Household, HouseholdSearch, HouseholdSignup, Resident
 from .mediation import MediationCase, MediationCaseMediator, MediationParty, MediationTeam, Mediator
 from .rehabilitation import RehabCase, RehabEvaluation, RehabSupport
 from .unit import Area, Setting, Unit
+from .users import LoginFailure, User, UserArea
 
 __all__ = [
            "Area",
@@ -42,5 +43,8 @@ __all__ = [
            "Setting",
            "Tip",
            "Unit",
+           "User",
+           "UserArea",
+           "LoginFailure",
            "WeaponHandover",
 ]

@@ -5,13 +5,13 @@ PostgreSQL alike). The five dated activity tables get ``voided_at`` and ``void_r
 record entered by mistake is voided, never deleted.
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0014'
-down_revision = '0012'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,156 @@
+"""The first administrator, the login and the password change (services.users does the work)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...access import CurrentUser, Role
+from ...config import APP_NAME
+from ...services.users import UserService, password_errors
+from ...validation import FieldError
+
+
+def _password_field(name: str) -> QLineEdit:
+    field = QLineEdit(objectName=name)
+    field.setEchoMode(QLineEdit.EchoMode.Password)
+    return field
+
+
+class _Form(QDialog):
+    """A small form: a heading, fields, an error line, OK/Cancel."""
+
+    def __init__(self, title: str, heading: str, ok_text: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(f"{title} — {APP_NAME}")
+        self.setMinimumWidth(420)
+        layout = QVBoxLayout(self)
+        intro = QLabel(heading, wordWrap=True, objectName="loginHeading")
+        layout.addWidget(intro)
+        self.form = QFormLayout()
+        layout.addLayout(self.form)
+        self.error = QLabel(objectName="loginError", wordWrap=True)
+        self.error.setStyleSheet("color: #b00020;")
+        layout.addWidget(self.error)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setText(ok_text)
+        self.ok.setObjectName("loginOk")
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Hủy")
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+
+    def show_error(self, exc: FieldError | str) -> None:
+        self.error.setText(str(exc))
+
+    def submit(self) -> None:  # pragma: no cover - each form has its own
+        raise NotImplementedError
+
+
+class FirstAdminDialog(_Form):
+    """The first start (or an older file without accounts): make the administrator."""
+
+    def __init__(self, users: UserService, parent: QWidget | None = None):
+        super().__init__("Tạo tài khoản quản trị",
+                         "<b>Chưa có tài khoản nào.</b> Hãy tạo tài khoản Quản trị đầu tiên: "
+                         "người này thêm tài khoản cho các cán bộ khác (Tệp → Tài khoản). "
+                         "Từ nay phải đăng nhập mới mở được dữ liệu.", "Tạo tài khoản", parent)
+        self.setObjectName("firstAdminDialog")
+        self.users = users
+        self.user: CurrentUser | None = None
+        self.name = QLineEdit(objectName="firstAdminName")
+        self.display = QLineEdit(objectName="firstAdminDisplay")
+        self.password = _password_field("firstAdminPassword")
+        self.again = _password_field("firstAdminAgain")
+        self.form.addRow("Tên đăng nhập:", self.name)
+        self.form.addRow("Họ và tên:", self.display)
+        self.form.addRow("Mật khẩu:", self.password)
+        self.form.addRow("Nhập lại mật khẩu:", self.again)
+
+    def submit(self) -> None:
+        errors = password_errors(self.password.text(), self.again.text())
+        try:
+            if errors:
+                raise errors[0]
+            self.users.add(self.name.text(), self.password.text(), Role.ADMIN,
+                           self.display.text())
+            self.user = self.users.authenticate(self.name.text(), self.password.text())
+        except FieldError as exc:
+            self.show_error(exc)
+            return
+        self.accept()
+
+
+class LoginDialog(_Form):
+    """Name and password before the main window (``loginDialog``)."""
+
+    def __init__(self, users: UserService, unit_name: str = "",
+                 parent: QWidget | None = None, name: str = ""):
+        where = f" — {unit_name}" if unit_name else ""
+        super().__init__("Đăng nhập", f"<b>{APP_NAME}</b>{where}<br>Nhập tên đăng nhập và mật "
+                         "khẩu của anh/chị.", "Đăng nhập", parent)
+        self.setObjectName("loginDialog")
+        self.users = users
+        self.user: CurrentUser | None = None
+        self.name = QLineEdit(name, objectName="loginName")
+        self.password = _password_field("loginPassword")
+        self.form.addRow("Tên đăng nhập:", self.name)
+        self.form.addRow("Mật khẩu:", self.password)
+        (self.password if name else self.name).setFocus()
+
+    def submit(self) -> None:
+        try:
+            user = self.users.authenticate(self.name.text(), self.password.text())
+        except FieldError as exc:
+            self.show_error(exc.message)
+            self.password.clear()
+            self.password.setFocus()
+            return
+        if self.users.must_change(user.name):
+            change = ChangePasswordDialog(self.users, user.name, self, forced=True,
+                                          old=self.password.text())
+            if not change.exec():
+                self.show_error("Cần đặt mật khẩu mới trước khi làm việc.")
+                return
+        self.user = user
+        self.accept()
+
+
+class ChangePasswordDialog(_Form):
+    """The user's own password change; ``forced`` after an administrator's reset."""
+
+    def __init__(self, users: UserService, name: str, parent: QWidget | None = None, *,
+                 forced: bool = False, old: str = ""):
+        heading = ("Mật khẩu hiện tại là mật khẩu tạm do người quản trị đặt: hãy chọn mật khẩu "
+                   "mới." if forced else f"Đổi mật khẩu của tài khoản {name}.")
+        super().__init__("Đổi mật khẩu", heading, "Đổi mật khẩu", parent)
+        self.setObjectName("changePasswordDialog")
+        self.users, self.user_name = users, name
+        self.old = _password_field("passwordOld")
+        self.old.setText(old)
+        self.new = _password_field("passwordNew")
+        self.again = _password_field("passwordAgain")
+        if not old:
+            self.form.addRow("Mật khẩu hiện tại:", self.old)
+        self.form.addRow("Mật khẩu mới:", self.new)
+        self.form.addRow("Nhập lại mật khẩu mới:", self.again)
+        self.setWindowModality(Qt.WindowModality.ApplicationModal)
+
+    def submit(self) -> None:
+        try:
+            self.users.change_password(self.user_name, self.old.text(), self.new.text(),
+                                       self.again.text())
+        except FieldError as exc:
+            self.show_error(exc)
+            return
+        self.accept()

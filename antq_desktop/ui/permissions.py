@@ -1,0 +1,78 @@
+"""Greys out what the signed-in account may not do, with a tooltip saying why (docs/USERS.md).
+
+One walk over the main window by objectName: its actions (``action…``) and each tab's buttons
+(``<area>Add``, ``<area>Edit``…), so the tabs themselves know nothing about roles. The services
+refuse the same calls anyway (db/guard.py); this only spares the officer a refused save. A tab
+that re-enables a button on a selection change is held back by a small event filter.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QAbstractButton, QMenu, QWidget
+
+from ..access import CurrentUser, Permission
+
+# objectName of a main-window action → the permission it needs
+ACTIONS = {
+    "actionUnit": Permission.SETTINGS,
+    "actionImport": Permission.WRITE,
+    "actionDuplicates": Permission.WRITE,
+    "actionBackupNow": Permission.BACKUP,
+    "actionRestore": Permission.RESTORE,
+    "actionReports": Permission.EXPORT,
+    "actionUsers": Permission.USERS,
+}
+# the end of a tab button's objectName → the permission it needs
+BUTTON_SUFFIXES = [
+    ("Print", Permission.EXPORT), ("Export", Permission.EXPORT),
+    ("Add", Permission.WRITE), ("Edit", Permission.WRITE), ("EditUnit", Permission.WRITE),
+    ("Move", Permission.WRITE), ("Signup", Permission.WRITE), ("SignupArea", Permission.WRITE),
+    ("Evaluate", Permission.WRITE), ("Support", Permission.WRITE), ("Close", Permission.WRITE),
+    ("Reopen", Permission.WRITE), ("Delete", Permission.WRITE), ("Void", Permission.WRITE),
+    ("AddMediator", Permission.WRITE), ("TeamEdit", Permission.WRITE),
+    ("Import", Permission.WRITE),
+]
+AREAS = ("households", "rehabilitation", "mediation", "certification", "activities", "team")
+
+
+def button_permission(name: str) -> Permission | None:
+    if not name.startswith(AREAS):
+        return None
+    for suffix, permission in BUTTON_SUFFIXES:
+        if name.endswith(suffix):
+            return permission
+    return None
+
+
+class _HeldOff(QObject):
+    """Keeps a button disabled when its tab enables it again."""
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.EnabledChange and watched.isEnabled():
+            watched.setEnabled(False)
+        return False
+
+
+def apply(window: QWidget, user: CurrentUser) -> list[str]:
+    """Disable what ``user`` may not use in ``window``; the objectNames disabled."""
+    disabled = []
+    for action in window.findChildren(QAction):
+        permission = ACTIONS.get(action.objectName())
+        if permission is not None and not user.can(permission):
+            action.setEnabled(False)
+            action.setToolTip(user.why_not(permission))
+            disabled.append(action.objectName())
+    for menu in window.findChildren(QMenu):
+        menu.setToolTipsVisible(True)
+    holder = getattr(window, "_permission_filter", None) or _HeldOff(window)
+    window._permission_filter = holder
+    for button in window.findChildren(QAbstractButton):
+        permission = button_permission(button.objectName())
+        if permission is not None and not user.can(permission):
+            button.setEnabled(False)
+            button.setToolTip(user.why_not(permission))
+            button.installEventFilter(holder)
+            disabled.append(button.objectName())
+    return disabled
