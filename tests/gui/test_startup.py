@@ -106,6 +106,7 @@ def test_a_damaged_database_is_restored_from_its_backup_when_the_user_agrees(
     monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text: told.append(text))
     monkeypatch.setattr(QMessageBox, "critical", lambda *a: pytest.fail(f"stopped: {a}"))
     monkeypatch.setattr(QApplication, "exec", lambda self: 0)  # the window opened: enough
+    monkeypatch.setattr(app_module, "sign_in", lambda db_: True)  # single-user: no accounts
     before = set(QApplication.topLevelWidgets())
     try:
         assert app_module.run_gui(db.url) == 0
