@@ -33,6 +33,8 @@ from ..validation import (
     check_label,
 )
 from .versions import check_version, stale_errors
+from .lookup import get_or_raise
+from ..numbers import number_text
 
 EARLIEST = EARLIEST_RECORD  # older dates are typing mistakes (01/01/1099 for 01/01/2024)
 LABEL_FIELDS = frozenset({"name", "recipient", "decision_number", "unit"})  # refused, not cleaned
@@ -58,11 +60,7 @@ class Kind(LabeledEnum):
     AWARD = ("award", "Khen thưởng")
 
 
-def format_number(value: float) -> str:
-    """Vietnamese number: "1.250", "3,5"."""
-    if value == int(value):
-        return f"{int(value):,}".replace(",", ".")
-    return f"{value:,.2f}".rstrip("0").replace(",", " ").replace(".", ",").replace(" ", ".")
+format_number = number_text  # the name the tabs and dialogs import
 
 
 # -- form data and list rows -----------------------------------------------------------------
@@ -429,18 +427,14 @@ class ActivityService:
     def get(self, kind: Kind, record_id: int) -> ActivityData:
         spec = SPECS[kind]
         with self.db.session() as s:
-            r = s.get(spec.model, record_id)
-            if r is None:
-                raise LookupError(record_id)
+            r = get_or_raise(s, spec.model, record_id)
             return spec.data(*(getattr(r, n) for n in _field_names(kind)))
 
     def get_versioned(self, kind: Kind, record_id: int) -> tuple[ActivityData, int]:
         """``get`` and the record's version read with it, for a dialog that will save it."""
         spec = SPECS[kind]
         with self.db.session() as s:
-            r = s.get(spec.model, record_id)
-            if r is None:
-                raise LookupError(record_id)
+            r = get_or_raise(s, spec.model, record_id)
             return spec.data(*(getattr(r, n) for n in _field_names(kind))), r.version
 
     def save(self, kind: Kind, data: ActivityData, record_id: int | None = None,
@@ -463,9 +457,7 @@ class ActivityService:
         spec = SPECS[kind]
         with self.db.session.begin() as s:
             if record_id is not None:
-                row = s.get(spec.model, record_id)
-                if row is None:
-                    raise LookupError(record_id)
+                row = get_or_raise(s, spec.model, record_id)
                 check_version(row, version)
             self._check_area(s, data.area_id)
             if kind is Kind.MODEL:
@@ -500,18 +492,14 @@ class ActivityService:
         if kind is Kind.MODEL:
             raise FieldError("Mô hình", "không xóa mô hình; hãy ghi ngày kết thúc mô hình.")
         with self.db.session.begin() as s:
-            row = s.get(SPECS[kind].model, record_id)
-            if row is None:
-                raise LookupError(record_id)
+            row = get_or_raise(s, SPECS[kind].model, record_id)
             s.delete(row)
 
     def end_model(self, model_id: int, on: date | None, today: date | None = None) -> None:
         """Record that a model stopped on ``on``."""
         today = today or date.today()
         with self.db.session.begin() as s:
-            row = s.get(MovementModel, model_id)
-            if row is None:
-                raise LookupError(model_id)
+            row = get_or_raise(s, MovementModel, model_id)
             if row.ended_on is not None:
                 raise FieldError("Ngày kết thúc",
                                  f"mô hình đã kết thúc từ ngày {row.ended_on:%d/%m/%Y}.")

@@ -36,6 +36,7 @@ from .settings import (
     backup_settings,
     parse_backup_settings,
 )
+from ..numbers import grouped
 
 DEFAULT_FOLDER_NAME = "sao-luu"  # <folder of the database>/sao-luu
 SUFFIX = ".db"
@@ -131,8 +132,7 @@ class RestoreResult:
         return text
 
 
-def _thousands(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
+_thousands = grouped
 
 
 def format_time(moment: datetime) -> str:

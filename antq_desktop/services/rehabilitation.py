@@ -32,6 +32,7 @@ from ..validation import (
 from .children import unique_errors
 from .versions import check_version, stale_errors
 from .households import HouseholdService, ResidentChoice
+from .lookup import get_or_raise
 
 
 class CaseStatus:
@@ -251,9 +252,7 @@ class RehabilitationService:
     # -- one case -----------------------------------------------------------------------------
     def get(self, case_id: int) -> CaseData:
         with self.db.session() as s:
-            c = s.get(RehabCase, case_id)
-            if c is None:
-                raise LookupError(case_id)
+            c = get_or_raise(s, RehabCase, case_id)
             return CaseData(
                 id=c.id, person_name=c.person_name, regime=c.regime, start_date=c.start_date,
                 resident_id=c.resident_id, birth_date=c.birth_date, sex=c.sex,
@@ -286,9 +285,7 @@ class RehabilitationService:
     def _save(self, data: CaseData) -> int:
         with self.db.session.begin() as s:
             if data.id is not None:
-                c = s.get(RehabCase, data.id)
-                if c is None:
-                    raise LookupError(data.id)
+                c = get_or_raise(s, RehabCase, data.id)
                 check_version(c, data.version)
             if data.resident_id is not None:
                 resident = s.get(Resident, data.resident_id)
@@ -333,9 +330,7 @@ class RehabilitationService:
     def _add_evaluation(self, case_id: int, ev: EvaluationData, remarks: str,
                         today: date) -> int:
         with self.db.session.begin() as s:
-            c = s.get(RehabCase, case_id)
-            if c is None:
-                raise LookupError(case_id)
+            c = get_or_raise(s, RehabCase, case_id)
             info = REGIMES[c.regime]
             msg = check_event_date(ev.evaluated_on, c.start_date, today, required=True)
             if msg:
@@ -372,9 +367,7 @@ class RehabilitationService:
         today = today or date.today()
         details, lender = clean_multiline(sp.details), clean_line(sp.lender)
         with self.db.session.begin() as s:
-            c = s.get(RehabCase, case_id)
-            if c is None:
-                raise LookupError(case_id)
+            c = get_or_raise(s, RehabCase, case_id)
             msg = check_event_date(sp.given_on, c.start_date, today, required=True)
             if msg:
                 raise FieldError("Ngày hỗ trợ", msg)
@@ -410,9 +403,7 @@ class RehabilitationService:
         """End a case with a date and reason; it stays searchable under "Đã kết thúc"."""
         note = clean_line(note)
         with self.db.session.begin() as s:
-            c = s.get(RehabCase, case_id)
-            if c is None:
-                raise LookupError(case_id)
+            c = get_or_raise(s, RehabCase, case_id)
             if c.closed_on is not None:
                 raise FieldError("Ngày kết thúc", f"hồ sơ đã kết thúc ngày {c.closed_on:%d/%m/%Y}.")
             msg = check_event_date(on, c.start_date, today, required=True)
