@@ -11,7 +11,6 @@ from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QMenu,
@@ -25,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...services.certification_rules import percent
-from ...services.households import HouseholdRow, HouseholdService, Status
+from ...services.households import HouseholdRow, Status
 from ...numbers import grouped
 from ..widgets import messages
 from ..widgets.fields import format_date
@@ -186,6 +185,9 @@ class HouseholdsTab(ListTab):
         return ids
 
     def row_style(self, row: HouseholdRow, role: int):
+        member = self.matches.get(row.id)
+        if member and role == Qt.ItemDataRole.ToolTipRole:
+            return f"Tìm thấy nhân khẩu {member} trong hộ {row.code} (chủ hộ {row.head_name})"
         return _row_style(row, role)
 
     def head_text(self, row: HouseholdRow) -> str:

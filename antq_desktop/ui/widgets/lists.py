@@ -156,8 +156,8 @@ def on_enter(view: QTableView, slot: Callable[[], None]) -> None:
     view.doubleClicked.connect(lambda _index: slot())
 
 
-HEADER_ROOM = 34  # the header's padding (style.qss: 6 px a side), the sort arrow and a margin
-CELL_ROOM = 14  # a cell's padding and a margin
+HEADER_ROOM = 30  # the header's padding (style.qss: 6 px a side) and the sort arrow
+CELL_ROOM = 12  # a cell's padding and a margin
 MAX_AUTO_WIDTH = 380  # a column sized to its content is never wider (long text is cut, tooltip)
 SIZED_ROWS = 100  # how many rows the first sizing reads
 
@@ -396,32 +396,44 @@ class ListTab(QWidget):
             self._sized = False
             self.sort.show_arrow()
             return False
-        self._sized = True
+        # widths saved before the list was ever shown are no one's choice: sized on show
+        self._sized = settings.value(self.layout_key() + "Sized", False, type=bool)
         self.sort.from_header()
         return True
 
     def save_layout(self) -> None:
-        if not self._sized:
-            return  # never shown: nothing the officer set
         settings = QSettings()
         settings.setValue(self.layout_key(), self.table.horizontalHeader().saveState())
         settings.setValue(self.layout_key() + "Columns", self._columns_signature())
+        settings.setValue(self.layout_key() + "Sized", self._sized)
 
     def size_columns(self) -> None:
-        """Each column as wide as its header and (up to a limit) its first rows' text."""
+        """Each column as wide as its header and (up to a limit) its first rows' text; when
+        that is wider than the list, the text's share shrinks (never below the header) so
+        that the columns fit where they can."""
         header = self.table.horizontalHeader()
         cells = self.table.fontMetrics()
         rows = [self.model.item(r) for r in range(min(self.model.rowCount(), SIZED_ROWS))]
         rows = [r for r in rows if r is not None]
+        sized: dict[int, tuple[int, int]] = {}  # column → (header's need, content's wish)
+        fixed = 0  # the stretched columns' least width
         for i, col in enumerate(self.model.columns):
-            if header.sectionResizeMode(i) != QHeaderView.ResizeMode.Interactive:
-                continue
             needed = header_text_width(header, col.title) + HEADER_ROOM
+            if header.sectionResizeMode(i) != QHeaderView.ResizeMode.Interactive:
+                header.setMinimumSectionSize(min(needed, header.minimumSectionSize()))
+                fixed += needed
+                continue
             if rows:
                 content = max(cells.horizontalAdvance(col.value(r)) for r in rows) + CELL_ROOM
             else:
                 content = col.width
-            self.table.setColumnWidth(i, max(needed, min(content, MAX_AUTO_WIDTH)))
+            sized[i] = (needed, max(needed, min(content, MAX_AUTO_WIDTH)))
+        room = self.table.viewport().width() - fixed
+        wish = sum(w for _, w in sized.values())
+        least = sum(n for n, _ in sized.values())
+        share = 1.0 if wish <= room or wish == least else max(0.0, (room - least) / (wish - least))
+        for i, (needed, wanted) in sized.items():
+            self.table.setColumnWidth(i, needed + int((wanted - needed) * share))
         self._sized = True
 
     def showEvent(self, event) -> None:
