@@ -88,6 +88,9 @@ def _row_style(row: CertRow, role: int):
 
 class CertificationTab(ListTab):
     AREA = "certification"
+    COLUMNS = COLUMNS
+    SORT_KEYS = SORT_KEYS
+    row_style = staticmethod(_row_style)
 
     def __init__(self, services: Services, parent: QWidget | None = None):
         super().__init__(services, parent)
@@ -143,15 +146,6 @@ class CertificationTab(ListTab):
         self.start()
 
     # -- data -----------------------------------------------------------------------------------
-    def columns(self) -> list[Column]:
-        return COLUMNS
-
-    def sort_keys(self):
-        return SORT_KEYS
-
-    def row_style(self, row: CertRow, role: int):
-        return _row_style(row, role)
-
     def row_id(self, row: CertRow) -> int:
         return row.unit_id
 

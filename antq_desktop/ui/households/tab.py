@@ -143,8 +143,7 @@ class HouseholdsTab(ListTab):
         self.signup_button.clicked.connect(self.signup_selected)
         self.signup_area_button.clicked.connect(self.signup_area)
 
-        self.restore_layout()
-        self.reload_areas()
+        self.start()
 
     def _shortcut(self, keys: str, slot, widget: QWidget | None = None,
                   window_wide: bool = False) -> None:

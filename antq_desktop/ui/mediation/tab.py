@@ -54,6 +54,9 @@ def _row_style(row: CaseRow, role: int):
 
 class MediationTab(ListTab):
     AREA = "mediation"
+    COLUMNS = COLUMNS
+    SORT_KEYS = SORT_KEYS
+    row_style = staticmethod(_row_style)
 
     def __init__(self, services: Services, parent: QWidget | None = None):
         super().__init__(services, parent)
@@ -89,17 +92,7 @@ class MediationTab(ListTab):
         self.add_button.clicked.connect(self.add_case)
         self.edit_button.clicked.connect(self.edit_selected)
         self.teams_button.clicked.connect(self.edit_teams)
-        self.restore_layout()
-        self.reload_teams()
-
-    def columns(self) -> list[Column]:
-        return COLUMNS
-
-    def sort_keys(self):
-        return SORT_KEYS
-
-    def row_style(self, row: CaseRow, role: int):
-        return _row_style(row, role)
+        self.start()
 
     def reload_all(self) -> None:
         self.reload_teams()

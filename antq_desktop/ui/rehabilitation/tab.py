@@ -67,6 +67,9 @@ def _row_style(row: CaseRow, role: int):
 
 class RehabilitationTab(ListTab):
     AREA = "rehabilitation"
+    COLUMNS = COLUMNS
+    SORT_KEYS = SORT_KEYS
+    row_style = staticmethod(_row_style)
 
     def __init__(self, services: Services, parent: QWidget | None = None):
         super().__init__(services, parent)
@@ -105,19 +108,9 @@ class RehabilitationTab(ListTab):
         self.evaluate_button.clicked.connect(self.evaluate_selected)
         self.support_button.clicked.connect(self.support_selected)
         self.close_button.clicked.connect(self.close_selected)
-        self.restore_layout()
-        self.reload_areas()
+        self.start()
 
     # -- data -----------------------------------------------------------------------------------
-    def columns(self) -> list[Column]:
-        return COLUMNS
-
-    def sort_keys(self):
-        return SORT_KEYS
-
-    def row_style(self, row: CaseRow, role: int):
-        return _row_style(row, role)
-
     def query(self) -> list[CaseRow]:
         return self.service.list_cases(self.search.text(), self.regime.value(),
                                        self.status.currentData(), self.area.currentData(),

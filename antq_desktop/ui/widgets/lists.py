@@ -189,6 +189,8 @@ class ListTab(QWidget):
     confirmation of a save for the main window's status bar ("Đã lưu hộ HK000123")."""
 
     AREA = ""
+    COLUMNS: tuple[Column, ...] | list[Column] = ()  # or columns() for columns that change
+    SORT_KEYS: Mapping[str, RowKey] = {}  # or sort_keys()
     countsChanged = Signal()
     saved = Signal(str)
 
@@ -220,11 +222,11 @@ class ListTab(QWidget):
 
     # -- what a subclass gives ------------------------------------------------------------------
     def columns(self) -> list[Column]:
-        raise NotImplementedError
+        return list(self.COLUMNS)
 
     def sort_keys(self) -> Mapping[str, RowKey] | Callable[[str], RowKey | None]:
         """A column's sort_key → the row's sort key (see ClickSort)."""
-        return {}
+        return self.SORT_KEYS
 
     def query(self) -> list:
         """The rows for the current filters, in the service's order."""
@@ -237,6 +239,8 @@ class ListTab(QWidget):
         return f"{len(rows)}"
 
     def row_style(self, row, role: int):
+        """A row's colours and tooltip (LazyRowsModel.row_style); a subclass may set a
+        module function: ``row_style = staticmethod(_row_style)``."""
         return None
 
     def open_selected(self) -> None:
@@ -297,7 +301,7 @@ class ListTab(QWidget):
     def start(self) -> None:
         """At the end of the subclass's __init__: the saved layout, then the first read."""
         self.restore_layout()
-        self.reload()
+        self.reload_all()
 
     # -- data -----------------------------------------------------------------------------------
     def fetch(self, ids) -> dict[int, Any]:
