@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -166,8 +166,6 @@ def header_text_width(header: QHeaderView, text: str) -> int:
     """The width the header's (bold, style.qss) font needs for ``text``."""
     font = header.font()
     font.setBold(True)
-    from PySide6.QtGui import QFontMetrics
-
     return QFontMetrics(font).horizontalAdvance(text)
 
 
