@@ -344,16 +344,20 @@ class HouseholdService:
         digits = "".join(search.split())
         if not folded or not ids:
             return {}
+        # The members are filtered here, not in SQL: a condition on moved_out_on or merged_into_id
+        # makes SQLite leave the household_id index (50 ms a block instead of 3).
         stmt = (select(Resident.household_id, Resident.full_name, Resident.name_folded,
                        Resident.relation, Resident.id_number, Resident.old_id_number,
-                       Resident.phone)
-                .where(Resident.household_id.in_(list(ids)), Resident.moved_out_on.is_(None),
-                       Resident.merged_into_id.is_(None))
+                       Resident.phone, Resident.moved_out_on, Resident.merged_into_id)
+                .where(Resident.household_id.in_(list(ids)))
                 .order_by(Resident.household_id, Resident.id))
         heads: set[int] = set()
         found: dict[int, str] = {}
         with self.db.session() as s:
-            for hid, name, name_folded, relation, id_number, old_id, phone in s.execute(stmt):
+            for (hid, name, name_folded, relation, id_number, old_id, phone, moved_out,
+                 merged) in s.execute(stmt):
+                if moved_out is not None or merged is not None:
+                    continue
                 hit = folded in (name_folded or fold(name)) or (digits.isdigit() and any(
                     digits in (n or "") for n in (id_number, old_id, phone)))
                 if not hit:
