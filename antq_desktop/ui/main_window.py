@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from PySide6.QtCore import QSettings, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QSettings, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
 
@@ -322,6 +322,9 @@ class MainWindow(QMainWindow):
                 self.backups.when_idle(self._backup_on_exit)
             return
         self.overview_tab.wait_idle()  # its background read ends before the data is closed
+        # and its result is taken now, while the tab is alive (a queued result reaching a
+        # deleted tab fails: "Target signal has been deleted")
+        QCoreApplication.sendPostedEvents()
         settings = QSettings()
         settings.setValue("mainWindow/geometry", self.saveGeometry())
         settings.setValue("households/splitter", self.households_tab.splitter.saveState())
