@@ -21,3 +21,16 @@ def percent_text(value: float, digits: int = 1) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text.replace(".", ",")
+
+
+def grouped(value: int) -> str:
+    """A whole number with Vietnamese thousands dots: 12345 → "12.345"."""
+    return f"{value:,}".replace(",", ".")
+
+
+def number_text(value: float | int) -> str:
+    """Vietnamese: 1250 → "1.250", 3.5 → "3,5", 1250.75 → "1.250,75" (at most two decimals)."""
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:,.2f}".rstrip("0").rstrip(".").replace(",", " ").replace(
+            ".", ",").replace(" ", ".")
+    return grouped(int(value))

@@ -36,6 +36,8 @@ from ..validation import (
 from ..db.models.base import utc_now
 from .periods import ACTIVITIES, ensure_open
 from .versions import check_version, stale_errors
+from .lookup import get_or_raise
+from ..numbers import number_text
 
 EARLIEST = EARLIEST_RECORD  # older dates are typing mistakes (01/01/1099 for 01/01/2024)
 LABEL_FIELDS = frozenset({"name", "recipient", "decision_number", "unit"})  # refused, not cleaned
@@ -61,11 +63,7 @@ class Kind(LabeledEnum):
     AWARD = ("award", "Khen thưởng")
 
 
-def format_number(value: float) -> str:
-    """Vietnamese number: "1.250", "3,5"."""
-    if value == int(value):
-        return f"{int(value):,}".replace(",", ".")
-    return f"{value:,.2f}".rstrip("0").replace(",", " ").replace(".", ",").replace(" ", ".")
+format_number = number_text  # the name the tabs and dialogs import
 
 
 # -- form data and list rows -----------------------------------------------------------------
@@ -436,18 +434,14 @@ class ActivityService:
     def get(self, kind: Kind, record_id: int) -> ActivityData:
         spec = SPECS[kind]
         with self.db.session() as s:
-            r = s.get(spec.model, record_id)
-            if r is None:
-                raise LookupError(record_id)
+            r = get_or_raise(s, spec.model, record_id)
             return spec.data(*(getattr(r, n) for n in _field_names(kind)))
 
     def get_versioned(self, kind: Kind, record_id: int) -> tuple[ActivityData, int]:
         """``get`` and the record's version read with it, for a dialog that will save it."""
         spec = SPECS[kind]
         with self.db.session() as s:
-            r = s.get(spec.model, record_id)
-            if r is None:
-                raise LookupError(record_id)
+            r = get_or_raise(s, spec.model, record_id)
             return spec.data(*(getattr(r, n) for n in _field_names(kind))), r.version
 
     def save(self, kind: Kind, data: ActivityData, record_id: int | None = None,
@@ -544,9 +538,7 @@ class ActivityService:
         """Record that a model stopped on ``on``."""
         today = today or date.today()
         with self.db.session.begin() as s:
-            row = s.get(MovementModel, model_id)
-            if row is None:
-                raise LookupError(model_id)
+            row = get_or_raise(s, MovementModel, model_id)
             if row.ended_on is not None:
                 raise FieldError("Ngày kết thúc",
                                  f"mô hình đã kết thúc từ ngày {row.ended_on:%d/%m/%Y}.")

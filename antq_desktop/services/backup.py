@@ -37,6 +37,7 @@ from .settings import (
     backup_settings,
     parse_backup_settings,
 )
+from ..numbers import grouped
 
 DEFAULT_FOLDER_NAME = "sao-luu"  # <folder of the database>/sao-luu
 SUFFIX = ".db"
@@ -132,8 +133,7 @@ class RestoreResult:
         return text
 
 
-def _thousands(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
+_thousands = grouped
 
 
 def format_time(moment: datetime) -> str:

@@ -54,6 +54,7 @@ from .versions import StaleRecord, check_version, stale_errors, touch
 from .households import HouseholdService
 from .settings import read_cert_settings
 from .periods import CERTIFICATION, ensure_open
+from .lookup import get_or_raise
 
 CATEGORY_ORDER = (CertCategory.AREA, CertCategory.AGENCY, CertCategory.ENTERPRISE,
                   CertCategory.SCHOOL, CertCategory.WARD)
@@ -163,9 +164,7 @@ class CertificationService:
 
     def unit(self, unit_id: int) -> CertUnitInfo:
         with self.db.session() as s:
-            u = s.get(CertUnit, unit_id)
-            if u is None:
-                raise LookupError(unit_id)
+            u = get_or_raise(s, CertUnit, unit_id)
             return _unit_info(u)
 
     def save_unit(self, data: CertUnitData) -> int:
@@ -186,9 +185,7 @@ class CertificationService:
             if data.id is None:
                 u = None
             else:
-                u = s.get(CertUnit, data.id)
-                if u is None:
-                    raise LookupError(data.id)
+                u = get_or_raise(s, CertUnit, data.id)
                 check_version(u, data.version)
                 if u.category not in MANAGED_HERE:
                     if data.category != u.category or name != u.name:
@@ -219,9 +216,7 @@ class CertificationService:
             return u.id
 
     def _editable(self, s: Session, unit_id: int) -> CertUnit:
-        u = s.get(CertUnit, unit_id)
-        if u is None:
-            raise LookupError(unit_id)
+        u = get_or_raise(s, CertUnit, unit_id)
         if u.category not in MANAGED_HERE:
             raise FieldError("Đơn vị", USE_UNIT_SETUP)
         return u
@@ -334,9 +329,7 @@ class CertificationService:
         """The unit's record for ``year`` (empty when none), with its checklist. A computed
         criterion not stored yet takes the computed value."""
         with self.db.session() as s:
-            u = s.get(CertUnit, unit_id)
-            if u is None:
-                raise LookupError(unit_id)
+            u = get_or_raise(s, CertUnit, unit_id)
             unit = _unit_info(u)
             r = s.scalar(select(CertRecord).where(CertRecord.unit_id == unit_id,
                                                   CertRecord.year == year))
@@ -383,9 +376,7 @@ class CertificationService:
 
     def _save_record(self, unit_id: int, year: int, data: RecordData, today: date) -> None:
         with self.db.session.begin() as s:
-            u = s.get(CertUnit, unit_id)
-            if u is None:
-                raise LookupError(unit_id)
+            u = get_or_raise(s, CertUnit, unit_id)
             if u.retired_on is not None and u.retired_on.year < year:
                 raise FieldError("Đơn vị", f"đã thôi theo dõi từ ngày {u.retired_on:%d/%m/%Y}.")
             ensure_open(s, CERTIFICATION, year, getattr(u, "area_id", None), today=today)

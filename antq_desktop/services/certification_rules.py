@@ -11,6 +11,7 @@ from datetime import date
 from ..criteria import Criterion, criteria_for
 from ..enums import CertCategory, CertResult, CertState
 from ..validation import LEN_NUMBER, ErrorList, FieldError, check_free_text, check_label
+from ..numbers import grouped
 
 MANAGED_HERE = (CertCategory.AGENCY, CertCategory.ENTERPRISE, CertCategory.SCHOOL)
 COUNTED_FOR_WARD = (CertCategory.AREA,) + MANAGED_HERE  # the ward's criterion 4 counts these
@@ -270,9 +271,7 @@ def record_errors(category: CertCategory, year: int, r: RecordData,
 
 
 # -- Vietnamese number formats --------------------------------------------------------------------
-def number(value: int) -> str:
-    """12345 → "12.345"."""
-    return f"{value:,}".replace(",", ".")
+number = grouped  # 12345 → "12.345"
 
 
 def percent(part: int, whole: int) -> str:

@@ -43,6 +43,7 @@ from .demo_mediation import add_mediation
 from .demo_rehab import add_rehabilitation
 from .households import TEMPORARY_RESIDENCE_MAX_DAYS, MemberData, _search_text, name_sort_key
 from .unit import UnitInfo, UnitService
+from ..numbers import grouped
 
 DEMO_PROVINCE_CODE = 1  # Thành phố Hà Nội
 DEMO_WARD_CODE = 70  # Phường Hoàn Kiếm
@@ -90,9 +91,7 @@ class DemoSummary:
                 + ".")
 
 
-def _n(value: int) -> str:
-    """Vietnamese thousands separator: 12345 → "12.345"."""
-    return f"{value:,}".replace(",", ".")
+_n = grouped
 
 
 # -- word lists ---------------------------------------------------------------------------------

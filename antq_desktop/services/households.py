@@ -46,6 +46,7 @@ from ..validation import (
 from .children import pair_children, unique_errors
 from .periods import SIGNUPS, ensure_open
 from .versions import check_version, stale_errors, touch
+from .lookup import get_or_raise
 
 TEMPORARY_RESIDENCE_MAX_DAYS = 2 * 366  # Luật Cư trú 2020: a temporary stay is up to 2 years
 
@@ -340,6 +341,37 @@ class HouseholdService:
         with self.db.session() as s:
             return {r[0]: HouseholdRow(*r) for r in s.execute(stmt)}
 
+    def matching_members(self, ids: Sequence[int], search: str) -> dict[int, str]:
+        """For the households of ``ids`` that ``search`` finds by a member other than the head
+        (and not by the head): that member's name, so the list can show whom it found."""
+        folded = fold(search).strip()
+        digits = "".join(search.split())
+        if not folded or not ids:
+            return {}
+        # The members are filtered here, not in SQL: a condition on moved_out_on or merged_into_id
+        # makes SQLite leave the household_id index (50 ms a block instead of 3).
+        stmt = (select(Resident.household_id, Resident.full_name, Resident.name_folded,
+                       Resident.relation, Resident.id_number, Resident.old_id_number,
+                       Resident.phone, Resident.moved_out_on, Resident.merged_into_id)
+                .where(Resident.household_id.in_(list(ids)))
+                .order_by(Resident.household_id, Resident.id))
+        heads: set[int] = set()
+        found: dict[int, str] = {}
+        with self.db.session() as s:
+            for (hid, name, name_folded, relation, id_number, old_id, phone, moved_out,
+                 merged) in s.execute(stmt):
+                if moved_out is not None or merged is not None:
+                    continue
+                hit = folded in (name_folded or fold(name)) or (digits.isdigit() and any(
+                    digits in (n or "") for n in (id_number, old_id, phone)))
+                if not hit:
+                    continue
+                if relation == Relationship.HEAD:
+                    heads.add(hid)
+                else:
+                    found.setdefault(hid, name)
+        return {hid: name for hid, name in found.items() if hid not in heads}
+
     def counts(self) -> Counts:
         stmt = (select(func.count(), func.coalesce(func.sum(Household.member_count), 0))
                 .where(Household.moved_out_on.is_(None)))
@@ -354,9 +386,7 @@ class HouseholdService:
     # -- one household ------------------------------------------------------------------------
     def get(self, household_id: int) -> HouseholdData:
         with self.db.session() as s:
-            h = s.get(Household, household_id)
-            if h is None:
-                raise LookupError(household_id)
+            h = get_or_raise(s, Household, household_id)
             members = [
                 MemberData(
                     id=r.id, full_name=r.full_name, birth_date=r.birth_date, sex=r.sex,
@@ -461,9 +491,7 @@ class HouseholdService:
     def _save(self, data: HouseholdData) -> int:
         with self.db.session.begin() as s:
             if data.id is not None:
-                h = s.get(Household, data.id)
-                if h is None:
-                    raise LookupError(data.id)
+                h = get_or_raise(s, Household, data.id)
                 check_version(h, data.version)
             self._check_against_db(s, data)
             if data.id is None:
@@ -519,9 +547,7 @@ class HouseholdService:
         if msg:
             raise FieldError("Lý do hộ chuyển đi", msg)
         with self.db.session.begin() as s:
-            h = s.get(Household, household_id)
-            if h is None:
-                raise LookupError(household_id)
+            h = get_or_raise(s, Household, household_id)
             if h.moved_out_on is not None:
                 raise FieldError("Ngày hộ chuyển đi",
                                  f"hộ đã chuyển đi ngày {h.moved_out_on:%d/%m/%Y}.")

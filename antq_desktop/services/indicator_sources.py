@@ -45,6 +45,7 @@ from ..regimes import IMPROVED
 from .households import living_on
 from .mediation_stats import year_bounds
 from .rehab_stats import period_bounds
+from ..numbers import grouped
 
 
 class IndicatorError(Exception):
@@ -70,8 +71,7 @@ class Ratio:
         return f"{_thousands(self.num)}/{_thousands(self.den)}"
 
 
-def _thousands(n: int) -> str:
-    return f"{n:,}".replace(",", ".")  # Vietnamese groups thousands with dots
+_thousands = grouped
 
 
 Value = int | float | Ratio

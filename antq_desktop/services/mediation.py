@@ -47,6 +47,7 @@ from .children import once_more_on_race, pair_children, unique_errors
 from .versions import check_version, stale_errors, touch
 from .households import HouseholdService, ResidentChoice
 from .periods import MEDIATION, ensure_open
+from .lookup import get_or_raise
 
 MIN_MEDIATORS = 3  # Luật Hòa giải ở cơ sở, Điều 12: "từ 03 hòa giải viên trở lên"
 START_WITHIN_DAYS = 3  # mediation starts within 3 days of the leader's assignment
@@ -481,9 +482,7 @@ class MediationService:
 
     def get_team(self, team_id: int) -> TeamData:
         with self.db.session() as s:
-            t = s.get(MediationTeam, team_id)
-            if t is None:
-                raise LookupError(team_id)
+            t = get_or_raise(s, MediationTeam, team_id)
             return TeamData(id=t.id, area_id=t.area_id, name=t.name,
                             mediators=[_mediator_data(m) for m in t.mediators],
                             book_number=t.book_number, book_opened_on=t.book_opened_on,
@@ -516,9 +515,7 @@ class MediationService:
     def _save_team(self, data: TeamData) -> int:
         with self.db.session.begin() as s:
             if data.id is not None:
-                t = s.get(MediationTeam, data.id)
-                if t is None:
-                    raise LookupError(data.id)
+                t = get_or_raise(s, MediationTeam, data.id)
                 check_version(t, data.version)
             area = s.get(Area, data.area_id)
             if area is None:
@@ -651,9 +648,7 @@ class MediationService:
     # -- one case -----------------------------------------------------------------------------
     def get(self, case_id: int) -> CaseData:
         with self.db.session() as s:
-            c = s.get(MediationCase, case_id)
-            if c is None:
-                raise LookupError(case_id)
+            c = get_or_raise(s, MediationCase, case_id)
             return CaseData(
                 id=c.id, team_id=c.team_id, received_on=c.received_on, origin=c.origin,
                 case_type=c.case_type, content=c.content,
@@ -706,9 +701,7 @@ class MediationService:
     def _save(self, data: CaseData) -> int:
         with self.db.session.begin() as s:
             if data.id is not None:
-                c = s.get(MediationCase, data.id)
-                if c is None:
-                    raise LookupError(data.id)
+                c = get_or_raise(s, MediationCase, data.id)
                 check_version(c, data.version)
                 ensure_open(s, MEDIATION, c.received_on)
             ensure_open(s, MEDIATION, data.received_on)

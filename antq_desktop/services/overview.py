@@ -39,6 +39,7 @@ from .mediation import MIN_MEDIATORS, MediationService, StatusFilter
 from .mediation_stats import year_bounds
 from .rehab_stats import period_bounds
 from .rehabilitation import CaseStatus, DueFilter, RehabilitationService
+from ..numbers import number_text
 
 RECOGNISED_LINE = 70.0  # the ward's criterion 4: at least 70 % recognised
 LOWEST_AREAS = 3  # the sign-up card names the three lowest areas
@@ -60,14 +61,6 @@ class Target:
 
     tab: str
     filters: Mapping[str, Any] = field(default_factory=dict)
-
-
-def number_text(value: float | int) -> str:
-    """Vietnamese: "1.250", "3,5"."""
-    if isinstance(value, float) and not value.is_integer():
-        return f"{value:,.2f}".rstrip("0").rstrip(".").replace(",", " ").replace(
-            ".", ",").replace(" ", ".")
-    return f"{int(value):,}".replace(",", ".")
 
 
 def value_text(value: Value | None) -> str:

@@ -40,6 +40,7 @@ from .children import unique_errors
 from .versions import check_version, stale_errors
 from .households import HouseholdService, ResidentChoice
 from .periods import EVALUATIONS, ensure_open
+from .lookup import get_or_raise
 
 
 class CaseStatus:
@@ -286,9 +287,7 @@ class RehabilitationService:
     # -- one case -----------------------------------------------------------------------------
     def get(self, case_id: int) -> CaseData:
         with self.db.session() as s:
-            c = s.get(RehabCase, case_id)
-            if c is None:
-                raise LookupError(case_id)
+            c = get_or_raise(s, RehabCase, case_id)
             return CaseData(
                 id=c.id, person_name=c.person_name, regime=masked_for(self.db, c.regime),
                 start_date=c.start_date,
@@ -324,9 +323,7 @@ class RehabilitationService:
     def _save(self, data: CaseData) -> int:
         with self.db.session.begin() as s:
             if data.id is not None:
-                c = s.get(RehabCase, data.id)
-                if c is None:
-                    raise LookupError(data.id)
+                c = get_or_raise(s, RehabCase, data.id)
                 check_version(c, data.version)
             if data.resident_id is not None:
                 resident = s.get(Resident, data.resident_id)
@@ -517,9 +514,7 @@ class RehabilitationService:
         """End a case with a date and reason; it stays searchable under "Đã kết thúc"."""
         note = clean_line(note)
         with self.db.session.begin() as s:
-            c = s.get(RehabCase, case_id)
-            if c is None:
-                raise LookupError(case_id)
+            c = get_or_raise(s, RehabCase, case_id)
             if c.closed_on is not None:
                 raise FieldError("Ngày kết thúc", f"hồ sơ đã kết thúc ngày {c.closed_on:%d/%m/%Y}.")
             msg = check_event_date(on, c.start_date, today, required=True)

@@ -24,6 +24,7 @@ from ..validation import (
 from .children import unique_errors
 from .settings import read_texts, setting_races, write_text
 from .versions import StaleRecord, changed_at, check_version, stale_errors, touch
+from .lookup import get_or_raise
 
 
 @dataclass
@@ -204,9 +205,7 @@ class UnitService:
         """``version``: AreaInfo.version as listed; StaleRecord when the area changed since."""
         with unique_errors({"area_name": lambda: _area_taken(name)}), \
                 stale_errors(self.db, Area, area_id), self.db.session.begin() as s:
-            area = s.get(Area, area_id)
-            if area is None:
-                raise LookupError(area_id)
+            area = get_or_raise(s, Area, area_id)
             check_version(area, version)
             area.name = self._check_name(s, name, area_id)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QTimer, QTranslator
@@ -22,11 +23,40 @@ from ..db.engine import (
     set_busy_timeout,
 )
 from ..reports.fonts import FontError, register_fonts
+from ..services.activities import ActivityService
+from ..services.certification import CertificationService
+from ..services.duplicates import DuplicateService
+from ..services.households import HouseholdService
+from ..services.mediation import MediationService
+from ..services.rehabilitation import RehabilitationService
+from ..services.settings import SettingsService
 from ..services.unit import UnitService
 
 # Quit this many milliseconds after the main window shows (smoke tests of a build, start-up
 # timing); unset in normal use.
 QUIT_AFTER_ENV = "ANTQ_QUIT_AFTER_MS"
+
+
+@dataclass(frozen=True)
+class Services:
+    """The services of one database, made once at start-up (and again on a restored one) and
+    handed to the main window, its tabs and the dialogs they open."""
+
+    db: Database
+    units: UnitService
+    households: HouseholdService
+    rehabilitation: RehabilitationService
+    mediation: MediationService
+    certification: CertificationService
+    activities: ActivityService
+    settings: SettingsService
+    duplicates: DuplicateService
+
+    @classmethod
+    def build(cls, db: Database) -> "Services":
+        return cls(db, UnitService(db), HouseholdService(db), RehabilitationService(db),
+                   MediationService(db), CertificationService(db), ActivityService(db),
+                   SettingsService(db), DuplicateService(db))
 
 
 def make_app(argv: list[str] | None = None) -> QApplication:
@@ -119,15 +149,15 @@ def run_gui(url: str) -> int:
     clean_export_leftovers()
     from .unit_dialog import UnitDialog
 
-    units = UnitService(db)
-    if units.get() is None and not UnitDialog(units, first_start=True).exec():
+    services = Services.build(db)
+    if services.units.get() is None and not UnitDialog(services.units, first_start=True).exec():
         db.dispose()
         return 0
     if not sign_in(db):
         db.dispose()
         return 0
     prepare_backups(db)
-    window = open_main_window(db)
+    window = open_main_window(db, services=services)
     window.show()
     quit_after = _quit_after()
     if quit_after is not None:
@@ -260,12 +290,14 @@ def prepare_backups(db: Database) -> None:
 _windows: list = []  # the main windows alive (a restore opens a new one on the restored data)
 
 
-def open_main_window(db: Database, *, auto_backup: bool = True):
-    """The main window on ``db``; after a restore it is replaced by a new window on the
-    restored file (the old one closes without its exit backup, its data are gone)."""
+def open_main_window(db: Database, *, auto_backup: bool = True,
+                     services: Services | None = None):
+    """The main window on ``db`` (``services``: made on it, else made here); after a restore
+    it is replaced by a new window on the restored file (the old one closes without its exit
+    backup, its data are gone)."""
     from .main_window import MainWindow
 
-    window = MainWindow(db, auto_backup=auto_backup)
+    window = MainWindow(db, auto_backup=auto_backup, services=services)
     _windows.append(window)
 
     def reopen() -> None:

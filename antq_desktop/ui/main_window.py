@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
-from PySide6.QtCore import QSettings, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QSettings, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
 
 from .. import __version__
 from ..config import APP_NAME
 from ..db.engine import Database, checkpoint
-from ..services.duplicates import DuplicateService
-from ..services.households import HouseholdService
-from ..services.mediation import MediationService
-from ..services.rehabilitation import RehabilitationService
-from ..services.unit import UnitService
 from . import backup_dialog
 from .activities.tab import ActivitiesTab
 from .certification.tab import CertificationTab
@@ -27,9 +24,12 @@ from .overview import navigate as overview_navigate
 from .overview.tab import OverviewTab
 from .rehabilitation.tab import RehabilitationTab
 from .reports.dialog import ReportsDialog
+from .app import Services
 from .unit_dialog import UnitDialog
+from .widgets.lists import ListTab
 
-CHECKPOINT_MINUTES = 5
+CHECKPOINT_MINUTES = 5  # how often the WAL is copied back while the program runs
+SAVED_MESSAGE_MS = 8000  # how long a save's confirmation stays in the status bar
 
 
 def shown_url(url: str) -> str:
@@ -39,7 +39,27 @@ def shown_url(url: str) -> str:
     try:
         return make_url(url).render_as_string(hide_password=True)
     except Exception:  # not a URL SQLAlchemy reads: whatever follows the last @
-        return url.rsplit("@", 1)[-1]  # how often the WAL is copied back while the program runs
+        return url.rsplit("@", 1)[-1]
+
+
+@dataclass(frozen=True)
+class Area:
+    """A work area: the window's tab ``<key>_tab`` (the name Tổng quan's targets use)."""
+
+    key: str
+    title: str
+    make: Callable[[Services], QWidget]
+
+
+# The work areas in tab order: the main window, its status bar and the tests iterate this.
+AREAS: tuple[Area, ...] = (
+    Area("overview", "Tổng quan", lambda s: OverviewTab(s.db)),  # cards and charts, no list
+    Area("households", "Hộ gia đình", HouseholdsTab),
+    Area("rehabilitation", "Quản lý, giáo dục, giúp đỡ", RehabilitationTab),
+    Area("mediation", "Hòa giải ở cơ sở", MediationTab),
+    Area("certification", "An toàn về ANTT", CertificationTab),
+    Area("activities", "Phong trào", ActivitiesTab),
+)
 
 
 class MainWindow(QMainWindow):
@@ -50,7 +70,7 @@ class MainWindow(QMainWindow):
     databaseReplaced = Signal()
 
     def __init__(self, db: Database, parent: QWidget | None = None, *,
-                 auto_backup: bool = False):
+                 auto_backup: bool = False, services: Services | None = None):
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.db = db
@@ -61,26 +81,21 @@ class MainWindow(QMainWindow):
         self._exit_ready = False  # the exit backup is done (or not wanted): closing may go on
         self._manual_backup = False
         self._closing = False
-        self.units = UnitService(db)
-        self.households = HouseholdService(db)
-        self.rehabilitation = RehabilitationService(db)
-        self.mediation = MediationService(db)
+        self.services = services if services is not None else Services.build(db)
+        self.units = self.services.units
+        self.households = self.services.households
+        self.rehabilitation = self.services.rehabilitation
+        self.mediation = self.services.mediation
 
         self.tabs = QTabWidget(objectName="mainTabs")
-        self.overview_tab = OverviewTab(db)  # first: the year at a glance and the due work
-        self.tabs.addTab(self.overview_tab, "Tổng quan")
+        self.area_tabs: dict[str, QWidget] = {}
+        for area in AREAS:
+            tab = area.make(self.services)
+            setattr(self, f"{area.key}_tab", tab)
+            self.area_tabs[area.key] = tab
+            self.tabs.addTab(tab, area.title)
         self.overview_tab.openRequested.connect(self.open_target)
         self.overview_tab.backupRequested.connect(self.backup_now)
-        self.households_tab = HouseholdsTab(self.households, self.units)
-        self.tabs.addTab(self.households_tab, "Hộ gia đình")
-        self.rehabilitation_tab = RehabilitationTab(self.rehabilitation, self.units)
-        self.tabs.addTab(self.rehabilitation_tab, "Quản lý, giáo dục, giúp đỡ")
-        self.mediation_tab = MediationTab(self.mediation)
-        self.tabs.addTab(self.mediation_tab, "Hòa giải ở cơ sở")
-        self.certification_tab = CertificationTab(db)
-        self.tabs.addTab(self.certification_tab, "An toàn về ANTT")
-        self.activities_tab = ActivitiesTab(db)
-        self.tabs.addTab(self.activities_tab, "Phong trào")
         self.setCentralWidget(self.tabs)
 
         self.unit_label = QLabel(objectName="statusUnit")
@@ -89,9 +104,9 @@ class MainWindow(QMainWindow):
         self.backup_label = QLabel(objectName="statusBackup")
         self.statusBar().addPermanentWidget(self.backup_label)
         self.statusBar().addPermanentWidget(self.count_label)
-        self.households_tab.countsChanged.connect(self.update_status)
-        self.rehabilitation_tab.countsChanged.connect(self.update_status)
-        self.mediation_tab.countsChanged.connect(self.update_status)
+        for tab in self.list_tabs():
+            tab.countsChanged.connect(self.update_status)
+            tab.saved.connect(self.show_saved)
 
         file_menu = self.menuBar().addMenu("&Tệp")
         self._action(file_menu, "Thông tin đơn vị và khu dân cư…", self.edit_unit,
@@ -165,6 +180,14 @@ class MainWindow(QMainWindow):
         if ChangePasswordDialog(UserService(self.db), self.db.user.name, self).exec():
             self.statusBar().showMessage("Đã đổi mật khẩu.", 5000)
 
+    def list_tabs(self) -> list[ListTab]:
+        """The work areas' list tabs, in tab order."""
+        return [t for t in self.area_tabs.values() if isinstance(t, ListTab)]
+
+    def show_saved(self, text: str) -> None:
+        """A save's confirmation ("Đã lưu hộ HK000123.") in the status bar."""
+        self.statusBar().showMessage(text, SAVED_MESSAGE_MS)
+
     def _households_shortcuts(self) -> None:
         """Ctrl+F and Ctrl+N of the households tab from the other tabs (Tổng quan comes
         first): a hidden tab's shortcuts do not fire. These are off while the households tab is
@@ -213,11 +236,8 @@ class MainWindow(QMainWindow):
         title = f"{info.ward_name}, {info.province_name}" if info else "Chưa thiết lập đơn vị"
         self.unit_label.setText(title)
         self.setWindowTitle(f"{APP_NAME} — {info.ward_name}" if info else APP_NAME)
-        counts = self.households.counts()
-        cases, overdue = self.rehabilitation.counts()
-        text = f"{counts.households:,} hộ · {counts.residents:,} nhân khẩu · {cases:,} người " \
-               "đang quản lý" + (f" ({overdue} quá hạn đánh giá)" if overdue else "")
-        self.count_label.setText(text.replace(",", "."))
+        self.count_label.setText(" · ".join(
+            tab.status_text() for tab in self.list_tabs() if hasattr(tab, "status_text")))
 
     # -- backups ----------------------------------------------------------------------------------
     def update_backup_status(self, now: datetime | None = None) -> None:
@@ -272,11 +292,8 @@ class MainWindow(QMainWindow):
     def edit_unit(self) -> None:
         if UnitDialog(self.units, parent=self).exec():
             self.update_status()
-        self.households_tab.reload_areas()  # areas are saved as they change, even on Cancel
-        self.rehabilitation_tab.reload_areas()
-        self.mediation_tab.reload_teams()
-        self.certification_tab.reload()  # areas and the ward are units that register
-        self.activities_tab.reload()
+        for tab in self.list_tabs():  # areas are saved as they change, even on Cancel
+            tab.reload_all()
         self.overview_tab.reload_areas()
         self.overview_tab.reload()
 
@@ -316,16 +333,15 @@ class MainWindow(QMainWindow):
         return dialog
 
     def find_duplicates(self) -> DuplicatesDialog:
-        dialog = DuplicatesDialog(DuplicateService(self.db), self.units.areas(), self)
+        dialog = DuplicatesDialog(self.services.duplicates, self.units.areas(), self)
         dialog.changed.connect(self._people_changed)
         dialog.exec()
         return dialog
 
     def _people_changed(self) -> None:
         """After a merge, an undo or a link: the lists and counts change."""
-        self.households_tab.reload(with_summary=True)
-        self.rehabilitation_tab.reload()
-        self.mediation_tab.reload()
+        for tab in self.list_tabs():
+            tab.reload_all()
         self.update_status()
 
     def show_imported_kind(self, kind: str) -> None:
@@ -333,9 +349,7 @@ class MainWindow(QMainWindow):
         tab = {"rehabilitation": self.rehabilitation_tab, "mediators": self.mediation_tab,
                "cert_units": self.certification_tab}.get(kind, self.activities_tab)
         self.tabs.setCurrentWidget(tab)
-        if hasattr(tab, "reload_teams"):
-            tab.reload_teams()
-        tab.reload()
+        tab.reload_all()
 
     def open_reports(self) -> None:
         ReportsDialog(self.db, self).exec()
@@ -365,9 +379,7 @@ class MainWindow(QMainWindow):
         splitter = settings.value("households/splitter")
         if splitter is not None:
             self.households_tab.splitter.restoreState(splitter)
-        header = settings.value("households/header")
-        if header is not None:
-            self.households_tab.table.horizontalHeader().restoreState(header)
+        # each list restores its own columns and sort (ListTab.restore_layout)
 
     def closeEvent(self, event) -> None:
         if self.auto_backup and not self._exit_ready:
@@ -380,11 +392,14 @@ class MainWindow(QMainWindow):
         if self.idle_lock is not None:
             self.idle_lock.stop()
         self.overview_tab.wait_idle()  # its background read ends before the data is closed
+        # and its result is taken now, while the tab is alive (a queued result reaching a
+        # deleted tab fails: "Target signal has been deleted")
+        QCoreApplication.sendPostedEvents()
         settings = QSettings()
         settings.setValue("mainWindow/geometry", self.saveGeometry())
         settings.setValue("households/splitter", self.households_tab.splitter.saveState())
-        settings.setValue("households/header",
-                          self.households_tab.table.horizontalHeader().saveState())
+        for tab in self.list_tabs():
+            tab.save_layout()
         super().closeEvent(event)
 
     def _backup_on_exit(self) -> None:

@@ -17,6 +17,7 @@ from antq_desktop.services.activities import (
     WeaponData,
 )
 from antq_desktop.ui.activities.tab import ActivitiesTab
+from antq_desktop.ui.app import Services
 from tests.gui.conftest import type_text
 
 TODAY = date(2026, 6, 15)  # the app's today in these tests (pin_today): they do not read the clock
@@ -28,7 +29,7 @@ def _pinned(pin_today):
 
 
 def _tab(qtbot, db) -> ActivitiesTab:
-    tab = ActivitiesTab(db)
+    tab = ActivitiesTab(Services.build(db))
     qtbot.addWidget(tab)
     tab.resize(1200, 600)
     tab.show()

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication
 from antq_desktop.enums import CertCategory, CertResult, CertState
 from antq_desktop.services.certification import CertificationService, CertUnitData
 from antq_desktop.ui.certification.tab import CertificationTab
+from antq_desktop.ui.app import Services
 from antq_desktop.ui.widgets import printing as print_widgets
 from tests.gui.conftest import type_text
 
@@ -23,7 +24,7 @@ def _pinned(pin_today):
 
 
 def _tab(qtbot, db) -> CertificationTab:
-    tab = CertificationTab(db)
+    tab = CertificationTab(Services.build(db))
     qtbot.addWidget(tab)
     tab.resize(1300, 700)
     tab.show()

@@ -7,12 +7,12 @@ from collections import defaultdict
 from datetime import date
 from enum import Enum
 
-from PySide6.QtCore import QByteArray, Qt, Signal
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
-    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -21,17 +21,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...db.engine import Database
-from ...services.activities import WARD_LABEL, WARD_ONLY, ActivityRow, ActivityService, Kind
-from ...services.activities import format_number as num
-from ...services.unit import UnitService
+from ...numbers import number_text as num
+from ...services.activities import WARD_LABEL, WARD_ONLY, ActivityRow, Kind
 from ...text import fold
 from ...validation import FieldError
 from ..widgets import messages
-from ..widgets.fields import SearchBox, format_date
-from ..widgets.lazy_model import Column, LazyRowsModel
-from ..widgets.lists import ClickSort, fill_area_filter, list_view, on_enter, selected_id
+from ..widgets.fields import format_date
+from ..widgets.lazy_model import Column
+from ..widgets.lists import ListTab, fill_area_filter, refill_combo
 from .dialogs import DIALOGS, EndModelDialog
+
+if TYPE_CHECKING:
+    from ..app import Services
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 CENTER = Qt.AlignmentFlag.AlignCenter
@@ -89,7 +90,7 @@ COLUMNS: dict[Kind, list[Column]] = {
     Kind.AWARD: [
         Column("Ngày", "awarded_on", lambda r: format_date(r.awarded_on), width=90),
         Column("Tập thể, cá nhân được khen", "recipient", lambda r: r.recipient, width=210),
-        Column("", "collective", lambda r: r.recipient_kind, width=65),
+        Column("Tập thể/cá nhân", "collective", lambda r: r.recipient_kind, width=65),
         Column("Hình thức khen thưởng", "level", lambda r: r.level.label, width=240),
         Column("Số quyết định", "decision_number", lambda r: r.decision_number, width=110),
         _area(),
@@ -176,16 +177,13 @@ def _row_style(row: ActivityRow, role: int):
     return None
 
 
-class ActivitiesTab(QWidget):
-    countsChanged = Signal()
+class ActivitiesTab(ListTab):
+    AREA = "activities"
 
-    def __init__(self, db: Database, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setObjectName("activitiesTab")
-        self.service, self.units = ActivityService(db), UnitService(db)
+    def __init__(self, services: Services, parent: QWidget | None = None):
         self.kind = Kind.TIP
-        self.rows: dict[int, ActivityRow] = {}
-        self.header_states: dict[Kind, QByteArray] = {}  # column widths the officer gave
+        super().__init__(services, parent)
+        self.service, self.units = services.activities, services.units
 
         self.kinds = QListWidget(objectName="activitiesKind")
         for kind in Kind:
@@ -197,105 +195,78 @@ class ActivitiesTab(QWidget):
             "Thu hồi vũ khí, vật liệu nổ (0000)") + 30)
         self.kinds.setCurrentRow(0)
 
-        self.search = SearchBox(objectName="activitiesSearch")
         self.year = QComboBox(objectName="activitiesYear")
         self.area = QComboBox(objectName="activitiesArea")
-        self.count_label = QLabel(objectName="activitiesCount")
-        self.add_button = QPushButton(objectName="activitiesAdd")
         self.edit_button = QPushButton("Xem, sửa", objectName="activitiesEdit")
         self.delete_button = QPushButton("Xóa…", objectName="activitiesDelete")
         self.delete_button.setToolTip("Xóa bản ghi nhập nhầm (phím Delete)")
         self.end_button = QPushButton("Kết thúc mô hình…", objectName="activitiesEndModel")
-
-        self.model = LazyRowsModel(COLUMNS[self.kind], lambda ids: {i: self.rows[i] for i in ids},
-                                   self)
-        self.model.row_style = _row_style
-        self.table = list_view(self.model, "activitiesTable")
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        header = self.table.horizontalHeader()
-        header.setStretchLastSection(True)
-        self.sort = ClickSort(self.table, lambda key: lambda r: _sort_value(getattr(r, key)),
-                              self.refresh)
-        on_enter(self.table, self.edit_selected)
+        self.table.horizontalHeader().setStretchLastSection(True)
         delete = QAction(self.table)
         delete.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
         delete.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         delete.triggered.connect(self.delete_selected)
         self.table.addAction(delete)
 
-        filters = QHBoxLayout()
-        filters.addWidget(self.search, 3)
-        filters.addWidget(QLabel("Năm:"))
-        filters.addWidget(self.year)
-        filters.addWidget(self.area, 1)
-        buttons = QHBoxLayout()
-        for b in (self.add_button, self.edit_button, self.delete_button, self.end_button):
-            buttons.addWidget(b)
-        buttons.addStretch(1)
-        buttons.addWidget(self.count_label)
-        right = QVBoxLayout()
-        right.addLayout(filters)
-        right.addLayout(buttons)
-        right.addWidget(self.table, 1)
-        left = QVBoxLayout()
-        left.addWidget(QLabel("<b>Hoạt động</b>"))
-        left.addWidget(self.kinds, 1)
-        layout = QHBoxLayout(self)
-        layout.addLayout(left)
-        layout.addLayout(right, 1)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(QLabel("<b>Hoạt động</b>"))
+        left_layout.addWidget(self.kinds, 1)
+        self.build([(QLabel("Năm:"), 0), (self.year, 0), self.area],
+                   [self.add_button, self.edit_button, self.delete_button, self.end_button],
+                   left=left)
 
         self.kinds.currentRowChanged.connect(self._kind_changed)
-        self.search.searchChanged.connect(lambda _t: self.refresh())
-        self.year.currentIndexChanged.connect(lambda _i: self.refresh())
-        self.area.currentIndexChanged.connect(lambda _i: self.refresh())
         self.add_button.clicked.connect(self.add_record)
         self.edit_button.clicked.connect(self.edit_selected)
         self.delete_button.clicked.connect(self.delete_selected)
         self.end_button.clicked.connect(self.end_selected_model)
-        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self._show_kind()
-        self.reload()
+        self.start()
 
     # -- data -----------------------------------------------------------------------------------
+    def columns(self) -> list[Column]:
+        return COLUMNS[self.kind]
+
+    def sort_keys(self):
+        return lambda key: lambda r: _sort_value(getattr(r, key))
+
+    def row_style(self, row: ActivityRow, role: int):
+        return _row_style(row, role)
+
+    def layout_key(self) -> str:
+        return f"activities/header/{self.kind.value}"  # each kind has its own columns
+
     def reload(self, select_id: int | None = None) -> None:
         """Re-read everything: areas, years, the counts per kind and the list."""
         self.areas = self.units.areas(include_retired=True)
-        area = self.area.currentData()
-        fill_area_filter(self.area, self.areas)
-        self.area.blockSignals(True)
-        self.area.insertItem(1, WARD_LABEL, WARD_ONLY)
-        self.area.setCurrentIndex(max(0, self.area.findData(area)))
-        self.area.blockSignals(False)
-        year = self.year.currentData() if self.year.count() else date.today().year
-        self.year.blockSignals(True)
-        self.year.clear()
-        self.year.addItem("Mọi năm", None)
-        for y in self.service.years():
-            self.year.addItem(str(y), y)
-        self.year.setCurrentIndex(max(0, self.year.findData(year)))
-        self.year.blockSignals(False)
+        fill_area_filter(self.area, self.areas, [(WARD_LABEL, WARD_ONLY)])
+        if not self.year.count():  # this year is chosen at first
+            self.year.blockSignals(True)
+            self.year.addItem("", date.today().year)
+            self.year.blockSignals(False)
+        refill_combo(self.year, [("Mọi năm", None), *((str(y), y) for y in self.service.years())])
         self.refresh(select_id)
 
-    def refresh(self, select_id: int | None = None) -> None:
-        """Re-read the counts and the list for the current filters."""
-        keep = select_id if select_id is not None else self.selected_id()
+    def query(self) -> list[ActivityRow]:
+        """The counts per kind, then the list of the chosen kind."""
         year, area = self.year.currentData(), self.area.currentData()
         counts = self.service.counts(year, area)
         for i, kind in enumerate(Kind):
             self.kinds.item(i).setText(f"{kind.label} ({num(counts[kind])})")
-        rows = self.service.rows(self.kind, year, area, self.search.text())
-        self.sort.apply(rows)
-        self.rows = {r.id: r for r in rows}
-        self.model.set_ids([r.id for r in rows])
-        self.count_label.setText(summary(self.kind, rows))
-        if keep is not None and self.model.row_of(keep) >= 0:
-            self.table.selectRow(self.model.row_of(keep))
-        self._update_buttons()
+        return self.service.rows(self.kind, year, area, self.search.text())
+
+    def count_text(self, rows: list[ActivityRow]) -> str:
+        return summary(self.kind, rows)
+
+    def open_selected(self) -> None:
+        self.edit_selected()
 
     def _kind_changed(self, row: int) -> None:
         if row < 0:
             return
-        self.header_states[self.kind] = self.table.horizontalHeader().saveState()
+        self.save_layout()  # the widths and sort the officer gave this kind
         self.kind = list(Kind)[row]
         self.sort.reset()
         self.model.set_ids([])  # no row of the old kind is painted under the new columns
@@ -303,24 +274,19 @@ class ActivitiesTab(QWidget):
         self.model.columns = COLUMNS[self.kind]
         self.model.endResetModel()
         self._show_kind()
-        self.refresh()
+        restored = self.restore_layout()
+        self.refresh_from_top()
+        if not restored and self.isVisible():
+            self.size_columns()
 
     def _show_kind(self) -> None:
-        header = self.table.horizontalHeader()
-        state = self.header_states.get(self.kind)
-        if state is None or not header.restoreState(state):
-            for i, col in enumerate(self.model.columns):
-                self.table.setColumnWidth(i, col.width)
         self.add_button.setText(ADD_TEXT[self.kind])
         self.search.setPlaceholderText(f"Tìm theo {SEARCH_HINT[self.kind]} "
                                        "(có dấu hoặc không dấu)…")
         self.delete_button.setVisible(self.kind is not Kind.MODEL)
         self.end_button.setVisible(self.kind is Kind.MODEL)
 
-    def selected_id(self) -> int | None:
-        return selected_id(self.table)
-
-    def _update_buttons(self) -> None:
+    def update_buttons(self) -> None:
         record_id = self.selected_id()
         self.edit_button.setEnabled(record_id is not None)
         self.delete_button.setEnabled(record_id is not None)
@@ -353,6 +319,7 @@ class ActivitiesTab(QWidget):
         dialog = self.open_dialog()
         if dialog.exec() and dialog.saved_id is not None:
             self._changed(dialog.saved_id)
+            self.announce(f"Đã lưu {DIALOGS[self.kind].noun}.")
 
     def edit_selected(self) -> None:
         record_id = self.selected_id()
@@ -361,6 +328,7 @@ class ActivitiesTab(QWidget):
         dialog = self.open_dialog(record_id)
         if dialog.exec():
             self._changed(record_id)
+            self.announce(f"Đã lưu {DIALOGS[self.kind].noun}.")
 
     def delete_selected(self) -> None:
         record_id = self.selected_id()

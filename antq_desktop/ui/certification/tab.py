@@ -6,36 +6,36 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QApplication,
     QComboBox,
     QFileDialog,
-    QHBoxLayout,
     QLabel,
     QMenu,
     QPushButton,
     QToolButton,
-    QVBoxLayout,
     QWidget,
 )
 
-from ...db.engine import Database
 from ...enums import CertCategory, CertState
 from ...reports import registry
 from ...reports.printing import export_pdf
 from ...reports.registry import Params, ReportError
-from ...services.certification import CertificationService, CertRow, YearOverview
-from ...services.settings import SettingsService
+from ...services.certification import CertRow, YearOverview
 from ...validation import FieldError
 from ..widgets import messages
-from ..widgets.fields import EnumCombo, SearchBox, format_date
-from ..widgets.lazy_model import Column, LazyRowsModel
-from ..widgets.lists import ClickSort, list_view, on_enter, selected_id
+from ..widgets.fields import EnumCombo, format_date
+from ..widgets.lazy_model import Column
+from ..widgets.lists import ListTab
 from ..widgets.printing import preview_document
 from .dialogs import EDITABLE_CATEGORIES, CertRecordDialog, CertSettingsDialog, CertUnitDialog
+
+if TYPE_CHECKING:
+    from ..app import Services
 
 YEARS_BACK = 5
 STATE_COLOURS = {
@@ -90,20 +90,20 @@ PAPERS = ["cert-certificate", "cert-registration", "cert-minutes", "cert-proposa
           "cert-decision"]
 
 
-class CertificationTab(QWidget):
-    countsChanged = Signal()
+class CertificationTab(ListTab):
+    AREA = "certification"
+    COLUMNS = COLUMNS
+    SORT_KEYS = SORT_KEYS
+    row_style = staticmethod(_row_style)
 
-    def __init__(self, db: Database, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setObjectName("certificationTab")
-        self.db = db
-        self.service = CertificationService(db)
-        self.settings = SettingsService(db)
-        self.rows: dict[int, CertRow] = {}
+    def __init__(self, services: Services, parent: QWidget | None = None):
+        super().__init__(services, parent)
+        self.db = services.db
+        self.service = services.certification
+        self.settings = services.settings
 
         self.deadlines = QLabel(objectName="certificationDeadlines", wordWrap=True)
         self.ratio = QLabel(objectName="certificationRatio", wordWrap=True)
-        self.search = SearchBox(objectName="certificationSearch")
         self.search.setPlaceholderText("Tìm theo tên đơn vị, địa chỉ, người đứng đầu…")
         self.year = QComboBox(objectName="certificationYear")
         this_year = date.today().year
@@ -114,11 +114,10 @@ class CertificationTab(QWidget):
                                   objectName="certificationCategory")
         self.state = EnumCombo(CertState, allow_empty="Mọi trạng thái",
                                objectName="certificationState")
-        self.count_label = QLabel(objectName="certificationCount")
 
         self.record_button = QPushButton("Đăng ký, đánh giá, công nhận…",
                                          objectName="certificationRecord")
-        self.add_button = QPushButton("&Thêm đơn vị", objectName="certificationAdd")
+        self.add_button.setText("&Thêm đơn vị")
         self.edit_button = QPushButton("Sửa đơn vị", objectName="certificationEditUnit")
         self.retire_button = QPushButton("Thôi theo dõi…", objectName="certificationRetire")
         self.print_button = QToolButton(objectName="certificationPrint")
@@ -139,70 +138,42 @@ class CertificationTab(QWidget):
                                       "nhận của đơn vị đã chọn (văn bản Word)")
         self.papers_button.clicked.connect(self.print_papers)
 
-        self.model = LazyRowsModel(COLUMNS, lambda ids: {i: self.rows[i] for i in ids}, self)
-        self.model.row_style = _row_style
-        self.table = list_view(self.model, "certificationTable")
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(False)  # the state colours carry meaning
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.sort = ClickSort(self.table, SORT_KEYS, self.reload)
-        on_enter(self.table, self.open_record)
 
-        filters = QHBoxLayout()
-        filters.addWidget(self.search, 3)
-        for w in (self.year, self.category, self.state):
-            filters.addWidget(w, 1)
-        buttons = QHBoxLayout()
-        for b in (self.record_button, self.add_button, self.edit_button, self.retire_button,
-                  self.print_button, self.papers_button, self.settings_button):
-            buttons.addWidget(b)
-        buttons.addStretch(1)
-        buttons.addWidget(self.count_label)
-        legend = QLabel("Nền xanh: đã công nhận · nền vàng: đã đánh giá đạt, chờ quyết định · "
-                        "nền đỏ: chưa đạt")
-        legend.setStyleSheet("color: #555;")
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.deadlines)
-        layout.addWidget(self.ratio)
-        layout.addLayout(filters)
-        layout.addLayout(buttons)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(legend)
-
-        self.search.searchChanged.connect(lambda _t: self.reload())
-        for combo in (self.year, self.category, self.state):
-            combo.currentIndexChanged.connect(lambda _i: self.reload())
+        self.build([self.year, self.category, self.state],
+                   [self.record_button, self.add_button, self.edit_button, self.retire_button,
+                    self.print_button, self.papers_button, self.settings_button],
+                   above=[self.deadlines, self.ratio],
+                   legend="Nền xanh: đã công nhận · nền vàng: đã đánh giá đạt, chờ quyết định · "
+                          "nền đỏ: chưa đạt")
         self.record_button.clicked.connect(self.open_record)
         self.add_button.clicked.connect(self.add_unit)
         self.edit_button.clicked.connect(self.edit_unit)
         self.retire_button.clicked.connect(self.retire_unit)
         self.settings_button.clicked.connect(self.edit_settings)
-        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
-        self.reload()
+        self.start()
 
     # -- data -----------------------------------------------------------------------------------
+    def row_id(self, row: CertRow) -> int:
+        return row.unit_id
+
     def current_year(self) -> int:
         return self.year.currentData()
 
-    def reload(self, select_id: int | None = None) -> None:
-        keep = select_id if select_id is not None else self.selected_id()
+    def query(self) -> list[CertRow]:
+        return self.service.year_rows(self.current_year(), self.category.value(),
+                                      self.state.value(), self.search.text())
+
+    def count_text(self, rows: list[CertRow]) -> str:
         year = self.current_year()
-        rows = self.service.year_rows(year, self.category.value(), self.state.value(),
-                                      self.search.text())
-        self.sort.apply(rows)
-        self.rows = {r.unit_id: r for r in rows}
-        self.model.set_ids([r.unit_id for r in rows])
         overview = self.service.overview(year, date.today())
         counts = overview.counts
         parts = [f"{counts[s]} {s.label.lower()}" for s in
                  (CertState.REGISTERED, CertState.EVALUATED, CertState.RECOGNISED,
                   CertState.NOT_MET) if counts[s]]
-        self.count_label.setText(f"{len(rows)} đơn vị" + (" · " + " · ".join(parts)
-                                                          if parts else ""))
         self._show_ward(year, overview)
-        if keep is not None and self.model.row_of(keep) >= 0:
-            self.table.selectRow(self.model.row_of(keep))
-        self._update_buttons()
+        return f"{len(rows)} đơn vị" + (" · " + " · ".join(parts) if parts else "")
 
     def _show_ward(self, year: int, overview: YearOverview) -> None:
         ratio = overview.ratio
@@ -216,19 +187,21 @@ class CertificationTab(QWidget):
             f"{'⛔' if n.past else '⚠'} {n.text}</span>" for n in notices))
         self.deadlines.setVisible(bool(notices))
 
-    def selected_id(self) -> int | None:
-        return selected_id(self.table)
-
-    def _update_buttons(self) -> None:
+    def update_buttons(self) -> None:
         unit_id = self.selected_id()
         own = unit_id is not None and self.rows[unit_id].category in EDITABLE_CATEGORIES
         self.record_button.setEnabled(unit_id is not None)
         self.edit_button.setEnabled(unit_id is not None)  # areas, the ward: address and head
         self.retire_button.setEnabled(own)
 
-    def _changed(self, select_id: int | None = None) -> None:
+    def _changed(self, select_id: int | None = None, saved: str = "") -> None:
         self.reload(select_id)
         self.countsChanged.emit()
+        if saved and select_id in self.rows:
+            self.announce(f"{saved} {self.rows[select_id].name}.")
+
+    def open_selected(self) -> None:
+        self.open_record()
 
     # -- actions --------------------------------------------------------------------------------
     def record_dialog(self, unit_id: int) -> CertRecordDialog:
@@ -242,12 +215,12 @@ class CertificationTab(QWidget):
         dialog = self.record_dialog(unit_id)
         dialog.exec()
         if dialog.saved:
-            self._changed(unit_id)
+            self._changed(unit_id, f"Đã lưu hồ sơ năm {self.current_year()} của")
 
     def add_unit(self) -> None:
         dialog = CertUnitDialog(self.service, None, self, category=self.category.value())
         if dialog.exec() and dialog.saved_id is not None:
-            self._changed(dialog.saved_id)
+            self._changed(dialog.saved_id, "Đã lưu đơn vị")
 
     def edit_unit(self) -> None:
         unit_id = self.selected_id()
@@ -255,7 +228,7 @@ class CertificationTab(QWidget):
             return
         dialog = CertUnitDialog(self.service, self.service.unit(unit_id), self)
         if dialog.exec():
-            self._changed(unit_id)
+            self._changed(unit_id, "Đã lưu đơn vị")
 
     def retire_unit(self) -> None:
         unit_id = self.selected_id()

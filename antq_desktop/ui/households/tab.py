@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QMenu,
@@ -23,20 +24,23 @@ from PySide6.QtWidgets import (
 )
 
 from ...services.certification_rules import percent
-from ...services.households import HouseholdRow, HouseholdService, Status
-from ...services.unit import UnitService
+from ...services.households import HouseholdRow, Status
+from ...numbers import grouped
 from ..widgets import messages
-from ..widgets.fields import SearchBox, format_date
-from ..widgets.lazy_model import Column, LazyRowsModel
-from ..widgets.lists import fill_area_filter, list_view
+from ..widgets.fields import format_date
+from ..widgets.lazy_model import Column
+from ..widgets.lists import ListTab, fill_area_filter
 from .actions import MoveAwayDialog, SignupDialog
 from .dialog import HouseholdDialog
+
+if TYPE_CHECKING:
+    from ..app import Services
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 CENTER = Qt.AlignmentFlag.AlignCenter
 
 
-def _columns() -> list[Column]:
+def _columns(year: int) -> list[Column]:
     return [
         Column("Số hộ", "code", lambda r: r.code, width=90),
         Column("Chủ hộ", "head", lambda r: r.head_name, width=190),
@@ -44,7 +48,7 @@ def _columns() -> list[Column]:
         Column("Khu dân cư", "area", lambda r: r.area_name, width=150),
         Column("Nhân khẩu", "members", lambda r: str(r.member_count), RIGHT, width=80),
         Column("Cư trú", "residence", lambda r: r.residence_kind.label, width=90),
-        Column("Đăng ký", "signup",
+        Column(f"Đăng ký {year}", "signup",
                lambda r: format_date(r.signed_on) if r.signed_on else "Chưa", CENTER, width=115),
     ]
 
@@ -59,18 +63,21 @@ def _row_style(row: HouseholdRow, role: int):
     return None
 
 
-class HouseholdsTab(QWidget):
-    countsChanged = Signal()
+class HouseholdsTab(ListTab):
+    """The households list, sorted in SQL over a lazy model (100,000 rows cost a list of ids);
+    the rest is the shared ListTab."""
 
-    def __init__(self, households: HouseholdService, units: UnitService,
-                 parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setObjectName("householdsTab")
-        self.service = households
-        self.units = units
-        self.sort_key, self.descending = "code", False
+    AREA = "households"
 
-        self.search = SearchBox(objectName="householdsSearch")
+    def __init__(self, services: Services, parent: QWidget | None = None):
+        self.service = services.households
+        self.units = services.units
+        self.matches: dict[int, str] = {}  # household id → the member the search found
+        self.year = QSpinBox(objectName="householdsYear", minimum=2000, maximum=2100)
+        self.year.setValue(date.today().year)
+        super().__init__(services, parent)
+        self.sort.set("code")
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.search.setPlaceholderText(
             "Tìm theo họ tên (có dấu hoặc không dấu), số định danh, điện thoại, địa chỉ…  (Ctrl+F)")
         self.area = QComboBox(objectName="householdsArea")
@@ -78,13 +85,10 @@ class HouseholdsTab(QWidget):
         for text, value in (("Đang cư trú", Status.ACTIVE), ("Đã chuyển đi", Status.MOVED),
                             ("Tất cả", Status.ALL)):
             self.status.addItem(text, value)
-        self.year = QSpinBox(objectName="householdsYear", minimum=2000, maximum=2100)
-        self.year.setValue(date.today().year)
         self.year.setPrefix("Năm ")
         self.year.setToolTip("Năm đăng ký xây dựng khu dân cư “An toàn về ANTT”")
-        self.count_label = QLabel(objectName="householdsCount")
 
-        self.add_button = QPushButton("&Thêm hộ", objectName="householdsAdd")
+        self.add_button.setText("&Thêm hộ")
         self.add_button.setToolTip("Thêm hộ gia đình (Ctrl+N)")
         self.edit_button = QPushButton("&Sửa", objectName="householdsEdit")
         self.move_button = QPushButton("Chuyển đi…", objectName="householdsMove")
@@ -93,15 +97,8 @@ class HouseholdsTab(QWidget):
         self.signup_area_button = QPushButton("Đăng ký cả khu…", objectName="householdsSignupArea")
         self.signup_area_button.setToolTip("Ghi đăng ký cho mọi hộ chưa đăng ký của một khu")
 
-        self.model = LazyRowsModel(_columns(), self._fetch, self)
-        self.model.row_style = _row_style
-        self.table = list_view(self.model, "householdsTable")
         hh = self.table.horizontalHeader()
         hh.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)  # the address takes the rest
-        hh.setSortIndicatorShown(True)
-        hh.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
-        hh.sectionClicked.connect(self._header_clicked)
-        self.table.doubleClicked.connect(lambda _i: self.edit_selected())
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
 
@@ -117,17 +114,6 @@ class HouseholdsTab(QWidget):
         sh.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.summary_title = QLabel(objectName="householdsSignupTitle", wordWrap=True)
 
-        filters = QHBoxLayout()
-        filters.addWidget(self.search, 3)
-        filters.addWidget(self.area, 1)
-        filters.addWidget(self.status)
-        filters.addWidget(self.year)
-        buttons = QHBoxLayout()
-        for b in (self.add_button, self.edit_button, self.move_button, self.signup_button,
-                  self.signup_area_button):
-            buttons.addWidget(b)
-        buttons.addStretch(1)
-        buttons.addWidget(self.count_label)
         side = QWidget()
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(0, 0, 0, 0)
@@ -139,28 +125,25 @@ class HouseholdsTab(QWidget):
         self.splitter.setStretchFactor(0, 4)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([920, 300])
-        layout = QVBoxLayout(self)
-        layout.addLayout(filters)
-        layout.addLayout(buttons)
-        layout.addWidget(self.splitter, 1)
+        self.build([(self.area, 1), (self.status, 0)],
+                   [self.add_button, self.edit_button, self.move_button, self.signup_button,
+                    self.signup_area_button],
+                   body=self.splitter,
+                   legend="Chữ xám: hộ đã chuyển đi · khi tìm thấy một nhân khẩu không phải chủ "
+                          "hộ, tên người đó hiện sau tên chủ hộ.")
+        self.layout().itemAt(0).layout().addWidget(self.year)
 
         self._shortcut("Ctrl+N", self.add_household, window_wide=True)
         self._shortcut("Ctrl+F", self._focus_search, window_wide=True)
-        self._shortcut("Return", self.edit_selected, self.table)
-        self._shortcut("F5", self.reload)
 
-        self.search.searchChanged.connect(lambda _t: self.reload())
-        self.area.currentIndexChanged.connect(lambda _i: self.reload())
-        self.status.currentIndexChanged.connect(lambda _i: self.reload())
         self.year.valueChanged.connect(lambda _v: self.reload(with_summary=True))
         self.add_button.clicked.connect(self.add_household)
         self.edit_button.clicked.connect(self.edit_selected)
         self.move_button.clicked.connect(self.move_selected)
         self.signup_button.clicked.connect(self.signup_selected)
         self.signup_area_button.clicked.connect(self.signup_area)
-        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
 
-        self.reload_areas()
+        self.start()
 
     def _shortcut(self, keys: str, slot, widget: QWidget | None = None,
                   window_wide: bool = False) -> None:
@@ -176,8 +159,42 @@ class HouseholdsTab(QWidget):
         self.search.selectAll()
 
     # -- data -----------------------------------------------------------------------------------
-    def _fetch(self, ids):
-        return self.service.rows(ids, self.year.value())
+    def columns(self) -> list[Column]:
+        columns = _columns(self.year.value())
+        columns[1] = replace(columns[1], value=self.head_text)
+        return columns
+
+    def sort_keys(self):
+        return lambda key: key  # every column's key is one the SQL knows
+
+    def fetch(self, ids):
+        rows = self.service.rows(ids, self.year.value())
+        search = self.search.text()
+        if search.strip():
+            self.matches.update(self.service.matching_members(list(rows), search))
+        return rows
+
+    def load_ids(self) -> list[int]:
+        """The households' ids in the SQL order of the clicked column (the one override)."""
+        ids = self.service.query_ids(
+            self.search.text(), self.area.currentData(), self.status.currentData(),
+            self.sort.key or "code", self.sort.descending, self.year.value())
+        self.matches = {}
+        self.count_label.setText(f"{grouped(len(ids))} hộ")
+        return ids
+
+    def row_style(self, row: HouseholdRow, role: int):
+        member = self.matches.get(row.id)
+        if member and role == Qt.ItemDataRole.ToolTipRole:
+            return f"Tìm thấy nhân khẩu {member} trong hộ {row.code} (chủ hộ {row.head_name})"
+        return _row_style(row, role)
+
+    def head_text(self, row: HouseholdRow) -> str:
+        member = self.matches.get(row.id)
+        return f"{row.head_name} (tìm thấy: {member})" if member else row.head_name
+
+    def reload_all(self) -> None:
+        self.reload_areas()
 
     def reload_areas(self) -> None:
         """Refill the area filter (after the unit's areas changed) and reload everything."""
@@ -186,22 +203,18 @@ class HouseholdsTab(QWidget):
         self.reload(with_summary=True)
 
     def reload(self, with_summary: bool = False, select_id: int | None = None) -> None:
-        keep = select_id if select_id is not None else self.selected_id()
-        ids = self.service.query_ids(
-            self.search.text(), self.area.currentData(), self.status.currentData(),
-            self.sort_key, self.descending, self.year.value())
-        self.model.columns[-1] = Column(
-            f"Đăng ký {self.year.value()}", "signup", self.model.columns[-1].value, CENTER, 115)
-        self.model.set_ids(ids)
-        self.count_label.setText(f"{len(ids):,} hộ".replace(",", "."))
-        if keep is not None:
-            row = self.model.row_of(keep)
-            if row >= 0:
-                self.table.selectRow(row)
-                self.table.scrollTo(self.model.index(row, 0))
+        self.model.columns[-1] = replace(self.model.columns[-1],
+                                         title=f"Đăng ký {self.year.value()}")
+        self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0,
+                                          len(self.model.columns) - 1)
+        self.refresh(select_id)
         if with_summary:
             self.reload_summary()
-        self._update_buttons()
+
+    def status_text(self) -> str:
+        """The households' part of the main window's status bar."""
+        counts = self.service.counts()
+        return f"{grouped(counts.households)} hộ · {grouped(counts.residents)} nhân khẩu"
 
     def reload_summary(self) -> None:
         year = self.year.value()
@@ -210,7 +223,7 @@ class HouseholdsTab(QWidget):
         total = sum(r.total for r in rows)
         self.summary_title.setText(
             f"<b>Đăng ký xây dựng KDC “An toàn về ANTT” năm {year}</b><br>"
-            f"Toàn phường: {signed:,}/{total:,} hộ".replace(",", "."))
+            f"Toàn phường: {grouped(signed)}/{grouped(total)} hộ")
         self.summary.setRowCount(len(rows))
         for i, r in enumerate(rows):
             ratio = percent(r.signed, r.total) if r.total else "—"
@@ -221,16 +234,6 @@ class HouseholdsTab(QWidget):
                 if col == 2 and r.total and r.signed < r.total:
                     item.setForeground(QBrush(QColor("#b00020")))
                 self.summary.setItem(i, col, item)
-
-    def _header_clicked(self, section: int) -> None:
-        key = self.model.columns[section].sort_key
-        if key is None:
-            return
-        self.descending = (not self.descending) if key == self.sort_key else False
-        self.sort_key = key
-        self.table.horizontalHeader().setSortIndicator(
-            section, Qt.SortOrder.DescendingOrder if self.descending else Qt.SortOrder.AscendingOrder)
-        self.reload()
 
     # -- selection and actions -----------------------------------------------------------------
     def selected_ids(self) -> list[int]:
@@ -244,7 +247,7 @@ class HouseholdsTab(QWidget):
             return None
         return self.model.id_at(index.row())
 
-    def _update_buttons(self) -> None:
+    def update_buttons(self) -> None:
         chosen = self.selected_ids()
         self.edit_button.setEnabled(len(chosen) == 1)
         self.move_button.setEnabled(len(chosen) == 1)
@@ -282,6 +285,16 @@ class HouseholdsTab(QWidget):
         self.reload(with_summary=True, select_id=select_id)
         self.countsChanged.emit()
 
+    def _saved(self, household_id: int) -> None:
+        self._changed(household_id)
+        row = self.model.row_of(household_id)
+        item = self.model.item(row) if row >= 0 else None
+        code = item.code if item is not None else self.service.get(household_id).code
+        self.announce(f"Đã lưu hộ {code}.")
+
+    def open_selected(self) -> None:
+        self.edit_selected()
+
     def open_dialog(self, household_id: int | None = None) -> HouseholdDialog:
         """Build (not run) the add/edit dialog; the caller runs it."""
         data = self.service.get(household_id) if household_id is not None else None
@@ -294,7 +307,7 @@ class HouseholdsTab(QWidget):
             return
         dialog = self.open_dialog()
         if dialog.exec() and dialog.saved_id is not None:
-            self._changed(dialog.saved_id)
+            self._saved(dialog.saved_id)
 
     def edit_selected(self) -> None:
         hid = self.selected_id()
@@ -302,7 +315,7 @@ class HouseholdsTab(QWidget):
             return
         dialog = self.open_dialog(hid)
         if dialog.exec() and dialog.saved_id is not None:
-            self._changed(dialog.saved_id)
+            self._saved(dialog.saved_id)
 
     def move_selected(self) -> None:
         hid = self.selected_id()

@@ -2,28 +2,25 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QPushButton, QWidget
 
 from ...enums import Regime
 from ...regimes import SHORT_LABELS, DueState
-from ...services.rehabilitation import CaseRow, CaseStatus, DueFilter, RehabilitationService
-from ...services.unit import UnitService
+from ...numbers import grouped
+from ...services.rehabilitation import CaseRow, CaseStatus, DueFilter
 from ...validation import FieldError
 from ..widgets import messages
-from ..widgets.fields import EnumCombo, SearchBox, format_date
-from ..widgets.lazy_model import Column, LazyRowsModel
-from ..widgets.lists import ClickSort, fill_area_filter, list_view, on_enter, selected_id
+from ..widgets.fields import EnumCombo, format_date
+from ..widgets.lazy_model import Column
+from ..widgets.lists import ListTab, fill_area_filter
 from .dialogs import CaseDialog, CloseDialog, EvaluationDialog, SupportDialog
+
+if TYPE_CHECKING:
+    from ..app import Services
 
 OVERDUE_BACKGROUND = QColor("#fde2e1")
 DUE_BACKGROUND = QColor("#fff4d6")
@@ -68,17 +65,16 @@ def _row_style(row: CaseRow, role: int):
     return None
 
 
-class RehabilitationTab(QWidget):
-    countsChanged = Signal()
+class RehabilitationTab(ListTab):
+    AREA = "rehabilitation"
+    COLUMNS = COLUMNS
+    SORT_KEYS = SORT_KEYS
+    row_style = staticmethod(_row_style)
 
-    def __init__(self, service: RehabilitationService, units: UnitService,
-                 parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setObjectName("rehabilitationTab")
-        self.service, self.units = service, units
-        self.rows: dict[int, CaseRow] = {}
+    def __init__(self, services: Services, parent: QWidget | None = None):
+        super().__init__(services, parent)
+        self.service, self.units = services.rehabilitation, services.units
 
-        self.search = SearchBox(objectName="rehabilitationSearch")
         self.search.setPlaceholderText("Tìm theo họ tên (có dấu hoặc không dấu), số định danh, "
                                        "số quyết định…")
         self.regime = EnumCombo(Regime, allow_empty="Tất cả các diện",
@@ -93,78 +89,55 @@ class RehabilitationTab(QWidget):
                             ("Đến hạn hoặc quá hạn", DueFilter.DUE_OR_OVERDUE),
                             ("Quá hạn đánh giá", DueFilter.OVERDUE)):
             self.due.addItem(text, value)
-        self.count_label = QLabel(objectName="rehabilitationCount")
 
-        self.add_button = QPushButton("&Mở hồ sơ mới", objectName="rehabilitationAdd")
+        self.add_button.setText("&Mở hồ sơ mới")
         self.edit_button = QPushButton("Xem, sửa", objectName="rehabilitationEdit")
         self.evaluate_button = QPushButton("Đánh giá…", objectName="rehabilitationEvaluate")
         self.support_button = QPushButton("Hỗ trợ…", objectName="rehabilitationSupport")
         self.close_button = QPushButton("Kết thúc…", objectName="rehabilitationClose")
-
-        self.model = LazyRowsModel(COLUMNS, lambda ids: {i: self.rows[i] for i in ids}, self)
-        self.model.row_style = _row_style
-        self.table = list_view(self.model, "rehabilitationTable")
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(False)  # the due colours carry meaning
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.sort = ClickSort(self.table, SORT_KEYS, self.reload)
-        on_enter(self.table, self.edit_selected)
 
-        filters = QHBoxLayout()
-        filters.addWidget(self.search, 3)
-        for w in (self.regime, self.status, self.area, self.due):
-            filters.addWidget(w, 1)
-        buttons = QHBoxLayout()
-        for b in (self.add_button, self.edit_button, self.evaluate_button, self.support_button,
-                  self.close_button):
-            buttons.addWidget(b)
-        buttons.addStretch(1)
-        buttons.addWidget(self.count_label)
-        legend = QLabel("Nền đỏ: quá hạn đánh giá · nền vàng: đến hạn đánh giá (trong 5 ngày "
-                        "đầu kỳ sau)")
-        legend.setStyleSheet("color: #555;")
-        layout = QVBoxLayout(self)
-        layout.addLayout(filters)
-        layout.addLayout(buttons)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(legend)
-
-        self.search.searchChanged.connect(lambda _t: self.reload())
-        for combo in (self.regime, self.status, self.area, self.due):
-            combo.currentIndexChanged.connect(lambda _i: self.reload())
+        self.build([self.regime, self.status, self.area, self.due],
+                   [self.add_button, self.edit_button, self.evaluate_button, self.support_button,
+                    self.close_button],
+                   legend="Nền đỏ: quá hạn đánh giá · nền vàng: đến hạn đánh giá (trong 5 ngày "
+                          "đầu kỳ sau)")
         self.add_button.clicked.connect(self.add_case)
         self.edit_button.clicked.connect(self.edit_selected)
         self.evaluate_button.clicked.connect(self.evaluate_selected)
         self.support_button.clicked.connect(self.support_selected)
         self.close_button.clicked.connect(self.close_selected)
-        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
-        self.reload_areas()
+        self.start()
 
     # -- data -----------------------------------------------------------------------------------
+    def query(self) -> list[CaseRow]:
+        return self.service.list_cases(self.search.text(), self.regime.value(),
+                                       self.status.currentData(), self.area.currentData(),
+                                       self.due.currentData())
+
+    def count_text(self, rows: list[CaseRow]) -> str:
+        overdue = sum(r.due.state == DueState.OVERDUE for r in rows)
+        return f"{grouped(len(rows))} hồ sơ" + (f" · {overdue} quá hạn" if overdue else "")
+
+    def reload_all(self) -> None:
+        self.reload_areas()
+
     def reload_areas(self) -> None:
         self.areas = self.units.areas(include_retired=True)
         fill_area_filter(self.area, self.areas)
-        self.reload()
+        self.refresh()
 
     def reload(self, select_id: int | None = None) -> None:
-        keep = select_id if select_id is not None else self.selected_id()
-        rows = self.service.list_cases(self.search.text(), self.regime.value(),
-                                       self.status.currentData(), self.area.currentData(),
-                                       self.due.currentData())
-        self.sort.apply(rows)
-        self.rows = {r.id: r for r in rows}
-        self.model.set_ids([r.id for r in rows])
-        overdue = sum(r.due.state == DueState.OVERDUE for r in rows)
-        self.count_label.setText(f"{len(rows)} hồ sơ" + (f" · {overdue} quá hạn" if overdue
-                                                           else ""))
-        if keep is not None and self.model.row_of(keep) >= 0:
-            self.table.selectRow(self.model.row_of(keep))
-        self._update_buttons()
+        self.refresh(select_id)
 
-    def selected_id(self) -> int | None:
-        return selected_id(self.table)
+    def status_text(self) -> str:
+        """The rehabilitation part of the main window's status bar."""
+        cases, overdue = self.service.counts()
+        return f"{grouped(cases)} người đang quản lý" + (f" ({overdue} quá hạn đánh giá)"
+                                                         if overdue else "")
 
-    def _update_buttons(self) -> None:
+    def update_buttons(self) -> None:
         case_id = self.selected_id()
         open_case = case_id is not None and self.rows[case_id].closed_on is None
         self.edit_button.setEnabled(case_id is not None)
@@ -173,9 +146,14 @@ class RehabilitationTab(QWidget):
         self.close_button.setEnabled(case_id is not None)
         self.close_button.setText("Kết thúc…" if open_case or case_id is None else "Mở lại…")
 
-    def _changed(self, select_id: int | None = None) -> None:
+    def _changed(self, select_id: int | None = None, saved: str = "") -> None:
         self.reload(select_id)
         self.countsChanged.emit()
+        if saved and select_id is not None and select_id in self.rows:
+            self.announce(f"{saved} {self.rows[select_id].person_name}.")
+
+    def open_selected(self) -> None:
+        self.edit_selected()
 
     # -- actions --------------------------------------------------------------------------------
     def open_dialog(self, case_id: int | None = None) -> CaseDialog:
@@ -186,26 +164,27 @@ class RehabilitationTab(QWidget):
         dialog = self.open_dialog()
         dialog.exec()
         if dialog.saved_id is not None:  # saved, even if evaluations were added then closed
-            self._changed(dialog.saved_id)
+            self._changed(dialog.saved_id, "Đã lưu hồ sơ của")
 
     def edit_selected(self) -> None:
         case_id = self.selected_id()
         if case_id is None:
             return
-        self.open_dialog(case_id).exec()
-        self._changed(case_id)
+        dialog = self.open_dialog(case_id)
+        saved = dialog.exec()
+        self._changed(case_id, "Đã lưu hồ sơ của" if saved else "")
 
     def evaluate_selected(self) -> None:
         case_id = self.selected_id()
         if case_id is not None and EvaluationDialog(self.service, self.service.get(case_id),
                                                     self).exec():
-            self._changed(case_id)
+            self._changed(case_id, "Đã lưu đánh giá của")
 
     def support_selected(self) -> None:
         case_id = self.selected_id()
         if case_id is not None and SupportDialog(self.service, self.service.get(case_id),
                                                  self).exec():
-            self._changed(case_id)
+            self._changed(case_id, "Đã lưu hỗ trợ cho")
 
     def close_selected(self) -> None:
         """Close the chosen open case; on a closed one the same button reopens it."""
@@ -217,7 +196,7 @@ class RehabilitationTab(QWidget):
             self.reopen_selected()
             return
         if CloseDialog(self.service, case_id, row.person_name, self).exec():
-            self._changed(case_id)
+            self._changed(case_id, "Đã kết thúc hồ sơ của")
 
     def reopen_selected(self) -> None:
         case_id = self.selected_id()
@@ -230,4 +209,4 @@ class RehabilitationTab(QWidget):
             except FieldError as err:
                 messages.error(self, str(err))
                 return
-            self._changed(case_id)
+            self._changed(case_id, "Đã mở lại hồ sơ của")

@@ -1,16 +1,30 @@
-"""The list view, its sorting and selection, and the area filter the work-area tabs share."""
+"""The list view, its sorting and selection, the area filter, and :class:`ListTab`: the one
+skeleton every work-area tab with a list is built on (docs/ARCHITECTURE.md, "List tabs")."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHeaderView, QTableView
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QFontMetrics, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ...services.unit import AreaInfo
-from .lazy_model import LazyRowsModel
+from .fields import SearchBox
+from .lazy_model import Column, LazyRowsModel
 
 RowKey = Callable[[Any], Any]
 
@@ -35,16 +49,25 @@ def list_view(model: LazyRowsModel, name: str) -> QTableView:
     return view
 
 
-def fill_area_filter(combo: QComboBox, areas: list[AreaInfo]) -> None:
-    """Refill an area filter ("Tất cả khu dân cư" first), keeping the choice, without signals."""
+def refill_combo(combo: QComboBox, items: Iterable[tuple[str, Any]]) -> None:
+    """Refill ``combo`` with (text, data) items, keeping the chosen data if it is still there
+    (else the first item), without emitting its signals."""
     current = combo.currentData()
     combo.blockSignals(True)
     combo.clear()
-    combo.addItem("Tất cả khu dân cư", None)
-    for a in areas:
-        combo.addItem(a.name + ("" if a.active else " (thôi sử dụng)"), a.id)
+    for text, value in items:
+        combo.addItem(text, value)
     combo.setCurrentIndex(max(0, combo.findData(current)))
     combo.blockSignals(False)
+
+
+def fill_area_filter(combo: QComboBox, areas: list[AreaInfo],
+                     extra: Iterable[tuple[str, Any]] = ()) -> None:
+    """Refill an area filter ("Tất cả khu dân cư" first, then ``extra``), keeping the choice,
+    without signals."""
+    refill_combo(combo, [("Tất cả khu dân cư", None), *extra,
+                         *((a.name + ("" if a.active else " (thôi sử dụng)"), a.id)
+                           for a in areas)])
 
 
 class ClickSort:
@@ -79,6 +102,36 @@ class ClickSort:
         self.key, self.descending = None, False
         self.view.horizontalHeader().setSortIndicatorShown(False)
 
+    def set(self, key: str | None, descending: bool = False) -> None:
+        """Sort by ``key`` (None: the service's order), with the arrow on its column."""
+        self.key, self.descending = key, descending
+        self.show_arrow()
+
+    def show_arrow(self) -> None:
+        """The header's arrow on the column the rows are sorted by (none when unsorted)."""
+        header = self.view.horizontalHeader()
+        keys = [c.sort_key for c in self.view.model().columns]
+        if self.key is None or self.key not in keys:
+            header.setSortIndicatorShown(False)
+            return
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(keys.index(self.key), Qt.SortOrder.DescendingOrder
+                                if self.descending else Qt.SortOrder.AscendingOrder)
+
+    def from_header(self) -> None:
+        """Take the order from the header's arrow (a restored header state), so that the rows
+        are sorted the way the arrow says; an arrow on a column that cannot sort is put back
+        where the rows' order is."""
+        header = self.view.horizontalHeader()
+        section = header.sortIndicatorSection()
+        columns = self.view.model().columns
+        if header.isSortIndicatorShown() and 0 <= section < len(columns):
+            key = columns[section].sort_key
+            if key is not None and self.key_for(key) is not None:
+                self.key = key
+                self.descending = header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+        self.show_arrow()
+
     def apply(self, rows: list) -> None:
         """Sort ``rows`` in place by the chosen column, if any."""
         if self.key is not None:
@@ -101,3 +154,291 @@ def on_enter(view: QTableView, slot: Callable[[], None]) -> None:
         action.triggered.connect(slot)
         view.addAction(action)
     view.doubleClicked.connect(lambda _index: slot())
+
+
+HEADER_ROOM = 30  # the header's padding (style.qss: 6 px a side) and the sort arrow
+CELL_ROOM = 12  # a cell's padding and a margin
+MAX_AUTO_WIDTH = 380  # a column sized to its content is never wider (long text is cut, tooltip)
+SIZED_ROWS = 100  # how many rows the first sizing reads
+
+
+def header_text_width(header: QHeaderView, text: str) -> int:
+    """The width the header's (bold, style.qss) font needs for ``text``."""
+    font = header.font()
+    font.setBold(True)
+    return QFontMetrics(font).horizontalAdvance(text)
+
+
+class ListTab(QWidget):
+    """A work-area tab around one list, built from its area name (``AREA``).
+
+    It makes the parts every list has and names them from the area: ``<area>Tab``,
+    ``<area>Table``, ``<area>Search``, ``<area>Add``, ``<area>Count`` (the count label) and
+    ``<area>Legend``. A subclass gives its columns (:meth:`columns`), its filters and buttons
+    (:meth:`build`), the rows for the current filters (:meth:`query`, sorted here by the
+    clicked column with :meth:`sort_keys`) or, for a list sorted in SQL, the ids
+    (:meth:`load_ids`), the count text and what Enter opens (:meth:`open_selected`).
+
+    It owns the behaviour: :meth:`refresh` reads the list again keeping the selection; a new
+    search, filter or sort goes back to the top; Enter (main or keypad) and a double-click open
+    the row; Down or Enter in the search box moves to the results; the columns size to their
+    header and content on first show, then keep the officer's widths and sort (QSettings, like
+    the window size), the restored arrow always matching the rows' order. ``saved`` carries the
+    confirmation of a save for the main window's status bar ("Đã lưu hộ HK000123")."""
+
+    AREA = ""
+    COLUMNS: tuple[Column, ...] | list[Column] = ()  # or columns() for columns that change
+    SORT_KEYS: Mapping[str, RowKey] = {}  # or sort_keys()
+    countsChanged = Signal()
+    saved = Signal(str)
+
+    def __init__(self, services, parent: QWidget | None = None):
+        super().__init__(parent)
+        area = self.AREA
+        self.setObjectName(f"{area}Tab")
+        self.services = services
+        self.rows: dict[int, Any] = {}
+        self.search = SearchBox(objectName=f"{area}Search")
+        self.count_label = QLabel(objectName=f"{area}Count")
+        self.add_button = QPushButton(objectName=f"{area}Add")
+        self.model = LazyRowsModel(self.columns(), self.fetch, self)
+        self.model.row_style = self.row_style
+        self.table = list_view(self.model, f"{area}Table")
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.sort = ClickSort(self.table, self.sort_keys(), self._sort_clicked)
+        on_enter(self.table, self.open_selected)
+        self._sized = False  # the columns were sized or restored
+        self.search.searchChanged.connect(lambda _t: self.refresh_from_top())
+        self.search.returnPressed.connect(self.focus_results)  # after the search ran
+        self.search.installEventFilter(self)
+        reload = QAction(self)
+        reload.setShortcut(QKeySequence("F5"))
+        reload.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        reload.triggered.connect(lambda: self.reload())
+        self.addAction(reload)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self.update_buttons())
+
+    # -- what a subclass gives ------------------------------------------------------------------
+    def columns(self) -> list[Column]:
+        return list(self.COLUMNS)
+
+    def sort_keys(self) -> Mapping[str, RowKey] | Callable[[str], RowKey | None]:
+        """A column's sort_key → the row's sort key (see ClickSort)."""
+        return self.SORT_KEYS
+
+    def query(self) -> list:
+        """The rows for the current filters, in the service's order."""
+        raise NotImplementedError
+
+    def row_id(self, row) -> int:
+        return row.id
+
+    def count_text(self, rows: list) -> str:
+        return f"{len(rows)}"
+
+    def row_style(self, row, role: int):
+        """A row's colours and tooltip (LazyRowsModel.row_style); a subclass may set a
+        module function: ``row_style = staticmethod(_row_style)``."""
+        return None
+
+    def open_selected(self) -> None:
+        """Open the selected row (Enter, double-click)."""
+
+    def update_buttons(self) -> None:
+        """Enable the buttons for the selection."""
+
+    def layout_key(self) -> str:
+        """Where the header's widths and sort are kept in QSettings."""
+        return f"{self.AREA}/header"
+
+    # -- building -------------------------------------------------------------------------------
+    def build(self, filters: Iterable[QWidget | tuple[QWidget, int]], buttons: Iterable[QWidget],
+              *, above: Iterable[QWidget] = (), body: QWidget | None = None,
+              legend: str = "", left: QWidget | None = None) -> None:
+        """Lay the tab out: ``above`` (banners), the search and ``filters`` (a widget or a
+        (widget, stretch) pair; a filter's change reloads from the top), ``buttons`` with the
+        count at the right, the list (or a ``body`` holding it), the legend; ``left`` beside
+        it all."""
+        filter_row = QHBoxLayout()
+        filter_row.addWidget(self.search, 3)
+        for item in filters:
+            widget, stretch = item if isinstance(item, tuple) else (item, 1)
+            filter_row.addWidget(widget, stretch)
+            self.watch(widget)
+        button_row = QHBoxLayout()
+        for b in buttons:
+            button_row.addWidget(b)
+        button_row.addStretch(1)
+        button_row.addWidget(self.count_label)
+        main = QVBoxLayout()
+        for w in above:
+            main.addWidget(w)
+        main.addLayout(filter_row)
+        main.addLayout(button_row)
+        main.addWidget(body or self.table, 1)
+        self.legend = QLabel(legend, objectName=f"{self.AREA}Legend", wordWrap=True)
+        self.legend.setStyleSheet("color: #555;")
+        self.legend.setVisible(bool(legend))
+        main.addWidget(self.legend)
+        if left is None:
+            self.setLayout(main)
+            return
+        outer = QHBoxLayout(self)
+        outer.addWidget(left)
+        outer.addLayout(main, 1)
+
+    def watch(self, widget: QWidget) -> None:
+        """A filter: its change reads the list again from the top."""
+        if isinstance(widget, QComboBox):
+            widget.currentIndexChanged.connect(lambda _i: self.refresh_from_top())
+        elif isinstance(widget, QCheckBox):
+            widget.toggled.connect(lambda _b: self.refresh_from_top())
+        elif isinstance(widget, QSpinBox):
+            widget.valueChanged.connect(lambda _v: self.refresh_from_top())
+
+    def start(self) -> None:
+        """At the end of the subclass's __init__: the saved layout, then the first read."""
+        self.restore_layout()
+        self.reload_all()
+
+    # -- data -----------------------------------------------------------------------------------
+    def fetch(self, ids) -> dict[int, Any]:
+        return {i: self.rows[i] for i in ids}
+
+    def load_ids(self) -> list[int]:
+        """The ids in display order for the current filters and sort; sets the count."""
+        rows = self.query()
+        self.sort.apply(rows)
+        self.rows = {self.row_id(r): r for r in rows}
+        self.count_label.setText(self.count_text(rows))
+        return list(self.rows)
+
+    def reload(self, select_id: int | None = None) -> None:
+        """Re-read what the filters offer (areas, teams, years) and the list; the tabs whose
+        filters hold such things override it. Here: the list."""
+        self.refresh(select_id)
+
+    def reload_all(self) -> None:
+        """After the unit's areas, teams or people changed elsewhere: everything again."""
+        self.reload()
+
+    def refresh(self, select_id: int | None = None, *, to_top: bool = False) -> None:
+        """Read the list again for the current filters, keeping the selected row (or selecting
+        ``select_id``) where it still shows; ``to_top``: a new search, filter or sort, shown
+        from its first row with nothing selected."""
+        keep = None if to_top else (select_id if select_id is not None else self.selected_id())
+        self.model.set_ids(self.load_ids())
+        row = self.model.row_of(keep) if keep is not None else -1
+        if row >= 0:
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
+        else:
+            self.table.scrollToTop()
+        self.update_buttons()
+
+    def refresh_from_top(self) -> None:
+        self.refresh(to_top=True)
+
+    def _sort_clicked(self) -> None:
+        self.refresh_from_top()
+
+    @property
+    def sort_key(self) -> str | None:
+        return self.sort.key
+
+    @sort_key.setter
+    def sort_key(self, key: str | None) -> None:
+        self.sort.set(key, self.sort.descending)
+
+    @property
+    def descending(self) -> bool:
+        return self.sort.descending
+
+    @descending.setter
+    def descending(self, value: bool) -> None:
+        self.sort.set(self.sort.key, value)
+
+    def selected_id(self) -> int | None:
+        return selected_id(self.table)
+
+    def announce(self, text: str) -> None:
+        """Confirm a save in the main window's status bar."""
+        self.saved.emit(text)
+
+    # -- keyboard -------------------------------------------------------------------------------
+    def focus_results(self) -> None:
+        """From the search box to the list, on its first row when none is chosen."""
+        if self.model.rowCount() == 0:
+            return
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        if self.selected_id() is None:
+            self.table.selectRow(0)
+            self.table.scrollToTop()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.search and event.type() == QEvent.Type.KeyPress \
+                and event.key() == Qt.Key.Key_Down:
+            self.search.flush()
+            self.focus_results()
+            return True
+        return super().eventFilter(watched, event)
+
+    # -- column widths and sort kept --------------------------------------------------------------
+    def _columns_signature(self) -> str:
+        return "|".join(str(c.sort_key) for c in self.model.columns)
+
+    def restore_layout(self) -> bool:
+        """The officer's widths and sort of this list as saved, the rows sorted as the arrow
+        shows; False when nothing fits (then the columns size on first show)."""
+        settings = QSettings()
+        state = settings.value(self.layout_key())
+        header = self.table.horizontalHeader()
+        if state is None or settings.value(self.layout_key() + "Columns") != \
+                self._columns_signature() or not header.restoreState(state):
+            self._sized = False
+            self.sort.show_arrow()
+            return False
+        # widths saved before the list was ever shown are no one's choice: sized on show
+        self._sized = settings.value(self.layout_key() + "Sized", False, type=bool)
+        self.sort.from_header()
+        return True
+
+    def save_layout(self) -> None:
+        settings = QSettings()
+        settings.setValue(self.layout_key(), self.table.horizontalHeader().saveState())
+        settings.setValue(self.layout_key() + "Columns", self._columns_signature())
+        settings.setValue(self.layout_key() + "Sized", self._sized)
+
+    def size_columns(self) -> None:
+        """Each column as wide as its header and (up to a limit) its first rows' text; when
+        that is wider than the list, the text's share shrinks (never below the header) so
+        that the columns fit where they can."""
+        header = self.table.horizontalHeader()
+        cells = self.table.fontMetrics()
+        rows = [self.model.item(r) for r in range(min(self.model.rowCount(), SIZED_ROWS))]
+        rows = [r for r in rows if r is not None]
+        sized: dict[int, tuple[int, int]] = {}  # column → (header's need, content's wish)
+        fixed = 0  # the stretched columns' least width
+        for i, col in enumerate(self.model.columns):
+            needed = header_text_width(header, col.title) + HEADER_ROOM
+            if header.sectionResizeMode(i) != QHeaderView.ResizeMode.Interactive:
+                header.setMinimumSectionSize(min(needed, header.minimumSectionSize()))
+                fixed += needed
+                continue
+            if rows:
+                content = max(cells.horizontalAdvance(col.value(r)) for r in rows) + CELL_ROOM
+            else:
+                content = col.width
+            sized[i] = (needed, max(needed, min(content, MAX_AUTO_WIDTH)))
+        room = self.table.viewport().width() - fixed
+        wish = sum(w for _, w in sized.values())
+        least = sum(n for n, _ in sized.values())
+        share = 1.0 if wish <= room or wish == least else max(0.0, (room - least) / (wish - least))
+        for i, (needed, wanted) in sized.items():
+            self.table.setColumnWidth(i, needed + int((wanted - needed) * share))
+        self._sized = True
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._sized:
+            self.size_columns()
