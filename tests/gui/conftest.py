@@ -12,6 +12,12 @@ def isolated_settings(tmp_path_factory, qapp):
     qapp.setOrganizationName("ANTQ-tests")
     qapp.setApplicationName("ANTQ Desktop tests")
     yield
+    # a test that started the program (run_gui → make_app) installed its Qt translation: the
+    # next tests see Qt as it comes, as they expect
+    translator = getattr(qapp, "_antq_translator", None)
+    if translator is not None:
+        qapp.removeTranslator(translator)
+        qapp._antq_translator = None
 
 
 @pytest.fixture
