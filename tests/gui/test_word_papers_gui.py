@@ -6,6 +6,7 @@ from datetime import date
 from docx import Document
 from PySide6.QtCore import Qt
 
+from antq_desktop.ui.app import Services
 from antq_desktop.ui.certification.tab import CertificationTab
 from antq_desktop.ui.reports.dialog import DOCX, XLSX, ReportsDialog
 from tests.reports.test_cert_forms import YEAR, certified_ward
@@ -41,7 +42,7 @@ def test_the_dialog_exports_a_word_form_as_docx(qtbot, db, ward, tmp_path, monke
 def test_print_papers_for_the_selected_unit(qtbot, db, ward, tmp_path, monkeypatch, pin_today):
     pin_today(date(2026, 1, 20))
     ids = certified_ward(db, ward)
-    tab = CertificationTab(db)
+    tab = CertificationTab(Services.build(db))
     qtbot.addWidget(tab)
     tab.year.setCurrentIndex(tab.year.findData(YEAR))
     row = next(r for r in range(tab.model.rowCount())
