@@ -6,6 +6,8 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+from ...gcpause import gc_paused
+
 
 class _Signals(QObject):
     progress = Signal(int, str)
@@ -26,7 +28,9 @@ class Worker(QRunnable):
 
     def run(self) -> None:
         try:
-            result = self.fn(lambda percent, text: self.signals.progress.emit(int(percent), text))
+            with gc_paused():  # no collection on this thread (gcpause.py: Qt objects in cycles)
+                result = self.fn(lambda percent, text: self.signals.progress.emit(int(percent),
+                                                                                  text))
         except Exception as exc:  # handed to the GUI, which shows a message
             self.signals.failed.emit(exc)
         else:

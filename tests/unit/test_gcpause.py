@@ -1,0 +1,50 @@
+"""gc_paused nests and overlaps across threads: the collector stays off until the last pause
+ends, then comes back as the first one found it."""
+
+import gc
+import threading
+
+from antq_desktop.gcpause import gc_paused
+
+
+def test_overlapping_pauses_in_two_threads_keep_the_collector_off_until_the_last():
+    assert gc.isenabled()
+    first_in, second_in, first_out = threading.Event(), threading.Event(), threading.Event()
+    seen = []
+
+    def second():
+        first_in.wait()
+        with gc_paused():
+            second_in.set()
+            first_out.wait()
+            seen.append(gc.isenabled())  # the first pause ended: still off for this one
+
+    worker = threading.Thread(target=second)
+    worker.start()
+    with gc_paused():
+        first_in.set()
+        second_in.wait()
+    first_out.set()
+    worker.join()
+    assert seen == [False]
+    assert gc.isenabled()
+
+
+def test_a_pause_keeps_a_disabled_collector_disabled():
+    gc.disable()
+    try:
+        with gc_paused():
+            with gc_paused():
+                pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_background_work_runs_with_the_collector_off(qtbot):
+    from antq_desktop.ui.widgets.worker import Worker
+
+    worker = Worker(lambda report: gc.isenabled())
+    with qtbot.waitSignal(worker.signals.finished, timeout=5000) as got:
+        worker.start()
+    assert got.args == [False] and gc.isenabled()
