@@ -242,6 +242,9 @@ def run_export(url: str, args: argparse.Namespace) -> int:
                                    number=args.number, full_ids=args.full_ids))
         if args.area is not None and not form.takes_area:
             raise registry.ReportError(registry.NO_AREA.format(title=form.title))
+        if not form.dated and (args.date is not None or args.number is not None):
+            raise registry.ReportError(f"Biểu “{form.title}” không ghi ngày và số văn bản: bỏ "
+                                       "--date và --number.")
         if args.unit and not form.takes_unit:
             raise registry.ReportError(f"Biểu “{form.title}” không lập riêng cho từng đơn vị.")
         if suffix not in form.suffixes:

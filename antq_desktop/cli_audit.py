@@ -15,7 +15,9 @@ def register(sub) -> None:
     audit = sub.add_parser("audit", help="xuất nhật ký thao tác (ai làm gì, lúc nào) ra tệp "
                                          "Excel")
     audit.add_argument("--since", metavar="DD/MM/YYYY", help="chỉ các thao tác từ ngày này")
-    audit.add_argument("--user", metavar="NAME", help="chỉ các thao tác của người dùng này")
+    # after the command, --user filters the trail; before it, it is the login (cli_users.py)
+    audit.add_argument("--user", dest="actor", metavar="NAME",
+                       help="chỉ các thao tác của người dùng này")
     audit.add_argument("-o", "--output", required=True, metavar="FILE.xlsx",
                        help="tệp kết quả (.xlsx)")
 
@@ -55,13 +57,13 @@ def run(url: str, args: argparse.Namespace) -> int:
     except DatabaseOpenError as exc:
         return _fail(str(exc))
     try:
-        found = audit.entries(db, audit.Filter(user=args.user or None, since=since))
+        found = audit.entries(db, audit.Filter(user=args.actor or None, since=since))
         try:
             audit.write_xlsx(found, out)
         except audit.AuditExportError as exc:
             return _fail(str(exc))
         audit.record_now(db, "export", "report", None, None, form="audit",
-                         params={"since": since, "user": args.user}, file=out.name,
+                         params={"since": since, "user": args.actor}, file=out.name,
                          rows=len(found))
     finally:
         db.dispose()

@@ -135,9 +135,6 @@ class Form:
             raise ReportError(f"Biểu “{self.title}” không lập riêng cho từng đơn vị.")
         if params.full_ids and not self.takes_full_ids:
             raise ReportError(f"Biểu “{self.title}” không in số định danh cá nhân.")
-        if not self.dated and (params.on is not None or params.number is not None):
-            raise ReportError(f"Biểu “{self.title}” không ghi ngày và số văn bản: bỏ --date và "
-                              "--number.")
         if params.on is not None and params.on < date(params.year, 1, 1):
             raise ReportError(f"Ngày văn bản {params.on:%d/%m/%Y} không hợp lệ: không được "
                               f"trước năm báo cáo {params.year}.")

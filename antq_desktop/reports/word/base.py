@@ -1,4 +1,4 @@
-"""The state document format (Nghị định 30/2020/NĐ-CP, Phụ lục I; DOMAIN.md §6) drawn with
+"""The state document format (Nghị định 30/2020/NĐ-CP, Phụ lục I; docs/DOMAIN.md §6) drawn with
 python-docx, for the text documents (the year-end report, the certification papers).
 
 A4, Times New Roman 14, margins top/bottom 20 mm, left 30 mm, right 15 mm; the two-sided header

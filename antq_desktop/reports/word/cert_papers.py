@@ -1,5 +1,5 @@
 """The papers of the "An toàn về an ninh, trật tự" certification (Thông tư 124/2021/TT-BCA,
-DOMAIN.md §4) as Word documents, in the state document format (Nghị định 30/2020). The circular
+docs/DOMAIN.md §4) as Word documents, in the state document format (Nghị định 30/2020). The circular
 annexes no official forms, so these follow the usual layout of such papers:
 
 - ``cert-registration``: the unit's registration (bản đăng ký phấn đấu), one per unit;
