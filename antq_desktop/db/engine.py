@@ -136,12 +136,17 @@ def url_problem(url: str) -> str | None:
     return None
 
 
+def masked_url(url: str) -> str:
+    """``url`` as the program shows it (the About box, messages): never its password."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:  # not a URL SQLAlchemy reads: whatever follows the last @
+        return url.rsplit("@", 1)[-1]
+
+
 def _masked(url: str) -> str:
     """``url`` without its password, cut to a readable length."""
-    try:
-        text = make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        text = url.split("@")[-1]
+    text = masked_url(url)
     return text if len(text) <= 80 else text[:79] + "…"
 
 

@@ -34,12 +34,9 @@ SAVED_MESSAGE_MS = 8000  # how long a save's confirmation stays in the status ba
 
 def shown_url(url: str) -> str:
     """The database's address as the About box shows it: never a password."""
-    from sqlalchemy.engine import make_url
+    from ..db.engine import masked_url
 
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:  # not a URL SQLAlchemy reads: whatever follows the last @
-        return url.rsplit("@", 1)[-1]
+    return masked_url(url)
 
 
 @dataclass(frozen=True)
