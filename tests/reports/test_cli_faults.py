@@ -232,8 +232,9 @@ def test_temporary_files_a_crash_left_are_removed(capsys, db, ward, tmp_path):
     others = [tmp_path / ".~ghi-chu.txt", tmp_path / "ds.123.abc.antq-tmp.xlsx"]
     for p in (dead, running, old, *others):
         p.write_bytes(b"PK partial")
-    day_ago = time.time() - 13 * 3600
-    os.utime(old, (day_ago, day_ago))
+    now = time.time()  # the program's clock (faked in CI's year-boundary runs), not the disk's
+    os.utime(running, (now, now))
+    os.utime(old, (now - 13 * 3600, now - 13 * 3600))
     code, _, err = run(capsys, "--db", db.url, "export", "rehab-list", "--year", "2025",
                        "-o", tmp_path / "ds.xlsx")
     assert (code, err) == (0, "")
