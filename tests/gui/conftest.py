@@ -1,6 +1,27 @@
+import gc
+
 import pytest
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QLabel
+
+
+@pytest.fixture(scope="session", autouse=True)
+def collector_between_tests_only():
+    """The cyclic collector runs only between GUI tests, in the GUI thread (see the teardown
+    hook below), never in the middle of Qt's event delivery or on a worker thread: a cycle
+    that holds a widget freed there crashed the suite now and then (docs/TESTING.md)."""
+    was = gc.isenabled()
+    gc.disable()
+    yield
+    if was:
+        gc.enable()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_teardown(item, nextitem):
+    result = yield  # pytest-qt has closed the test's widgets
+    gc.collect()
+    return result
 
 
 @pytest.fixture(autouse=True)
