@@ -4,7 +4,19 @@ ends, then comes back as the first one found it."""
 import gc
 import threading
 
+import pytest
+
 from antq_desktop.gcpause import gc_paused
+
+
+@pytest.fixture(autouse=True)
+def collector_on():
+    """Each test starts with the collector on (the GUI tests keep it off for their session)."""
+    was = gc.isenabled()
+    gc.enable()
+    yield
+    if not was:
+        gc.disable()
 
 
 def test_overlapping_pauses_in_two_threads_keep_the_collector_off_until_the_last():
@@ -32,13 +44,10 @@ def test_overlapping_pauses_in_two_threads_keep_the_collector_off_until_the_last
 
 def test_a_pause_keeps_a_disabled_collector_disabled():
     gc.disable()
-    try:
+    with gc_paused():
         with gc_paused():
-            with gc_paused():
-                pass
-        assert not gc.isenabled()
-    finally:
-        gc.enable()
+            pass
+    assert not gc.isenabled()
 
 
 def test_background_work_runs_with_the_collector_off(qtbot):
