@@ -473,7 +473,9 @@ def _main(args: argparse.Namespace) -> None:
         url = _url_or_none(args)
         message = database_error_message(exc, url) if url else None
         sys.exit(_fail(message or "Đã xảy ra lỗi không mong muốn; thao tác chưa hoàn thành. "
-                                  f"Chi tiết kỹ thuật: {type(exc).__name__}."))
+                                  f"Chi tiết kỹ thuật: {type(exc).__name__}"
+                                  + (f" {exc.name}" if isinstance(exc, ImportError) and exc.name
+                                     else "") + "."))
 
 
 def _url_or_none(args: argparse.Namespace) -> str | None:
