@@ -12,8 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -38,7 +36,23 @@ MIN_PASSWORD = 8
 MAX_NAME = 50
 IDLE_LOCK_KEY = "security.idle_lock_minutes"
 IDLE_LOCK_DEFAULT = 10
-_hasher = PasswordHasher()  # argon2id, the library's recommended parameters (RFC 9106 low-mem)
+_HASHER = []
+
+
+def _errors() -> tuple:
+    from argon2.exceptions import InvalidHashError, VerificationError
+
+    return VerificationError, InvalidHashError
+
+
+def _hasher():
+    """argon2id with the library's recommended parameters (RFC 9106 low-mem), loaded when a
+    password is first hashed or checked: opening a database never needs the compiled binding."""
+    if not _HASHER:
+        from argon2 import PasswordHasher
+
+        _HASHER.append(PasswordHasher())
+    return _HASHER[0]
 
 LOGIN_FAILED = "Tên đăng nhập hoặc mật khẩu không đúng."
 
@@ -64,7 +78,7 @@ class UserInfo:
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def password_errors(password: str, again: str | None = None) -> list[FieldError]:
@@ -271,7 +285,7 @@ class UserService:
                 u.failed_count = 0
                 u.locked_until = None
                 u.last_login_at = now
-                if _hasher.check_needs_rehash(u.password_hash):
+                if _hasher().check_needs_rehash(u.password_hash):
                     u.password_hash = hash_password(password)
                 user = current_user(u)
         if error is not None:
@@ -281,8 +295,8 @@ class UserService:
     @staticmethod
     def _verify(u: User, password: str) -> bool:
         try:
-            return _hasher.verify(u.password_hash, password)
-        except (VerificationError, InvalidHashError):
+            return _hasher().verify(u.password_hash, password)
+        except _errors():
             return False
 
     @staticmethod
