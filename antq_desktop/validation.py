@@ -45,11 +45,19 @@ NAME_PUNCTUATION = frozenset(" '’-.")
 
 @dataclass
 class FieldError(Exception):
-    """A save refused because of one field. ``field`` is the Vietnamese field label."""
+    """A save refused because of one field. ``field`` is the Vietnamese field label the message
+    shows; ``key`` is the stable name a dialog binds its widget to (the data class attribute,
+    e.g. "birth_date"), so rewording a label never unbinds a widget. ``ident`` is the key, or
+    the label where a rule gives no key."""
 
     field: str
     message: str
     row: str | None = None  # e.g. the member's name inside a household
+    key: str | None = None
+
+    @property
+    def ident(self) -> str:
+        return self.key or self.field
 
     def __str__(self) -> str:
         where = f"{row_label(self.row)} — " if self.row else ""
@@ -74,9 +82,9 @@ class ErrorList(list):
         super().__init__()
         self.row = row
 
-    def add(self, label: str, message: str | None) -> None:
+    def add(self, label: str, message: str | None, key: str | None = None) -> None:
         if message:
-            self.append(FieldError(label, message, self.row))
+            self.append(FieldError(label, message, self.row, key))
 
 
 def check_unsafe(text: str | None) -> str | None:

@@ -6,6 +6,11 @@ from pathlib import Path
 
 if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
+    # the office PC's screen, 1366×768, instead of the plugin's 800×800 square: dialogs fit
+    # into it (GuardedDialog) as they would on the officer's desk
+    os.environ["QT_QPA_PLATFORM"] = (
+        "offscreen:configfile=" + str(Path(__file__).resolve().parent / "office-screen.json"))
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 

@@ -19,6 +19,13 @@ def collector_between_tests_only():
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtest_teardown(item, nextitem):
+    # pytest-qt closes the test's widgets next: a dialog left with typed input must not stop
+    # the run with its "close without saving?" question (GuardedDialog)
+    from antq_desktop.ui.widgets.dialogs import GuardedDialog
+
+    for widget in QApplication.allWidgets():
+        if isinstance(widget, GuardedDialog):
+            widget._closing = True
     result = yield  # pytest-qt has closed the test's widgets
     gc.collect()
     return result

@@ -71,6 +71,8 @@ def _button(text: str, name: str, slot) -> QPushButton:
 class DuplicatesDialog(RememberedDialog):
     """``changed`` is emitted after a merge, an undo or a link: lists and counts must reload."""
 
+    guard_edits = False  # a list to look through: its filters are no input to lose
+
     changed = Signal()
     scanned = Signal()
 

@@ -36,7 +36,6 @@ from ...services.unit import AreaInfo
 from ...text import title_name
 from ...validation import FieldError, parse_date
 from ..duplicates.hint import DuplicateHint
-from ..widgets import messages
 from ..widgets.dialogs import RememberedDialog, button_row, error_label
 from ..widgets.fields import DateField, EnumCombo, format_date
 
@@ -270,7 +269,6 @@ class HouseholdDialog(RememberedDialog):
 
         self.error = error_label("householdError", bold=True)
         buttons = button_row("&Lưu", self.save, self.reject, "householdSave")
-        QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save)
         QShortcut(QKeySequence("Ctrl+Shift+N"), self, activated=self.add_member)
 
         layout = QVBoxLayout(self)
@@ -290,7 +288,7 @@ class HouseholdDialog(RememberedDialog):
         else:
             self.add_member()
         (self.address if new else self.members).setFocus()
-        self.original = copy.deepcopy(self.current_data())  # to tell whether Cancel loses work
+        self.mark_clean()  # Cancel asks once this differs (GuardedDialog)
 
     # -- members ------------------------------------------------------------------------------
     def _append_row(self, m: MemberData) -> None:
@@ -373,13 +371,13 @@ class HouseholdDialog(RememberedDialog):
                 target.setFocus()
 
 
-    def reject(self) -> None:
-        """Cancel or Esc: ask before throwing away what was typed."""
-        changed = self.current_data() != self.original or self.since_error is not None
-        if changed and not messages.confirm(
-                self, "Bỏ các thay đổi chưa lưu của hộ này?", "Đóng mà không lưu"):
-            return
-        super().reject()
+    guard_question = "Bỏ các thay đổi chưa lưu của hộ này?"
+
+    def state(self) -> object:
+        """What Cancel would lose: the household as typed (the member form edits it in place;
+        choosing another member changes the form's widgets, not the data)."""
+        data = copy.deepcopy(self.current_data())
+        return data, self.since.text() if self.since_error is not None else None
 
     def save(self) -> None:
         data = self.current_data()

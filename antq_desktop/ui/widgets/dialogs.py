@@ -1,23 +1,44 @@
-"""Pieces every dialog shares: the OK/Cancel row and the red error line, in Vietnamese."""
+"""Pieces every dialog shares (docs/ARCHITECTURE.md, "Dialogs"):
+
+- ``GuardedDialog``: Esc, Cancel or the window's close button ask before unsaved input is
+  thrown away; Ctrl+S saves, Ctrl+Enter saves and closes; the dialog never opens larger than
+  the screen's free area (long forms scroll inside it, see ``scrolled``).
+- ``FieldForm``: binds a service's ``FieldError`` (by its stable ``key``) to the widget it is
+  about: the message under the widget, a red frame, the focus; it re-runs the service's pure
+  ``*_errors()`` on every edit, so a dialog validates as you type.
+- ``FormDialog``: a titled form with both, its error line and the OK/Cancel row.
+"""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Callable
+from typing import Callable, Iterable
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QRect, QSettings, Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
+    QLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QScrollArea,
+    QTableWidget,
+    QTextEdit,
+    QVBoxLayout,
     QWidget,
 )
 
 from ...validation import FieldError
 from .fields import DateField
-from .messages import save_failure
+from .messages import confirm, save_failure
 
 ERROR_STYLE = "color: #b00020;"
 
@@ -59,35 +80,370 @@ def error_label(name: str, bold: bool = False) -> QLabel:
     return label
 
 
-class FormDialog(QDialog):
-    """A titled form with OK/Cancel and a red error line.
+# -- what the officer typed: a snapshot of every input widget ----------------------------------
+def _value_of(widget: QWidget):
+    if isinstance(widget, QLineEdit):
+        return widget.text()
+    if isinstance(widget, (QPlainTextEdit,)):
+        return widget.toPlainText()
+    if isinstance(widget, QTextEdit):
+        return widget.toPlainText()
+    if isinstance(widget, QComboBox):
+        return (widget.currentIndex(), widget.currentText() if widget.isEditable() else None)
+    if isinstance(widget, QAbstractSpinBox):
+        return widget.text()
+    if isinstance(widget, QAbstractButton) and widget.isCheckable():
+        return widget.isChecked()
+    if isinstance(widget, QTableWidget):
+        return tuple(
+            tuple((widget.item(r, c).text() if widget.item(r, c) else "",
+                   widget.item(r, c).checkState() if widget.item(r, c)
+                   and widget.item(r, c).flags() & Qt.ItemFlag.ItemIsUserCheckable else None)
+                  for c in range(widget.columnCount()))
+            for r in range(widget.rowCount()))
+    return None
+
+
+def input_snapshot(root: QWidget) -> tuple:
+    """The values of every input widget under ``root`` (by position in the widget tree, so two
+    snapshots of one dialog compare field by field)."""
+    found = []
+    for w in root.findChildren(QWidget):
+        if w.property("guardIgnore"):
+            continue
+        value = _value_of(w)
+        if value is not None:
+            found.append((w.objectName(), type(w).__name__, value))
+    return tuple(found)
+
+
+def fit_into(dialog: QWidget, area: QRect) -> None:
+    """Shrink ``dialog`` to ``area`` (a screen's free part, the task bar left out) and move it
+    inside: its scroll areas take what no longer fits."""
+    frame = dialog.frameGeometry()
+    extra_w = max(0, frame.width() - dialog.width())
+    extra_h = max(0, frame.height() - dialog.height())
+    width = min(dialog.width(), area.width() - extra_w)
+    height = min(dialog.height(), area.height() - extra_h)
+    if (width, height) != (dialog.width(), dialog.height()):
+        dialog.resize(max(width, 100), max(height, 100))
+    x = min(max(dialog.x(), area.left()), area.right() - dialog.width() - extra_w + 1)
+    y = min(max(dialog.y(), area.top()), area.bottom() - dialog.height() - extra_h + 1)
+    if (x, y) != (dialog.x(), dialog.y()):
+        dialog.move(max(x, area.left()), max(y, area.top()))
+
+
+class FormScroll(QScrollArea):
+    """A frameless, vertical-only scroll area that asks for its content's whole size: the
+    dialog opens showing the entire form where the screen allows, and scrolls where not."""
+
+    def __init__(self, content: QWidget, name: str = ""):
+        super().__init__(objectName=name or "dialogScroll")
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setWidget(content)
+
+    def sizeHint(self):
+        hint = self.widget().sizeHint()
+        bar = self.verticalScrollBar().sizeHint().width()
+        return hint.grownBy(self.contentsMargins()).expandedTo(self.minimumSizeHint()) \
+            + type(hint)(bar, 0)
+
+    def minimumSizeHint(self):
+        hint = self.widget().minimumSizeHint()
+        bar = self.verticalScrollBar().sizeHint().width()
+        return type(hint)(hint.width() + bar, min(hint.height(), 120))
+
+
+def scrolled(content: QWidget | QLayout, name: str = "") -> QScrollArea:
+    """``content`` inside a ``FormScroll``: a long form scrolls inside its dialog instead of
+    growing past the screen."""
+    if isinstance(content, QLayout):
+        holder = QWidget()
+        holder.setLayout(content)
+        content = holder
+    return FormScroll(content, name)
+
+
+class GuardedDialog(QDialog):
+    """A dialog that never loses typed input by accident and fits the screen.
+
+    - Esc, Cancel and the close button call ``reject()``, which asks first when the input
+      differs from what the dialog opened with (``is_dirty``).
+    - Ctrl+S calls ``save_in_place()`` (saves, stays open: dialogs that can reload what they
+      saved override it; others save and close, as their one "Lưu" does), Ctrl+Enter and
+      Ctrl+Return call ``save_and_close()``.
+    - On show it shrinks into the screen's free area.
+
+    A subclass sets ``save_and_close`` to its save routine (FormDialog does), calls
+    ``mark_clean()`` once its fields are filled if that happens after the first show, and
+    overrides ``state()`` when part of its input lives outside widgets.
+    """
+
+    guard_question = "Đóng cửa sổ này mà không lưu các thay đổi vừa nhập?"
+    guard_edits = True  # False for dialogs that only look things up (their search box is no edit)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._clean_state: object = None
+        self._closing = False
+        for keys, slot in (("Ctrl+S", self._shortcut_save), ("Ctrl+Return", self._shortcut_close),
+                           ("Ctrl+Enter", self._shortcut_close)):
+            QShortcut(QKeySequence(keys), self, activated=slot)
+
+    # -- unsaved input ------------------------------------------------------------------------
+    def state(self) -> object:
+        return input_snapshot(self)
+
+    def mark_clean(self) -> None:
+        self._clean_state = self.state()
+
+    def is_dirty(self) -> bool:
+        if not self.guard_edits:
+            return False
+        if self._clean_state is None:
+            return False
+        return self.state() != self._clean_state
+
+    def reject(self) -> None:
+        if self._closing or not self.is_dirty():
+            super().reject()
+            return
+        if confirm(self, self.guard_question, "Đóng mà không lưu", "Đóng, không lưu"):
+            super().reject()
+
+    def done(self, result: int) -> None:
+        self._closing = True  # a close after a good save asks nothing
+        super().done(result)
+
+    # -- saving from the keyboard -------------------------------------------------------------
+    def save_and_close(self) -> None:
+        """Validate, save and close: the dialog's own ``save()`` (its "Lưu" button), which
+        closes the dialog when the save went through and keeps it open with the message when
+        not. A dialog without one has nothing to save from the keyboard."""
+        save = getattr(self, "save", None)
+        if callable(save):
+            save()
+
+    def save_in_place(self) -> None:
+        """Ctrl+S. By default the same as the dialog's save button (save and close)."""
+        self.save_and_close()
+
+    def _shortcut_save(self) -> None:
+        self.save_in_place()
+
+    def _shortcut_close(self) -> None:
+        self.save_and_close()
+
+    # -- the screen ---------------------------------------------------------------------------
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._clean_state is None:
+            self.mark_clean()
+        screen = self.screen()
+        if screen is not None:
+            fit_into(self, screen.availableGeometry())
+
+
+class FieldForm:
+    """Binds a dialog's widgets to the service's field errors.
+
+    ``add(key, widget)`` registers a widget under the key its service's FieldErrors carry (the
+    data attribute, e.g. "birth_date"; the Vietnamese label is accepted as an alias for rules
+    that give no key) and returns the widget with its error line under it, to put in a layout.
+    The error line always keeps its height, so fields never jump as messages come and go.
+
+    ``errors`` is the pure rule of the record (it builds the data from the widgets and calls the
+    service's ``*_errors()``); it re-runs on every edit. Messages show for the fields the
+    officer has edited, and for all of them once a save was tried (``show``).
+    """
+
+    BAD_STYLE = "border: 1px solid #b00020;"
+
+    def __init__(self, errors: Callable[[], Iterable[FieldError]] | None = None,
+                 general: QLabel | None = None):
+        self.errors = errors
+        self.general = general  # where an error no widget is bound to goes
+        self.widgets: dict[str, QWidget] = {}
+        self.lines: dict[str, QLabel] = {}
+        self.aliases: dict[str, str] = {}
+        self.touched: set[str] = set()
+        self.show_all = False
+        self.shown: list[FieldError] = []
+        self._timer = QTimer(singleShot=True, interval=0)
+        self._timer.timeout.connect(self.revalidate)
+
+    @staticmethod
+    def _keep_height(widget: QWidget) -> None:
+        """A red frame (a style sheet) changes a one-line field's natural height: pin it."""
+        if isinstance(widget, (QLineEdit, QComboBox, QAbstractSpinBox)):
+            widget.setFixedHeight(widget.sizeHint().height())
+
+    def add(self, key: str, widget: QWidget, *aliases: str) -> QWidget:
+        self._keep_height(widget)
+        self.widgets[key] = widget
+        for alias in aliases:
+            self.aliases[alias] = key
+        line = QLabel(objectName=f"{widget.objectName() or key}Error")
+        line.setStyleSheet(ERROR_STYLE)
+        font = line.font()
+        font.setPointSizeF(max(7.0, font.pointSizeF() * 0.9))
+        line.setFont(font)
+        line.setWordWrap(True)
+        line.setMinimumHeight(line.fontMetrics().lineSpacing() + 1)
+        line.setProperty("guardIgnore", True)
+        self.lines[key] = line
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(widget)
+        column.addWidget(line)
+        self.watch(widget, key)
+        return box
+
+    def bind(self, key: str, widget: QWidget, line: QLabel, *aliases: str) -> None:
+        """Like ``add`` for a widget already laid out, with its own error line."""
+        self._keep_height(widget)
+        self.widgets[key] = widget
+        self.lines[key] = line
+        for alias in aliases:
+            self.aliases[alias] = key
+        self.watch(widget, key)
+
+    def watch(self, widget: QWidget, key: str | None = None) -> None:
+        """Re-run the rule when ``widget`` changes (``key``: the field it marks as edited)."""
+        def edited(*_args, key=key):
+            if key is not None:
+                self.touched.add(key)
+            self._timer.start()
+
+        for signal in ("textEdited", "textChanged", "currentIndexChanged", "toggled",
+                       "valueChanged", "dateChanged"):
+            if hasattr(widget, signal) and (signal != "textChanged"
+                                            or isinstance(widget, (QPlainTextEdit, QTextEdit))):
+                getattr(widget, signal).connect(edited)
+                if signal in ("textEdited", "currentIndexChanged"):
+                    break
+
+    def key_of(self, err: FieldError) -> str | None:
+        for name in (err.key, err.field):
+            if name in self.widgets:
+                return name
+            if name in self.aliases:
+                return self.aliases[name]
+        return None
+
+    def revalidate(self) -> list[FieldError]:
+        found = list(self.errors()) if self.errors is not None else []
+        shown = [e for e in found if self.show_all or self.key_of(e) in self.touched]
+        self.display(shown)
+        return found
+
+    def display(self, errors: list[FieldError]) -> None:
+        self.shown = errors
+        by_key: dict[str, list[str]] = {}
+        loose: list[str] = []
+        for err in errors:
+            key = self.key_of(err)
+            (by_key.setdefault(key, []) if key else loose).append(
+                err.message if key else str(err))
+        for key, widget in self.widgets.items():
+            messages = by_key.get(key, [])
+            self.lines[key].setText(" ".join(dict.fromkeys(messages)))
+            widget.setStyleSheet(self.BAD_STYLE if messages else "")
+        if self.general is not None:
+            self.general.setText("\n".join(dict.fromkeys(loose)))
+
+    def show(self, errors: list[FieldError], focus: bool = True) -> None:
+        """A save was refused with ``errors``: show every one of them and focus the first."""
+        self.show_all = True
+        found = []
+        if self.errors is not None:
+            found = list(self.errors())
+        merged = list(errors) + [e for e in found if e not in errors]
+        self.display(merged)
+        if focus and merged:
+            self.focus(merged[0])
+
+    def focus(self, err: FieldError) -> None:
+        key = self.key_of(err)
+        widget = self.widgets.get(key) if key else None
+        if widget is None:
+            return
+        parent = widget.parentWidget()
+        while parent is not None:
+            if isinstance(parent, QScrollArea):
+                parent.ensureWidgetVisible(widget)
+                break
+            parent = parent.parentWidget()
+        widget.setFocus()
+        if isinstance(widget, QLineEdit):
+            widget.selectAll()
+
+
+class FormDialog(GuardedDialog):
+    """A titled form with OK/Cancel, a red error line and a ``FieldForm``.
 
     ``check()`` validates (and may save) before the dialog closes; a FieldError it raises keeps
-    the dialog open with the message, so a failed save never loses what was typed.
+    the dialog open with the message under its field, so a failed save never loses what was
+    typed. ``live_errors()`` (optional) is the pure rule re-run on every edit. The form scrolls
+    inside the dialog when the screen is too small for it; the error line and the buttons stay
+    in view.
     """
 
     def __init__(self, title: str, intro: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle(title)
-        self.form = QFormLayout(self)
+        self._outer = QVBoxLayout(self)
+        self._body = QWidget()
+        self.form = QFormLayout(self._body)
+        self.form.setContentsMargins(0, 0, 0, 0)
         if intro:
             label = QLabel(intro, wordWrap=True)
             self.form.addRow(label)
         self.error = error_label("dialogError")
+        self.field_form = FieldForm(self.live_errors_or_none(), self.error)
         self.buttons = button_row("Đồng ý", self._ok, self.reject, "dialogOk")
 
+    def live_errors_or_none(self):
+        own = type(self).live_errors is not FormDialog.live_errors
+        return self.live_errors if own else None
+
+    def live_errors(self) -> list[FieldError]:
+        """The record's rule on what is typed now (the service's pure ``*_errors()``)."""
+        return []
+
+    def field_row(self, label: str, key: str, widget: QWidget, *aliases: str) -> QWidget:
+        """A form row whose widget shows its own error under it; ``label`` ends without ':'.
+        The label text is an alias of ``key``, for rules that name the field only by label."""
+        text = QLabel(label + ":")
+        text.setBuddy(widget)
+        self.form.addRow(text, self.field_form.add(key, widget, label, *aliases))
+        return widget
+
     def finish_layout(self) -> None:
-        self.form.addRow(self.error)
-        self.form.addRow(self.buttons)
+        self._outer.addWidget(scrolled(self._body), 1)
+        self._outer.addWidget(self.error)
+        self._outer.addWidget(self.buttons)
 
     def check(self) -> None:
         """Raise FieldError to keep the dialog open with the message."""
+
+    def save_and_close(self) -> None:
+        self._ok()
 
     def _ok(self) -> None:
         try:
             self.check()
         except FieldError as err:
-            self.error.setText(str(err))
+            self.error.setText("")
+            self.field_form.show([err])
+            if self.field_form.key_of(err) is not None:
+                self.error.setText("Chưa lưu: hãy sửa các ô được đánh dấu đỏ.")
+            else:
+                self.error.setText(str(err))
             return
         except Exception as exc:  # the database is busy, full or damaged: say so, keep the data
             text = save_failure(exc, self._database_url())
@@ -113,8 +469,9 @@ class FormDialog(QDialog):
         return value
 
 
-class RememberedDialog(QDialog):
-    """A dialog that reopens at the size and place the officer last gave it."""
+class RememberedDialog(GuardedDialog):
+    """A dialog that reopens at the size and place the officer last gave it (and, as every
+    GuardedDialog, asks before unsaved input is thrown away and fits the screen)."""
 
     _size_key = ""
 
