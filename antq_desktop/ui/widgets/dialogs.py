@@ -15,7 +15,7 @@ from datetime import date
 from typing import Callable, Iterable
 
 from PySide6.QtCore import QRect, QSettings, Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
@@ -115,6 +115,15 @@ def input_snapshot(root: QWidget) -> tuple:
         if value is not None:
             found.append((w.objectName(), type(w).__name__, value))
     return tuple(found)
+
+
+def screen_area(widget: QWidget) -> QRect:
+    """The free part (task bar left out) of the screen ``widget`` is on. Read through
+    QGuiApplication: a QScreen wrapper taken from ``QWidget.screen()`` crashed Qt later."""
+    app = QGuiApplication.instance()
+    centre = widget.frameGeometry().center()
+    screen = app.screenAt(centre) or app.primaryScreen()
+    return QRect(screen.availableGeometry()) if screen is not None else QRect(0, 0, 1366, 728)
 
 
 def fit_into(dialog: QWidget, area: QRect) -> None:
@@ -241,9 +250,13 @@ class GuardedDialog(QDialog):
         super().showEvent(event)
         if self._clean_state is None:
             self.mark_clean()
-        screen = self.screen()
-        if screen is not None:
-            fit_into(self, screen.availableGeometry())
+        # after the show has settled (a resize inside the show event crashed Qt), and never on
+        # a dialog gone meanwhile: the timer is the dialog's own child
+        QTimer.singleShot(0, self, self.fit_screen)
+
+    def fit_screen(self) -> None:
+        if self.isVisible():
+            fit_into(self, screen_area(self))
 
 
 class FieldForm:
