@@ -75,10 +75,11 @@ def test_a_workers_function_is_released_on_the_gui_thread(qtbot):
     results = []
     worker.signals.finished.connect(results.append)  # a plain function: no receiver object
     del work
-    worker.start()
+    pool = QThreadPool()  # its own: the global one may still be busy with another test's work
+    pool.start(worker)
     del worker  # as the tabs do: nothing keeps it but the pool
     qtbot.waitUntil(lambda: bool(freed_on), timeout=5000)
-    QThreadPool.globalInstance().waitForDone()
+    pool.waitForDone()
     assert results == [42]  # the signals object lived until its result was delivered
     assert freed_on == [True]
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+import shiboken6
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
 # Workers made and not yet back: the GUI thread holds the last reference to each, so that the
 # worker, its function and whatever that function captured (a dialog, a tab) are released on
@@ -46,6 +47,9 @@ class Worker(QRunnable):
             self.signals.done.emit()
 
     def _release(self) -> None:
+        if shiboken6.isValid(self):  # the pool has not yet deleted the runnable: let it first
+            QTimer.singleShot(1, self._release)
+            return
         _running.discard(self)
 
     def start(self) -> None:
