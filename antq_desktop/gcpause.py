@@ -16,15 +16,14 @@ _was_enabled = False  # the collector's state when the first of them began
 def gc_paused() -> Iterator[None]:
     """Keep the cyclic collector off for the duration.
 
-    - Bulk work (the demo's rows, a workbook's cells) makes many long-lived objects without
-      reference cycles, which the collector would rescan again and again.
-    - Work on a background thread (ui/widgets/worker.py): a collection that runs there may free
-      a cycle holding Qt widgets, and a widget destroyed off the GUI thread crashes the program.
-      With the collector off while any background work runs, collections happen on the GUI
-      thread.
+    Bulk work (the demo's rows, a workbook's cells) makes many long-lived objects without
+    reference cycles, which the collector would rescan again and again. This is about speed
+    only: which thread collects is ui/widgets/lifetime.py's business (the program collects on
+    the GUI thread only; a pause cannot promise that, the code around it still allocates).
 
     Pauses nest and overlap across threads: the first one turns the collector off, the last one
-    to end puts back the state the first one found."""
+    to end puts back the state the first one found. The GUI thread's collector
+    (``ui.widgets.lifetime``) skips its turn while any pause is open (:func:`paused`)."""
     global _depth, _was_enabled
     with _lock:
         if _depth == 0:
@@ -38,3 +37,8 @@ def gc_paused() -> Iterator[None]:
             _depth -= 1
             if _depth == 0 and _was_enabled:
                 gc.enable()
+
+
+def paused() -> bool:
+    """Whether a pause is open now, in any thread."""
+    return _depth > 0

@@ -31,6 +31,7 @@ from ..services.mediation import MediationService
 from ..services.rehabilitation import RehabilitationService
 from ..services.settings import SettingsService
 from ..services.unit import UnitService
+from .widgets.lifetime import collect_on_gui_thread
 
 # Quit this many milliseconds after the main window shows (smoke tests of a build, start-up
 # timing); unset in normal use.
@@ -72,6 +73,7 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     app.setStyleSheet((resources_dir() / "style.qss").read_text(encoding="utf-8"))
     install_qt_translation(app)
     register_fonts()
+    collect_on_gui_thread(app)  # Qt objects are never freed off the GUI thread (lifetime.py)
     return app
 
 

@@ -4,15 +4,17 @@ import pytest
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QLabel
 
+from antq_desktop.ui.widgets.lifetime import collect_on_gui_thread
+
 
 @pytest.fixture(scope="session", autouse=True)
-def collector_between_tests_only():
-    """The cyclic collector runs only between GUI tests, in the GUI thread (see the teardown
-    hook below), never in the middle of Qt's event delivery or on a worker thread: a cycle
-    that holds a widget freed there crashed the suite now and then (docs/TESTING.md)."""
+def collector_on_the_gui_thread(qapp):
+    """Python's cyclic collector as the program runs it (ui.app.make_app): never automatic, from a
+    timer on the GUI thread only (ui/widgets/lifetime.py, docs/TESTING.md)."""
     was = gc.isenabled()
-    gc.disable()
+    collector = collect_on_gui_thread(qapp)
     yield
+    collector.timer.stop()
     if was:
         gc.enable()
 
@@ -26,9 +28,7 @@ def pytest_runtest_teardown(item, nextitem):
     for widget in QApplication.allWidgets():
         if isinstance(widget, GuardedDialog):
             widget._closing = True
-    result = yield  # pytest-qt has closed the test's widgets
-    gc.collect()
-    return result
+    return (yield)  # pytest-qt closes the test's widgets
 
 
 @pytest.fixture(autouse=True)

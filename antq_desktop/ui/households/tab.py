@@ -29,6 +29,7 @@ from ...numbers import grouped
 from ..widgets import messages
 from ..widgets.fields import format_date
 from ..widgets.lazy_model import Column
+from ..widgets.lifetime import modal, run_modal
 from ..widgets.lists import ListTab, fill_area_filter
 from .actions import MoveAwayDialog, SignupDialog
 from .dialog import HouseholdDialog
@@ -306,16 +307,20 @@ class HouseholdsTab(ListTab):
                                 "Tệp → Thông tin đơn vị và khu dân cư.")
             return
         dialog = self.open_dialog()
-        if dialog.exec() and dialog.saved_id is not None:
-            self._saved(dialog.saved_id)
+        with modal(dialog) as accepted:
+            saved_id = dialog.saved_id if accepted else None
+        if saved_id is not None:
+            self._saved(saved_id)
 
     def edit_selected(self) -> None:
         hid = self.selected_id()
         if hid is None:
             return
         dialog = self.open_dialog(hid)
-        if dialog.exec() and dialog.saved_id is not None:
-            self._saved(dialog.saved_id)
+        with modal(dialog) as accepted:
+            saved_id = dialog.saved_id if accepted else None
+        if saved_id is not None:
+            self._saved(saved_id)
 
     def move_selected(self) -> None:
         hid = self.selected_id()
@@ -327,7 +332,7 @@ class HouseholdsTab(ListTab):
             return
         dialog = MoveAwayDialog(f"hộ {row.code} (chủ hộ {row.head_name})",
                                 lambda on, reason: self.service.move_away(hid, on, reason), self)
-        if dialog.exec():
+        if run_modal(dialog):
             self._changed()
 
     def _future_year(self, year: int) -> bool:
@@ -348,7 +353,7 @@ class HouseholdsTab(ListTab):
             return
         dialog = SignupDialog(year, f"Ghi đăng ký cho {len(ids)} hộ đang chọn.",
                               lambda on, _area: self.service.sign_up(ids, year, on), parent=self)
-        if dialog.exec():
+        if run_modal(dialog):
             self._changed()
 
     def signup_area(self) -> None:
@@ -365,8 +370,10 @@ class HouseholdsTab(ListTab):
         current = self.area.currentData()
         if current is not None and dialog.area is not None:
             dialog.area.setCurrentIndex(max(0, dialog.area.findData(current)))
-        if not dialog.exec():
+        with modal(dialog) as accepted:
+            done = accepted and (f"Đã ghi đăng ký cho {dialog.result_value} hộ của "
+                                 f"{dialog.area.currentText()}.")
+        if not done:
             return
         self._changed()
-        messages.info(self, f"Đã ghi đăng ký cho {dialog.result_value} hộ của "
-                            f"{dialog.area.currentText()}.")
+        messages.info(self, done)
