@@ -37,6 +37,12 @@ GUI_BUSY_TIMEOUT_MS = 400  # the GUI: a save meeting another writer says so at o
 WAL_SIZE_LIMIT = 64 * 1024 * 1024  # a reset WAL is truncated back to this size
 BACKUP_FOLDER = "sao-luu"  # the backups folder beside the database (services' backup command)
 BACKUP_MARK = ".truoc-nang-cap-"  # the copies taken before an upgrade: <stem>.truoc-nang-cap-<rev>-…
+# PostgreSQL: the upgrade transaction holds this advisory lock (migrations/env.py), so that two
+# clients starting at once never both upgrade; the second waits at most UPGRADE_WAIT_S.
+UPGRADE_LOCK_KEY = 0x414E5451_00000001  # "ANTQ", 1: any fixed bigint no other program uses
+UPGRADE_WAIT_S = 600.0
+UPGRADE_BUSY = ("Một máy khác đang nâng cấp cơ sở dữ liệu trên máy chủ {where} và chưa xong sau "
+                "{minutes} phút; chưa nâng cấp gì ở máy này. Hãy đợi máy kia xong rồi mở lại.")
 # Alembic's ``context`` and ``op`` are module-level proxies: two upgrades running at once in one
 # process (two threads) would run each other's migrations. One at a time.
 _UPGRADE_LOCK = threading.Lock()
@@ -220,6 +226,23 @@ def read_snapshot(db: Database) -> Iterator[Database]:
             conn.rollback()
         finally:
             conn.close()
+
+
+def lock_for_upgrade(conn: Connection) -> None:
+    """PostgreSQL: take the upgrade's advisory lock inside the upgrade transaction (released by
+    its commit or rollback), waiting at most UPGRADE_WAIT_S for another client's upgrade.
+    Raises DatabaseOpenError (UPGRADE_BUSY) when that one is still running."""
+    conn.exec_driver_sql(f"SET LOCAL lock_timeout = {int(UPGRADE_WAIT_S * 1000)}")
+    try:
+        with conn.begin_nested():  # a timeout must not abort the surrounding transaction
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({UPGRADE_LOCK_KEY})")
+    except DBAPIError as exc:
+        if getattr(exc.orig, "pgcode", None) != "55P03":  # lock_not_available
+            raise
+        where = masked_url(str(conn.engine.url)).split("@")[-1]
+        minutes = max(1, round(UPGRADE_WAIT_S / 60))
+        raise DatabaseOpenError(UPGRADE_BUSY.format(where=where, minutes=minutes)) from None
+    conn.exec_driver_sql("SET LOCAL lock_timeout = DEFAULT")
 
 
 def alembic_config(engine: Engine) -> Config:
@@ -474,7 +497,7 @@ def _upgrade_failed(exc: Exception, engine: Engine, url: str, before: str | None
                                                          or _is_corrupt_error(exc)):
         return DatabaseOpenError(describe_error(exc, url))
     where = sqlite_path(url) or url.split("@")[-1]
-    if isinstance(exc, UpgradeRefused):
+    if isinstance(exc, DatabaseOpenError):  # refused data, another client's long upgrade
         text = str(exc)
     else:
         text = (f"Không nâng cấp được cơ sở dữ liệu {where} lên phiên bản {head_revision()} "
