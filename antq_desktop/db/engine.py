@@ -94,7 +94,11 @@ def _sqlite_pragmas(dbapi_conn, busy_timeout_ms: int) -> None:
 def make_engine(url: str) -> Engine:
     # Exports run in a worker thread; the pool hands a connection to one thread at a time.
     args = {"check_same_thread": False} if url.startswith("sqlite") else {}
-    engine = create_engine(url, connect_args=args)
+    # A server (PostgreSQL): a pooled connection the server dropped while the program sat idle
+    # (restart, network cut, idle timeout) is found by a ping when taken and replaced, so the
+    # first save after the server comes back works. A connection lost during a save fails that
+    # save only (CONNECTION_LOST); SQLAlchemy then discards the whole pool.
+    engine = create_engine(url, connect_args=args, pool_pre_ping=not url.startswith("sqlite"))
     if engine.dialect.name == "sqlite":
         engine.antq_busy_timeout_ms = BUSY_TIMEOUT_MS
         event.listen(engine, "connect", lambda dbapi_conn, _record: _sqlite_pragmas(
@@ -375,10 +379,43 @@ def disk_full_message(folder: Path | str, what: str = "cơ sở dữ liệu") ->
 BUSY_MESSAGE = ("Cơ sở dữ liệu đang bận (một chương trình khác đang ghi) — thử lại sau giây lát.")
 
 
+# What a driver says when the server is gone (psycopg2/psycopg and libpq wordings, lower case).
+_LOST_CONNECTION = (
+    "server closed the connection", "terminating connection", "connection refused",
+    "could not connect", "connection already closed", "no connection to the server",
+    "connection timed out", "timeout expired", "ssl syscall", "ssl connection has been closed",
+    "could not receive data", "could not send data", "not currently accepting connections",
+    "the database system is starting up", "the database system is shutting down",
+    "could not translate host name", "network is unreachable", "no route to host",
+    "connection is closed", "consuming input failed", "lost synchronization with server",
+)
+CONNECTION_LOST = ("Mất kết nối tới máy chủ cơ sở dữ liệu {where} (máy chủ đang tắt, đang khởi "
+                   "động lại hoặc mạng bị ngắt)")
+
+
+def is_connection_lost(exc: BaseException, url: str) -> bool:
+    """``exc`` says the database server (not a SQLite file) cannot be reached or dropped the
+    connection: the transaction did not commit, and a later attempt may succeed."""
+    if url.startswith("sqlite") or not isinstance(exc, (DBAPIError, OSError)):
+        return False
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    text = str(getattr(exc, "orig", exc)).lower()
+    return any(words in text for words in _LOST_CONNECTION)
+
+
+def connection_lost_message(url: str) -> str:
+    """CONNECTION_LOST naming the server and database of ``url`` (never its password)."""
+    return CONNECTION_LOST.format(where=_masked(url).split("@")[-1])
+
+
 def describe_error(exc: BaseException, url: str) -> str:
     """Turn a driver error into one Vietnamese sentence for the user."""
     text = str(getattr(exc, "orig", exc)).lower()
     where = sqlite_path(url) or _masked(url).split("@")[-1]
+    if is_connection_lost(exc, url):
+        return (f"{connection_lost_message(url)}. Hãy thử lại khi có kết nối; nếu vẫn không "
+                "được, hãy báo người quản trị máy chủ.")
     if is_busy_error(exc):
         return (f"{BUSY_MESSAGE} Tệp {where} đang bị khóa bởi một chương trình khác đang ghi "
                 "vào tệp (có thể ANTQ Desktop đang mở ở cửa sổ hoặc máy khác); nếu vẫn bận, hãy "
