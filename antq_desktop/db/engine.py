@@ -149,9 +149,12 @@ def url_problem(url: str) -> str | None:
 def masked_url(url: str) -> str:
     """``url`` as the program shows it (the About box, messages): never its password."""
     try:
-        return make_url(url).render_as_string(hide_password=True)
+        parsed = make_url(url)
+        if "password" in parsed.query:  # ?password=… is read by the drivers too
+            parsed = parsed.update_query_dict({"password": "***"})
+        return parsed.render_as_string(hide_password=True)
     except ArgumentError:  # not a URL SQLAlchemy reads: whatever follows the last @
-        return url.rsplit("@", 1)[-1]
+        return url.rsplit("@", 1)[-1].split("?", 1)[0]
 
 
 def _masked(url: str) -> str:
@@ -533,7 +536,7 @@ def _upgrade_failed(exc: Exception, engine: Engine, url: str, before: str | None
     if isinstance(exc, (DBAPIError, sqlite3.Error)) and (is_busy_error(exc)
                                                          or _is_corrupt_error(exc)):
         return DatabaseOpenError(describe_error(exc, url))
-    where = sqlite_path(url) or url.split("@")[-1]
+    where = sqlite_path(url) or _masked(url).split("@")[-1]
     if isinstance(exc, DatabaseOpenError):  # refused data, another client's long upgrade
         text = str(exc)
     else:
@@ -594,7 +597,8 @@ def open_database(url: str, *, upgrade: bool = True) -> Database:
         script = ScriptDirectory(str(MIGRATIONS))
         if current is None and tables - {"alembic_version"}:
             raise DatabaseOpenError(
-                f"Tệp {path or url} không phải cơ sở dữ liệu của ANTQ Desktop."
+                f"{f'Tệp {path}' if path else f'Cơ sở dữ liệu {_masked(url)}'} không phải cơ "
+                "sở dữ liệu của ANTQ Desktop."
                 + restore_hint(path))
         if current is not None and current != head:
             try:
