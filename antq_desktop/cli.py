@@ -91,7 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("-o", "--output", required=True, metavar="FILE.xlsx|FILE.pdf|FILE.docx",
                         help="tệp kết quả: .xlsx, hoặc .pdf với biểu in được; .docx (hoặc .pdf "
                              "qua LibreOffice) với văn bản Word")
-    backup = sub.add_parser("backup", help="sao lưu cơ sở dữ liệu ngay (bản sao được kiểm tra)")
+    backup = sub.add_parser("backup", help="sao lưu cơ sở dữ liệu ngay (bản sao được kiểm tra; "
+                                           "PostgreSQL: bằng pg_dump)")
     backup.add_argument("-o", "--output", metavar="DIR",
                         help="thư mục nhận bản sao lưu (mặc định: thư mục sao lưu đã cài đặt)")
     backups = sub.add_parser("backups", help="liệt kê các bản sao lưu: ngày, số liệu, "
@@ -100,7 +101,8 @@ def build_parser() -> argparse.ArgumentParser:
                          help="thư mục sao lưu cần xem (mặc định: thư mục đã cài đặt)")
     restore = sub.add_parser("restore", help="khôi phục cơ sở dữ liệu từ một bản sao lưu "
                                              "(dữ liệu hiện tại được sao lưu trước)")
-    restore.add_argument("file", metavar="FILE", help="tệp sao lưu (.db)")
+    restore.add_argument("file", metavar="FILE",
+                         help="tệp sao lưu (.db; với PostgreSQL: tệp .dump của pg_dump)")
     sub.add_parser("check", help="kiểm tra cơ sở dữ liệu: toàn vẹn, khóa ngoại, chỉ mục tìm "
                                  "kiếm, các quy tắc của sổ sách")
     from . import cli_audit, cli_import, cli_users
@@ -335,6 +337,83 @@ def _existing_file(url: str) -> Path | str:
     return path
 
 
+def _open_server(url: str):
+    """A PostgreSQL database for backup, backups and restore, not upgraded (a backup is taken
+    as the data is); or the one-line message why not."""
+    problem = database_problem(url)
+    if problem is not None:
+        return problem
+    try:
+        return open_database(url, upgrade=False)
+    except DatabaseOpenError as exc:
+        return str(exc)
+
+
+def run_server_backup(url: str, output: str | None) -> int:
+    from .services.backup import BackupError, backup_server, require_tools
+
+    try:
+        require_tools("sao lưu", "pg_dump", "pg_restore")
+    except BackupError as exc:
+        return _fail(str(exc))
+    db = _open_server(url)
+    if isinstance(db, str):
+        return _fail(db)
+    try:
+        made = backup_server(db, folder=Path(output).expanduser() if output else None)
+    except BackupError as exc:
+        return _fail(str(exc))
+    finally:
+        db.dispose()
+    print(f"Đã sao lưu (pg_dump) và kiểm tra: {made.describe_counts()}.")
+    print(made.path)
+    return 0
+
+
+def run_server_backups(url: str, folder_arg: str | None) -> int:
+    from sqlalchemy.engine import make_url
+
+    from .services.backup import describe, list_backups, server_folder
+
+    db = _open_server(url)
+    if isinstance(db, str):
+        return _fail(db)
+    try:
+        folder = Path(folder_arg).expanduser() if folder_arg else server_folder(db)
+    finally:
+        db.dispose()
+    found = list_backups(folder, None if folder_arg else make_url(url).database)
+    if not found:
+        print(f"Chưa có bản sao lưu nào trong thư mục {folder}.")
+    for b in found:
+        print(describe(b))
+    return 0
+
+
+def run_server_restore(url: str, file: str) -> int:
+    from .services.backup import BackupError, require_tools, restore_server
+
+    try:
+        require_tools("khôi phục", "pg_restore", "psql", "pg_dump")
+    except BackupError as exc:
+        return _fail(str(exc))
+    db = _open_server(url)
+    if isinstance(db, str):
+        return _fail(db)
+    try:
+        result = restore_server(db, Path(file))
+    except BackupError as exc:
+        return _fail(str(exc))
+    finally:
+        db.dispose()
+    try:  # upgrades a dump of an older schema
+        open_database(url).dispose()
+    except DatabaseOpenError as exc:
+        return _fail(str(exc))
+    print(result.describe())
+    return 0
+
+
 def run_backup(url: str, output: str | None) -> int:
     from .services.backup import (
         BackupError,
@@ -346,6 +425,8 @@ def run_backup(url: str, output: str | None) -> int:
         secure_database,
     )
 
+    if url.startswith("postgresql"):
+        return run_server_backup(url, output)
     path = _existing_file(url)
     if isinstance(path, str):
         return _fail(path)
@@ -367,6 +448,8 @@ def run_backup(url: str, output: str | None) -> int:
 def run_backups(url: str, folder_arg: str | None) -> int:
     from .services.backup import describe, folder_for, list_backups
 
+    if url.startswith("postgresql"):
+        return run_server_backups(url, folder_arg)
     path = _existing_file(url)
     if isinstance(path, str):
         return _fail(path)
@@ -382,6 +465,8 @@ def run_backups(url: str, folder_arg: str | None) -> int:
 def run_restore(url: str, file: str) -> int:
     from .services.backup import BackupError, restore
 
+    if url.startswith("postgresql"):
+        return run_server_restore(url, file)
     path = _existing_file(url)
     if isinstance(path, str):
         return _fail(path)

@@ -37,6 +37,12 @@ GUI_BUSY_TIMEOUT_MS = 400  # the GUI: a save meeting another writer says so at o
 WAL_SIZE_LIMIT = 64 * 1024 * 1024  # a reset WAL is truncated back to this size
 BACKUP_FOLDER = "sao-luu"  # the backups folder beside the database (services' backup command)
 BACKUP_MARK = ".truoc-nang-cap-"  # the copies taken before an upgrade: <stem>.truoc-nang-cap-<rev>-…
+# PostgreSQL: the upgrade transaction holds this advisory lock (migrations/env.py), so that two
+# clients starting at once never both upgrade; the second waits at most UPGRADE_WAIT_S.
+UPGRADE_LOCK_KEY = 0x414E5451_00000001  # "ANTQ", 1: any fixed bigint no other program uses
+UPGRADE_WAIT_S = 600.0
+UPGRADE_BUSY = ("Một máy khác đang nâng cấp cơ sở dữ liệu trên máy chủ {where} và chưa xong sau "
+                "{minutes} phút; chưa nâng cấp gì ở máy này. Hãy đợi máy kia xong rồi mở lại.")
 # Alembic's ``context`` and ``op`` are module-level proxies: two upgrades running at once in one
 # process (two threads) would run each other's migrations. One at a time.
 _UPGRADE_LOCK = threading.Lock()
@@ -88,7 +94,11 @@ def _sqlite_pragmas(dbapi_conn, busy_timeout_ms: int) -> None:
 def make_engine(url: str) -> Engine:
     # Exports run in a worker thread; the pool hands a connection to one thread at a time.
     args = {"check_same_thread": False} if url.startswith("sqlite") else {}
-    engine = create_engine(url, connect_args=args)
+    # A server (PostgreSQL): a pooled connection the server dropped while the program sat idle
+    # (restart, network cut, idle timeout) is found by a ping when taken and replaced, so the
+    # first save after the server comes back works. A connection lost during a save fails that
+    # save only (CONNECTION_LOST); SQLAlchemy then discards the whole pool.
+    engine = create_engine(url, connect_args=args, pool_pre_ping=not url.startswith("sqlite"))
     if engine.dialect.name == "sqlite":
         engine.antq_busy_timeout_ms = BUSY_TIMEOUT_MS
         event.listen(engine, "connect", lambda dbapi_conn, _record: _sqlite_pragmas(
@@ -139,9 +149,12 @@ def url_problem(url: str) -> str | None:
 def masked_url(url: str) -> str:
     """``url`` as the program shows it (the About box, messages): never its password."""
     try:
-        return make_url(url).render_as_string(hide_password=True)
+        parsed = make_url(url)
+        if "password" in parsed.query:  # ?password=… is read by the drivers too
+            parsed = parsed.update_query_dict({"password": "***"})
+        return parsed.render_as_string(hide_password=True)
     except ArgumentError:  # not a URL SQLAlchemy reads: whatever follows the last @
-        return url.rsplit("@", 1)[-1]
+        return url.rsplit("@", 1)[-1].split("?", 1)[0]
 
 
 def _masked(url: str) -> str:
@@ -220,6 +233,23 @@ def read_snapshot(db: Database) -> Iterator[Database]:
             conn.rollback()
         finally:
             conn.close()
+
+
+def lock_for_upgrade(conn: Connection) -> None:
+    """PostgreSQL: take the upgrade's advisory lock inside the upgrade transaction (released by
+    its commit or rollback), waiting at most UPGRADE_WAIT_S for another client's upgrade.
+    Raises DatabaseOpenError (UPGRADE_BUSY) when that one is still running."""
+    conn.exec_driver_sql(f"SET LOCAL lock_timeout = {int(UPGRADE_WAIT_S * 1000)}")
+    try:
+        with conn.begin_nested():  # a timeout must not abort the surrounding transaction
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({UPGRADE_LOCK_KEY})")
+    except DBAPIError as exc:
+        if getattr(exc.orig, "pgcode", None) != "55P03":  # lock_not_available
+            raise
+        where = masked_url(str(conn.engine.url)).split("@")[-1]
+        minutes = max(1, round(UPGRADE_WAIT_S / 60))
+        raise DatabaseOpenError(UPGRADE_BUSY.format(where=where, minutes=minutes)) from None
+    conn.exec_driver_sql("SET LOCAL lock_timeout = DEFAULT")
 
 
 def alembic_config(engine: Engine) -> Config:
@@ -352,10 +382,43 @@ def disk_full_message(folder: Path | str, what: str = "cơ sở dữ liệu") ->
 BUSY_MESSAGE = ("Cơ sở dữ liệu đang bận (một chương trình khác đang ghi) — thử lại sau giây lát.")
 
 
+# What a driver says when the server is gone (psycopg2/psycopg and libpq wordings, lower case).
+_LOST_CONNECTION = (
+    "server closed the connection", "terminating connection", "connection refused",
+    "could not connect", "connection already closed", "no connection to the server",
+    "connection timed out", "timeout expired", "ssl syscall", "ssl connection has been closed",
+    "could not receive data", "could not send data", "not currently accepting connections",
+    "the database system is starting up", "the database system is shutting down",
+    "could not translate host name", "network is unreachable", "no route to host",
+    "connection is closed", "consuming input failed", "lost synchronization with server",
+)
+CONNECTION_LOST = ("Mất kết nối tới máy chủ cơ sở dữ liệu {where} (máy chủ đang tắt, đang khởi "
+                   "động lại hoặc mạng bị ngắt)")
+
+
+def is_connection_lost(exc: BaseException, url: str) -> bool:
+    """``exc`` says the database server (not a SQLite file) cannot be reached or dropped the
+    connection: the transaction did not commit, and a later attempt may succeed."""
+    if url.startswith("sqlite") or not isinstance(exc, (DBAPIError, OSError)):
+        return False
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    text = str(getattr(exc, "orig", exc)).lower()
+    return any(words in text for words in _LOST_CONNECTION)
+
+
+def connection_lost_message(url: str) -> str:
+    """CONNECTION_LOST naming the server and database of ``url`` (never its password)."""
+    return CONNECTION_LOST.format(where=_masked(url).split("@")[-1])
+
+
 def describe_error(exc: BaseException, url: str) -> str:
     """Turn a driver error into one Vietnamese sentence for the user."""
     text = str(getattr(exc, "orig", exc)).lower()
     where = sqlite_path(url) or _masked(url).split("@")[-1]
+    if is_connection_lost(exc, url):
+        return (f"{connection_lost_message(url)}. Hãy thử lại khi có kết nối; nếu vẫn không "
+                "được, hãy báo người quản trị máy chủ.")
     if is_busy_error(exc):
         return (f"{BUSY_MESSAGE} Tệp {where} đang bị khóa bởi một chương trình khác đang ghi "
                 "vào tệp (có thể ANTQ Desktop đang mở ở cửa sổ hoặc máy khác); nếu vẫn bận, hãy "
@@ -473,8 +536,8 @@ def _upgrade_failed(exc: Exception, engine: Engine, url: str, before: str | None
     if isinstance(exc, (DBAPIError, sqlite3.Error)) and (is_busy_error(exc)
                                                          or _is_corrupt_error(exc)):
         return DatabaseOpenError(describe_error(exc, url))
-    where = sqlite_path(url) or url.split("@")[-1]
-    if isinstance(exc, UpgradeRefused):
+    where = sqlite_path(url) or _masked(url).split("@")[-1]
+    if isinstance(exc, DatabaseOpenError):  # refused data, another client's long upgrade
         text = str(exc)
     else:
         text = (f"Không nâng cấp được cơ sở dữ liệu {where} lên phiên bản {head_revision()} "
@@ -534,7 +597,8 @@ def open_database(url: str, *, upgrade: bool = True) -> Database:
         script = ScriptDirectory(str(MIGRATIONS))
         if current is None and tables - {"alembic_version"}:
             raise DatabaseOpenError(
-                f"Tệp {path or url} không phải cơ sở dữ liệu của ANTQ Desktop."
+                f"{f'Tệp {path}' if path else f'Cơ sở dữ liệu {_masked(url)}'} không phải cơ "
+                "sở dữ liệu của ANTQ Desktop."
                 + restore_hint(path))
         if current is not None and current != head:
             try:

@@ -7,8 +7,11 @@ manifest ``<name>.json`` beside it (time, reason, app version, schema revision, 
 sha256). A backup without a manifest, or whose file does not match its manifest, is never listed as
 good. See docs/BACKUP.md.
 
-Only SQLite files are backed up here; a PostgreSQL server is backed up by its administrator
-(pg_dump). Nothing here logs or shows personal data: messages name files and counts only.
+A PostgreSQL database is backed up with the server's own tool, ``pg_dump`` in its custom format
+(``-Fc``), into ``<database>.<reason>-<time>.dump`` with the same kind of manifest (the counts are
+read in the very snapshot the dump is taken from); it is restored with ``pg_restore`` piped into
+``psql`` in one transaction. The password goes to those tools through ``PGPASSWORD`` only.
+Nothing here logs or shows personal data: messages name files and counts only.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import json
 import os
 import shutil
 import sqlite3
+import subprocess
 import urllib.request
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -43,6 +47,7 @@ DEFAULT_FOLDER_NAME = "sao-luu"  # <folder of the database>/sao-luu
 SUFFIX = ".db"
 MANIFEST = ".json"
 PARTIAL = ".tmp"
+DUMP_SUFFIX = ".dump"  # a PostgreSQL backup: pg_dump's custom format
 RAW_SUFFIX = ".hong"  # a byte copy of data that could not be backed up verified (damaged)
 AUTO_INTERVAL_MS = 30 * 60 * 1000  # the GUI's timer: a backup every 30 minutes while data changed
 STALE_AFTER = timedelta(days=7)  # the status bar warns when the last good backup is older
@@ -276,14 +281,16 @@ def _ensure_folder(folder: Path) -> None:
     _private(folder, FOLDER_MODE)
 
 
-def _name(db_path: Path, folder: Path, moment: datetime, reason: str) -> Path:
+def _name(db_path: Path, folder: Path, moment: datetime, reason: str,
+          suffix: str = SUFFIX, database: str | None = None) -> Path:
     # <stem>.<reason>-<time>.db; the copy before an upgrade is <stem>.truoc-nang-cap-<rev>-<time>.db,
-    # the name open_database looks for when it can reuse the copy of a failed attempt
-    stem = f"{db_path.stem}.{reason}-{moment:%Y%m%d-%H%M%S}"
-    candidate, n = folder / f"{stem}{SUFFIX}", 2
+    # the name open_database looks for when it can reuse the copy of a failed attempt.
+    # A server database: <database>.<reason>-<time>.dump
+    stem = f"{database or db_path.stem}.{reason}-{moment:%Y%m%d-%H%M%S}"
+    candidate, n = folder / f"{stem}{suffix}", 2
     while candidate.exists() or candidate.with_suffix(MANIFEST).exists() or \
             Path(str(candidate) + PARTIAL).exists():
-        candidate, n = folder / f"{stem}-{n}{SUFFIX}", n + 1
+        candidate, n = folder / f"{stem}-{n}{suffix}", n + 1
     return candidate
 
 
@@ -431,7 +438,7 @@ def _read_manifest(path: Path) -> Backup | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         target = path.with_name(data["file"])
-        if target.parent != path.parent or target.suffix != SUFFIX:
+        if target.parent != path.parent or target.suffix not in (SUFFIX, DUMP_SUFFIX):
             return None
         return Backup(path=target, created=datetime.fromisoformat(data["created"]),
                       size=int(data["size"]), reason=str(data.get("reason", "")),
@@ -538,6 +545,8 @@ def backup_now(db, reason: str = MANUAL, *, folder: Path | None = None,
 
     The hook for every change of many records at once: call it before a restore, an import or
     a merge (``reason`` BEFORE_IMPORT, BEFORE_MERGE). Raises BackupError (Vietnamese)."""
+    if is_server(db.url):
+        return backup_server(db, reason, folder=folder, now=now)
     path = database_file(db)
     settings = settings_of(db)
     target = folder if folder is not None else folder_for(path, settings)
@@ -692,6 +701,323 @@ def _record_restore(db_path: Path, file_name: str, safety) -> None:
         with sessionmaker(bind=engine).begin() as s:
             audit.record(s, "restore", "database", file=file_name,
                          safety=getattr(safety, "name", "") if safety else "")
+    finally:
+        engine.dispose()
+
+
+# -- PostgreSQL: pg_dump and pg_restore --------------------------------------------------------------
+PG_CLIENT_PACKAGE = "postgresql-client"
+TOOL_TIMEOUT_S = 6 * 3600  # a province store is large; a hung tool is stopped after this
+RESTORE_LOCK_TIMEOUT_MS = 10_000  # a restore gives up when other programs still hold the tables
+
+
+def is_server(url: str) -> bool:
+    """A PostgreSQL URL (whatever its driver): backed up with pg_dump, not as a file."""
+    return url.startswith("postgresql")
+
+
+def client_missing_message(tool: str, what: str) -> str:
+    return (f"Không tìm thấy chương trình {tool} của PostgreSQL trên máy này (không có trong "
+            f"PATH) nên chưa {what} được. Hãy cài gói {PG_CLIENT_PACKAGE} cùng phiên bản với máy "
+            "chủ (Debian/Ubuntu: sudo apt-get install postgresql-client; Windows: bộ cài "
+            "PostgreSQL, rồi thêm thư mục bin của nó vào PATH), rồi chạy lại lệnh.")
+
+
+def require_tools(what: str, *names: str) -> None:
+    """BackupError (client_missing_message) unless every PostgreSQL tool ``names`` is on PATH:
+    said before anything else, even before the server is reached."""
+    for name in names:
+        _tool(name, what)
+
+
+def _tool(name: str, what: str) -> str:
+    found = shutil.which(name)
+    if found is None:
+        raise BackupError(client_missing_message(name, what))
+    return found
+
+
+@dataclass(frozen=True)
+class _Server:
+    """How pg_dump, pg_restore and psql reach the database of a URL: options without the
+    password (it travels in PGPASSWORD only), and the masked host/database for messages."""
+
+    args: tuple[str, ...]
+    env: dict
+    database: str
+    where: str
+    password: str | None
+
+    def scrub(self, text: str) -> str:
+        text = " ".join(text.split())
+        if self.password:
+            text = text.replace(self.password, "***")
+        return text if len(text) <= 300 else text[:299] + "…"
+
+
+def _server(url: str) -> _Server:
+    from sqlalchemy.engine import make_url
+
+    from ..db.engine import masked_url
+
+    u = make_url(url)
+    query = {k: (v[0] if isinstance(v, tuple) else v) for k, v in u.query.items()}
+    args = ["-w"]  # never a password prompt: a refusal is reported instead
+    host = u.host or query.get("host")
+    if host:
+        args += ["-h", str(host)]
+    if u.port or query.get("port"):
+        args += ["-p", str(u.port or query["port"])]
+    if u.username:
+        args += ["-U", u.username]
+    env = dict(os.environ)
+    if u.password:
+        env["PGPASSWORD"] = str(u.password)
+    for key, name in (("sslmode", "PGSSLMODE"), ("sslrootcert", "PGSSLROOTCERT"),
+                      ("connect_timeout", "PGCONNECT_TIMEOUT")):
+        if key in query:
+            env[name] = str(query[key])
+    return _Server(args=tuple(args), env=env, database=u.database or "",
+                   where=masked_url(url).split("@")[-1],
+                   password=str(u.password) if u.password else None)
+
+
+def _run(cmd: list[str], server: _Server, failed: str, **kwargs) -> subprocess.CompletedProcess:
+    try:
+        done = subprocess.run(cmd, env=server.env, capture_output=True, timeout=TOOL_TIMEOUT_S,
+                              **kwargs)
+    except subprocess.TimeoutExpired:
+        raise BackupError(f"{failed}: {Path(cmd[0]).name} chạy quá lâu nên đã bị dừng.") from None
+    except OSError:
+        raise BackupError(f"{failed}: không chạy được {cmd[0]}.") from None
+    if done.returncode != 0:
+        raise BackupError(f"{failed}: {Path(cmd[0]).name} báo lỗi: "
+                          f"{server.scrub(_last_lines(done.stderr))}")
+    return done
+
+
+def _last_lines(err: bytes | str, n: int = 2) -> str:
+    text = err.decode("utf-8", "replace") if isinstance(err, bytes) else (err or "")
+    lines = [line for line in text.splitlines() if line.strip()]
+    return " ".join(lines[-n:]) or "(không rõ lý do)"
+
+
+def server_folder(db) -> Path:
+    """Where a server database's dumps go: the ``backup.folder`` setting, else ``sao-luu`` in
+    the user data folder of this computer."""
+    from ..config import data_dir
+
+    try:
+        settings = backup_settings(db)
+    except SQLAlchemyError:
+        settings = parse_backup_settings({})
+    return Path(settings.folder).expanduser() if settings.folder else \
+        data_dir() / DEFAULT_FOLDER_NAME
+
+
+def _server_facts(conn) -> _Verified:
+    """Schema revision, unit and row counts, read inside the dump's snapshot."""
+    tables = [t for (t,) in conn.exec_driver_sql(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = "
+        "current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name")
+        if t != "alembic_version"]
+    has_version = conn.exec_driver_sql(
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() "
+        "AND table_name = 'alembic_version'").scalar()
+    row = conn.exec_driver_sql("SELECT version_num FROM alembic_version").first() \
+        if has_version else None
+    counts = tuple((t, conn.exec_driver_sql(f'SELECT count(*) FROM "{t}"').scalar())
+                   for t in tables)
+    unit = ""
+    if "unit" in tables:
+        unit = conn.exec_driver_sql("SELECT ward_name FROM unit ORDER BY id LIMIT 1").scalar() \
+            or ""
+    return _Verified(schema=row[0] if row else "", unit=unit, counts=counts)
+
+
+def _dump_tables(path: Path, server: _Server, failed: str) -> set[str]:
+    """The tables whose data a custom-format dump holds (``pg_restore --list``): reading its
+    table of contents proves the archive is whole and readable."""
+    pg_restore = _tool("pg_restore", "kiểm tra bản sao lưu")
+    done = _run([pg_restore, "--list", str(path)], server, failed)
+    found = set()
+    for line in done.stdout.decode("utf-8", "replace").splitlines():
+        parts = line.split()
+        if "TABLE" in parts and "DATA" in parts:  # "123; 0 16390 TABLE DATA public unit antq"
+            i = parts.index("DATA")
+            if len(parts) > i + 2 and parts[i - 1] == "TABLE":
+                found.add(parts[i + 2])
+    return found
+
+
+def backup_server(db, reason: str = MANUAL, *, folder: Path | None = None,
+                  now: datetime | None = None) -> Backup:
+    """A PostgreSQL database dumped with ``pg_dump -Fc`` into the backup folder (or
+    ``folder``) as ``<database>.<reason>-<time>.dump``, checked (its table of contents lists
+    every table) and described by a manifest whose counts were read in the dump's own snapshot.
+    Retention as for the files, in the configured folder only. Raises BackupError
+    (Vietnamese, never the password), also when pg_dump is not installed."""
+    from ..db.engine import database_error_message
+
+    pg_dump = _tool("pg_dump", "sao lưu")
+    _tool("pg_restore", "sao lưu")  # the check below needs it
+    server = _server(db.url)
+    target = folder if folder is not None else server_folder(db)
+    _ensure_folder(target)
+    moment = (now or datetime.now()).replace(microsecond=0)
+    final = _name(Path(server.database), target, moment, reason, DUMP_SUFFIX, server.database)
+    tmp = Path(str(final) + PARTIAL)
+    failed = f"Không sao lưu được cơ sở dữ liệu {server.where}"
+    try:
+        if reason != AUTO:  # in the trail before the snapshot, so that the dump holds it
+            audit.record_now(db, "backup", "database", reason=reason, file=final.name)
+        _new_private_file(tmp)
+        with db.engine.connect().execution_options(isolation_level="REPEATABLE READ",
+                                                   postgresql_readonly=True) as conn:
+            conn.begin()
+            snapshot = conn.exec_driver_sql("SELECT pg_export_snapshot()").scalar()
+            facts = _server_facts(conn)
+            _run([pg_dump, *server.args, "-Fc", f"--snapshot={snapshot}", "-f", str(tmp),
+                  f"--dbname={server.database}"], server, failed)
+            conn.rollback()
+        listed = _dump_tables(tmp, server, failed)
+        missing = [t for t, _n in facts.counts if t not in listed]
+        if not facts.schema or "alembic_version" not in listed or missing:
+            raise BackupError(f"{NOT_VERIFIED}: tệp {final.name} thiếu dữ liệu của "
+                              f"{', '.join(missing[:5]) or 'alembic_version'}.")
+        _fsync(tmp)
+        backup = Backup(path=final, created=moment, size=tmp.stat().st_size, reason=reason,
+                        schema=facts.schema, app_version=__version__, unit=facts.unit,
+                        database=server.database, counts=facts.counts, sha256=_sha256(tmp))
+        _write_json(final.with_suffix(MANIFEST), _manifest(backup))
+        os.replace(tmp, final)
+        _fsync_dir(target)
+    except BackupError:
+        _discard(tmp, final)
+        raise
+    except (DBAPIError, SQLAlchemyError) as exc:
+        _discard(tmp, final)
+        raise BackupError(f"{failed}: " + (database_error_message(exc, db.url)
+                                           or type(exc).__name__)) from None
+    except OSError:
+        _discard(tmp, final)
+        raise BackupError(f"Không ghi được bản sao lưu vào thư mục {target} (ổ đĩa đầy, không "
+                          "có quyền ghi hoặc ổ đã rút ra).") from None
+    if folder is None:  # a folder named for one backup is the user's: nothing deleted there
+        try:
+            cap = backup_settings(db).size_cap_mb * 1024 * 1024
+        except SQLAlchemyError:
+            cap = None
+        prune(target, server.database, backup.created, cap)
+    return backup
+
+
+def inspect_dump(path: Path, server: _Server) -> Backup:
+    """Check a dump before restoring it: its manifest's checksum (when it has one), a table of
+    contents pg_restore reads, a schema this version knows. Raises BackupError."""
+    if not path.is_file():
+        raise BackupError(f"Không có tệp sao lưu {path}.")
+    if path.suffix != DUMP_SUFFIX:
+        raise BackupError(f"Tệp {path.name} không phải bản sao lưu của máy chủ PostgreSQL: cơ sở "
+                          "dữ liệu trên máy chủ chỉ khôi phục được từ tệp .dump do lệnh backup "
+                          "(pg_dump) tạo ra.")
+    listed = _read_manifest(path.with_suffix(MANIFEST))
+    if listed is not None and listed.path == path and (
+            path.stat().st_size != listed.size or _sha256(path) != listed.sha256):
+        raise BackupError(f"Tệp {path.name} đã bị thay đổi hoặc hỏng sau khi sao lưu "
+                          "(mã kiểm tra sha256 không khớp); hãy chọn bản khác.")
+    tables = _dump_tables(path, server, f"Tệp {path.name} bị hỏng hoặc không phải bản sao lưu "
+                                        "pg_dump")
+    if "alembic_version" not in tables:
+        raise BackupError(f"Tệp {path.name} không phải bản sao lưu của ANTQ Desktop.")
+    if listed is not None and listed.path == path:
+        if listed.schema and not _known_revision(listed.schema):
+            raise BackupError(f"Bản sao lưu {path.name} do một phiên bản ANTQ Desktop mới hơn tạo "
+                              f"ra (phiên bản lược đồ {listed.schema}). Hãy cập nhật chương trình "
+                              "rồi khôi phục lại.")
+        return listed
+    st = path.stat()
+    return Backup(path=path, created=datetime.fromtimestamp(st.st_mtime).replace(microsecond=0),
+                  size=st.st_size)
+
+
+def restore_server(db, dump_path: Path, *, folder: Path | None = None,
+                   now: datetime | None = None) -> RestoreResult:
+    """Replace the contents of a PostgreSQL database with a dump made by :func:`backup_server`.
+
+    The dump is checked; a safety dump of the current data is taken; then, in one transaction
+    (``psql --single-transaction``), the schema is dropped and recreated and the dump's SQL
+    (``pg_restore -f -``) is replayed: if anything fails, the database stays as it was. Other
+    programs must be closed: a restore waits RESTORE_LOCK_TIMEOUT_MS for their locks, then
+    gives up. ``db`` is disposed; reopen with ``open_database`` (it upgrades an older dump)."""
+    server = _server(db.url)
+    pg_restore = _tool("pg_restore", "khôi phục")
+    psql = _tool("psql", "khôi phục")
+    dump_path = dump_path.expanduser().resolve()
+    chosen = inspect_dump(dump_path, server)
+    safety = backup_server(db, BEFORE_RESTORE, folder=folder, now=now)
+    db.dispose()
+    env = dict(server.env)
+    env["PGOPTIONS"] = (env.get("PGOPTIONS", "") + f" -c lock_timeout={RESTORE_LOCK_TIMEOUT_MS}"
+                        ).strip()
+    replay = _Server(server.args, env, server.database, server.where, server.password)
+    failed = (f"Không khôi phục được vào {server.where} (dữ liệu trên máy chủ không thay đổi; "
+              "nếu ANTQ Desktop đang mở ở máy khác, hãy đóng lại rồi thử lại)")
+    reader = subprocess.Popen([pg_restore, "--no-owner", "--no-privileges", "-f", "-",
+                               str(dump_path)], env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE)
+    try:
+        _run([psql, *server.args, "-X", "-q", "-v", "ON_ERROR_STOP=1", "--single-transaction",
+              "-c", "DROP SCHEMA public CASCADE", "-c", "CREATE SCHEMA public", "-f", "-",
+              f"--dbname={server.database}"], replay, failed, stdin=reader.stdout)
+    finally:
+        reader.stdout.close()
+        _out, err = reader.communicate(timeout=TOOL_TIMEOUT_S)
+    if reader.returncode != 0:  # psql met the end of a cut stream: it committed a part?
+        raise BackupError(f"{failed}: pg_restore báo lỗi: {server.scrub(_last_lines(err))}")
+    from ..db.engine import head_revision
+
+    schema = _restored_schema(db.url)
+    upgraded = schema if schema and schema != head_revision() else None
+    if upgraded is None:
+        _record_restore_url(db.url, dump_path.name, safety)
+    if not chosen.counts:  # a dump without its manifest: say what it held, read back
+        chosen = Backup(path=chosen.path, created=chosen.created, size=chosen.size,
+                        schema=schema or "", counts=_restored_counts(db.url))
+    return RestoreResult(backup=chosen, safety=safety, upgraded_from=upgraded)
+
+
+def _restored_schema(url: str) -> str | None:
+    from sqlalchemy import create_engine
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    finally:
+        engine.dispose()
+
+
+def _restored_counts(url: str) -> tuple[tuple[str, int], ...]:
+    from sqlalchemy import create_engine
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return _server_facts(conn).counts
+    finally:
+        engine.dispose()
+
+
+def _record_restore_url(url: str, file_name: str, safety) -> None:
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import sessionmaker
+
+    engine = create_engine(url)
+    try:
+        with sessionmaker(bind=engine).begin() as s:
+            audit.record(s, "restore", "database", file=file_name,
+                         safety=safety.path.name if safety else "")
     finally:
         engine.dispose()
 

@@ -91,10 +91,14 @@ def test_the_commands_refuse_a_missing_database(capsys, tmp_path, argv):
     assert not missing.exists()  # not created
 
 
-@pytest.mark.parametrize("argv", [["backup"], ["backups"], ["restore", "x.db"]])
-def test_a_server_database_is_the_servers_job(capsys, argv):
-    err = one_line_error(capsys, "--db", "postgresql://antq@localhost/antq", *argv)
-    assert "pg_dump" in err
+@pytest.mark.parametrize("argv, tool", [(["backup"], "pg_dump"), (["restore", "x.dump"],
+                                                                   "pg_restore")])
+def test_a_server_database_needs_the_postgresql_tools(capsys, tmp_path, monkeypatch, argv, tool):
+    """A server is backed up with pg_dump (tests/services/test_pg_backup.py); without the
+    tools the command names the package, before it reaches the server."""
+    monkeypatch.setenv("PATH", str(tmp_path))
+    err = one_line_error(capsys, "--db", "postgresql://antq@127.0.0.1:1/antq", *argv)
+    assert f"chương trình {tool}" in err and "postgresql-client" in err
 
 
 def test_restore_errors_are_one_line(capsys, db, tmp_path):

@@ -157,11 +157,14 @@ def test_the_backup_folder_and_size_cap_are_settings(db, tmp_path):
     assert svc.folder_for(sqlite_path(db.url)) == usb  # also read straight from the file
 
 
-def test_server_database_is_the_servers_job():
+def test_server_database_is_dumped_by_pg_dump_which_must_be_installed(tmp_path, monkeypatch):
+    """A server database goes to pg_dump (tests/services/test_pg_backup.py); without it on
+    PATH the backup says which package to install, before reaching the server."""
     class Server:
         url, is_sqlite = "postgresql://antq@localhost/antq", False
 
-    with pytest.raises(svc.BackupError, match="pg_dump"):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(svc.BackupError, match="pg_dump.*postgresql-client"):
         svc.backup_now(Server())
 
 

@@ -11,10 +11,17 @@ before Alembic reads the current revision, so two programs starting at once do n
 the second waits (busy_timeout), then finds the file at head and has nothing to do.
 The app's sessions keep the driver's default handling (reads outside a transaction, no
 SQLITE_BUSY_SNAPSHOT on a read-then-write save).
+
+PostgreSQL has no such file lock, so the upgrade transaction takes a transaction-level advisory
+lock on a fixed key (``pg_advisory_xact_lock``) before Alembic reads the current revision: two
+clients starting at once never both upgrade; the second waits (up to
+``engine.UPGRADE_WAIT_S``), then reads the head revision and has nothing to do. The lock goes
+with the transaction's commit or rollback, and with the connection if the client dies.
 """
 
 from alembic import context
 
+from antq_desktop.db import engine as db_engine
 from antq_desktop.db.models import Base
 from antq_desktop.db.search import include_object
 
@@ -49,6 +56,8 @@ def run_migrations_online() -> None:
             with connection.begin():  # commits after the last revision, rolls back on any error
                 if sqlite:
                     connection.exec_driver_sql("BEGIN IMMEDIATE")
+                elif connection.dialect.name == "postgresql":
+                    db_engine.lock_for_upgrade(connection)
                 context.run_migrations()
                 if sqlite:
                     broken = connection.exec_driver_sql("PRAGMA foreign_key_check").first()

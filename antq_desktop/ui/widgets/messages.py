@@ -24,10 +24,14 @@ def confirm(parent: QWidget | None, text: str, title: str = "Xác nhận",
 
 def save_failure(exc: BaseException, url: str) -> str | None:
     """The message for a save that the database refused for a reason outside the record (another
-    program holds the write lock, the disk is full, the file is damaged), or None when ``exc``
-    is not such a failure. The transaction was rolled back: nothing of the save is kept."""
-    from ...db.engine import database_error_message
+    program holds the write lock, the disk is full, the file is damaged, the server went away),
+    or None when ``exc`` is not such a failure. The transaction was rolled back: nothing of the
+    save is kept, and the dialog keeps what was typed for another try."""
+    from ...db.engine import connection_lost_message, database_error_message, is_connection_lost
 
+    if is_connection_lost(exc, url):  # the server went away: the next try may well work
+        return (f"{connection_lost_message(url)}; chưa lưu gì, dữ liệu đang nhập vẫn giữ "
+                "nguyên, hãy thử lại.")
     text = database_error_message(exc, url)
     if text is None:
         return None
