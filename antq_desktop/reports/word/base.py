@@ -19,6 +19,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK  # noqa: F401 (re-exported)
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.text.paragraph import Paragraph
 from docx.shared import Mm, Pt, RGBColor  # noqa: F401 (re-exported)
 
 from ..layout import MOTTO, NATIONAL_TITLE, place_date
@@ -155,6 +156,7 @@ def _no_borders(table) -> None:
 
 
 HEADER_OUTDENT_MM = 10
+SIGNING_LINES = 3  # empty lines between the signer's title and name: room to sign and seal
 
 
 def _indent(table, mm: float) -> None:
@@ -259,6 +261,7 @@ def signature_block(doc, title_lines: Sequence[str], name: str,
         before[-1].paragraph_format.keep_with_next = True
     spacer = para(doc, before=0)
     spacer.paragraph_format.keep_with_next = True
+    spacer.paragraph_format.line_spacing = Pt(8)
     table._tbl.addprevious(spacer._p)
     if recipients:
         p = left.paragraphs[0]
@@ -278,7 +281,7 @@ def _signer(cell, title_lines: Sequence[str], name: str, first: bool) -> None:
             _first_paragraph(cell, line.upper(), BODY_SIZE, bold=True)
         else:
             para(cell, line.upper(), BODY_SIZE, bold=True, align="center")
-    for _ in range(4):
+    for _ in range(SIGNING_LINES):
         para(cell, align="center")
     para(cell, name or "", BODY_SIZE, bold=True, align="center")
 
@@ -286,9 +289,28 @@ def _signer(cell, title_lines: Sequence[str], name: str, first: bool) -> None:
 def restart_numbering(doc):
     """A new section on a new page whose pages are numbered from 1 again, the first
     unnumbered (one unit's paper after another's in one file)."""
+    return _restart_pages(_add_section(doc))
+
+
+def _add_section(doc):
+    """A section on a new page. The paragraph python-docx adds to end the previous section
+    is made 1 pt high: after a signature table at the foot of a page it would otherwise spill
+    onto a page of its own, left blank."""
     from docx.enum.section import WD_SECTION
 
-    return _restart_pages(doc.add_section(WD_SECTION.NEW_PAGE))
+    section = doc.add_section(WD_SECTION.NEW_PAGE)
+    ends = doc.element.body.findall(qn("w:p"))
+    if ends and ends[-1].find(qn("w:pPr")) is not None and \
+            ends[-1].find(qn("w:pPr")).find(qn("w:sectPr")) is not None:
+        end = Paragraph(ends[-1], doc._body)
+        end.paragraph_format.line_spacing = Pt(1)
+        end.paragraph_format.space_before = end.paragraph_format.space_after = Pt(0)
+        mark = OxmlElement("w:rPr")
+        size = OxmlElement("w:sz")
+        size.set(qn("w:val"), "2")
+        mark.append(size)
+        end._p.get_or_add_pPr().insert_element_before(mark, "w:sectPr", "w:pPrChange")
+    return section
 
 
 def _restart_pages(section):
@@ -314,9 +336,7 @@ def new_section(doc, landscape: bool, restart: bool = False):
     """A new section on a new page, portrait or landscape (an annex's wide table);
     ``restart``: its pages numbered from 1, the first unnumbered (an annex: ND30 numbers an
     annex's pages apart)."""
-    from docx.enum.section import WD_SECTION
-
-    section = doc.add_section(WD_SECTION.NEW_PAGE)
+    section = _add_section(doc)
     w, h = Mm(210), Mm(297)
     section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = (h, w) if landscape else (w, h)

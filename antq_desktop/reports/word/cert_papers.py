@@ -155,7 +155,9 @@ def registration(db, params: Params, today: date | None = None):
             base.body(doc, f"{c.number}. {c.text}", after=3)
         base.body(doc, f"Biện pháp thực hiện: {base.TO_FILL}")
         base.body(doc, "Chúng tôi cam kết thực hiện đầy đủ các nội dung đã đăng ký./.")
-        base.signature_block(doc, [HEAD_TITLE[unit.category]], unit.head_name)
+        signer = (["TM. Ủy ban nhân dân", "Chủ tịch"] if unit.category is CertCategory.WARD
+                  else [HEAD_TITLE[unit.category]])
+        base.signature_block(doc, signer, unit.head_name)
     return doc
 
 
