@@ -2,10 +2,11 @@
 decision, and find it in the printed list of recognised units."""
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QProgressDialog, QPushButton
 
 from antq_desktop.enums import CertCategory, CertResult, CertState
 from antq_desktop.services.certification import CertificationService, CertUnitData
@@ -172,17 +173,88 @@ def test_header_click_sorts_and_enter_opens(qtbot, db, ward, when_modal):
     assert seen == ["certRecordDialog"]
 
 
-def test_save_a_list_as_pdf(qtbot, db, ward, tmp_path, monkeypatch, when_modal):
+def test_save_a_list_as_pdf(qtbot, db, ward, tmp_path, monkeypatch):
     from pypdf import PdfReader
 
     tab = _tab(qtbot, db)
-    messages = []
+    saved = []
     monkeypatch.setattr(tab, "choose_path", lambda suggested: str(tmp_path / "ds"))
-    monkeypatch.setattr("antq_desktop.ui.widgets.messages.info",
-                        lambda parent, text, title="": messages.append(text))
-    path = tab.save_pdf("cert-proposed")
-    assert path == tmp_path / "ds.pdf" and messages == [f"Đã lưu {path}."]
+    monkeypatch.setattr(tab, "pdf_saved", saved.append)
+    worker = tab.save_pdf("cert-proposed")
+    assert worker is not None
+    qtbot.waitUntil(lambda: bool(saved), timeout=15_000)
+    path = saved[0]
+    assert path == tmp_path / "ds.pdf" and tab.print_button.isEnabled()
     text = " ".join(p.extract_text(extraction_mode="layout").replace("\t", " ")
                     for p in PdfReader(path).pages)
     assert "CÔNG AN PHƯỜNG HOÀN KIẾM" in text and "DANH SÁCH" in text
     assert "Không có đơn vị nào" in text  # nothing evaluated yet
+
+
+def _blocking_export(monkeypatch):
+    """Replace the PDF export by one that waits for ``release`` and notes its thread."""
+    import threading
+
+    from antq_desktop.reports import export as report_export
+
+    seen = {"release": threading.Event(), "started": threading.Event()}
+
+    def export_pdf(db, form_id, params, path, progress):
+        seen["thread"] = threading.current_thread()
+        progress(0, "Đang lập…")
+        seen["started"].set()
+        assert seen["release"].wait(10)
+        progress(50, "Đang ghi tệp…")
+        Path(path).write_bytes(b"%PDF-1.4")
+        progress(100, "Đã ghi.")
+        return Path(path)
+
+    monkeypatch.setattr(report_export, "export_pdf", export_pdf)
+    return seen
+
+
+def test_save_pdf_runs_in_the_worker_and_the_gui_stays_responsive(qtbot, db, ward, tmp_path,
+                                                                   monkeypatch):
+    import threading
+
+    from PySide6.QtCore import QTimer
+
+    tab = _tab(qtbot, db)
+    seen = _blocking_export(monkeypatch)
+    saved = []
+    monkeypatch.setattr(tab, "choose_path", lambda suggested: str(tmp_path / "ds.pdf"))
+    monkeypatch.setattr(tab, "pdf_saved", saved.append)
+    assert tab.save_pdf("cert-recognised") is not None  # returns at once: the work is queued
+    assert seen["started"].wait(5)
+    ticks = []
+    timer = QTimer(tab, interval=10)
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start()
+    qtbot.wait(200)  # the export is still blocked: the GUI thread keeps turning
+    assert len(ticks) >= 5 and not saved
+    assert not tab.print_button.isEnabled()  # no second export meanwhile
+    assert tab.save_pdf("cert-recognised") is None
+    seen["release"].set()
+    qtbot.waitUntil(lambda: bool(saved), timeout=5000)
+    timer.stop()
+    assert seen["thread"] is not threading.main_thread()
+    assert saved == [tmp_path / "ds.pdf"] and tab.print_button.isEnabled()
+
+
+def test_save_pdf_cancel_writes_nothing(qtbot, db, ward, tmp_path, monkeypatch):
+    tab = _tab(qtbot, db)
+    seen = _blocking_export(monkeypatch)
+    saved, errors = [], []
+    monkeypatch.setattr(tab, "choose_path", lambda suggested: str(tmp_path / "ds.pdf"))
+    monkeypatch.setattr(tab, "pdf_saved", saved.append)
+    monkeypatch.setattr("antq_desktop.ui.widgets.messages.error",
+                        lambda parent, text, title="": errors.append(text))
+    tab.save_pdf("cert-recognised")
+    assert seen["started"].wait(5)
+    progress = tab.findChild(QProgressDialog, "certificationPdfProgress")
+    cancel = next(b for b in progress.findChildren(QPushButton) if b.text() == "Hủy")
+    qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    seen["release"].set()
+    qtbot.waitUntil(lambda: tab._worker is None, timeout=5000)
+    assert not saved and not errors and not (tmp_path / "ds.pdf").exists()
+    assert tab.print_button.isEnabled()

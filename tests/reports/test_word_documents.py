@@ -2,6 +2,7 @@
 against the year-end summary's, its sentence templates overridden from the data folder, and the
 certification papers (a unit not recognised gets no certificate)."""
 
+import dataclasses
 import json
 import re
 from datetime import date
@@ -285,3 +286,51 @@ def test_without_libreoffice_a_word_pdf_is_refused_in_vietnamese(db, ward, tmp_p
     with pytest.raises(ReportError, match="chưa cài LibreOffice"):
         export_file(db, "cert-certificate", Params(YEAR), target)
     assert not target.exists()
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(not __import__("shutil").which("soffice"), reason="LibreOffice missing")
+def test_the_pages_writer_lays_out(db, ward, tmp_path):
+    """What LibreOffice prints: a certificate is one page even for a long name, a school's
+    registration (eight criteria) one page with its signature, the decision's annex
+    numbered apart from its first page."""
+    from pypdf import PdfReader
+
+    from antq_desktop.enums import CertCategory
+    from antq_desktop.services.certification import CertificationService
+
+    ids = certified_ward(db, ward)
+    cert = CertificationService(db)
+    unit = cert.unit(ids["Ngân hàng Sao Mai"])
+    long_name = "Phòng Giao dịch Ngân hàng Chính sách xã hội phường Hoàn Kiếm chi nhánh số 2"
+    cert.save_unit(dataclasses.replace(unit, name=long_name))
+    pdf = export_file(db, "cert-certificate", Params(YEAR), tmp_path / "giay.pdf")
+    pages = [p.extract_text() for p in PdfReader(pdf).pages]
+    assert len(pages) == 3 and all("CÔNG NHẬN" in p for p in pages)
+    school = ids["Trường THCS Trưng Vương"]
+    pdf = export_file(db, "cert-registration", Params(YEAR, units=(school,)),
+                      tmp_path / "dk.pdf")
+    pages = [p.extract_text() for p in PdfReader(pdf).pages]
+    assert len(pages) == 1 and "HIỆU TRƯỞNG" in pages[0] and "Đỗ Thu Dung" in pages[0]
+    pdf = export_file(db, "cert-decision", Params(YEAR, category=CertCategory.AGENCY),
+                      tmp_path / "qd.pdf")
+    pages = [p.extract_text() for p in PdfReader(pdf).pages]
+    assert len(pages) == 2 and "DANH SÁCH" in pages[1]
+
+
+def test_the_annex_is_numbered_apart_and_the_ward_goes_to_the_province(db, ward, tmp_path):
+    from antq_desktop.enums import CertCategory
+
+    ids = certified_ward(db, ward)
+    decision = _paper(db, tmp_path, "cert-decision")
+    annex = decision.sections[1]._sectPr
+    assert 'w:start="1"' in annex.xml and annex.find(
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}titlePg") is not None
+    heading = next(r for t in decision.tables[1:] for r in t.rows
+                   if r.cells[1].text == "KHU DÂN CƯ")
+    assert heading.cells[1]._tc is heading.cells[-1]._tc  # merged across the row
+    ward_unit = ids["Phường Hoàn Kiếm"]
+    texts = _texts(_paper(db, tmp_path, "cert-registration", units=(ward_unit,)))
+    assert "ỦY BAN NHÂN DÂN PHƯỜNG HOÀN KIẾM" in texts
+    assert any(t.startswith("Kính gửi: Chủ tịch UBND thành phố Hà Nội;") for t in texts)
+    assert "Công an thành phố Hà Nội." in " ".join(texts)

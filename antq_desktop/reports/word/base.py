@@ -19,7 +19,8 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK  # noqa: F401 (re-exported)
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.text.paragraph import Paragraph
+from docx.shared import Mm, Pt, RGBColor  # noqa: F401 (re-exported)
 
 from ..layout import MOTTO, NATIONAL_TITLE, place_date
 
@@ -32,6 +33,11 @@ RECIPIENT_SIZE = 11
 MARGINS_MM = {"top": 20, "bottom": 20, "left": 30, "right": 15}
 TO_FILL = "[Nội dung do đơn vị bổ sung]"  # the parts only a person can write
 DOTS = "……"
+# A table cell's own left and right margins (python-docx's template: 108 twips each), which a
+# centred rule inside a cell must leave out of its container's width.
+CELL_PADDING_MM = 2 * 108 * 25.4 / 1440
+MOTTO_RULE_MM = 56  # as long as "Độc lập - Tự do - Hạnh phúc" in 13 pt bold (ND30)
+ISSUER_RULE_MM = 25  # a third to a half of the issuing body's line, centred under it (ND30)
 
 
 def new_document(landscape: bool = False, numbered: bool = True):
@@ -104,19 +110,28 @@ def para(container, text: str = "", size: float = BODY_SIZE, bold: bool = False,
     return p
 
 
-def body(doc, text: str, **kw):
-    """A body paragraph: justified, first-line indent, 6 pt after (ND30's 6 pt spacing)."""
+def body(doc, text: str, lead: str = "", **kw):
+    """A body paragraph: justified, first-line indent, 6 pt after (ND30's 6 pt spacing);
+    ``lead``: bold words before the text ("Điều 1.")."""
     kw.setdefault("after", 6)
-    return para(doc, text, indent=True, **kw)
+    if not lead:
+        return para(doc, text, indent=True, **kw)
+    p = para(doc, lead, indent=True, bold=True, **kw)
+    run = p.add_run(f" {text}")
+    run.font.size = Pt(kw.get("size", BODY_SIZE))
+    return p
 
 
 def heading(doc, text: str, size: float = BODY_SIZE):
     return para(doc, text, size=size, bold=True, indent=True, before=6, after=6, keep=True)
 
 
-def rule(cell_or_doc, width_mm: float, container_mm: float):
-    """A short centred rule (a bottom border on an empty paragraph ``width_mm`` wide)."""
+def rule(cell_or_doc, width_mm: float, container_mm: float, in_cell: bool = False):
+    """A short centred rule (a bottom border on an empty paragraph ``width_mm`` wide);
+    ``in_cell``: ``container_mm`` is a table cell's width, its padding included."""
     p = para(cell_or_doc, align="center")
+    if in_cell:
+        container_mm -= CELL_PADDING_MM
     side = max((container_mm - width_mm) / 2, 0)
     p.paragraph_format.left_indent = p.paragraph_format.right_indent = Mm(side)
     p.paragraph_format.line_spacing = Pt(2)
@@ -141,6 +156,7 @@ def _no_borders(table) -> None:
 
 
 HEADER_OUTDENT_MM = 10
+SIGNING_LINES = 3  # empty lines between the signer's title and name: room to sign and seal
 
 
 def _indent(table, mm: float) -> None:
@@ -203,12 +219,12 @@ def header_block(doc, left_lines: Sequence[str], number: str | None, place: str 
             _first_paragraph(left, line, LEFT_SIZE, bold=i >= bold_from)
         else:
             para(left, line, LEFT_SIZE, bold=i >= bold_from, align="center")
-    rule(left, 25, left_w)
+    rule(left, ISSUER_RULE_MM, left_w, in_cell=True)
     if number is not None:
         para(left, f"Số: {number or DOTS}", HEADER_SIZE, align="center", before=4)
     _first_paragraph(right, NATIONAL_TITLE, NATIONAL_SIZE, bold=True)
     para(right, MOTTO, HEADER_SIZE, bold=True, align="center")
-    rule(right, 52, width - left_w)
+    rule(right, MOTTO_RULE_MM, width - left_w, in_cell=True)
     if place is not None:
         para(right, place_date(place, on) if on else f"{place}, ngày {DOTS} tháng {DOTS} năm "
              f"{DOTS}", HEADER_SIZE, italic=True, align="center", before=6)
@@ -238,8 +254,15 @@ def signature_block(doc, title_lines: Sequence[str], name: str,
     cant = OxmlElement("w:cantSplit")
     tr_pr.append(cant)
     left, right = row.cells
-    para(doc, before=0).paragraph_format.keep_with_next = True
-    table._tbl.addprevious(doc.paragraphs[-1]._p)
+    # The last paragraph goes to the next page with the signature rather than leave it alone
+    # there.
+    before = [p for p in doc.paragraphs if p._p.getparent() is table._tbl.getparent()]
+    if before:
+        before[-1].paragraph_format.keep_with_next = True
+    spacer = para(doc, before=0)
+    spacer.paragraph_format.keep_with_next = True
+    spacer.paragraph_format.line_spacing = Pt(8)
+    table._tbl.addprevious(spacer._p)
     if recipients:
         p = left.paragraphs[0]
         run = p.add_run("Nơi nhận:")
@@ -258,7 +281,7 @@ def _signer(cell, title_lines: Sequence[str], name: str, first: bool) -> None:
             _first_paragraph(cell, line.upper(), BODY_SIZE, bold=True)
         else:
             para(cell, line.upper(), BODY_SIZE, bold=True, align="center")
-    for _ in range(4):
+    for _ in range(SIGNING_LINES):
         para(cell, align="center")
     para(cell, name or "", BODY_SIZE, bold=True, align="center")
 
@@ -266,10 +289,35 @@ def _signer(cell, title_lines: Sequence[str], name: str, first: bool) -> None:
 def restart_numbering(doc):
     """A new section on a new page whose pages are numbered from 1 again, the first
     unnumbered (one unit's paper after another's in one file)."""
+    return _restart_pages(_add_section(doc))
+
+
+def _add_section(doc):
+    """A section on a new page. The paragraph python-docx adds to end the previous section
+    is made 1 pt high: after a signature table at the foot of a page it would otherwise spill
+    onto a page of its own, left blank."""
     from docx.enum.section import WD_SECTION
 
     section = doc.add_section(WD_SECTION.NEW_PAGE)
+    ends = doc.element.body.findall(qn("w:p"))
+    if ends and ends[-1].find(qn("w:pPr")) is not None and \
+            ends[-1].find(qn("w:pPr")).find(qn("w:sectPr")) is not None:
+        end = Paragraph(ends[-1], doc._body)
+        end.paragraph_format.line_spacing = Pt(1)
+        end.paragraph_format.space_before = end.paragraph_format.space_after = Pt(0)
+        mark = OxmlElement("w:rPr")
+        size = OxmlElement("w:sz")
+        size.set(qn("w:val"), "2")
+        mark.append(size)
+        end._p.get_or_add_pPr().insert_element_before(mark, "w:sectPr", "w:pPrChange")
+    return section
+
+
+def _restart_pages(section):
     section.different_first_page_header_footer = True
+    existing = section._sectPr.find(qn("w:pgNumType"))
+    if existing is not None:
+        section._sectPr.remove(existing)
     number = OxmlElement("w:pgNumType")
     number.set(qn("w:start"), "1")
     cols = section._sectPr.find(qn("w:cols"))
@@ -284,24 +332,31 @@ def page_break(doc) -> None:
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
-def new_section(doc, landscape: bool):
-    """A new section on a new page, portrait or landscape (an annex's wide table)."""
-    from docx.enum.section import WD_SECTION
-
-    section = doc.add_section(WD_SECTION.NEW_PAGE)
+def new_section(doc, landscape: bool, restart: bool = False):
+    """A new section on a new page, portrait or landscape (an annex's wide table);
+    ``restart``: its pages numbered from 1, the first unnumbered (an annex: ND30 numbers an
+    annex's pages apart)."""
+    section = _add_section(doc)
     w, h = Mm(210), Mm(297)
     section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = (h, w) if landscape else (w, h)
     for side, mm in MARGINS_MM.items():
         setattr(section, f"{side}_margin", Mm(mm))
+    if restart:
+        _restart_pages(section)
     return section
+
+
+def _cant_split(row) -> None:
+    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
 
 
 def grid_table(doc, headers: Sequence[str], rows: Sequence[Sequence[str]],
                widths: Sequence[float], size: float = 12, centred: Sequence[int] = (0,),
                bold_rows: Sequence[int] = ()):
-    """A ruled table with a bold header row repeated on every page; ``widths`` relative;
-    ``bold_rows``: indexes of ``rows`` drawn bold (a category's heading)."""
+    """A ruled table with a bold header row repeated on every page, no row split across two
+    pages; ``widths`` relative; ``bold_rows``: indexes of ``rows`` that are headings (a
+    category's): bold, the cells after the first merged into one."""
     total_mm = text_width_mm(doc)
     scale = total_mm / sum(widths)
     table = doc.add_table(rows=1, cols=len(headers))
@@ -311,12 +366,15 @@ def grid_table(doc, headers: Sequence[str], rows: Sequence[Sequence[str]],
     for column, width in zip(table.columns, widths, strict=True):
         column.width = Mm(width * scale)
     head = table.rows[0]
+    _cant_split(head)
     head._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
     for i, (cell, text) in enumerate(zip(head.cells, headers, strict=True)):
         cell.width = Mm(widths[i] * scale)
         _first_paragraph(cell, text, size, bold=True)
     for number, values in enumerate(rows):
-        cells = table.add_row().cells
+        row = table.add_row()
+        _cant_split(row)
+        cells = row.cells
         for i, (cell, value) in enumerate(zip(cells, values, strict=True)):
             cell.width = Mm(widths[i] * scale)
             p = cell.paragraphs[0]
@@ -324,6 +382,14 @@ def grid_table(doc, headers: Sequence[str], rows: Sequence[Sequence[str]],
             run = p.add_run(str(value))
             run.font.size = Pt(size)
             run.bold = number in bold_rows
+            if number in bold_rows:
+                p.paragraph_format.keep_with_next = True  # a heading stays with its rows
+        if number in bold_rows and len(cells) > 2:
+            text = "".join(str(v) for v in values[1:])
+            merged = cells[1].merge(cells[-1])
+            for extra in merged.paragraphs[1:]:  # merge() keeps each cell's paragraph
+                extra._p.getparent().remove(extra._p)
+            merged.paragraphs[0].runs[0].text = text
     return table
 
 
@@ -341,3 +407,4 @@ def page_frame(section, points: int = 24) -> None:
     # pgBorders goes after pgMar in CT_SectPr's sequence
     anchor = sect_pr.find(qn("w:pgMar"))
     anchor.addnext(borders)
+

@@ -14,12 +14,14 @@ annexes no official forms, so these follow the usual layout of such papers:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from ...criteria import criteria_for
 from ...enums import CertCategory, CertResult
 from ...services.certification import CATEGORY_ORDER, CertificationService, CertRow
-from ...services.settings import SettingsService
+from ...services.settings import WARD_DECIDER, SettingsService
+from ...services.unit import UnitService
 from ..forms.certification import (
     SUBJECT_LEAD,
     TITLE_NAME,
@@ -43,6 +45,54 @@ HEAD_TITLE = {
 }
 
 
+@dataclass(frozen=True)
+class Decider:
+    """Who recognises a category of units, as the papers print it."""
+
+    header: str  # the issuing body on the left of the header: "ỦY BAN NHÂN DÂN PHƯỜNG …"
+    signer: tuple[str, ...]  # ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH")
+    caps: str  # "CHỦ TỊCH ỦY BAN NHÂN DÂN PHƯỜNG HOÀN KIẾM", over a decision's text
+    text: str  # in a sentence: "Chủ tịch UBND phường", "Chủ tịch UBND thành phố Hà Nội"
+    place: str  # before the date: "Phường Hoàn Kiếm", "Hà Nội"
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def deciders(db, letterhead: Letterhead):
+    """``decider(category)`` → :class:`Decider`: the ward chairman (the setting), or the body
+    set for the category; the default setting for the ward itself ("Chủ tịch UBND tỉnh,
+    thành phố") is named after the unit's province."""
+    settings = SettingsService(db).cert_settings()
+    info = UnitService(db).get()
+    province = info.province_name.strip() if info is not None else ""
+
+    def decider(category: CertCategory | None) -> Decider:
+        title = settings.decider_for(category) if category is not None \
+            else settings.decider_title
+        if title == settings.decider_title:
+            return Decider(committee(letterhead), ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"),
+                           f"CHỦ TỊCH ỦY BAN NHÂN DÂN {letterhead.place.upper()}", title,
+                           letterhead.place)
+        place = letterhead.place
+        if title == WARD_DECIDER and province:
+            title = f"Chủ tịch UBND {_lower_first(province)}"
+            for kind in ("Thành phố ", "Tỉnh "):
+                place = province.removeprefix(kind) if province.startswith(kind) else place
+        words = title.split(maxsplit=2)
+        if len(words) == 3 and " ".join(words[:2]).lower() == "chủ tịch":
+            body = words[2]
+            if body.upper().startswith("UBND "):
+                body = "Ủy ban nhân dân " + body[5:]
+            if body.lower().startswith("ủy ban nhân dân"):
+                return Decider(body.upper(), ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"),
+                               f"CHỦ TỊCH {body.upper()}", title, place)
+        return Decider(base.DOTS, (title.upper(),), title.upper(), title, place)
+
+    return decider
+
+
 def _day(on: date | None) -> str:
     return f"{on:%d/%m/%Y}" if on else base.DOTS
 
@@ -60,8 +110,12 @@ def _select(rows: list[CertRow], params: Params) -> list[CertRow]:
 
 
 def _unit_header(doc, letterhead: Letterhead, unit: CertRow, on: date | None) -> None:
-    lines = ([letterhead.place.upper(), unit.name.upper()] if unit.category is CertCategory.AREA
-             else [unit.name.upper()])
+    if unit.category is CertCategory.AREA:
+        lines = [letterhead.place.upper(), unit.name.upper()]
+    elif unit.category is CertCategory.WARD:
+        lines = [committee(letterhead)]
+    else:
+        lines = [unit.name.upper()]
     place = letterhead.place
     base.header_block(doc, lines, None, place, on)
 
@@ -80,23 +134,30 @@ def registration(db, params: Params, today: date | None = None):
         raise ReportError(f"Năm {params.year} chưa có đơn vị nào đăng ký phấn đấu.")
     doc = base.new_document()
     issuer = _title_case_place(letterhead.issuer)
+    decider = deciders(db, letterhead)
+    superior = _title_case_place(letterhead.superior)
     for index, unit in enumerate(units):
         if index:
             base.restart_numbering(doc)
         _unit_header(doc, letterhead, unit, unit.registered_on or params.on)
         base.title_block(doc, "Bản đăng ký", [f"Phấn đấu đạt tiêu chuẩn {TITLE_NAME} năm "
                                              f"{params.year}"])
-        base.para(doc, f"Kính gửi: Ủy ban nhân dân {letterhead.place}; {issuer}.",
-                  align="center", after=6)
+        if unit.category is CertCategory.WARD:  # the ward goes to those above it
+            to = f"{decider(unit.category).text}; {superior}"
+        else:
+            to = f"Ủy ban nhân dân {_lower_first(letterhead.place)}; {issuer}"
+        base.para(doc, f"Kính gửi: {to}.", align="center", after=6)
         base.body(doc, f"Căn cứ {CIRCULAR};")
         base.body(doc, f"{unit.name} ({unit.category.label.lower()}; địa chỉ: "
                        f"{unit.address or base.DOTS}) đăng ký phấn đấu đạt tiêu chuẩn "
                        f"{TITLE_NAME} năm {params.year}, với các tiêu chuẩn sau:")
-        for c in criteria_for(unit.category):
-            base.body(doc, f"{c.number}. {c.text}")
+        for c in criteria_for(unit.category):  # tighter: a registration fits on one page
+            base.body(doc, f"{c.number}. {c.text}", after=3)
         base.body(doc, f"Biện pháp thực hiện: {base.TO_FILL}")
         base.body(doc, "Chúng tôi cam kết thực hiện đầy đủ các nội dung đã đăng ký./.")
-        base.signature_block(doc, [HEAD_TITLE[unit.category]], unit.head_name)
+        signer = (["TM. Ủy ban nhân dân", "Chủ tịch"] if unit.category is CertCategory.WARD
+                  else [HEAD_TITLE[unit.category]])
+        base.signature_block(doc, signer, unit.head_name)
     return doc
 
 
@@ -107,6 +168,7 @@ def minutes(db, params: Params, today: date | None = None):
     if not units:
         raise ReportError(f"Năm {params.year} chưa có đơn vị nào họp đánh giá.")
     service = CertificationService(db)
+    decider = deciders(db, letterhead)
     doc = base.new_document()
     for index, unit in enumerate(units):
         if index:
@@ -116,8 +178,7 @@ def minutes(db, params: Params, today: date | None = None):
         base.title_block(doc, "Biên bản", [f"Họp đánh giá, đề nghị công nhận đạt tiêu chuẩn "
                                           f"{TITLE_NAME} năm {params.year}"])
         on = unit.evaluated_on
-        when = (f"ngày {on.day:02d} tháng {on.month:02d} năm {on.year}" if on
-                else decision_day(None))
+        when = decision_day(on)
         base.body(doc, f"Hôm nay, vào hồi {base.DOTS} giờ {base.DOTS}, {when}, tại "
                        f"{unit.address or base.DOTS}, {unit.name} tổ chức họp đánh giá kết quả "
                        f"thực hiện các tiêu chuẩn {TITLE_NAME} năm {params.year} theo {CIRCULAR}.")
@@ -134,7 +195,7 @@ def minutes(db, params: Params, today: date | None = None):
                         [6, 60, 12, 22], size=12, centred=(0, 2))
         met = sum(s.met for s in record.checklist)
         result = record.result
-        verdict = ("đề nghị Chủ tịch Ủy ban nhân dân xem xét, công nhận"
+        verdict = (f"đề nghị {decider(unit.category).text} xem xét, công nhận"
                    if result is CertResult.MET else "chưa đủ điều kiện đề nghị công nhận")
         base.heading(doc, "III. KẾT QUẢ")
         base.body(doc, f"{unit.name} đạt {met}/{len(record.checklist)} tiêu chuẩn; kết quả: "
@@ -155,7 +216,7 @@ def _annex_table(doc, units: list[CertRow], category: CertCategory | None,
     widths = [8, 32, 28, 22, 17, 17]
     if recognised:
         headers += ["Số, ngày quyết định", "Số Giấy công nhận"]
-        widths += [24, 17]
+        widths = [8, 30, 24, 21, 16, 16, 24, 21]
     else:
         headers += ["Số tiêu chuẩn đạt"]
         widths += [14]
@@ -187,19 +248,28 @@ def _counts_text(units: list[CertRow]) -> str:
     return ", ".join(parts) or "0 đơn vị"
 
 
+def _one_decider(db, units: list[CertRow], params: Params) -> list[CertRow]:
+    """The units of one proposal or decision: all of them when one body recognises them all
+    (a category, or the units chosen); else those the ward chairman recognises (the ward
+    itself is recognised by a higher body: its paper is made with its category)."""
+    settings = SettingsService(db).cert_settings()
+    if params.category is not None or len({settings.decider_for(u.category)
+                                             for u in units}) <= 1:
+        return units
+    return [u for u in units if settings.decider_for(u.category) == settings.decider_title]
+
+
 def proposal(db, params: Params, today: date | None = None):
     letterhead = load_letterhead(db)
-    settings = SettingsService(db).cert_settings()
     units = _select(CertificationService(db).listing(params.year, "proposed", params.category),
                     params)
+    units = _one_decider(db, units, params)
     if not units:
         raise ReportError(f"Năm {params.year} chưa có đơn vị nào được đề nghị công nhận.")
     lead = SUBJECT_LEAD[params.category].lower()
     subject = f"Về việc đề nghị công nhận {lead} đạt tiêu chuẩn {TITLE_NAME} năm {params.year}"
     number, on = params.document_number(), params.document_date(today)
-    categories = {u.category for u in units}
-    deciders = {settings.decider_for(c) for c in categories}
-    decider = deciders.pop() if len(deciders) == 1 else settings.decider_title
+    decider = deciders(db, letterhead)(units[0].category).text
     doc = base.new_document()
     base.header_block(doc, [letterhead.superior, letterhead.issuer], number, letterhead.place,
                       on)
@@ -215,7 +285,7 @@ def proposal(db, params: Params, today: date | None = None):
     base.body(doc, f"Kính trình {decider} xem xét, quyết định./.")
     base.signature_block(doc, letterhead.signer_title, letterhead.signer_name,
                          recipients=("Như trên;", "Lưu: VT."))
-    base.new_section(doc, landscape=True)
+    base.new_section(doc, landscape=True, restart=True)
     base.para(doc, "DANH SÁCH", bold=True, align="center")
     base.para(doc, f"{SUBJECT_LEAD[params.category]} đề nghị công nhận đạt tiêu chuẩn "
                    f"{TITLE_NAME} năm {params.year}", bold=True, align="center")
@@ -225,16 +295,6 @@ def proposal(db, params: Params, today: date | None = None):
     return doc
 
 
-def _decider_lines(settings, category: CertCategory | None, letterhead: Letterhead):
-    """(header line, signer lines, the decider's title in text) for the decision: the ward's
-    People's Committee, or the body set for the category when another decides it."""
-    decider = settings.decider_for(category) if category is not None else settings.decider_title
-    if decider == settings.decider_title:
-        return committee(letterhead), ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"), \
-            f"CHỦ TỊCH ỦY BAN NHÂN DÂN {letterhead.place.upper()}"
-    return base.DOTS, (decider.upper(),), decider.upper()
-
-
 def _recognised(db, params: Params) -> list[CertRow]:
     return _select(CertificationService(db).listing(params.year, "recognised", params.category),
                    params)
@@ -242,10 +302,7 @@ def _recognised(db, params: Params) -> list[CertRow]:
 
 def decision(db, params: Params, today: date | None = None):
     letterhead = load_letterhead(db)
-    settings = SettingsService(db).cert_settings()
-    units = _recognised(db, params)
-    if params.category is None:  # one decision per decider: the ward's own is a higher body's
-        units = [u for u in units if settings.decider_for(u.category) == settings.decider_title]
+    units = _one_decider(db, _recognised(db, params), params)
     if not units:
         raise ReportError(f"Năm {params.year} chưa có đơn vị nào được công nhận (chưa nhập số "
                           "quyết định công nhận).")
@@ -256,39 +313,55 @@ def decision(db, params: Params, today: date | None = None):
         if len(shared) == 1:
             number, on = shared.pop()
     on = on or params.document_date(today)
-    header, signer, decider = _decider_lines(settings, params.category, letterhead)
+    decider = deciders(db, letterhead)(units[0].category)
     lead = SUBJECT_LEAD[params.category].lower()
+    issuer = _title_case_place(letterhead.issuer)
     doc = base.new_document()
-    base.header_block(doc, [header], number or f"{base.DOTS}/QĐ-UBND", letterhead.place, on)
+    base.header_block(doc, [decider.header], number or f"{base.DOTS}/QĐ-UBND", decider.place,
+                      on)
     base.title_block(doc, "Quyết định", [f"Về việc công nhận {lead} đạt tiêu chuẩn "
                                          f"{TITLE_NAME} năm {params.year}"])
-    base.para(doc, decider, bold=True, align="center", after=6)
+    base.para(doc, decider.caps, bold=True, align="center", after=6)
     base.body(doc, "Căn cứ Luật Tổ chức chính quyền địa phương;", italic=True)
     base.body(doc, f"Căn cứ {CIRCULAR};", italic=True)
-    base.body(doc, f"Xét đề nghị của {_title_case_place(letterhead.issuer)}.", italic=True)
-    base.para(doc, "QUYẾT ĐỊNH:", bold=True, align="center", before=6, after=6)
-    base.body(doc, f"Điều 1. Công nhận {len(units)} đơn vị ({_counts_text(units)}) đạt tiêu "
-                   f"chuẩn {TITLE_NAME} năm {params.year} (có danh sách kèm theo).")
-    base.body(doc, "Điều 2. Quyết định này có hiệu lực kể từ ngày ký.")
-    base.body(doc, f"Điều 3. Văn phòng Ủy ban nhân dân, {_title_case_place(letterhead.issuer)} "
-                   "và các đơn vị có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này./.")
-    base.signature_block(doc, signer, "", recipients=("Như Điều 3;", "Lưu: VT."))
-    base.new_section(doc, landscape=True)
+    base.body(doc, f"Xét đề nghị của {issuer}.", italic=True)
+    base.para(doc, "QUYẾT ĐỊNH:", bold=True, align="center", before=6, after=6, keep=True)
+    base.body(doc, f"Công nhận {len(units)} đơn vị ({_counts_text(units)}) đạt tiêu chuẩn "
+                   f"{TITLE_NAME} năm {params.year} (có danh sách kèm theo).", lead="Điều 1.")
+    base.body(doc, "Quyết định này có hiệu lực kể từ ngày ký.", lead="Điều 2.")
+    base.body(doc, f"Văn phòng Ủy ban nhân dân, {issuer} và các đơn vị có tên tại Điều 1 chịu "
+                   "trách nhiệm thi hành Quyết định này./.", lead="Điều 3.")
+    base.signature_block(doc, decider.signer, "", recipients=("Như Điều 3;", "Lưu: VT."))
+    base.new_section(doc, landscape=True, restart=True)
     base.para(doc, "DANH SÁCH", bold=True, align="center")
     base.para(doc, f"{SUBJECT_LEAD[params.category]} được công nhận đạt tiêu chuẩn "
                    f"{TITLE_NAME} năm {params.year}", bold=True, align="center")
     base.para(doc, f"(Kèm theo Quyết định số {number or base.DOTS} {decision_day(on)} của "
-                   f"{settings.decider_for(params.category) if params.category else settings.decider_title})",
-              italic=True, align="center", after=12)
+                   f"{decider.text})", italic=True, align="center", after=12)
     _annex_table(doc, units, params.category, recognised=True)
     return doc
 
 
 # -- the certificate ----------------------------------------------------------------------------
+CERT_MARGIN_MM = 22  # inside the frame, which is drawn 24 pt from the page's edge
+RED = "8B0000"
+LONG_NAME = 40  # characters: a longer name is set smaller, to stay within two lines
+
+
+def _top_space(name: str) -> float:
+    """Points above the header: more for a name on one line than for one on two or three."""
+    per_line = 48 if len(name) <= LONG_NAME else 58  # capitals at 24 pt, 20 pt across 253 mm
+    lines = -(-len(name) // per_line)
+    return {1: 40, 2: 20}.get(lines, 0)
+
+
 def certificates(db, params: Params, today: date | None = None):
-    """One framed landscape page per recognised unit (of the category, or the units chosen)."""
+    """One framed landscape page per recognised unit (of the category, or the units chosen):
+    the decider's header, "CÔNG NHẬN" and the unit's name large, the title and the decision,
+    then the certificate's number, the date of the decision and the signer with room to sign.
+    Spaced to fill the frame, and kept to one page even when the unit's name takes two
+    lines."""
     letterhead = load_letterhead(db)
-    settings = SettingsService(db).cert_settings()
     units = _recognised(db, params)
     if not units:
         if params.units:
@@ -297,35 +370,46 @@ def certificates(db, params: Params, today: date | None = None):
                               "nhận.")
         raise ReportError(f"Năm {params.year} chưa có đơn vị nào được công nhận nên chưa có Giấy "
                           "công nhận.")
+    decider_of = deciders(db, letterhead)
     doc = base.new_document(landscape=True, numbered=False)
     section = doc.sections[0]
     for side in ("top", "bottom", "left", "right"):
-        setattr(section, f"{side}_margin", base.Mm(25))
+        setattr(section, f"{side}_margin", base.Mm(CERT_MARGIN_MM))
     base.page_frame(section)
+    width = base.text_width_mm(doc)
     for index, u in enumerate(units):
+        decider = decider_of(u.category)
+        # The header's table cannot carry the page break itself; this paragraph does, and
+        # moves a short certificate down so that it fills its frame (Writer ignores a
+        # section's vertical centring).
+        first = base.para(doc, before=_top_space(u.name))
+        first.paragraph_format.line_spacing = base.Pt(1)
         if index:
-            base.page_break(doc)
-        header, signer, decider = _decider_lines(settings, u.category, letterhead)
-        base.header_block(doc, [header], None, None, None)
-        base.para(doc, decider, 16, bold=True, align="center", before=18)
-        base.para(doc, "CÔNG NHẬN", 30, bold=True, align="center", before=12, after=6)
-        base.para(doc, u.name.upper(), 22, bold=True, align="center", after=4)
+            first.paragraph_format.page_break_before = True
+        base.header_block(doc, [decider.header], None, None, None)
+        base.para(doc, decider.caps, 16, bold=True, align="center", before=24)
+        title = base.para(doc, "CÔNG NHẬN", 40, bold=True, align="center", before=14, after=8)
+        title.runs[0].font.color.rgb = base.RGBColor.from_string(RED)
+        base.para(doc, u.name.upper(), 24 if len(u.name) <= LONG_NAME else 20, bold=True,
+                  align="center", after=8)
         base.para(doc, f"({u.category.label}; địa chỉ: {u.address or base.DOTS})", 14,
-                  italic=True, align="center", after=10)
+                  italic=True, align="center", after=14)
         base.para(doc, f"Đạt tiêu chuẩn {TITLE_NAME} năm {params.year}",
-                  18, bold=True, align="center", after=8)
+                  22, bold=True, align="center", after=12)
         base.para(doc, f"(Quyết định số {u.decision_number or base.DOTS} "
-                       f"{decision_day(u.decision_date)} của {settings.decider_for(u.category)})",
-                  14, italic=True, align="center", after=14)
-        width = base.text_width_mm(doc)
-        table = base.layout_table(doc, [width * 0.45, width * 0.55])
+                       f"{decision_day(u.decision_date)} của {decider.text})",
+                  14, italic=True, align="center", after=18)
+        table = base.layout_table(doc, [width * 0.4, width * 0.6])
         left, right = table.rows[0].cells
-        left.paragraphs[0].add_run(f"Số: {u.certificate_number or base.DOTS}").font.size = \
-            base.Pt(14)
-        left.paragraphs[0].alignment = base.WD_ALIGN_PARAGRAPH.CENTER
+        number = left.paragraphs[0]
+        number.add_run(f"Số: {u.certificate_number or base.DOTS}").font.size = base.Pt(14)
+        number.alignment = base.WD_ALIGN_PARAGRAPH.CENTER
         on = u.decision_date
-        base._first_paragraph(right, place_date(letterhead.place, on) if on
-                              else f"{letterhead.place}, {decision_day(None)}", 14, italic=True)
-        for line in signer:
+        base._first_paragraph(right, place_date(decider.place, on) if on
+                              else f"{decider.place}, {decision_day(None)}", 14, italic=True)
+        for line in decider.signer:
             base.para(right, line, 14, bold=True, align="center")
+        for _ in range(3):  # room to sign and seal
+            base.para(right, align="center")
+        base.para(right, "", 14, bold=True, align="center")
     return doc

@@ -74,8 +74,8 @@ def document(db, params: Params, today: date | None = None):
 
 
 def _title_case_place(issuer: str) -> str:
-    """"CÔNG AN PHƯỜNG HOÀN KIẾM" → "Công an phường Hoàn Kiếm" (the words after the kind of
-    place keep their capitals)."""
+    """"CÔNG AN PHƯỜNG HOÀN KIẾM" → "Công an phường Hoàn Kiếm", "CÔNG AN THÀNH PHỐ HÀ NỘI" →
+    "Công an thành phố Hà Nội" (the words after the kind of place keep their capitals)."""
     words = issuer.split()
     if not words:
         return "đơn vị"
@@ -86,7 +86,8 @@ def _title_case_place(issuer: str) -> str:
             out.append(word.capitalize())
             continue
         low = word.lower()
+        previous = out[-1]
         out.append(low)
-        if low in ("phường", "xã", "khu", "đặc"):
-            proper = low != "đặc"
+        if low in ("phường", "xã", "khu", "tỉnh") or (low == "phố" and previous == "thành"):
+            proper = True
     return " ".join(out)

@@ -11,19 +11,21 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QApplication,
+    QAbstractItemView,
     QComboBox,
     QFileDialog,
     QLabel,
     QMenu,
+    QProgressDialog,
     QPushButton,
     QToolButton,
     QWidget,
 )
 
 from ...enums import CertCategory, CertState
+from ...db.engine import database_error_message
+from ...reports import export as report_export
 from ...reports import registry
-from ...reports.printing import export_pdf
 from ...reports.registry import Params, ReportError
 from ...services.certification import CertRow, YearOverview
 from ...validation import FieldError
@@ -32,6 +34,7 @@ from ..widgets.fields import EnumCombo, format_date
 from ..widgets.lazy_model import Column
 from ..widgets.lists import ListTab
 from ..widgets.printing import preview_document
+from ..widgets.worker import Worker
 from .dialogs import EDITABLE_CATEGORIES, CertRecordDialog, CertSettingsDialog, CertUnitDialog
 
 if TYPE_CHECKING:
@@ -90,6 +93,10 @@ PAPERS = ["cert-certificate", "cert-registration", "cert-minutes", "cert-proposa
           "cert-decision"]
 
 
+class ExportCancelled(Exception):
+    """The officer pressed Hủy before the file was written."""
+
+
 class CertificationTab(ListTab):
     AREA = "certification"
     COLUMNS = COLUMNS
@@ -135,10 +142,14 @@ class CertificationTab(ListTab):
         self.settings_button = QPushButton("Thời hạn…", objectName="certificationSettings")
         self.papers_button = QPushButton("In giấy tờ…", objectName="certificationPapers")
         self.papers_button.setToolTip("Bản đăng ký, biên bản, tờ trình, quyết định, Giấy công "
-                                      "nhận của đơn vị đã chọn (văn bản Word)")
+                                      "nhận của các đơn vị đã chọn (văn bản Word; chọn nhiều "
+                                      "đơn vị bằng Ctrl hoặc Shift, không chọn: mọi đơn vị)")
         self.papers_button.clicked.connect(self.print_papers)
 
         self.table.setAlternatingRowColors(False)  # the state colours carry meaning
+        # Several units at once for "In giấy tờ…"; one unit for the record and the unit dialogs.
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self._worker: Worker | None = None
         self.table.horizontalHeader().setStretchLastSection(True)
 
         self.build([self.year, self.category, self.state],
@@ -187,12 +198,26 @@ class CertificationTab(ListTab):
             f"{'⛔' if n.past else '⚠'} {n.text}</span>" for n in notices))
         self.deadlines.setVisible(bool(notices))
 
+    def selected_ids(self) -> list[int]:
+        """The selected units in the list's order."""
+        rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
+        return [self.model.id_at(r) for r in rows]
+
+    def selected_id(self) -> int | None:
+        """The one unit the record and unit dialogs work on: the selection when it is a
+        single unit, else None."""
+        chosen = self.selected_ids()
+        return chosen[0] if len(chosen) == 1 else None
+
     def update_buttons(self) -> None:
         unit_id = self.selected_id()
         own = unit_id is not None and self.rows[unit_id].category in EDITABLE_CATEGORIES
         self.record_button.setEnabled(unit_id is not None)
         self.edit_button.setEnabled(unit_id is not None)  # areas, the ward: address and head
         self.retire_button.setEnabled(own)
+        count = len(self.selected_ids())
+        self.papers_button.setText(f"In giấy tờ ({count} đơn vị)…" if count > 1
+                                   else "In giấy tờ…")
 
     def _changed(self, select_id: int | None = None, saved: str = "") -> None:
         self.reload(select_id)
@@ -257,13 +282,22 @@ class CertificationTab(ListTab):
 
     def papers_dialog(self):
         """The Báo cáo dialog offering the certification papers (Word documents) for the
-        selected units of the chosen year (all units when none is selected)."""
+        selected units of the chosen year (all units when none is selected). Each paper kind
+        is one file for all of them: a registration or minutes per unit, one after another
+        (each numbered from its own first page), the proposal and the decision listing them,
+        their certificates one page each."""
         from ..reports.dialog import ReportsDialog
 
-        rows = self.table.selectionModel().selectedRows()
-        units = tuple(self.model.id_at(r.row()) for r in rows)
-        return ReportsDialog(self.db, self, form_ids=PAPERS, units=units,
-                             year=self.current_year())
+        units = tuple(self.selected_ids())
+        dialog = ReportsDialog(self.db, self, form_ids=PAPERS, units=units,
+                               year=self.current_year())
+        if len(units) > 1:
+            dialog.setWindowTitle(f"In giấy tờ của {len(units)} đơn vị đã chọn")
+        elif units:
+            dialog.setWindowTitle(f"In giấy tờ của {self.rows[units[0]].name}")
+        else:
+            dialog.setWindowTitle("In giấy tờ của mọi đơn vị")
+        return dialog
 
     def print_papers(self) -> None:
         self.papers_dialog().exec()
@@ -284,30 +318,78 @@ class CertificationTab(ListTab):
                                               "Tệp PDF (*.pdf)")
         return path
 
-    def save_pdf(self, form_id: str) -> Path | None:
-        """Save a list for the chosen year and category as a PDF; say where it went."""
+    def save_pdf(self, form_id: str) -> Worker | None:
+        """Save a list for the chosen year and category as a PDF, in the background (the
+        app's Worker, with progress and Hủy, as the Báo cáo dialog does); when it is written
+        the tab says where it went. Returns the running worker, or None when nothing started.
+        """
+        form = registry.get(form_id)
+        params = Params(year=self.current_year(), category=self.category.value())
         try:
-            document = self.list_document(form_id)
+            form.check(params)
         except ReportError as err:
             messages.error(self, str(err))
             return None
-        category = self.category.value()
-        suggested = f"{form_id}-{self.current_year()}" + (f"-{category.value}" if category
-                                                          else "") + ".pdf"
+        if self._worker is not None:
+            return None  # one export at a time; its progress dialog is showing
+        category = params.category
+        suggested = f"{form_id}-{params.year}" + (f"-{category.value}" if category else "") \
+            + ".pdf"
         chosen = self.choose_path(suggested)
         if not chosen:
             return None
         path = Path(chosen)
         if path.suffix.lower() != ".pdf":
             path = path.with_name(path.name + ".pdf")
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            export_pdf(document, path)
-        except ReportError as err:
-            messages.error(self, str(err))
-            return None
-        finally:
-            QApplication.restoreOverrideCursor()
         QSettings().setValue("reports/folder", str(path.parent))
+        progress = QProgressDialog("Đang lập danh sách…", "Hủy", 0, 100, self)
+        progress.setObjectName("certificationPdfProgress")
+        progress.setWindowTitle(form.title[:60])
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(300)
+        cancelled = {"asked": False}
+        progress.canceled.connect(lambda: cancelled.update(asked=True))
+
+        def work(report):
+            def step(percent: int, text: str) -> None:
+                if cancelled["asked"] and percent < 100:  # before the file is written
+                    raise ExportCancelled
+                report(percent, text)
+            return report_export.export_pdf(self.db, form_id, params, path, step)
+
+        worker = Worker(work)
+        worker.signals.progress.connect(lambda p, text: (progress.setValue(p),
+                                                         progress.setLabelText(text)))
+        worker.signals.finished.connect(lambda result: self._pdf_done(progress, Path(result)))
+        worker.signals.failed.connect(lambda exc: self._pdf_failed(progress, exc))
+        self.print_button.setEnabled(False)
+        self._worker = worker  # keeps the signals alive until it reports
+        worker.start()
+        return worker
+
+    def _pdf_finished(self, progress: QProgressDialog) -> None:
+        progress.reset()
+        progress.close()
+        progress.deleteLater()
+        self.print_button.setEnabled(True)
+        self._worker = None
+
+    def _pdf_failed(self, progress: QProgressDialog, exc: Exception) -> None:
+        self._pdf_finished(progress)
+        if isinstance(exc, ExportCancelled):
+            self.announce("Đã hủy lưu PDF; không ghi tệp nào.")
+            return
+        if isinstance(exc, ReportError):
+            text = str(exc)
+        else:
+            text = database_error_message(exc, self.db.url) or (
+                f"Không lưu được PDF. Chi tiết kỹ thuật: {type(exc).__name__}.")
+        messages.error(self, text)
+
+    def _pdf_done(self, progress: QProgressDialog, path: Path) -> None:
+        self._pdf_finished(progress)
+        self.pdf_saved(path)
+
+    def pdf_saved(self, path: Path) -> None:
+        """Say where the PDF went (a seam for tests)."""
         messages.info(self, f"Đã lưu {path}.")
-        return path
