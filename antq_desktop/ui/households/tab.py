@@ -276,8 +276,11 @@ class HouseholdsTab(ListTab):
         menu.addAction("Sửa…", self.edit_selected).setEnabled(len(chosen) == 1)
         menu.addAction("Chuyển đi…", self.move_selected).setEnabled(len(chosen) == 1)
         menu.addSeparator()
-        menu.addAction(f"Đăng ký năm {year}…", self.signup_selected)
-        menu.addAction(f"Hủy đăng ký năm {year}…", self.cancel_signup_selected)
+        locked = getattr(self, "signup_lock", None)  # a signed-off year: both off
+        for text, slot in ((f"Đăng ký năm {year}…", self.signup_selected),
+                           (f"Hủy đăng ký năm {year}…", self.cancel_signup_selected)):
+            action = menu.addAction(("🔒 " if locked else "") + text, slot)
+            action.setEnabled(not locked)
         menu.exec(self.table.viewport().mapToGlobal(pos))
 
     def cancel_signup_selected(self) -> None:
