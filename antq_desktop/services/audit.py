@@ -57,6 +57,8 @@ ACTIONS = {
     "lock": "Khóa sổ",
     "unlock": "Mở khóa sổ",
     "lock_exception": "Ngoại lệ khóa sổ",
+    "password_reset": "Đặt lại mật khẩu",
+    "password_change": "Đổi mật khẩu",
 }
 
 KINDS = {
@@ -91,6 +93,9 @@ KINDS = {
     "report": "Biểu mẫu",
     "database": "Cơ sở dữ liệu",
     "user": "Người dùng",
+    "app_user": "Tài khoản người dùng",
+    "app_user_area": "Khu dân cư của tài khoản",
+    "login_failure": "Đăng nhập sai",
 }
 
 # Areas of work, for the trail's "lĩnh vực" filter: record kinds grouped as the tabs are.
@@ -104,7 +109,8 @@ AREAS = {
                                   "weapon_handover", "award")),
     "system": ("Hệ thống", ("unit", "area", "setting", "person_merge", "person_not_duplicate",
                             "import_batch", "period_lock", "lock_exception", "report",
-                            "database", "user")),
+                            "database", "user", "app_user", "app_user_area",
+                            "login_failure")),
 }
 
 FIELDS = {
@@ -149,6 +155,11 @@ FIELDS = {
     "valuable": "Có giá trị", "value": "Giá trị", "void_reason": "Lý do hủy",
     "voided_at": "Ngày hủy", "voided_on": "Ngày hủy", "ward_code": "Mã phường", "ward_name": "Tên phường",
     "year": "Năm", "until": "Đến ngày", "locked_by": "Người khóa sổ",
+    # accounts (the password's hash is never recorded: SKIPPED_COLUMNS)
+    "role": "Vai trò", "display_name": "Họ và tên", "disabled": "Đã khóa tài khoản",
+    "must_change": "Phải đổi mật khẩu", "failed_count": "Số lần sai liên tiếp",
+    "locked_until": "Tạm khóa đến", "last_login_at": "Đăng nhập lần cuối",
+    "user_id": "Tài khoản", "account": "Tài khoản",
     # the parameters of the recorded actions
     "form": "Biểu mẫu", "rows": "Số dòng", "created": "Thêm mới", "updated": "Cập nhật",
     "people_created": "Người thêm mới", "people_updated": "Người cập nhật", "file": "Tệp",
@@ -162,7 +173,7 @@ FIELDS = {
 # Never in the trail: search caches and bookkeeping, and the trail itself.
 SKIPPED_TABLES = frozenset({"household_search", "audit_entry", "alembic_version"})
 SKIPPED_COLUMNS = frozenset({"folded", "name_folded", "head_sort", "version", "created_at",
-                             "updated_at", "id", "snapshot"})
+                             "updated_at", "id", "snapshot", "password_hash"})
 # Setting a column of CLOSING from empty closes the record; emptying it reopens it.
 CLOSING = frozenset({"closed_on", "ended_on", "moved_out_on", "retired_on", "left_on",
                      "book_closed_on", "undone_on"})

@@ -176,6 +176,13 @@ def _reason(reason: str, what: str) -> str:
     return reason
 
 
+def _open_kinds(s: Session, year: int, area_id: int | None) -> list[str]:
+    locked = set(s.scalars(select(PeriodLock.kind).where(
+        PeriodLock.year == year, PeriodLock.quarter.is_(None), PeriodLock.reopened_at.is_(None),
+        PeriodLock.area_id.is_(None) if area_id is None else PeriodLock.area_id == area_id)))
+    return [k for k in KINDS if k not in locked]
+
+
 class PeriodService:
     def __init__(self, db: Database):
         self.db = db
@@ -221,6 +228,41 @@ class PeriodService:
             audit.record(s, "lock", "period_lock", row.id, area_id, loai=KINDS[kind],
                          ky=_period_label(year, quarter))
             return row.id
+
+    def year_open_kinds(self, year: int, area_id: int | None = None) -> list[str]:
+        """The kinds whose whole ``year`` is not signed off yet for ``area_id`` (None: the
+        ward) by a lock of that exact scope: what :meth:`lock_year` would lock."""
+        with self.db.session() as s:
+            return _open_kinds(s, year, area_id)
+
+    def lock_year(self, year: int, area_id: int | None = None,
+                  today: date | None = None) -> list[int]:
+        """Sign off the whole ``year`` of every kind not signed off yet (the year-end report's
+        sign-off), for the ward or one area: one snapshot of the year-end figures, one
+        transaction, one "lock" entry per kind. The new locks' ids (none: all were locked)."""
+        require_lock_right(self.db)
+        self._check(SIGNUPS, year, None)
+        kinds = self.year_open_kinds(year, area_id)
+        if not kinds:
+            return []
+        from .indicators import IndicatorService
+
+        snapshot = json.dumps(table_snapshot(IndicatorService(self.db).table(year, today=today)),
+                              ensure_ascii=False)
+        with self.db.session.begin() as s:
+            self._check_area(s, area_id)
+            now, actor = utc_now().replace(microsecond=0), audit.current_actor(s)[:100]
+            ids = []
+            for kind in _open_kinds(s, year, area_id):  # again, in the transaction
+                row = PeriodLock(kind=kind, year=year, quarter=None, area_id=area_id,
+                                 locked_at=now, locked_by=actor, snapshot=snapshot,
+                                 reopened_by="", reopen_reason="")
+                s.add(row)
+                s.flush()
+                audit.record(s, "lock", "period_lock", row.id, area_id, loai=KINDS[kind],
+                             ky=_period_label(year, None))
+                ids.append(row.id)
+            return ids
 
     def reopen(self, lock_id: int, reason: str) -> None:
         """Open a signed-off period again (needs a reason and the Lãnh đạo's right)."""

@@ -28,6 +28,7 @@ from ..db.models import Area, LoginFailure, User, UserArea
 from ..db.models.base import utc_now
 from ..text import fold, normalize
 from ..validation import FieldError
+from . import audit
 from .children import unique_violation
 
 MAX_FAILURES = 5  # in a row: then the account is locked for LOCK_MINUTES
@@ -158,14 +159,18 @@ class UserService:
 
     # -- accounts --------------------------------------------------------------------------
     def add(self, name: str, password: str, role: Role, display_name: str = "",
-            area_ids: tuple[int, ...] = (), must_change: bool = False) -> int:
+            area_ids: tuple[int, ...] = (), must_change: bool = False,
+            again: str | None = None) -> int:
         """A new account. The first account of a database must be a Quản trị and may be made
-        by anyone (single-user mode); later ones only by a Quản trị."""
+        by anyone (single-user mode); later ones only by a Quản trị. ``again``: the password
+        typed a second time (the accounts screen), which must match."""
         name = normalize(name)
         error = _name_error(name)
         if error is not None:
             raise error
-        errors = password_errors(password)
+        if len(normalize(display_name)) > 100:
+            raise FieldError("Họ và tên", "dài quá 100 ký tự.")
+        errors = password_errors(password, again)
         if errors:
             raise errors[0]
         try:
@@ -199,16 +204,25 @@ class UserService:
             if s.get(Area, area_id) is None:
                 raise FieldError("Khu dân cư", f"không có khu dân cư mã {area_id}.")
 
-    def set_role(self, name: str, role: Role, area_ids: tuple[int, ...] | None = None) -> None:
+    def set_role(self, name: str, role: Role, area_ids: tuple[int, ...] | None = None,
+                 display_name: str | None = None) -> None:
+        """Change an account's role, and (when given) its areas (empty: every area) and full
+        name. The last active Quản trị cannot be made something else."""
         require(self.db, Permission.USERS)
+        if display_name is not None and len(normalize(display_name)) > 100:
+            raise FieldError("Họ và tên", "dài quá 100 ký tự.")
         with self.db.session.begin() as s:
             u = self._find(s, name)
-            if u.role == Role.ADMIN.value and role is not Role.ADMIN:
+            if u.role == Role.ADMIN.value and role is not Role.ADMIN and not u.disabled:
                 self._keep_an_admin(s, u)
             u.role = role.value
+            if display_name is not None:
+                u.display_name = normalize(display_name)
             if area_ids is not None:
                 self._check_areas(s, area_ids)
-                u.areas = [UserArea(area_id=a) for a in sorted(set(area_ids))]
+                wanted = sorted(set(area_ids))
+                if wanted != sorted(a.area_id for a in u.areas):
+                    u.areas = [UserArea(area_id=a) for a in wanted]
 
     def disable(self, name: str, disabled: bool = True) -> None:
         user = require(self.db, Permission.USERS)
@@ -227,11 +241,12 @@ class UserService:
         if not others:
             raise FieldError("Vai trò", "phải còn ít nhất một Quản trị đang hoạt động.")
 
-    def reset_password(self, name: str, temporary: str) -> None:
+    def reset_password(self, name: str, temporary: str, again: str | None = None) -> None:
         """An administrator sets a temporary password; the user must choose a new one at the
-        next login. Also lifts a lock-out."""
+        next login. Also lifts a lock-out. Recorded in the trail as "password_reset" (the
+        hash itself never is)."""
         require(self.db, Permission.USERS)
-        errors = password_errors(temporary)
+        errors = password_errors(temporary, again)
         if errors:
             raise errors[0]
         with self.db.session.begin() as s:
@@ -240,6 +255,7 @@ class UserService:
             u.must_change = True
             u.failed_count = 0
             u.locked_until = None
+            audit.record(s, "password_reset", "app_user", u.id, account=u.name)
 
     def change_password(self, name: str, old: str, new: str, again: str | None = None) -> None:
         """The user's own change: the old password first (a lock-out counts here too)."""
@@ -253,6 +269,7 @@ class UserService:
             u = self._find(s, name)
             u.password_hash = hash_password(new)
             u.must_change = False
+            audit.record(s, "password_change", "app_user", u.id, actor=u.name, account=u.name)
 
     # -- login -----------------------------------------------------------------------------
     def authenticate(self, name: str, password: str, now: datetime | None = None) -> CurrentUser:
@@ -282,6 +299,8 @@ class UserService:
                     error = LoginError(f"Sai mật khẩu {MAX_FAILURES} lần liên tiếp: tài khoản "
                                        f"bị khóa {LOCK_MINUTES} phút.")
             else:
+                audit.suppress(s)  # one "login" entry, by the account, for the counters' update
+                audit.record(s, "login", "app_user", u.id, actor=u.name)
                 u.failed_count = 0
                 u.locked_until = None
                 u.last_login_at = now
@@ -307,8 +326,15 @@ class UserService:
 
     @staticmethod
     def _failed(s, u: User | None, folded: str, now: datetime, reason: str) -> None:
+        """A failure: its login_failure row, and one "login_failed" entry in the trail (the
+        row's own entry and the counter's are left out). The entry names the account only
+        when one exists: a name typed that matches none may be a password typed in the
+        wrong box."""
         s.add(LoginFailure(user_id=u.id if u else None, name_typed=folded, at=now,
                            reason=reason))
+        audit.suppress(s)
+        audit.record(s, "login_failed", "app_user", u.id if u else None,
+                     actor=u.name if u else None, reason=reason)
 
     def must_change(self, name: str) -> bool:
         with self.db.session() as s:

@@ -123,6 +123,8 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self._action(file_menu, "Nhật ký thao tác…", self.open_audit).setObjectName("actionAudit")
         self._action(file_menu, "Khóa sổ…", self.open_periods).setObjectName("actionPeriods")
+        self._action(file_menu, "Tài khoản người dùng…", self.open_users).setObjectName(
+            "actionUsers")  # Quản trị only (ui/permissions.py)
         file_menu.addSeparator()
         self._action(file_menu, "Thoát", self.close, QKeySequence.StandardKey.Quit)
         reports_menu = self.menuBar().addMenu("&Báo cáo")
@@ -327,6 +329,13 @@ class MainWindow(QMainWindow):
         dialog = PeriodsDialog(self.db, self.units.areas(), self)
         dialog.exec()
         self._people_changed()
+        return dialog
+
+    def open_users(self):
+        from .users.dialog import UsersDialog  # the accounts (issue 15)
+
+        dialog = UsersDialog(self.db, self)
+        dialog.exec()
         return dialog
 
     def find_duplicates(self) -> DuplicatesDialog:

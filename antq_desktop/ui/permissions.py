@@ -76,3 +76,28 @@ def apply(window: QWidget, user: CurrentUser) -> list[str]:
             button.installEventFilter(holder)
             disabled.append(button.objectName())
     return disabled
+
+
+# -- locked periods (khóa sổ) --------------------------------------------------------------------
+PADLOCK = "🔒"
+
+
+def period_lock(db, kind: str, year: int, area_id: int | None = None) -> str | None:
+    """The refusal a change of ``kind`` in ``year`` would get (services/periods.py), or None:
+    for a padlock mark before the officer opens a dialog the service would refuse."""
+    from ..services.periods import PeriodService
+
+    return PeriodService(db).is_locked(kind, year, area_id)
+
+
+def mark_locked(widgets, message: str | None) -> None:
+    """Disable ``widgets`` with the padlock and the lock's message as their tooltip (call
+    after the tab enabled them for its selection); ``message`` None: their own tooltip back."""
+    for widget in widgets:
+        if widget.property("unlockedTip") is None:
+            widget.setProperty("unlockedTip", widget.toolTip())
+        if message:
+            widget.setEnabled(False)
+            widget.setToolTip(f"{PADLOCK} {message}")
+        else:
+            widget.setToolTip(widget.property("unlockedTip"))

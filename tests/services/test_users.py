@@ -109,3 +109,51 @@ def test_only_an_admin_manages_accounts(db, users):
     with pytest.raises(FieldError, match="không tự khóa"):
         users.disable("quantri")
     assert [u.name for u in users.list()] == ["chixem", "quantri"]
+
+
+def test_every_account_call_is_refused_to_a_non_admin(db, users):
+    users.add("lanhdao", PASSWORD, Role.LEADER)
+    login(db, "lanhdao", PASSWORD)  # may sign off periods, not manage accounts
+    calls = [lambda: users.list(), lambda: users.add("ngan", PASSWORD, Role.CLERK),
+             lambda: users.set_role("chixem", Role.CLERK, (), "Ai đó"),
+             lambda: users.disable("chixem"), lambda: users.disable("chixem", False),
+             lambda: users.reset_password("chixem", "tạm-thời-1", "tạm-thời-1")]
+    for call in calls:
+        with pytest.raises(PermissionDenied, match="không được quản lý tài khoản"):
+            call()
+    login(db, "quantri", PASSWORD)
+    info = users.get("chixem")
+    assert info.role is Role.VIEWER and not info.disabled and not info.must_change
+
+
+def test_the_second_password_must_match_and_the_full_name_changes(db, users):
+    login(db, "quantri", PASSWORD)
+    with pytest.raises(FieldError, match="Nhập lại mật khẩu: không khớp"):
+        users.add("ngan", PASSWORD, Role.CLERK, again="khác-hẳn-1")
+    with pytest.raises(FieldError, match="Nhập lại mật khẩu"):
+        users.reset_password("chixem", "tạm-thời-1", "tạm-thời-2")
+    users.add("ngan", PASSWORD, Role.CLERK, "Ngân", must_change=True, again=PASSWORD)
+    users.set_role("ngan", Role.LEADER, display_name="  Hoàng   Thị Ngân ")
+    info = users.get("ngan")
+    assert info.role is Role.LEADER and info.display_name == "Hoàng Thị Ngân" and info.must_change
+
+
+def test_logins_and_password_changes_are_named_in_the_trail(db, users):
+    from antq_desktop.services import audit
+
+    with pytest.raises(LoginError):
+        users.authenticate("chixem", "sai-mật-khẩu")
+    with pytest.raises(LoginError):
+        users.authenticate("matkhau-go-nham", "x")  # no such account: no name recorded
+    login(db, "chixem", PASSWORD)
+    users.change_password("chixem", PASSWORD, "mới-hẳn-123", "mới-hẳn-123")
+    # newest first; the change checks the old password as a login does
+    me = users.get("chixem").id
+    assert [(e.action, e.record_id) for e in audit.entries(db)][:5] == [
+        ("password_change", me), ("login", me), ("login", me), ("login_failed", None),
+        ("login_failed", me)]
+    failed = audit.entries(db, audit.Filter(action="login_failed"))
+    assert failed[-1].actor == "chixem" and failed[-1].changes[0].new == "password"
+    assert all(e.actor != "matkhau-go-nham" for e in audit.entries(db))
+    assert not [e for e in audit.entries(db) if e.kind == "login_failure"]
+    assert all(c.field != "password_hash" for e in audit.entries(db) for c in e.changes)

@@ -4,19 +4,21 @@ and awards, one kind at a time, with the year's count of each kind beside the li
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime, timezone
 from enum import Enum
 
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
+from PySide6.QtGui import QAction, QBrush, QColor, QFont, QKeySequence, QPalette
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QStyledItemDelegate,
     QVBoxLayout,
     QWidget,
 )
@@ -169,7 +171,61 @@ TOOLTIP_TEXT = ("content", "name", "topic", "description", "recipient", "notes",
                 "reason")
 
 
+class VoidedRow:
+    """A voided record as the "Đã hủy" view lists it: the record's row (its fields read
+    through) with when it was voided (UTC) and why."""
+
+    def __init__(self, row: ActivityRow, voided_at: datetime, void_reason: str):
+        self.row, self.voided_at, self.void_reason = row, voided_at, void_reason
+
+    def __getattr__(self, name: str):
+        return getattr(self.row, name)
+
+
+def _local_time(moment: datetime) -> str:
+    return f"{moment.replace(tzinfo=timezone.utc).astimezone():%d/%m/%Y %H:%M}"
+
+
+VOID_COLUMNS = [
+    Column("Ngày hủy", "voided_at", lambda r: _local_time(r.voided_at), width=120),
+    Column("Lý do hủy", "void_reason", lambda r: _line(r.void_reason), width=300),
+]
+VOID_TIP = ("Xem các bản ghi đã hủy vì nhập nhầm, với ngày và lý do hủy. Bản ghi đã hủy chỉ để "
+            "xem: không sửa được, không được đếm trong báo cáo.")
+MODEL_NO_VOID = "Mô hình không bị hủy: mô hình thôi duy trì được ghi ngày kết thúc."
+GREY = QColor("#888888")
+
+
+def _struck_font() -> QFont:
+    font = QFont()
+    font.setStrikeOut(True)
+    return font
+
+
+def _voided_style(row: VoidedRow, role: int):
+    """A voided record: grey and struck through; its tooltip says when and why."""
+    if role == Qt.ItemDataRole.ForegroundRole:
+        return QBrush(GREY)
+    if role == Qt.ItemDataRole.FontRole:
+        return _struck_font()
+    if role == Qt.ItemDataRole.ToolTipRole:
+        return f"Đã hủy lúc {_local_time(row.voided_at)}. Lý do: {row.void_reason}"
+    return None
+
+
+class _PlainText(QStyledItemDelegate):
+    """The "Ngày hủy" and "Lý do hủy" cells of a struck-through voided row: plain and
+    readable (the row's own fields stay struck and grey)."""
+
+    def initStyleOption(self, option, index) -> None:
+        super().initStyleOption(option, index)
+        option.font.setStrikeOut(False)
+        option.palette.setColor(QPalette.ColorRole.Text, QColor("#202020"))
+
+
 def _row_style(row: ActivityRow, role: int):
+    if isinstance(row, VoidedRow):
+        return _voided_style(row, role)
     if role == Qt.ItemDataRole.ForegroundRole and getattr(row, "ended_on", None) is not None:
         return QBrush(QColor("#888888"))
     if role == Qt.ItemDataRole.ToolTipRole:
@@ -182,6 +238,7 @@ class ActivitiesTab(ListTab):
 
     def __init__(self, services: Services, parent: QWidget | None = None):
         self.kind = Kind.TIP
+        self.show_voided = False  # the "Đã hủy" view: voided records, read-only
         super().__init__(services, parent)
         self.service, self.units = services.activities, services.units
 
@@ -201,6 +258,9 @@ class ActivitiesTab(ListTab):
         self.delete_button = QPushButton("Xóa…", objectName="activitiesDelete")
         self.delete_button.setToolTip("Xóa bản ghi nhập nhầm (phím Delete)")
         self.end_button = QPushButton("Kết thúc mô hình…", objectName="activitiesEndModel")
+        self.voided_box = QCheckBox("Đã hủy", objectName="activitiesVoided")
+        self.voided_box.setToolTip(VOID_TIP)
+        self._plain = _PlainText(self)
         self.table.horizontalHeader().setStretchLastSection(True)
         delete = QAction(self.table)
         delete.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
@@ -214,7 +274,8 @@ class ActivitiesTab(ListTab):
         left_layout.addWidget(QLabel("<b>Hoạt động</b>"))
         left_layout.addWidget(self.kinds, 1)
         self.build([(QLabel("Năm:"), 0), (self.year, 0), self.area],
-                   [self.add_button, self.edit_button, self.delete_button, self.end_button],
+                   [self.add_button, self.edit_button, self.delete_button, self.end_button,
+                    self.voided_box],
                    left=left)
 
         self.kinds.currentRowChanged.connect(self._kind_changed)
@@ -222,12 +283,13 @@ class ActivitiesTab(ListTab):
         self.edit_button.clicked.connect(self.edit_selected)
         self.delete_button.clicked.connect(self.delete_selected)
         self.end_button.clicked.connect(self.end_selected_model)
+        self.voided_box.toggled.connect(self._voided_toggled)
         self._show_kind()
         self.start()
 
     # -- data -----------------------------------------------------------------------------------
     def columns(self) -> list[Column]:
-        return COLUMNS[self.kind]
+        return COLUMNS[self.kind] + (VOID_COLUMNS if self.show_voided else [])
 
     def sort_keys(self):
         return lambda key: lambda r: _sort_value(getattr(r, key))
@@ -236,7 +298,8 @@ class ActivitiesTab(ListTab):
         return _row_style(row, role)
 
     def layout_key(self) -> str:
-        return f"activities/header/{self.kind.value}"  # each kind has its own columns
+        # each kind has its own columns, and the "Đã hủy" view two more
+        return f"activities/header/{self.kind.value}" + ("/voided" if self.show_voided else "")
 
     def reload(self, select_id: int | None = None) -> None:
         """Re-read everything: areas, years, the counts per kind and the list."""
@@ -255,24 +318,62 @@ class ActivitiesTab(ListTab):
         counts = self.service.counts(year, area)
         for i, kind in enumerate(Kind):
             self.kinds.item(i).setText(f"{kind.label} ({num(counts[kind])})")
-        return self.service.rows(self.kind, year, area, self.search.text())
+        if not self.show_voided:
+            return self.service.rows(self.kind, year, area, self.search.text())
+        rows = self.service.rows(self.kind, year, area, self.search.text(), voided=True)
+        marks = {r.id: (at, why) for r, at, why in self.service.voided(self.kind)}
+        return [VoidedRow(r, *marks[r.id]) for r in rows if r.id in marks]
 
     def count_text(self, rows: list[ActivityRow]) -> str:
+        if self.show_voided:
+            return f"{num(len(rows))} bản ghi đã hủy (chỉ xem)"
         return summary(self.kind, rows)
 
     def open_selected(self) -> None:
+        if self.show_voided:
+            self.show_voided_record()
+            return
         self.edit_selected()
+
+    def show_voided_record(self) -> None:
+        """A voided record opens read-only: what it was, when and why it was voided."""
+        record_id = self.selected_id()
+        if record_id is None:
+            return
+        row = self.rows[record_id]
+        messages.info(self, f"Bản ghi {DIALOGS[self.kind].noun} "
+                            f"{describe(self.kind, row.row)} đã hủy lúc "
+                            f"{_local_time(row.voided_at)}.\nLý do hủy: {row.void_reason}\n\n"
+                            "Bản ghi đã hủy chỉ để xem, không sửa được và không được đếm trong "
+                            "báo cáo.", "Bản ghi đã hủy")
+
+    def _voided_toggled(self, on: bool) -> None:
+        if on == self.show_voided:
+            return
+        self._reset_columns(lambda: setattr(self, "show_voided", on))
 
     def _kind_changed(self, row: int) -> None:
         if row < 0:
             return
+        self._reset_columns(lambda: setattr(self, "kind", list(Kind)[row]))
+
+    def _reset_columns(self, change) -> None:
+        """Another kind, or the "Đã hủy" view on or off: other columns, their own layout."""
         self.save_layout()  # the widths and sort the officer gave this kind
-        self.kind = list(Kind)[row]
+        change()
+        if self.kind is Kind.MODEL and self.show_voided:
+            self.show_voided = False
         self.sort.reset()
         self.model.set_ids([])  # no row of the old kind is painted under the new columns
         self.model.beginResetModel()
-        self.model.columns = COLUMNS[self.kind]
+        self.model.columns = self.columns()
         self.model.endResetModel()
+        for column in range(self.table.model().columnCount()):
+            self.table.setItemDelegateForColumn(column, None)
+        if self.show_voided:
+            count = len(self.model.columns)
+            for column in range(count - len(VOID_COLUMNS), count):
+                self.table.setItemDelegateForColumn(column, self._plain)
         self._show_kind()
         restored = self.restore_layout()
         self.refresh_from_top()
@@ -283,8 +384,14 @@ class ActivitiesTab(ListTab):
         self.add_button.setText(ADD_TEXT[self.kind])
         self.search.setPlaceholderText(f"Tìm theo {SEARCH_HINT[self.kind]} "
                                        "(có dấu hoặc không dấu)…")
-        self.delete_button.setVisible(self.kind is not Kind.MODEL)
+        self.delete_button.setVisible(self.kind is not Kind.MODEL and not self.show_voided)
         self.end_button.setVisible(self.kind is Kind.MODEL)
+        self.edit_button.setText("Xem" if self.show_voided else "Xem, sửa")
+        self.voided_box.blockSignals(True)
+        self.voided_box.setChecked(self.show_voided)
+        self.voided_box.blockSignals(False)
+        self.voided_box.setEnabled(self.kind is not Kind.MODEL)
+        self.voided_box.setToolTip(MODEL_NO_VOID if self.kind is Kind.MODEL else VOID_TIP)
 
     def update_buttons(self) -> None:
         record_id = self.selected_id()
@@ -325,6 +432,9 @@ class ActivitiesTab(ListTab):
         record_id = self.selected_id()
         if record_id is None:
             return
+        if self.show_voided:  # never edited
+            self.show_voided_record()
+            return
         dialog = self.open_dialog(record_id)
         if dialog.exec():
             self._changed(record_id)
@@ -332,7 +442,7 @@ class ActivitiesTab(ListTab):
 
     def delete_selected(self) -> None:
         record_id = self.selected_id()
-        if record_id is None:
+        if record_id is None or self.show_voided:
             return
         if self.kind is Kind.MODEL:
             messages.info(self, "Mô hình không xóa được. Khi mô hình thôi duy trì, hãy dùng "

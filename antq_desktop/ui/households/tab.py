@@ -222,9 +222,15 @@ class HouseholdsTab(ListTab):
         rows = self.service.signup_summary(year)
         signed = sum(r.signed for r in rows)
         total = sum(r.total for r in rows)
+        from ..permissions import PADLOCK, period_lock  # a signed-off year (issue 15)
+
+        self.signup_lock = period_lock(self.service.db, "signups", year)
         self.summary_title.setText(
-            f"<b>Đăng ký xây dựng KDC “An toàn về ANTT” năm {year}</b><br>"
+            f"<b>Đăng ký xây dựng KDC “An toàn về ANTT” năm {year}</b>"
+            + (f" {PADLOCK} đã khóa sổ" if self.signup_lock else "") + "<br>"
             f"Toàn phường: {grouped(signed)}/{grouped(total)} hộ")
+        self.summary_title.setToolTip(self.signup_lock or "")
+        self.update_buttons()
         self.summary.setRowCount(len(rows))
         for i, r in enumerate(rows):
             ratio = percent(r.signed, r.total) if r.total else "—"
@@ -255,6 +261,10 @@ class HouseholdsTab(ListTab):
         self.signup_button.setEnabled(bool(chosen))
         self.add_button.setEnabled(any(a.active for a in self.areas))
         self.signup_area_button.setEnabled(self.add_button.isEnabled())
+        from ..permissions import mark_locked
+
+        mark_locked((self.signup_button, self.signup_area_button),
+                    getattr(self, "signup_lock", None))
         self.add_button.setToolTip("Thêm hộ gia đình (Ctrl+N)" if self.add_button.isEnabled()
                                    else "Hãy thêm khu dân cư trong Tệp → Thông tin đơn vị trước")
 
@@ -267,8 +277,11 @@ class HouseholdsTab(ListTab):
         menu.addAction("Sửa…", self.edit_selected).setEnabled(len(chosen) == 1)
         menu.addAction("Chuyển đi…", self.move_selected).setEnabled(len(chosen) == 1)
         menu.addSeparator()
-        menu.addAction(f"Đăng ký năm {year}…", self.signup_selected)
-        menu.addAction(f"Hủy đăng ký năm {year}…", self.cancel_signup_selected)
+        locked = getattr(self, "signup_lock", None)  # a signed-off year: both off
+        for text, slot in ((f"Đăng ký năm {year}…", self.signup_selected),
+                           (f"Hủy đăng ký năm {year}…", self.cancel_signup_selected)):
+            action = menu.addAction(("🔒 " if locked else "") + text, slot)
+            action.setEnabled(not locked)
         menu.exec(self.table.viewport().mapToGlobal(pos))
 
     def cancel_signup_selected(self) -> None:

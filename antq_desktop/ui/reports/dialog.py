@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QDate, QSettings, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -52,6 +53,8 @@ PRINT_TIP = "In ra máy in"
 EXCEL_ONLY = "Biểu này chỉ xuất ra Excel; hãy in từ Excel."
 FILTERS = {XLSX: "Bảng tính Excel (*.xlsx)", PDF: "Tài liệu PDF (*.pdf)",
            DOCX: "Văn bản Word (*.docx)"}
+# The year-end report's forms: a successful export of one offers a Lãnh đạo to sign off the year.
+YEAR_END_FORMS = frozenset({"yearend-summary", "yearend-report"})
 WORD_TIP = "Văn bản Word: xuất tệp .docx, sửa và in từ Word (hoặc xuất PDF khi máy có LibreOffice)."
 
 
@@ -300,6 +303,7 @@ class ReportsDialog(QDialog):
         worker.signals.finished.connect(lambda result: self._done(progress, Path(result)))
         worker.signals.failed.connect(lambda exc: self._failed(progress, exc))
         self.buttons.setEnabled(False)
+        self._exported = (form, params)  # what the sign-off offer after it is about
         self._worker = worker  # keep the signals alive until it reports
         worker.start()
 
@@ -318,6 +322,59 @@ class ReportsDialog(QDialog):
         self.buttons.setEnabled(True)
         self.last_path = path
         self.finished_export(path)
+        form, params = self._exported
+        if form.id in YEAR_END_FORMS:
+            self.offer_lock(params.year, params.area_id)
+
+    # -- signing off the year (issue 15, docs/AUDIT.md) ---------------------------------------
+    def offer_lock(self, year: int, area_id: int | None) -> bool:
+        """After the year-end report: ask a signed-in account with the LOCK right (a Lãnh đạo,
+        a Quản trị) whether to sign off the year of every kind not locked yet, for the ward
+        or the report's area; lock it if so. Other roles, and single-user mode (no named
+        account to sign), are not asked. True when the year was locked."""
+        from ...access import Permission, user_of
+        from ...services.periods import KINDS, PeriodService
+
+        user = user_of(self.db)
+        if user.system or not user.can(Permission.LOCK):
+            return False
+        periods = PeriodService(self.db)
+        kinds = periods.year_open_kinds(year, area_id)
+        if not kinds:
+            return False
+        where = ("toàn phường" if area_id is None
+                 else f"khu dân cư {self.area.itemText(self.area.findData(area_id))}")
+        listed = "".join(f"<li>{KINDS[k]}</li>" for k in kinds)
+        if not self.ask_lock(f"<b>Khóa sổ năm {year}</b> ({where})?<br>Báo cáo tổng kết năm "
+                             f"{year} đã xuất. Khóa sổ lưu lại số liệu đã ký và từ nay không "
+                             f"sửa được dữ liệu năm {year} của:<ul>{listed}</ul>Mở lại cần "
+                             "ghi lý do (Tệp → Khóa sổ…)."):
+            return False
+        self.error.setText("")
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # the figures are computed
+        try:
+            periods.lock_year(year, area_id)
+        except FieldError as exc:
+            self.error.setText(str(exc))
+            return False
+        finally:
+            QApplication.restoreOverrideCursor()
+        self.locked_year(year, where)
+        return True
+
+    def ask_lock(self, text: str) -> bool:
+        """The sign-off question (a seam for tests)."""
+        box = QMessageBox(QMessageBox.Icon.Question, "Khóa sổ năm", text, parent=self)
+        box.setObjectName("yearLockQuestion")
+        lock = box.addButton("Khóa sổ", QMessageBox.ButtonRole.AcceptRole)
+        lock.setObjectName("yearLockYes")
+        box.addButton("Để sau", QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        return box.clickedButton() is lock
+
+    def locked_year(self, year: int, where: str) -> None:
+        """Say that the year is signed off (a seam for tests)."""
+        QMessageBox.information(self, "Đã khóa sổ", f"Đã khóa sổ năm {year} ({where}).")
 
     def finished_export(self, path: Path) -> None:
         """Offer to open the file or its folder (a seam for tests)."""
