@@ -22,8 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...enums import CertCategory, CertState
-from ...reports import registry
-from ...reports.printing import export_pdf
+from ...reports import registry  # light: the forms (openpyxl) load with the first one used
 from ...reports.registry import Params, ReportError
 from ...services.certification import CertRow, YearOverview
 from ...validation import FieldError
@@ -31,7 +30,6 @@ from ..widgets import messages
 from ..widgets.fields import EnumCombo, format_date
 from ..widgets.lazy_model import Column
 from ..widgets.lists import ListTab
-from ..widgets.printing import preview_document
 from .dialogs import EDITABLE_CATEGORIES, CertRecordDialog, CertSettingsDialog, CertUnitDialog
 
 if TYPE_CHECKING:
@@ -275,6 +273,8 @@ class CertificationTab(ListTab):
         except ReportError as err:
             messages.error(self, str(err))
             return
+        from ..widgets.printing import preview_document  # the printing edge: on first use
+
         preview_document(self, document)
 
     def choose_path(self, suggested: str) -> str:
@@ -300,6 +300,8 @@ class CertificationTab(ListTab):
         path = Path(chosen)
         if path.suffix.lower() != ".pdf":
             path = path.with_name(path.name + ".pdf")
+        from ...reports.printing import export_pdf  # the printing edge: on first use
+
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             export_pdf(document, path)

@@ -92,6 +92,9 @@ class MediationTab(ListTab):
         self.add_button.clicked.connect(self.add_case)
         self.edit_button.clicked.connect(self.edit_selected)
         self.teams_button.clicked.connect(self.edit_teams)
+        # the teams follow the areas from the start (Tổng quan's due work lists the teams short
+        # of mediators); the rest of reload_teams waits for the tab's first show
+        self.service.ensure_teams()
         self.start()
 
     def reload_all(self) -> None:
