@@ -50,8 +50,9 @@ def _finish_on_paint(widget, marks: dict) -> None:
 
     def done() -> None:
         marks["painted"] = time.monotonic()
-        print(" ".join(f"{k}={v:.6f}" for k, v in marks.items() if not k.startswith("_")),
-              flush=True)
+        marks["_cpu"] = time.process_time()  # the process's CPU seconds (all its threads)
+        print(" ".join(f"{k}={v:.6f}" for k, v in marks.items()
+                       if k == "_cpu" or not k.startswith("_")), flush=True)
         if marks.get("_profile") is not None:
             marks["_profile"].disable()
             marks["_profile"].dump_stats(os.environ[PROFILE_ENV])
@@ -123,8 +124,9 @@ def run_child(kind: str, db: Path) -> dict[str, float]:
                           stdin=subprocess.DEVNULL, timeout=300)
     if done.returncode != 0 or "painted=" not in done.stdout:
         raise SystemExit(f"{kind} start failed ({done.returncode}):\n{done.stderr[-3000:]}")
-    marks = dict(item.split("=") for item in done.stdout.split()[-3:] if "=" in item)
-    return {k: (float(v) - started) * 1000 for k, v in marks.items()}
+    marks = dict(item.split("=") for item in done.stdout.split()[-4:] if "=" in item)
+    return {k: float(v) * 1000 if k == "_cpu" else (float(v) - started) * 1000
+            for k, v in marks.items()}
 
 
 def ensure_database(path: Path, households: int) -> None:
@@ -192,15 +194,18 @@ def main(argv: list[str] | None = None) -> int:
           f"({args.db.stat().st_size / 2**20:.0f} MiB)", flush=True)
     run_child("bare", args.db)  # warm-up pair: the page cache, Python's bytecode cache
     run_child("app", args.db)
-    bare, app, window = [], [], []
+    bare, app, window, bare_cpu, app_cpu = [], [], [], [], []
     for i in range(args.runs):
         b = run_child("bare", args.db)
         a = run_child("app", args.db)
         bare.append(b["painted"])
         app.append(a["painted"])
         window.append(a["window"])
-        print(f"  run {i + 1}: bare {b['painted']:6.0f} ms   app {a['painted']:6.0f} ms "
-              f"(window built at {a['window']:.0f} ms)", flush=True)
+        bare_cpu.append(b["_cpu"])
+        app_cpu.append(a["_cpu"])
+        print(f"  run {i + 1}: bare {b['painted']:6.0f} ms (CPU {b['_cpu']:4.0f})   app "
+              f"{a['painted']:6.0f} ms (CPU {a['_cpu']:4.0f}; window built at "
+              f"{a['window']:.0f} ms)", flush=True)
     ratio = statistics.median(app) / statistics.median(bare)
     print(f"bare window with a table, painted: min {min(bare):.0f} / median "
           f"{statistics.median(bare):.0f} / max {max(bare):.0f} ms")
@@ -208,6 +213,9 @@ def main(argv: list[str] | None = None) -> int:
           f"{statistics.median(window):.0f} / max {max(window):.0f} ms")
     print(f"app first tab painted:             min {min(app):.0f} / median "
           f"{statistics.median(app):.0f} / max {max(app):.0f} ms")
+    print(f"CPU of the process until then, medians: bare {statistics.median(bare_cpu):.0f} ms, "
+          f"app {statistics.median(app_cpu):.0f} ms (ratio "
+          f"{statistics.median(app_cpu) / statistics.median(bare_cpu):.2f})")
     print(f"ratio app / bare (medians): {ratio:.2f} (target ≤ {TARGET_RATIO:.1f}); "
           f"load average now {os.getloadavg()[0]:.2f}")
     return 0
