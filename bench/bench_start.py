@@ -37,20 +37,31 @@ PROFILE_ENV = "ANTQ_BENCH_PROFILE"
 
 
 # -- the children ---------------------------------------------------------------------------------
-def _finish_on_paint(widget, marks: dict) -> None:
-    """After ``widget``'s first paint has been done: print the marks and leave at once."""
+def _finish_on_paint(widget, marks: dict, loaded=None) -> None:
+    """After ``widget``'s first paint has been done (and, with ``loaded``, a signal, after it
+    has been emitted too: the figures read in the background): print the marks, leave at
+    once."""
     from PySide6.QtCore import QEvent, QObject, QTimer
 
     class FirstPaint(QObject):
         def eventFilter(self, watched, event):  # noqa: N802 (Qt's name)
             if event.type() == QEvent.Type.Paint and not marks.get("_seen"):
                 marks["_seen"] = True
-                QTimer.singleShot(0, done)  # after this paint pass (the whole window) is over
+                QTimer.singleShot(0, painted)  # after this paint pass (the window) is over
             return False
 
-    def done() -> None:
+    def painted() -> None:
         marks["painted"] = time.monotonic()
         marks["_cpu"] = time.process_time()  # the process's CPU seconds (all its threads)
+        if loaded is None or "figures" in marks:
+            done()
+
+    def figures() -> None:
+        marks["figures"] = time.monotonic()
+        if "painted" in marks:
+            done()
+
+    def done() -> None:
         print(" ".join(f"{k}={v:.6f}" for k, v in marks.items()
                        if k == "_cpu" or not k.startswith("_")), flush=True)
         if marks.get("_profile") is not None:
@@ -58,6 +69,8 @@ def _finish_on_paint(widget, marks: dict) -> None:
             marks["_profile"].dump_stats(os.environ[PROFILE_ENV])
         os._exit(0)
 
+    if loaded is not None:
+        loaded.connect(figures)
     widget._first_paint = FirstPaint(widget)
     widget.installEventFilter(widget._first_paint)
 
@@ -82,7 +95,6 @@ def child_bare() -> None:
 
 
 def child_app(db: str) -> None:
-    sys.path.insert(0, str(ROOT))
     from antq_desktop import cli
     from antq_desktop.ui import app as app_module
 
@@ -97,7 +109,8 @@ def child_app(db: str) -> None:
     def open_main_window(*args, **kwargs):
         window = original(*args, **kwargs)
         marks["window"] = time.monotonic()
-        _finish_on_paint(window.tabs.currentWidget(), marks)
+        tab = window.tabs.currentWidget()
+        _finish_on_paint(tab, marks, getattr(tab, "loaded", None))  # Tổng quan: its figures
         return window
 
     app_module.open_main_window = open_main_window
@@ -106,25 +119,25 @@ def child_app(db: str) -> None:
 
 
 # -- the parent -----------------------------------------------------------------------------------
-def child_env() -> dict:
+def child_env(root: Path = ROOT) -> dict:
     # PYTHONDONTWRITEBYTECODE off: an installed program starts from compiled bytecode (the
     # warm-up run writes it), not by compiling every module again
     env = {k: v for k, v in os.environ.items() if k not in (
         "ANTQ_DB", "ANTQ_USER", "ANTQ_PASSWORD", "PYTHONDONTWRITEBYTECODE")}
     # single-user, no question asked; the window would close after 10 minutes
     env.update(QT_QPA_PLATFORM="offscreen", ANTQ_QUIT_AFTER_MS="600000",
-               PYTHONPATH=str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""))
+               PYTHONPATH=str(root))  # the program from this tree (or --compare's)
     return env
 
 
-def run_child(kind: str, db: Path) -> dict[str, float]:
+def run_child(kind: str, db: Path, root: Path = ROOT) -> dict[str, float]:
     command = [sys.executable, str(Path(__file__).resolve()), "--child", kind, "--db", str(db)]
     started = time.monotonic()
-    done = subprocess.run(command, env=child_env(), capture_output=True, text=True,
+    done = subprocess.run(command, env=child_env(root), capture_output=True, text=True,
                           stdin=subprocess.DEVNULL, timeout=300)
     if done.returncode != 0 or "painted=" not in done.stdout:
         raise SystemExit(f"{kind} start failed ({done.returncode}):\n{done.stderr[-3000:]}")
-    marks = dict(item.split("=") for item in done.stdout.split()[-4:] if "=" in item)
+    marks = dict(item.split("=") for item in done.stdout.split()[-5:] if "=" in item)
     return {k: float(v) * 1000 if k == "_cpu" else (float(v) - started) * 1000
             for k, v in marks.items()}
 
@@ -170,6 +183,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="one app start under -X importtime: the slowest imports")
     parser.add_argument("--profile", type=Path,
                         help="one app start under cProfile, the statistics written to PROFILE")
+    parser.add_argument("--compare", type=Path, metavar="TREE",
+                        help="also time the app from another source tree (e.g. a `git archive` "
+                             "of the commit before a change), in the same rounds")
     parser.add_argument("--child", choices=("bare", "app"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child == "bare":
@@ -192,32 +208,49 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"PySide6 {pyside}, load average {os.getloadavg()[0]:.2f}; database {args.db} "
           f"({args.db.stat().st_size / 2**20:.0f} MiB)", flush=True)
-    run_child("bare", args.db)  # warm-up pair: the page cache, Python's bytecode cache
+    run_child("bare", args.db)  # warm-up: the page cache, Python's bytecode cache
     run_child("app", args.db)
-    bare, app, window, bare_cpu, app_cpu = [], [], [], [], []
+    if args.compare:
+        run_child("app", args.db, args.compare.resolve())
+    seen: dict[str, list[float]] = {}
     for i in range(args.runs):
+        line = [f"  run {i + 1}:"]
+        if args.compare:
+            o = run_child("app", args.db, args.compare.resolve())
+            seen.setdefault("compare", []).append(o["painted"])
+            seen.setdefault("compare cpu", []).append(o["_cpu"])
+            line.append(f"compared app {o['painted']:5.0f} ms (CPU {o['_cpu']:4.0f}) ·")
         b = run_child("bare", args.db)
         a = run_child("app", args.db)
-        bare.append(b["painted"])
-        app.append(a["painted"])
-        window.append(a["window"])
-        bare_cpu.append(b["_cpu"])
-        app_cpu.append(a["_cpu"])
-        print(f"  run {i + 1}: bare {b['painted']:6.0f} ms (CPU {b['_cpu']:4.0f})   app "
-              f"{a['painted']:6.0f} ms (CPU {a['_cpu']:4.0f}; window built at "
-              f"{a['window']:.0f} ms)", flush=True)
-    ratio = statistics.median(app) / statistics.median(bare)
-    print(f"bare window with a table, painted: min {min(bare):.0f} / median "
-          f"{statistics.median(bare):.0f} / max {max(bare):.0f} ms")
-    print(f"app main window built:             min {min(window):.0f} / median "
-          f"{statistics.median(window):.0f} / max {max(window):.0f} ms")
-    print(f"app first tab painted:             min {min(app):.0f} / median "
-          f"{statistics.median(app):.0f} / max {max(app):.0f} ms")
-    print(f"CPU of the process until then, medians: bare {statistics.median(bare_cpu):.0f} ms, "
-          f"app {statistics.median(app_cpu):.0f} ms (ratio "
-          f"{statistics.median(app_cpu) / statistics.median(bare_cpu):.2f})")
-    print(f"ratio app / bare (medians): {ratio:.2f} (target ≤ {TARGET_RATIO:.1f}); "
-          f"load average now {os.getloadavg()[0]:.2f}")
+        for key, value in (("bare", b["painted"]), ("bare cpu", b["_cpu"]),
+                           ("window", a["window"]), ("app", a["painted"]),
+                           ("app cpu", a["_cpu"]),
+                           ("figures", a.get("figures", float("nan")) - a["window"])):
+            seen.setdefault(key, []).append(value)
+        line.append(f"bare {b['painted']:4.0f} ms (CPU {b['_cpu']:4.0f}) · app {a['painted']:5.0f}"
+                    f" ms (CPU {a['_cpu']:4.0f}; window built {a['window']:5.0f} ms; Tổng quan's "
+                    f"figures {seen['figures'][-1]:4.0f} ms after)")
+        print(" ".join(line), flush=True)
+
+    def show(label: str, key: str) -> None:
+        values = seen[key]
+        print(f"{label:<52} min {min(values):5.0f} / median {statistics.median(values):5.0f} / "
+              f"max {max(values):5.0f} ms")
+
+    show("bare window with a table, painted", "bare")
+    show("app: main window built", "window")
+    show("app: first tab (Tổng quan) painted", "app")
+    show("app: Tổng quan's figures shown, after the window", "figures")
+    if args.compare:
+        show(f"app from {args.compare}: first tab painted", "compare")
+    med = {k: statistics.median(v) for k, v in seen.items()}
+    print(f"CPU until the paint, medians: bare {med['bare cpu']:.0f} ms, app {med['app cpu']:.0f} "
+          f"ms (ratio {med['app cpu'] / med['bare cpu']:.2f})"
+          + (f", compared app {med['compare cpu']:.0f} ms" if args.compare else ""))
+    print(f"ratio app / bare (medians): {med['app'] / med['bare']:.2f} (target ≤ "
+          f"{TARGET_RATIO:.1f})" + (f"; compared app / bare {med['compare'] / med['bare']:.2f}"
+                                    if args.compare else "")
+          + f"; load average now {os.getloadavg()[0]:.2f}")
     return 0
 
 

@@ -21,6 +21,7 @@ def _window(qtbot, db):
     window = MainWindow(db)
     qtbot.addWidget(window)
     window.show()
+    window.show_tab(window.households_tab)  # Tổng quan comes first; a tab reads when opened
     return window
 
 

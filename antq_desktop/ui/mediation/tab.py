@@ -134,6 +134,7 @@ class MediationTab(ListTab):
         self.edit_selected()
 
     def open_dialog(self, case_id: int | None = None) -> MediationCaseDialog:
+        self.read_if_unread()  # the teams it offers
         data = self.service.get(case_id) if case_id is not None else None
         dialog = MediationCaseDialog(self.service, self.teams, data, self)
         if data is None and self.team.currentData() is not None:
