@@ -91,3 +91,15 @@ def test_unread_tabs_are_left_for_their_first_show_when_the_lists_reload(qtbot, 
         tab.reload_all = (lambda t=tab: calls.append(t.AREA))
     window.reload_lists()
     assert calls == ["households"]
+
+
+def test_the_status_counts_follow_the_first_paint(qtbot, db, ward, households):
+    from tests.conftest import household
+
+    households.save(household(ward[0]))
+    window = MainWindow(db)
+    qtbot.addWidget(window)
+    assert window.unit_label.text() == "Phường Hoàn Kiếm, Thành phố Hà Nội"
+    assert window.count_label.text() == ""  # not read while the window is built
+    window.show()
+    qtbot.waitUntil(lambda: "1 hộ · 1 nhân khẩu" in window.count_label.text(), timeout=3000)
