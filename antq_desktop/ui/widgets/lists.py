@@ -473,6 +473,12 @@ class ListTab(QWidget):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        self.read_if_unread()  # before the first paint: the tab shows its data at once
+        if self.read_if_unread():
+            # before the first paint, laid out for what was read (banners, counts, wrapped
+            # titles), innermost first: the tab shows its data at once, not a frame of the
+            # empty layout first
+            for widget in [*reversed(self.findChildren(QWidget)), self]:
+                if widget.layout() is not None:
+                    widget.layout().activate()
         if not self._sized:
             self.size_columns()
