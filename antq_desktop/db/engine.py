@@ -9,6 +9,7 @@ unusable file's message names the newest copy to restore.
 from __future__ import annotations
 
 import errno
+import re
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -16,12 +17,8 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from alembic.util import CommandError
 from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
@@ -31,6 +28,13 @@ from ..access import CURRENT_USER, CurrentUser
 from ..config import sqlite_path
 from .search import has_household_fts
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# Alembic is imported only when a database is not at the head revision (an upgrade, a new
+# file, an unknown revision): opening an up-to-date file reads ``alembic_version`` with
+# SQLAlchemy and compares it with the newest revision file's number (docs/PERFORMANCE.md,
+# "Cold start"). Importing alembic costs ~170 ms of CPU that most starts need not pay.
 MIGRATIONS = Path(__file__).with_name("migrations")
 BUSY_TIMEOUT_MS = 5000  # the command line and services: wait this long for another writer
 GUI_BUSY_TIMEOUT_MS = 400  # the GUI: a save meeting another writer says so at once (no 5 s freeze)
@@ -253,14 +257,47 @@ def lock_for_upgrade(conn: Connection) -> None:
 
 
 def alembic_config(engine: Engine) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.attributes["engine"] = engine
     return cfg
 
 
-def head_revision() -> str:
+REVISION_FILE = re.compile(r"^(\d{4})_\w+\.py$")  # versions/NNNN_what.py, revision = "NNNN"
+
+
+def head_revision() -> str | None:
+    """The newest revision the program carries: the highest ``NNNN`` of the
+    ``versions/NNNN_*.py`` files (each file's ``revision`` is its number and the chain is
+    linear; tests/unit/test_lazy_start.py checks both against alembic's own reading). None when
+    the folder is missing or holds no revision. Reads file names only: no alembic import."""
+    try:
+        names = [entry.name for entry in (MIGRATIONS / "versions").iterdir()]
+    except OSError:
+        return None
+    numbers = [m.group(1) for m in map(REVISION_FILE.match, names) if m]
+    return max(numbers, default=None)
+
+
+def script_head() -> str | None:
+    """The head revision as alembic reads it from the migration scripts (imports alembic)."""
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory(str(MIGRATIONS)).get_current_head()
+
+
+def stored_revision(conn: Connection) -> tuple[str | None, set[str]]:
+    """The revision recorded in the database (``alembic_version``; None for a database that
+    has none) and the names of its tables, read with SQLAlchemy alone. More than one row (a
+    branched history, never made by this program) reads as the first; the caller then meets
+    a revision that is not the head and lets alembic judge it."""
+    tables = set(inspect(conn).get_table_names())
+    if "alembic_version" not in tables:
+        return None, tables
+    row = conn.exec_driver_sql("SELECT version_num FROM alembic_version").first()
+    return (row[0] if row else None), tables
 
 
 def is_busy_error(exc: BaseException) -> bool:
@@ -527,7 +564,7 @@ def _is_corrupt_error(exc: BaseException) -> bool:
 
 def _current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        return stored_revision(conn)[0]
 
 
 def _upgrade_failed(exc: Exception, engine: Engine, url: str, before: str | None,
@@ -556,6 +593,43 @@ def _upgrade_failed(exc: Exception, engine: Engine, url: str, before: str | None
     return cls(text)
 
 
+def _check_and_upgrade(engine: Engine, url: str, path: Path | None, current: str | None,
+                       upgrade: bool) -> Path | None:
+    """A database not at the head: refuse a revision this program does not know (a newer
+    program's file), else (``upgrade``) copy the file and upgrade it in one transaction.
+    Returns the copy taken before the upgrade, if any."""
+    from alembic import command
+    from alembic.script import ScriptDirectory
+    from alembic.util import CommandError
+
+    try:
+        script = ScriptDirectory(str(MIGRATIONS))
+        if script.get_current_head() is None:
+            raise DatabaseOpenError(MISSING_MIGRATIONS)
+    except (OSError, CommandError):
+        raise DatabaseOpenError(MISSING_MIGRATIONS) from None
+    if current is not None:
+        try:
+            script.get_revision(current)
+        except Exception:
+            raise DatabaseOpenError(
+                "Cơ sở dữ liệu này do một phiên bản ANTQ Desktop mới hơn tạo ra "
+                f"(phiên bản lược đồ {current}). Hãy cập nhật chương trình rồi mở lại."
+            ) from None
+    if current == script.get_current_head() or not upgrade:
+        return None
+    backup_path = None
+    if current is not None and path is not None:
+        backup_path = _backup_before_upgrade(engine, path, current)
+    try:
+        with _UPGRADE_LOCK:
+            command.upgrade(alembic_config(engine), "head")
+    except Exception as exc:
+        # whatever stopped it, the upgrade was rolled back: say so, and name the copy
+        raise _upgrade_failed(exc, engine, url, current, backup_path) from exc
+    return backup_path
+
+
 def open_database(url: str, *, upgrade: bool = True) -> Database:
     """Open (creating if needed) and migrate the database to the app's schema.
 
@@ -567,11 +641,9 @@ def open_database(url: str, *, upgrade: bool = True) -> Database:
     and for an installation that lost its migration scripts; UpgradeRefused (a DatabaseOpenError)
     when a migration finds data it cannot carry over.
     """
-    try:
-        if head_revision() is None:
-            raise DatabaseOpenError(MISSING_MIGRATIONS)
-    except (OSError, CommandError):
-        raise DatabaseOpenError(MISSING_MIGRATIONS) from None
+    head = head_revision()
+    if head is None or not (MIGRATIONS / "env.py").is_file():
+        raise DatabaseOpenError(MISSING_MIGRATIONS)
     problem = url_problem(url)
     if problem is not None:
         raise DatabaseOpenError(problem)
@@ -591,32 +663,14 @@ def open_database(url: str, *, upgrade: bool = True) -> Database:
     backup_path = None
     try:
         with engine.connect() as conn:
-            current = MigrationContext.configure(conn).get_current_revision()
-            tables = set(inspect(conn).get_table_names())
-        head = head_revision()
-        script = ScriptDirectory(str(MIGRATIONS))
+            current, tables = stored_revision(conn)
         if current is None and tables - {"alembic_version"}:
             raise DatabaseOpenError(
                 f"{f'Tệp {path}' if path else f'Cơ sở dữ liệu {_masked(url)}'} không phải cơ "
                 "sở dữ liệu của ANTQ Desktop."
                 + restore_hint(path))
-        if current is not None and current != head:
-            try:
-                script.get_revision(current)
-            except Exception:
-                raise DatabaseOpenError(
-                    "Cơ sở dữ liệu này do một phiên bản ANTQ Desktop mới hơn tạo ra "
-                    f"(phiên bản lược đồ {current}). Hãy cập nhật chương trình rồi mở lại."
-                ) from None
-        if current != head and upgrade:
-            if current is not None and path is not None:
-                backup_path = _backup_before_upgrade(engine, path, current)
-            try:
-                with _UPGRADE_LOCK:
-                    command.upgrade(alembic_config(engine), "head")
-            except Exception as exc:
-                # whatever stopped it, the upgrade was rolled back: say so, and name the copy
-                raise _upgrade_failed(exc, engine, url, current, backup_path) from exc
+        if current != head:  # only now is alembic needed (most starts never get here)
+            backup_path = _check_and_upgrade(engine, url, path, current, upgrade)
     except DatabaseOpenError:
         engine.dispose()
         raise

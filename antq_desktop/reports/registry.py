@@ -19,14 +19,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from .layout import Letterhead
-
 if TYPE_CHECKING:
     from openpyxl import Workbook
 
     from ..db.engine import Database
     from ..enums import CertCategory
     from .document import Printable
+    from .layout import Letterhead  # openpyxl: loaded with the first form, not at start-up
 
 MIN_YEAR = 2000
 MAX_NUMBER = 30  # characters of a document number ("125/QĐ-UBND")
@@ -198,6 +197,7 @@ def get(form_id: str) -> Form:
 def load_letterhead(db: Database) -> Letterhead:
     """The unit's document lines, or ReportError when the unit has not been set up yet."""
     from ..services.unit import UnitService
+    from .layout import Letterhead
 
     info = UnitService(db).get()
     if info is None:

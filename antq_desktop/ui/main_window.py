@@ -6,8 +6,9 @@ import html
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QSettings, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
 
@@ -17,16 +18,17 @@ from ..db.engine import Database, checkpoint
 from . import backup_dialog
 from .activities.tab import ActivitiesTab
 from .certification.tab import CertificationTab
-from .duplicates.dialog import DuplicatesDialog
 from .households.tab import HouseholdsTab
 from .mediation.tab import MediationTab
 from .overview import navigate as overview_navigate
 from .overview.tab import OverviewTab
 from .rehabilitation.tab import RehabilitationTab
-from .reports.dialog import ReportsDialog
 from .app import Services
 from .unit_dialog import UnitDialog
-from .widgets.lists import ListTab
+from .widgets.lists import ListTab, first_reads_on_show
+
+if TYPE_CHECKING:
+    from .duplicates.dialog import DuplicatesDialog
 
 CHECKPOINT_MINUTES = 5  # how often the WAL is copied back while the program runs
 SAVED_MESSAGE_MS = 8000  # how long a save's confirmation stays in the status bar
@@ -69,6 +71,7 @@ class MainWindow(QMainWindow):
     def __init__(self, db: Database, parent: QWidget | None = None, *,
                  auto_backup: bool = False, services: Services | None = None):
         super().__init__(parent)
+        self._counts_after_paint = False  # set at the end of the construction
         self.setObjectName("mainWindow")
         self.db = db
         self.backups = backup_dialog.BackupController(db, self)
@@ -86,11 +89,12 @@ class MainWindow(QMainWindow):
 
         self.tabs = QTabWidget(objectName="mainTabs")
         self.area_tabs: dict[str, QWidget] = {}
-        for area in AREAS:
-            tab = area.make(self.services)
-            setattr(self, f"{area.key}_tab", tab)
-            self.area_tabs[area.key] = tab
-            self.tabs.addTab(tab, area.title)
+        with first_reads_on_show():  # a list tab reads its data when first shown
+            for area in AREAS:
+                tab = area.make(self.services)
+                setattr(self, f"{area.key}_tab", tab)
+                self.area_tabs[area.key] = tab
+                self.tabs.addTab(tab, area.title)
         self.overview_tab.openRequested.connect(self.open_target)
         self.overview_tab.backupRequested.connect(self.backup_now)
         self.setCentralWidget(self.tabs)
@@ -135,7 +139,10 @@ class MainWindow(QMainWindow):
             "actionHelp")  # F1: the page of the tab shown (ui.help)
         self._action(help_menu, "Giới thiệu", self.about)
 
-        self.update_status()
+        # the counts of the status bar (~0.1 s on 100,000 households) once the window has
+        # been painted: the first tab shows without waiting for them (docs/PERFORMANCE.md)
+        self._counts_after_paint = True
+        self.update_status(counts=False)
         self.update_backup_status()
         # The WAL is copied back into the file every few minutes while the program is idle, so
         # it does not grow while another program holds a read transaction (never waits).
@@ -207,12 +214,12 @@ class MainWindow(QMainWindow):
             action.setEnabled(self.tabs.currentWidget() is not self.households_tab)
 
     def _find_household(self) -> None:
-        self.tabs.setCurrentWidget(self.households_tab)
+        self.show_tab(self.households_tab)
         self.households_tab.search.setFocus()
         self.households_tab.search.selectAll()
 
     def _add_household(self) -> None:
-        self.tabs.setCurrentWidget(self.households_tab)
+        self.show_tab(self.households_tab)
         self.households_tab.add_household()
 
     def idle_checkpoint(self) -> bool:
@@ -230,11 +237,21 @@ class MainWindow(QMainWindow):
         menu.addAction(action)
         return action
 
-    def update_status(self) -> None:
+    def event(self, event) -> bool:
+        if self._counts_after_paint and event.type() == QEvent.Type.Paint:
+            self._counts_after_paint = False
+            QTimer.singleShot(0, self, self.update_status)  # the next turn, after this paint
+        return super().event(event)
+
+    def update_status(self, counts: bool = True) -> None:
+        """The unit in the status bar and the window's title; ``counts``: the lists' counts
+        too."""
         info = self.units.get()
         title = f"{info.ward_name}, {info.province_name}" if info else "Chưa thiết lập đơn vị"
         self.unit_label.setText(title)
         self.setWindowTitle(f"{APP_NAME} — {info.ward_name}" if info else APP_NAME)
+        if not counts:
+            return
         self.count_label.setText(" · ".join(
             tab.status_text() for tab in self.list_tabs() if hasattr(tab, "status_text")))
 
@@ -288,16 +305,33 @@ class MainWindow(QMainWindow):
         self._exit_ready = True
         self.close()
 
+    def show_tab(self, tab: QWidget) -> bool:
+        """Make ``tab`` the current one, its data read (a first show reads it; so does this
+        when the window is hidden); True when it was read for the first time now."""
+        fresh = isinstance(tab, ListTab) and tab.unread
+        self.tabs.setCurrentWidget(tab)
+        if fresh:
+            tab.read_if_unread()
+        return fresh
+
+    def reload_lists(self) -> None:
+        """Every list tab read again (a tab not yet shown reads when it is)."""
+        for tab in self.list_tabs():
+            if not tab.unread:
+                tab.reload_all()
+
     def edit_unit(self) -> None:
         if UnitDialog(self.units, parent=self).exec():
             self.update_status()
-        for tab in self.list_tabs():  # areas are saved as they change, even on Cancel
-            tab.reload_all()
+        self.reload_lists()  # areas are saved as they change, even on Cancel
         self.overview_tab.reload_areas()
         self.overview_tab.reload()
 
     def open_target(self, target) -> None:
         """Show the work tab a Tổng quan card, bar or due item points to, filtered."""
+        tab = self.area_tabs.get(target.tab)
+        if isinstance(tab, ListTab):
+            tab.read_if_unread()  # its filters (teams, years, areas) filled before they are set
         overview_navigate.open_target(self, target)
 
     def open_import(self) -> None:
@@ -311,7 +345,7 @@ class MainWindow(QMainWindow):
 
     def show_imported(self, area_id: int) -> None:
         """The households tab, filtered to the area an import went into (0: every area)."""
-        self.tabs.setCurrentWidget(self.households_tab)
+        self.show_tab(self.households_tab)
         index = self.households_tab.area.findData(area_id or None)
         self.households_tab.area.setCurrentIndex(max(0, index))
         self.households_tab.reload()
@@ -339,6 +373,8 @@ class MainWindow(QMainWindow):
         return dialog
 
     def find_duplicates(self) -> DuplicatesDialog:
+        from .duplicates.dialog import DuplicatesDialog
+
         dialog = DuplicatesDialog(self.services.duplicates, self.units.areas(), self)
         dialog.changed.connect(self._people_changed)
         dialog.exec()
@@ -346,18 +382,19 @@ class MainWindow(QMainWindow):
 
     def _people_changed(self) -> None:
         """After a merge, an undo or a link: the lists and counts change."""
-        for tab in self.list_tabs():
-            tab.reload_all()
+        self.reload_lists()
         self.update_status()
 
     def show_imported_kind(self, kind: str) -> None:
         """The tab of an imported kind other than households, reloaded."""
         tab = {"rehabilitation": self.rehabilitation_tab, "mediators": self.mediation_tab,
                "cert_units": self.certification_tab}.get(kind, self.activities_tab)
-        self.tabs.setCurrentWidget(tab)
-        tab.reload_all()
+        if not self.show_tab(tab):  # else it has just been read for the first time
+            tab.reload_all()
 
     def open_reports(self) -> None:
+        from .reports.dialog import ReportsDialog  # the forms and openpyxl: on first use
+
         ReportsDialog(self.db, self).exec()
 
     def open_help(self):

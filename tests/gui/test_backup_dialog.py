@@ -185,7 +185,8 @@ def test_backup_corrupt_restore_in_the_gui_reopens_on_every_record(
     assert not window.isVisible() and successor.isVisible()
     counts = HouseholdService(successor.db).counts()
     assert (counts.households, counts.residents) == (3, 3)
-    assert "3 hộ" in successor.count_label.text()
+    qtbot.waitUntil(lambda: "3 hộ" in successor.count_label.text(), timeout=3000)  # after
+    # the new window's first paint
     assert list(path.parent.glob("sao-luu/*.hong"))  # the damaged data, kept aside
     successor.close_without_backup()
     successor.db.dispose()

@@ -177,11 +177,13 @@ def test_households_sort_restored_with_the_window(qtbot, db, households, ward):
         households.save(household(ward[0], f"HK00000{i}", [member(name, id_number="")]))
     window = _window(qtbot, db)
     tab = window.households_tab
+    window.show_tab(tab)  # a tab reads when opened
     tab.table.horizontalHeader().sectionClicked.emit(1)  # "Chủ hộ", by given name
     window.close()
 
     window = _window(qtbot, db)
     tab = window.households_tab
+    window.show_tab(tab)  # a tab reads when opened
     header = tab.table.horizontalHeader()
     assert header.sortIndicatorSection() == 1
     assert header.sortIndicatorOrder() == Qt.SortOrder.AscendingOrder
@@ -197,6 +199,7 @@ def test_a_search_that_finds_a_member_shows_that_member(qtbot, db, households, w
                id_number="")]))
     window = _window(qtbot, db)
     tab = window.households_tab
+    window.show_tab(tab)  # a tab reads when opened
     tab.search.setText("thi mai")
     tab.search.flush()
     assert tab.model.index(0, 1).data() == "Đặng Đức Thắng (tìm thấy: Nguyễn Thị Mai)"

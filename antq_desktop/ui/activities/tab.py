@@ -416,6 +416,7 @@ class ActivitiesTab(ListTab):
     # -- actions --------------------------------------------------------------------------------
     def open_dialog(self, record_id: int | None = None):
         """The kind's dialog for a new record (the filtered area preselected) or one to edit."""
+        self.read_if_unread()  # the areas it offers
         data, version = (self.service.get_versioned(self.kind, record_id)
                          if record_id is not None else (None, None))
         area = self.area.currentData()

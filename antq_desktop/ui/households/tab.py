@@ -311,6 +311,7 @@ class HouseholdsTab(ListTab):
 
     def open_dialog(self, household_id: int | None = None) -> HouseholdDialog:
         """Build (not run) the add/edit dialog; the caller runs it."""
+        self.read_if_unread()  # the areas it offers
         data = self.service.get(household_id) if household_id is not None else None
         return HouseholdDialog(self.service, self.areas, data, self)
 
@@ -370,6 +371,7 @@ class HouseholdsTab(ListTab):
             self._changed()
 
     def signup_area(self) -> None:
+        self.read_if_unread()
         active = [a for a in self.areas if a.active]
         if not active:
             return

@@ -92,6 +92,9 @@ class MediationTab(ListTab):
         self.add_button.clicked.connect(self.add_case)
         self.edit_button.clicked.connect(self.edit_selected)
         self.teams_button.clicked.connect(self.edit_teams)
+        # the teams follow the areas from the start (Tổng quan's due work lists the teams short
+        # of mediators); the rest of reload_teams waits for the tab's first show
+        self.service.ensure_teams()
         self.start()
 
     def reload_all(self) -> None:
@@ -131,6 +134,7 @@ class MediationTab(ListTab):
         self.edit_selected()
 
     def open_dialog(self, case_id: int | None = None) -> MediationCaseDialog:
+        self.read_if_unread()  # the teams it offers
         data = self.service.get(case_id) if case_id is not None else None
         dialog = MediationCaseDialog(self.service, self.teams, data, self)
         if data is None and self.team.currentData() is not None:

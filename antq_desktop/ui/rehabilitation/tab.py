@@ -157,6 +157,7 @@ class RehabilitationTab(ListTab):
 
     # -- actions --------------------------------------------------------------------------------
     def open_dialog(self, case_id: int | None = None) -> CaseDialog:
+        self.read_if_unread()  # the areas it offers
         data = self.service.get(case_id) if case_id is not None else None
         return CaseDialog(self.service, self.areas, data, self)
 

@@ -3,7 +3,8 @@ skeleton every work-area tab with a list is built on (docs/ARCHITECTURE.md, "Lis
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, Signal
@@ -169,6 +170,23 @@ def header_text_width(header: QHeaderView, text: str) -> int:
     return QFontMetrics(font).horizontalAdvance(text)
 
 
+_deferring = 0  # > 0 while first_reads_on_show() is active
+
+
+@contextmanager
+def first_reads_on_show() -> Iterator[None]:
+    """The ListTabs made inside read their data when first shown (or asked to by
+    :meth:`ListTab.read_if_unread`), not in their constructor: the main window builds its tabs
+    inside, so that starting the program reads only what the first tab shows
+    (docs/PERFORMANCE.md, "Cold start"). A tab made outside reads at once, as before."""
+    global _deferring
+    _deferring += 1
+    try:
+        yield
+    finally:
+        _deferring -= 1
+
+
 class ListTab(QWidget):
     """A work-area tab around one list, built from its area name (``AREA``).
 
@@ -208,6 +226,7 @@ class ListTab(QWidget):
         self.sort = ClickSort(self.table, self.sort_keys(), self._sort_clicked)
         on_enter(self.table, self.open_selected)
         self._sized = False  # the columns were sized or restored
+        self.unread = False  # made by first_reads_on_show(): nothing read yet
         self.search.searchChanged.connect(lambda _t: self.refresh_from_top())
         self.search.returnPressed.connect(self.focus_results)  # after the search ran
         self.search.installEventFilter(self)
@@ -297,9 +316,23 @@ class ListTab(QWidget):
             widget.valueChanged.connect(lambda _v: self.refresh_from_top())
 
     def start(self) -> None:
-        """At the end of the subclass's __init__: the saved layout, then the first read."""
+        """At the end of the subclass's __init__: the saved layout, then the first read (under
+        first_reads_on_show(): at the first show)."""
         self.restore_layout()
+        if _deferring:
+            self.unread = True
+            return
         self.reload_all()
+
+    def read_if_unread(self) -> bool:
+        """The first read of a tab made by first_reads_on_show(), if it has not happened yet
+        (before its filters are set from outside, or when it is first shown); True if it
+        read now."""
+        if not self.unread:
+            return False
+        self.unread = False
+        self.reload_all()
+        return True
 
     # -- data -----------------------------------------------------------------------------------
     def fetch(self, ids) -> dict[int, Any]:
@@ -440,5 +473,12 @@ class ListTab(QWidget):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
+        if self.read_if_unread():
+            # before the first paint, laid out for what was read (banners, counts, wrapped
+            # titles), innermost first: the tab shows its data at once, not a frame of the
+            # empty layout first
+            for widget in [*reversed(self.findChildren(QWidget)), self]:
+                if widget.layout() is not None:
+                    widget.layout().activate()
         if not self._sized:
             self.size_columns()

@@ -1,0 +1,263 @@
+"""Benchmark: the whole app's cold start beside a bare PySide6 window with a table.
+
+    python bench/bench_start.py                      # /tmp/big.db, built if missing
+    python bench/bench_start.py --db PATH --runs 7 [--households N]
+
+Each run is a fresh Python process, started by this script, alternately:
+- *bare*: ``import PySide6.QtWidgets``, a QApplication, a QMainWindow holding a QTableView over
+  a QStandardItemModel of 200 rows × 7 columns, ``show()``;
+- *app*: the program's own start (``antq_desktop.cli.main(["--db", PATH])``: the command line,
+  the Qt check, the fonts and style, opening and checking the database, the sign-in, the main
+  window with its first tab), single-user as in a smoke test (``ANTQ_QUIT_AFTER_MS`` set, far
+  beyond the run).
+Both are timed from just before the process is launched until the first paint of what the user
+looks at is done (the table's viewport; the main window's paint pass, its current tab
+included), taken at the next turn of the event loop and read from the system's monotonic clock
+in both processes; the child then leaves at once (``os._exit``). The app's child also reports
+when ``open_main_window`` returned and when Tổng quan's figures (read in the background)
+arrived. After one warm-up pair (not counted) the runs alternate, so both meet the same machine
+load; the ratio of the medians is printed, and each process's CPU time until its paint.
+
+``--importtime`` runs one app start under ``python -X importtime`` instead and prints the
+slowest top-level imports. Results go to docs/PERFORMANCE.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+TARGET_RATIO = 2.0
+PROFILE_ENV = "ANTQ_BENCH_PROFILE"
+
+
+# -- the children ---------------------------------------------------------------------------------
+def _finish_on_paint(widget, marks: dict, loaded=None) -> None:
+    """After ``widget``'s first paint has been done (and, with ``loaded``, a signal, after it
+    has been emitted too: the figures read in the background): print the marks, leave at
+    once."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    class FirstPaint(QObject):
+        def eventFilter(self, watched, event):  # noqa: N802 (Qt's name)
+            if event.type() == QEvent.Type.Paint and not marks.get("_seen"):
+                marks["_seen"] = True
+                QTimer.singleShot(0, painted)  # after this paint pass (the window) is over
+            return False
+
+    def painted() -> None:
+        marks["painted"] = time.monotonic()
+        marks["_cpu"] = time.process_time()  # the process's CPU seconds (all its threads)
+        if loaded is None or "figures" in marks:
+            done()
+
+    def figures() -> None:
+        marks["figures"] = time.monotonic()
+        if "painted" in marks:
+            done()
+
+    def done() -> None:
+        print(" ".join(f"{k}={v:.6f}" for k, v in marks.items()
+                       if k == "_cpu" or not k.startswith("_")), flush=True)
+        if marks.get("_profile") is not None:
+            marks["_profile"].disable()
+            marks["_profile"].dump_stats(os.environ[PROFILE_ENV])
+        os._exit(0)
+
+    if loaded is not None:
+        loaded.connect(figures)
+    widget._first_paint = FirstPaint(widget)
+    widget.installEventFilter(widget._first_paint)
+
+
+def child_bare() -> None:
+    from PySide6.QtGui import QStandardItem, QStandardItemModel
+    from PySide6.QtWidgets import QApplication, QMainWindow, QTableView
+
+    app = QApplication(sys.argv[:1])
+    model = QStandardItemModel(200, 7)
+    for row in range(200):
+        for col in range(7):
+            model.setItem(row, col, QStandardItem(f"Hàng {row}, cột {col}"))
+    window = QMainWindow()
+    view = QTableView()
+    view.setModel(model)
+    window.setCentralWidget(view)
+    window.resize(1366, 768)
+    _finish_on_paint(view.viewport(), {})
+    window.show()
+    app.exec()
+
+
+def child_app(db: str) -> None:
+    from antq_desktop import cli
+    from antq_desktop.ui import app as app_module
+
+    marks: dict = {}
+    if os.environ.get(PROFILE_ENV):  # --profile: cProfile of the start, written at the paint
+        import cProfile
+
+        marks["_profile"] = cProfile.Profile()
+        marks["_profile"].enable()
+    original = app_module.open_main_window
+
+    def open_main_window(*args, **kwargs):
+        window = original(*args, **kwargs)
+        marks["window"] = time.monotonic()
+        # the window's own first paint starts the pass that paints its tab: the mark is taken
+        # at the next turn of the event loop, when the whole pass is on screen (and before
+        # the work the window itself leaves for after its first paint)
+        tab = window.tabs.currentWidget()
+        _finish_on_paint(window, marks, getattr(tab, "loaded", None))  # Tổng quan: its figures
+        return window
+
+    app_module.open_main_window = open_main_window
+    cli.main(["--db", db])
+    raise SystemExit("the app quit before its window was painted")
+
+
+# -- the parent -----------------------------------------------------------------------------------
+def child_env(root: Path = ROOT) -> dict:
+    # PYTHONDONTWRITEBYTECODE off: an installed program starts from compiled bytecode (the
+    # warm-up run writes it), not by compiling every module again
+    env = {k: v for k, v in os.environ.items() if k not in (
+        "ANTQ_DB", "ANTQ_USER", "ANTQ_PASSWORD", "PYTHONDONTWRITEBYTECODE")}
+    # single-user, no question asked; the window would close after 10 minutes
+    env.update(QT_QPA_PLATFORM="offscreen", ANTQ_QUIT_AFTER_MS="600000",
+               PYTHONPATH=str(root))  # the program from this tree (or --compare's)
+    return env
+
+
+def run_child(kind: str, db: Path, root: Path = ROOT) -> dict[str, float]:
+    command = [sys.executable, str(Path(__file__).resolve()), "--child", kind, "--db", str(db)]
+    started = time.monotonic()
+    done = subprocess.run(command, env=child_env(root), capture_output=True, text=True,
+                          stdin=subprocess.DEVNULL, timeout=300)
+    if done.returncode != 0 or "painted=" not in done.stdout:
+        raise SystemExit(f"{kind} start failed ({done.returncode}):\n{done.stderr[-3000:]}")
+    marks = dict(item.split("=") for item in done.stdout.split()[-5:] if "=" in item)
+    return {k: float(v) * 1000 if k == "_cpu" else (float(v) - started) * 1000
+            for k, v in marks.items()}
+
+
+def ensure_database(path: Path, households: int) -> None:
+    if path.exists():
+        return
+    print(f"building the {households:,}-household demo in {path}…", flush=True)
+    started = time.perf_counter()
+    subprocess.run([sys.executable, str(ROOT / "main.py"), "--db", str(path), "demo",
+                    "--households", str(households)], check=True, env=child_env())
+    print(f"  built in {time.perf_counter() - started:.1f} s", flush=True)
+
+
+def importtime(db: Path, top: int = 25) -> None:
+    command = [sys.executable, "-X", "importtime", str(Path(__file__).resolve()),
+               "--child", "app", "--db", str(db)]
+    done = subprocess.run(command, env=child_env(), capture_output=True, text=True,
+                          stdin=subprocess.DEVNULL, timeout=300)
+    rows = []  # (cumulative µs, self µs, nesting level, module)
+    for line in done.stderr.splitlines():
+        if not line.startswith("import time:") or "cumulative" in line:
+            continue
+        own, cumulative, name = line.split(":", 1)[1].split("|")
+        level = (len(name) - len(name.lstrip(" ")) - 1) // 2
+        rows.append((int(cumulative), int(own), level, name.strip()))
+    first_level = [(c, o, n) for c, o, level, n in rows if level == 0]
+    print("slowest imports (cumulative ms, self ms, module) — top level of the start:")
+    for cumulative, own, name in sorted(first_level, reverse=True)[:top]:
+        print(f"  {cumulative / 1000:8.1f} {own / 1000:7.1f}  {name}")
+    wanted = ("alembic", "openpyxl", "reportlab", "docx", "lxml", "argon2", "PySide6.QtCharts")
+    loaded = [m for m in wanted if any(n == m for *_, n in rows)]
+    print(f"of {', '.join(wanted)} loaded at start: {', '.join(loaded) or 'none'}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, default=Path("/tmp/big.db"))
+    parser.add_argument("--households", type=int, default=100_000,
+                        help="the demo's size when --db has to be built")
+    parser.add_argument("--runs", type=int, default=7, help="counted runs of each")
+    parser.add_argument("--importtime", action="store_true",
+                        help="one app start under -X importtime: the slowest imports")
+    parser.add_argument("--profile", type=Path,
+                        help="one app start under cProfile, the statistics written to PROFILE")
+    parser.add_argument("--compare", type=Path, metavar="TREE",
+                        help="also time the app from another source tree (e.g. a `git archive` "
+                             "of the commit before a change), in the same rounds")
+    parser.add_argument("--child", choices=("bare", "app"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child == "bare":
+        child_bare()
+        return 0
+    if args.child == "app":
+        child_app(str(args.db))
+        return 0
+    ensure_database(args.db, args.households)
+    if args.importtime:
+        importtime(args.db)
+        return 0
+    if args.profile:
+        os.environ[PROFILE_ENV] = str(args.profile)
+        print(f"app start under cProfile: {run_child('app', args.db)['painted']:.0f} ms; "
+              f"python -m pstats {args.profile}")
+        return 0
+    from PySide6 import __version__ as pyside
+
+    print(f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"PySide6 {pyside}, load average {os.getloadavg()[0]:.2f}; database {args.db} "
+          f"({args.db.stat().st_size / 2**20:.0f} MiB)", flush=True)
+    run_child("bare", args.db)  # warm-up: the page cache, Python's bytecode cache
+    run_child("app", args.db)
+    if args.compare:
+        run_child("app", args.db, args.compare.resolve())
+    seen: dict[str, list[float]] = {}
+    for i in range(args.runs):
+        line = [f"  run {i + 1}:"]
+        if args.compare:
+            o = run_child("app", args.db, args.compare.resolve())
+            seen.setdefault("compare", []).append(o["painted"])
+            seen.setdefault("compare cpu", []).append(o["_cpu"])
+            line.append(f"compared app {o['painted']:5.0f} ms (CPU {o['_cpu']:4.0f}) ·")
+        b = run_child("bare", args.db)
+        a = run_child("app", args.db)
+        for key, value in (("bare", b["painted"]), ("bare cpu", b["_cpu"]),
+                           ("window", a["window"]), ("app", a["painted"]),
+                           ("app cpu", a["_cpu"]),
+                           ("figures", a.get("figures", float("nan")) - a["window"])):
+            seen.setdefault(key, []).append(value)
+        line.append(f"bare {b['painted']:4.0f} ms (CPU {b['_cpu']:4.0f}) · app {a['painted']:5.0f}"
+                    f" ms (CPU {a['_cpu']:4.0f}; window built {a['window']:5.0f} ms; Tổng quan's "
+                    f"figures {seen['figures'][-1]:4.0f} ms after)")
+        print(" ".join(line), flush=True)
+
+    def show(label: str, key: str) -> None:
+        values = seen[key]
+        print(f"{label:<52} min {min(values):5.0f} / median {statistics.median(values):5.0f} / "
+              f"max {max(values):5.0f} ms")
+
+    show("bare window with a table, painted", "bare")
+    show("app: main window built", "window")
+    show("app: first tab (Tổng quan) painted", "app")
+    show("app: Tổng quan's figures shown, after the window", "figures")
+    if args.compare:
+        show(f"app from {args.compare}: first tab painted", "compare")
+    med = {k: statistics.median(v) for k, v in seen.items()}
+    print(f"CPU until the paint, medians: bare {med['bare cpu']:.0f} ms, app {med['app cpu']:.0f} "
+          f"ms (ratio {med['app cpu'] / med['bare cpu']:.2f})"
+          + (f", compared app {med['compare cpu']:.0f} ms" if args.compare else ""))
+    print(f"ratio app / bare (medians): {med['app'] / med['bare']:.2f} (target ≤ "
+          f"{TARGET_RATIO:.1f})" + (f"; compared app / bare {med['compare'] / med['bare']:.2f}"
+                                    if args.compare else "")
+          + f"; load average now {os.getloadavg()[0]:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
