@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
 
 from ...enums import CertCategory, CertState
 from ...db.engine import database_error_message
-from ...reports import export as report_export
 from ...reports import registry
 from ...reports.registry import Params, ReportError
 from ...services.certification import CertRow, YearOverview
@@ -33,7 +32,6 @@ from ..widgets import messages
 from ..widgets.fields import EnumCombo, format_date
 from ..widgets.lazy_model import Column
 from ..widgets.lists import ListTab
-from ..widgets.printing import preview_document
 from ..widgets.worker import Worker
 from .dialogs import EDITABLE_CATEGORIES, CertRecordDialog, CertSettingsDialog, CertUnitDialog
 
@@ -309,6 +307,8 @@ class CertificationTab(ListTab):
         except ReportError as err:
             messages.error(self, str(err))
             return
+        from ..widgets.printing import preview_document  # the printing edge: on first use
+
         preview_document(self, document)
 
     def choose_path(self, suggested: str) -> str:
@@ -355,6 +355,8 @@ class CertificationTab(ListTab):
                 if cancelled["asked"] and percent < 100:  # before the file is written
                     raise ExportCancelled
                 report(percent, text)
+            from ...reports import export as report_export  # openpyxl: on first use
+
             return report_export.export_pdf(self.db, form_id, params, path, step)
 
         worker = Worker(work)
