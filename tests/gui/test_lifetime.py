@@ -54,6 +54,7 @@ def test_the_household_dialog_is_gone_once_its_save_is_confirmed(qtbot, db, hous
     window = MainWindow(db)
     qtbot.addWidget(window)
     tab = window.households_tab
+    window.show_tab(tab)  # a list reads its rows when first shown
     tab.table.selectRow(0)
     when_modal(lambda dialog: dialog.findChild(QPushButton, "householdSave").click())
     tab.edit_selected()
