@@ -383,6 +383,11 @@ def run_server_backups(url: str, folder_arg: str | None) -> int:
     finally:
         db.dispose()
     found = list_backups(folder, None if folder_arg else make_url(url).database)
+    return _print_backups(found, folder, describe)
+
+
+def _print_backups(found, folder: Path, describe) -> int:
+    """The ``backups`` listing, of a file's or a server database's backups."""
     if not found:
         print(f"Chưa có bản sao lưu nào trong thư mục {folder}.")
     for b in found:
@@ -455,11 +460,7 @@ def run_backups(url: str, folder_arg: str | None) -> int:
         return _fail(path)
     folder = Path(folder_arg).expanduser() if folder_arg else folder_for(path)
     found = list_backups(folder, None if folder_arg else path.stem)
-    if not found:
-        print(f"Chưa có bản sao lưu nào trong thư mục {folder}.")
-    for b in found:
-        print(describe(b))
-    return 0
+    return _print_backups(found, folder, describe)
 
 
 def run_restore(url: str, file: str) -> int:

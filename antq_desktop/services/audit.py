@@ -622,6 +622,31 @@ def history(db, kind: str, record_id: int) -> list[Entry]:
         return [describe(r, enums) for r in rows]
 
 
+def history_lines(db, targets) -> list[tuple[str, ...]]:
+    """The "Lịch sử" of ``targets`` ((table name, id) pairs: a household and its members, say)
+    as lines (time, actor, action, record kind, field, old, new) in the order the changes were
+    made. The values of the fields the user may not see whole (guard.MASKED_FIELDS) are masked,
+    as everywhere else."""
+    from ..access import MASK, Permission
+    from ..db.guard import MASKED_FIELDS
+
+    found = [e for kind, record_id in targets if record_id is not None
+             for e in history(db, kind, record_id)]
+    found.sort(key=lambda e: e.id)
+    user = getattr(db, "user", None)
+    hide = (set() if user is None or user.can(Permission.SENSITIVE)
+            else {FIELDS.get(attr, attr) for _model, attr, _fn in MASKED_FIELDS})
+    lines = []
+    for e in found:
+        base = (e.at.strftime("%d/%m/%Y %H:%M"), e.actor, e.action_label, e.kind_label)
+        if not e.changes:
+            lines.append(base + ("", "", ""))
+        for c in e.changes:
+            old, new = (MASK if c.old else "", MASK) if c.field in hide else (c.old, c.new)
+            lines.append(base + (c.field, old, new))
+    return lines
+
+
 def write_xlsx(found: list[Entry], path) -> int:
     """The entries as a workbook, one line per changed field; returns the entries written."""
     from openpyxl import Workbook

@@ -71,6 +71,28 @@ def test_history_has_vietnamese_labels(db, ward):
     assert created["Ngày tiếp nhận"] == "01/03/2026"
 
 
+def test_history_lines_merge_records_in_order_and_mask_for_a_viewer(db, ward):
+    from antq_desktop.access import MASK, CurrentUser, Role
+    from antq_desktop.services.households import HouseholdService
+    from tests.conftest import household, member
+
+    acts = ActivityService(db)
+    first = acts.save(Kind.TIP, tip(ward[0]), today=TODAY)
+    second = acts.save(Kind.TIP, tip(ward[0]), today=TODAY)
+    lines = audit.history_lines(db, [("tip", second), ("tip", first), ("tip", None)])
+    assert {line[2] for line in lines} == {"Thêm mới"}
+    assert len(lines) == len(audit.history(db, "tip", first)[0].changes) * 2
+    households = HouseholdService(db)
+    hid = households.save(household(ward[0], "HK000777", [member(id_number="001080009876")]))
+    rid = households.get(hid).members[0].id
+    assert any(line[6] == "001080009876"
+               for line in audit.history_lines(db, [("resident", rid)]))
+    db.user = CurrentUser(id=None, name="xem", display_name="xem", role=Role.VIEWER)
+    shown = audit.history_lines(db, [("resident", rid)])
+    assert not any("001080009876" in cell for line in shown for cell in line)
+    assert any(line[6] == MASK for line in shown)
+
+
 def test_a_refused_save_leaves_no_entry(db, ward):
     acts = ActivityService(db)
     with pytest.raises(FieldError):

@@ -1,6 +1,6 @@
 """"Lịch sử" in a record dialog: the record's changes from the audit trail, oldest first, one
-line per field with its Vietnamese label, old → new (services/audit.history). A user without the
-right to see sensitive fields sees their values masked, as everywhere else."""
+line per field with its Vietnamese label, old → new (services/audit.history_lines, which masks
+what the user may not see)."""
 
 from __future__ import annotations
 
@@ -16,38 +16,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...access import Permission
-from ...db.guard import MASKED_FIELDS
 from ...services import audit
 
 HEAD = ("Thời gian", "Người thực hiện", "Thao tác", "Bản ghi", "Trường", "Giá trị cũ",
         "Giá trị mới")
-MASK = "•••"
-
-
-def _masked_labels() -> set[str]:
-    return {audit.FIELDS.get(attr, attr) for _model, attr, _fn in MASKED_FIELDS}
-
-
-def history_rows(db, targets: list[tuple[str, int]]) -> list[tuple[str, ...]]:
-    """The lines of the history of ``targets`` ((table name, id) pairs: a household and its
-    members, say), in the order the changes were made."""
-    entries = []
-    for kind, record_id in targets:
-        if record_id is not None:
-            entries.extend(audit.history(db, kind, record_id))
-    entries.sort(key=lambda e: e.id)
-    user = getattr(db, "user", None)
-    hide = set() if user is None or user.can(Permission.SENSITIVE) else _masked_labels()
-    rows = []
-    for e in entries:
-        base = (e.at.strftime("%d/%m/%Y %H:%M"), e.actor, e.action_label, e.kind_label)
-        if not e.changes:
-            rows.append(base + ("", "", ""))
-        for c in e.changes:
-            old, new = (MASK if c.old else "", MASK) if c.field in hide else (c.old, c.new)
-            rows.append(base + (c.field, old, new))
-    return rows
 
 
 class HistoryDialog(QDialog):
@@ -56,7 +28,7 @@ class HistoryDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("historyDialog")
         self.setWindowTitle(f"Lịch sử — {title}")
-        rows = history_rows(db, targets)
+        rows = audit.history_lines(db, targets)
         self.table = QTableWidget(len(rows), len(HEAD), objectName="historyTable")
         self.table.setHorizontalHeaderLabels(HEAD)
         self.table.verticalHeader().setVisible(False)

@@ -332,13 +332,19 @@ class FieldForm:
                 self.touched.add(key)
             self._timer.start()
 
-        for signal in ("textEdited", "textChanged", "currentIndexChanged", "toggled",
-                       "valueChanged", "dateChanged"):
-            if hasattr(widget, signal) and (signal != "textChanged"
-                                            or isinstance(widget, (QPlainTextEdit, QTextEdit))):
-                getattr(widget, signal).connect(edited)
-                if signal in ("textEdited", "currentIndexChanged"):
-                    break
+        if isinstance(widget, QLineEdit):
+            signal = widget.textEdited
+        elif isinstance(widget, (QPlainTextEdit, QTextEdit)):
+            signal = widget.textChanged
+        elif isinstance(widget, QComboBox):
+            signal = widget.currentIndexChanged
+        elif isinstance(widget, QAbstractSpinBox) and hasattr(widget, "valueChanged"):
+            signal = widget.valueChanged
+        elif isinstance(widget, QAbstractButton):
+            signal = widget.toggled
+        else:
+            return
+        signal.connect(edited)
 
     def key_of(self, err: FieldError) -> str | None:
         for name in (err.key, err.field):
@@ -417,12 +423,9 @@ class FormDialog(GuardedDialog):
             label = QLabel(intro, wordWrap=True)
             self.form.addRow(label)
         self.error = error_label("dialogError")
-        self.field_form = FieldForm(self.live_errors_or_none(), self.error)
+        own_rule = type(self).live_errors is not FormDialog.live_errors
+        self.field_form = FieldForm(self.live_errors if own_rule else None, self.error)
         self.buttons = button_row("Đồng ý", self._ok, self.reject, "dialogOk")
-
-    def live_errors_or_none(self):
-        own = type(self).live_errors is not FormDialog.live_errors
-        return self.live_errors if own else None
 
     def live_errors(self) -> list[FieldError]:
         """The record's rule on what is typed now (the service's pure ``*_errors()``)."""
