@@ -311,6 +311,16 @@ class UserService:
             raise error
         return user
 
+    def sign_out(self) -> bool:
+        """The signed-in account ends its work (Tệp → Đăng xuất, or closing the program):
+        one "logout" entry in the trail. Single-user mode records nothing. True: recorded."""
+        user = user_of(self.db)
+        if user.system:
+            return False
+        with self.db.session.begin() as s:
+            audit.record(s, "logout", "app_user", user.id, actor=user.name)
+        return True
+
     @staticmethod
     def _verify(u: User, password: str) -> bool:
         try:

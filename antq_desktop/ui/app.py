@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from dataclasses import dataclass
@@ -59,6 +60,8 @@ class Services:
                    MediationService(db), CertificationService(db), ActivityService(db),
                    SettingsService(db), DuplicateService(db))
 
+
+log = logging.getLogger(__name__)
 
 def make_app(argv: list[str] | None = None) -> QApplication:
     """The QApplication with the program's names, icon, style sheet and printing fonts.
@@ -169,6 +172,8 @@ def run_gui(url: str) -> int:
             f"Đã nâng cấp cơ sở dữ liệu; bản sao trước khi nâng cấp: {db.backup_path}", 15000)
     code = app.exec()
     for open_window in _windows:  # after a restore, the window open last has the data
+        if not getattr(open_window, "signed_out", False):
+            _record_sign_out(open_window.db)
         open_window.db.dispose()
     _windows.clear()
     return code
@@ -204,6 +209,56 @@ def sign_in(db: Database) -> bool:
         return False
     db.user = dialog.user
     return True
+
+
+def _record_sign_out(db: Database) -> None:
+    """The "logout" entry of the account that worked on ``db`` (closing the program ends its
+    session too); a database gone or locked by then must not turn the exit into an error."""
+    from ..services.users import UserService
+
+    try:
+        UserService(db).sign_out()
+    except Exception:  # noqa: BLE001 - the program is closing; the entry is a courtesy
+        log.warning("the sign-out could not be recorded", exc_info=False)
+
+
+def sign_out(window, login=None) -> None:
+    """Tệp → Đăng xuất: the trail records the logout, the window is covered at once (nothing
+    of the records stays on screen) and the login dialog asks who works next. The same
+    officer goes on in the same window; another one gets a new window, with their own rights
+    and masking; Hủy closes the program (with its exit backup). ``login``: the dialog's seam
+    for tests, ``login(db) -> bool`` (default: :func:`sign_in`)."""
+    from .login.lock import _Cover
+
+    db = window.db
+    before = db.user
+    _record_sign_out(db)
+    window.signed_out = True
+    if window.idle_lock is not None:
+        window.idle_lock.stop()
+    cover = _Cover(window)
+    db.user = None
+    if not (login or sign_in)(db):
+        db.user = before  # the exit backup and the settings still run as the last officer
+        window.close()  # covered, it stays the last window: the program ends after its backup
+        return
+    if before is not None and db.user.id == before.id:
+        window.removeEventFilter(cover)
+        cover.hide()
+        cover.deleteLater()
+        window.signed_out = False
+        if window.idle_lock is not None:  # a fresh countdown (the old lock was stopped)
+            from ..services.users import UserService
+            from .login import IdleLock
+
+            users = UserService(db)
+            window.idle_lock = IdleLock(users, users.idle_minutes(), window)
+        return
+    successor = open_main_window(db, auto_backup=window.auto_backup)
+    successor.show()
+    window.close_without_backup()
+    if window in _windows:
+        _windows.remove(window)
 
 
 def creation_question(url: str) -> str | None:
@@ -323,4 +378,5 @@ def open_main_window(db: Database, *, auto_backup: bool = True,
                 f"{new_db.backup_path}", 15000)
 
     window.databaseReplaced.connect(reopen)
+    window.signOutRequested.connect(lambda: sign_out(window))
     return window

@@ -67,6 +67,7 @@ class MainWindow(QMainWindow):
     emitted after a restore: the data must be reopened (ui.app opens a new window on it)."""
 
     databaseReplaced = Signal()
+    signOutRequested = Signal()  # Tệp → Đăng xuất (ui.app signs the next officer in)
 
     def __init__(self, db: Database, parent: QWidget | None = None, *,
                  auto_backup: bool = False, services: Services | None = None):
@@ -174,6 +175,11 @@ class MainWindow(QMainWindow):
         change = QAction("Đổi mật khẩu…", self, objectName="actionChangePassword")
         change.triggered.connect(self.change_password)
         file_menu.insertAction(file_menu.actions()[-1], change)
+        sign_out = QAction("Đăng xuất", self, objectName="actionSignOut")
+        sign_out.setShortcut(QKeySequence("Ctrl+Shift+L"))
+        sign_out.setToolTip("Kết thúc phiên làm việc để cán bộ khác đăng nhập trên máy này")
+        sign_out.triggered.connect(self.signOutRequested.emit)
+        file_menu.insertAction(file_menu.actions()[-1], sign_out)
         from .login import IdleLock
 
         users = UserService(self.db)
