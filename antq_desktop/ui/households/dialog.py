@@ -7,7 +7,7 @@ import re
 from dataclasses import replace
 from datetime import date, datetime
 
-from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtCore import QEvent, QSignalBlocker, Qt
 from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -44,7 +45,7 @@ from ...validation import FieldError, parse_date
 from ..audit.history import history_button
 from ..duplicates.hint import DuplicateHint
 from ..permissions import PADLOCK, period_lock
-from ..widgets.dialogs import FieldForm, RememberedDialog, button_row, error_label, scrolled
+from ..widgets.dialogs import FieldForm, RememberedDialog, button_row, error_label
 from ..widgets.fields import DateField, EnumCombo, format_date
 from ..widgets.lifetime import modal, run_modal
 from .actions import MoveAwayDialog
@@ -67,6 +68,19 @@ def _member_cells(m: MemberData) -> list[str]:
         f"Chuyển đi {format_date(m.moved_out_on)}" if m.moved_out_on else
         "Chưa lưu" if m.id is None else "Đang ở",
     ]
+
+
+def _field_box(fields: FieldForm, key: str, widget: QWidget, label: str, text: QLabel,
+               *aliases: str) -> QWidget:
+    """``widget`` with its error line under it (``fields.add``); a fixed-width field (a date,
+    a choice) keeps to the left, and its label lines up with the field, not the error line."""
+    box = fields.add(key, widget, label, *aliases)
+    if isinstance(widget, (DateField, QComboBox)):
+        box.layout().setAlignment(widget, Qt.AlignmentFlag.AlignLeft)
+    one_line = isinstance(widget, (QLineEdit, QComboBox))
+    lift = (widget.sizeHint().height() - text.sizeHint().height()) // 2 if one_line else 3
+    text.setContentsMargins(0, max(0, lift), 0, 0)
+    return box
 
 
 class BirthField(DateField):
@@ -124,8 +138,8 @@ class MemberForm(QGroupBox):
         self.birth_date = BirthField(objectName="memberBirthDate")
         self.sex = EnumCombo(Sex, allow_empty="— chọn —", objectName="memberSex")
         self.id_number = QLineEdit(objectName="memberIdNumber", maxLength=14)
-        self.id_number.setPlaceholderText("12 chữ số; trẻ em chưa có thì để trống")
-        self.id_number.setToolTip(self.id_number.placeholderText())
+        self.id_number.setPlaceholderText("12 chữ số; trẻ em: để trống")
+        self.id_number.setToolTip("12 chữ số; trẻ em chưa có số định danh thì để trống")
         self.old_id_number = QLineEdit(objectName="memberOldId", maxLength=12)
         self.relation = EnumCombo(Relationship, objectName="memberRelation")
         self.residence_kind = EnumCombo(ResidenceKind, objectName="memberResidence")
@@ -155,11 +169,7 @@ class MemberForm(QGroupBox):
             text = QLabel(label + ":")
             text.setBuddy(widget)
             grid.addWidget(text, row, col * 2, Qt.AlignmentFlag.AlignTop)
-            box = self.fields.add(key, widget, label)
-            box.layout().setAlignment(widget, Qt.AlignmentFlag.AlignLeft)
-            grid.addWidget(box, row, col * 2 + 1)
-            text.setContentsMargins(0, (widget.sizeHint().height()
-                                        - text.sizeHint().height()) // 2, 0, 0)
+            grid.addWidget(_field_box(self.fields, key, widget, label, text), row, col * 2 + 1)
         grid.addWidget(self.errors, len(self.FIELDS) // self.COLUMNS + 2, 0, 1, 2 * self.COLUMNS)
         for col in range(self.COLUMNS):
             grid.setColumnStretch(col * 2 + 1, 1)
@@ -170,6 +180,8 @@ class MemberForm(QGroupBox):
             w.textEdited.connect(self._changed)
         for w in (self.sex, self.relation, self.residence_kind):
             w.currentIndexChanged.connect(self._changed)
+        self.errors.hide()  # shown only when it has something to say
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.on_change = lambda: None
         self.setEnabled(False)
 
@@ -265,10 +277,12 @@ class MemberForm(QGroupBox):
 
     def show_errors(self) -> None:
         self.fields.revalidate()
+        self.errors.setVisible(bool(self.errors.text()))
 
-    def show(self, err: FieldError) -> None:  # noqa: A003 - a refused save's error
+    def show_refused(self, err: FieldError) -> None:
         """A refused save: every error of this member under its field, ``err``'s focused."""
         self.fields.show([err])
+        self.errors.setVisible(bool(self.errors.text()))
 
     def focus_field(self, label: str) -> None:
         self.fields.focus(FieldError(label, ""))
@@ -328,11 +342,8 @@ class HouseholdDialog(RememberedDialog):
             text = QLabel(label + ":")
             text.setBuddy(widget)
             top.addWidget(text, row, col * 2, Qt.AlignmentFlag.AlignTop)
-            text.setContentsMargins(0, max(0, (widget.sizeHint().height()
-                                               - text.sizeHint().height()) // 2), 0, 0)
-            box = self.top_fields.add(key, widget, label, *aliases)
-            box.layout().setAlignment(widget, Qt.AlignmentFlag.AlignLeft)
-            top.addWidget(box, row, col * 2 + 1, 1, span)
+            top.addWidget(_field_box(self.top_fields, key, widget, label, text, *aliases),
+                          row, col * 2 + 1, 1, span)
 
         put(0, 0, "Số hộ", "code", self.code)
         put(0, 1, "Khu dân cư", "area_id", self.area)
@@ -344,7 +355,9 @@ class HouseholdDialog(RememberedDialog):
         top.addWidget(self.signup_lock, 3, 2, 1, 2, Qt.AlignmentFlag.AlignTop)
         top.setColumnStretch(1, 2)
         top.setColumnStretch(3, 1)
+        self.status.hide()
         if self.data.moved_out_on:
+            self.status.show()
             self.status.setText(
                 f"Hộ đã chuyển đi ngày {format_date(self.data.moved_out_on)}"
                 + (f" — {self.data.moved_out_reason}" if self.data.moved_out_reason else ""))
@@ -369,10 +382,8 @@ class HouseholdDialog(RememberedDialog):
         # a row added by mistake is dropped; a stored member is moved out, never deleted
         self.remove_action = QAction("&Bỏ nhân khẩu này", self.members,
                                      objectName="householdRemoveMemberAction")
-        self.remove_action.setShortcut(QKeySequence(Qt.Key.Key_Delete))
-        self.remove_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.remove_action.triggered.connect(self.remove_member)
-        self.members.addAction(self.remove_action)
+        self.members.installEventFilter(self)  # the Delete key on the list (eventFilter)
         self.remove_member_button = QPushButton("&Bỏ nhân khẩu",
                                                 objectName="householdRemoveMember")
         self.remove_member_button.clicked.connect(self.remove_member)
@@ -410,7 +421,7 @@ class HouseholdDialog(RememberedDialog):
         body.addWidget(self.members, 1)
         body.addWidget(self.form)
         layout = QVBoxLayout(self)
-        layout.addWidget(scrolled(body, "householdScroll"), 1)
+        layout.addLayout(body, 1)
         layout.addWidget(self.error)
         layout.addWidget(self.notice)
         layout.addWidget(buttons)
@@ -508,6 +519,14 @@ class HouseholdDialog(RememberedDialog):
         self.remove_member_button.setToolTip(tip)
         self.remove_action.setText("&Bỏ dòng nhập nhầm" if m is not None and m.id is None
                                    else "&Ghi chuyển khỏi hộ…")
+
+    def eventFilter(self, watched, event) -> bool:
+        if (watched is self.members and event.type() == QEvent.Type.KeyPress
+                and event.key() == Qt.Key.Key_Delete
+                and event.modifiers() == Qt.KeyboardModifier.NoModifier):
+            self.remove_member()
+            return True
+        return super().eventFilter(watched, event)
 
     def _member_menu(self, pos) -> None:
         index = self.members.indexAt(pos)
@@ -635,12 +654,12 @@ class HouseholdDialog(RememberedDialog):
                 self.members.selectRow(next(i for i, m in enumerate(self.data.members)
                                             if m is member))
             self.form.fields.show_all = True
-            self.form.show(err)
+            self.form.show_refused(err)
         elif self.top_fields.key_of(err) is not None:
             self.top_fields.show([err])
         elif err.key == "relation" and self.form.member is not None:
             self.form.fields.show_all = True
-            self.form.show(err)
+            self.form.show_refused(err)
         for row, m in enumerate(self.data.members):  # every member with a problem turns red
             self._fill_row(row, m)
 
