@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import date, datetime
 
 from PySide6.QtCore import QEvent, QSignalBlocker, Qt
-from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -45,7 +45,7 @@ from ...validation import FieldError, parse_date
 from ..audit.history import history_button
 from ..duplicates.hint import DuplicateHint
 from ..permissions import PADLOCK, period_lock
-from ..widgets.dialogs import FieldForm, RememberedDialog, button_row, error_label
+from ..widgets.dialogs import ERROR_STYLE, FieldForm, RememberedDialog, button_row, error_label
 from ..widgets.fields import DateField, EnumCombo, format_date
 from ..widgets.lifetime import modal, run_modal
 from .actions import MoveAwayDialog
@@ -70,17 +70,37 @@ def _member_cells(m: MemberData) -> list[str]:
     ]
 
 
-def _field_box(fields: FieldForm, key: str, widget: QWidget, label: str, text: QLabel,
-               *aliases: str) -> QWidget:
-    """``widget`` with its error line under it (``fields.add``); a fixed-width field (a date,
-    a choice) keeps to the left, and its label lines up with the field, not the error line."""
-    box = fields.add(key, widget, label, *aliases)
-    if isinstance(widget, (DateField, QComboBox)):
-        box.layout().setAlignment(widget, Qt.AlignmentFlag.AlignLeft)
-    one_line = isinstance(widget, (QLineEdit, QComboBox))
-    lift = (widget.sizeHint().height() - text.sizeHint().height()) // 2 if one_line else 3
-    text.setContentsMargins(0, max(0, lift), 0, 0)
-    return box
+def place_field(grid: QGridLayout, fields: FieldForm, row: int, col: int, key: str,
+                widget: QWidget, label: str, *aliases: str, span: int = 1,
+                beside: QWidget | None = None) -> None:
+    """``label:`` and ``widget`` on grid row ``row``, the field's error line on the row under
+    them across the label's column too (a long message stays one line, so nothing below
+    moves); bound to ``fields`` under ``key`` (``label`` and ``aliases`` as its aliases). A
+    fixed-width field (a date) keeps to the left."""
+    text = QLabel(label + ":")
+    text.setBuddy(widget)
+    line = QLabel(objectName=f"{widget.objectName() or key}Error", wordWrap=True)
+    line.setStyleSheet(ERROR_STYLE)
+    font = line.font()
+    font.setPointSizeF(max(7.0, font.pointSizeF() * 0.9))
+    line.setFont(font)
+    line.setMinimumHeight(line.fontMetrics().lineSpacing() + 1)
+    line.setProperty("guardIgnore", True)
+    fields.bind(key, widget, line, label, *aliases)
+    top = Qt.AlignmentFlag.AlignTop if isinstance(widget, QPlainTextEdit) else \
+        Qt.AlignmentFlag.AlignVCenter
+    grid.addWidget(text, row, col * 2, top)
+    if beside is not None:  # e.g. a padlock mark right after the field
+        holder = QWidget()
+        line_up = QHBoxLayout(holder)
+        line_up.setContentsMargins(0, 0, 0, 0)
+        line_up.addWidget(widget)
+        line_up.addWidget(beside, 1)
+        widget = holder
+    grid.addWidget(widget, row, col * 2 + 1, 1, span,
+                   Qt.AlignmentFlag.AlignLeft if isinstance(widget, DateField)
+                   else Qt.Alignment())
+    grid.addWidget(line, row + 1, col * 2, 1, span + 1)
 
 
 class BirthField(DateField):
@@ -160,17 +180,14 @@ class MemberForm(QGroupBox):
         self.not_same: dict[int, set[int]] = {}  # id(member) → residents dismissed for them
         grid = QGridLayout(self)
         grid.setVerticalSpacing(0)
-        grid.addWidget(self.duplicate, 1, 0, 1, 2 * self.COLUMNS)
+        grid.addWidget(self.duplicate, 2, 0, 1, 2 * self.COLUMNS)  # under the name's row
         for i, (key, label) in enumerate(self.FIELDS):
             widget = getattr(self, key)
             self.widget_for[label] = widget
             row, col = divmod(i, self.COLUMNS)
-            row += row >= 1  # row 1 is the duplicate hint's
-            text = QLabel(label + ":")
-            text.setBuddy(widget)
-            grid.addWidget(text, row, col * 2, Qt.AlignmentFlag.AlignTop)
-            grid.addWidget(_field_box(self.fields, key, widget, label, text), row, col * 2 + 1)
-        grid.addWidget(self.errors, len(self.FIELDS) // self.COLUMNS + 2, 0, 1, 2 * self.COLUMNS)
+            place_field(grid, self.fields, 2 * row + (row >= 1), col, key, widget, label)
+        rows = -(-len(self.FIELDS) // self.COLUMNS)
+        grid.addWidget(self.errors, 2 * rows + 1, 0, 1, 2 * self.COLUMNS)
         for col in range(self.COLUMNS):
             grid.setColumnStretch(col * 2 + 1, 1)
 
@@ -338,12 +355,9 @@ class HouseholdDialog(RememberedDialog):
         top.setVerticalSpacing(0)
 
         def put(row: int, col: int, label: str, key: str, widget: QWidget, *aliases: str,
-                span: int = 1) -> None:
-            text = QLabel(label + ":")
-            text.setBuddy(widget)
-            top.addWidget(text, row, col * 2, Qt.AlignmentFlag.AlignTop)
-            top.addWidget(_field_box(self.top_fields, key, widget, label, text, *aliases),
-                          row, col * 2 + 1, 1, span)
+                span: int = 1, beside: QWidget | None = None) -> None:
+            place_field(top, self.top_fields, 2 * row, col, key, widget, label, *aliases,
+                        span=span, beside=beside)
 
         put(0, 0, "Số hộ", "code", self.code)
         put(0, 1, "Khu dân cư", "area_id", self.area)
@@ -351,8 +365,7 @@ class HouseholdDialog(RememberedDialog):
         put(1, 1, "Đến cư trú từ ngày", "since", self.since, "Ngày đến cư trú")
         put(2, 0, "Ghi chú", "notes", self.notes, span=3)
         put(3, 0, f"Đăng ký năm {self.year}", "signup", self.signup, "Ngày đăng ký", "Đăng ký",
-            "Khóa sổ")
-        top.addWidget(self.signup_lock, 3, 2, 1, 2, Qt.AlignmentFlag.AlignTop)
+            "Khóa sổ", span=3, beside=self.signup_lock)
         top.setColumnStretch(1, 2)
         top.setColumnStretch(3, 1)
         self.status.hide()
@@ -455,8 +468,14 @@ class HouseholdDialog(RememberedDialog):
         self.locked = period_lock(self.service.db, "signups", self.year,
                                   self.area.currentData())
         moved = self.data.moved_out_on is not None
-        self.signup.setReadOnly(bool(self.locked) or moved)
-        self.signup.calendar_action.setEnabled(not (self.locked or moved))
+        read_only = bool(self.locked) or moved
+        self.signup.setReadOnly(read_only)
+        self.signup.calendar_action.setEnabled(not read_only)
+        palette = self.signup.palette()  # greyed as read-only (the error frame is a style sheet)
+        palette.setColor(QPalette.ColorRole.Base, self.palette().color(
+            QPalette.ColorRole.Window) if read_only else self.palette().color(
+            QPalette.ColorRole.Base))
+        self.signup.setPalette(palette)
         if self.locked:
             self.signup_lock.setText(f"{PADLOCK} Năm {self.year} đã khóa sổ")
             self.signup_lock.setToolTip(self.locked)
