@@ -440,6 +440,11 @@ class HouseholdDialog(RememberedDialog):
         layout.addWidget(buttons)
         self.remember_size("householdDialog", 1120, 700)
 
+        for first, then in ((self.code, self.area), (self.area, self.address),
+                            (self.address, self.since), (self.since, self.notes),
+                            (self.notes, self.signup)):
+            QWidget.setTabOrder(first, then)  # as the fields are laid out
+        self.notes.setTabChangesFocus(True)
         self.members.itemSelectionChanged.connect(self._select_member)
         self.area.currentIndexChanged.connect(self._update_lock)
         for widget in (self.code, self.address, self.since, self.signup):
