@@ -123,7 +123,8 @@ def test_impossible_date_named_in_message(qtbot, db, households, ward):
     window = _window(qtbot, db)
     dialog = window.households_tab.open_dialog()
     _fill_head(qtbot, dialog, born="31/02/1985", id_number="")
-    assert dialog.findChild(QLabel, "memberBirthDateError").text() == "ngày 31/02/1985 không tồn tại."
+    line = dialog.findChild(QLabel, "memberBirthDateError")
+    assert line.text() == "ngày 31/02/1985 không tồn tại."
     dialog.save()
     assert dialog.result() != QDialog.DialogCode.Accepted
     assert "Ngày sinh" in dialog.error.text()

@@ -47,7 +47,7 @@ from ..duplicates.hint import DuplicateHint
 from ..permissions import PADLOCK, period_lock
 from ..widgets.dialogs import ERROR_STYLE, FieldForm, RememberedDialog, button_row, error_label
 from ..widgets.fields import DateField, EnumCombo, format_date
-from ..widgets.lifetime import modal, run_modal
+from ..widgets.lifetime import run_modal
 from .actions import MoveAwayDialog
 
 MEMBER_COLUMNS = ["Họ và tên", "Ngày sinh", "Giới tính", "Số định danh", "Quan hệ", "Cư trú",
@@ -300,9 +300,6 @@ class MemberForm(QGroupBox):
         """A refused save: every error of this member under its field, ``err``'s focused."""
         self.fields.show([err])
         self.errors.setVisible(bool(self.errors.text()))
-
-    def focus_field(self, label: str) -> None:
-        self.fields.focus(FieldError(label, ""))
 
 
 class HouseholdDialog(RememberedDialog):
