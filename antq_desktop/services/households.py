@@ -80,10 +80,23 @@ class MemberData:
     moved_out_reason: str = ""
     id: int | None = None
     merged: bool = False  # merged into another record (services.duplicates): read-only here
+    # only the birth year is known (an old list, or typed "1985"): birth_date is 01/01 of it
+    birth_year_only: bool = False
 
     @property
     def active(self) -> bool:
         return self.moved_out_on is None
+
+    @property
+    def birth_text(self) -> str:
+        """The birth date as lists show it: "1985" when only the year is known."""
+        return birth_text(self.birth_date, self.birth_year_only)
+
+
+def birth_text(born: date | None, year_only: bool = False) -> str:
+    if born is None:
+        return ""
+    return str(born.year) if year_only else born.strftime("%d/%m/%Y")
 
 
 @dataclass
@@ -100,6 +113,10 @@ class HouseholdData:
     # the household's version when it was read (get); a save refuses it once another save
     # changed the household or its members since (services/versions.py)
     version: int | None = None
+    # the household's yearly sign-ups, year → day (get reads them all); a save records the
+    # years whose day differs from the stored one, None cancelling it, each year checked
+    # against period locking. Years left out are not touched.
+    signups: dict[int, date | None] = field(default_factory=dict)
 
 
 def living_on(day: date):
@@ -135,10 +152,11 @@ class ResidentChoice:
     address: str
     area_id: int
     household_code: str
+    birth_year_only: bool = False
 
     @property
     def label(self) -> str:
-        born = self.birth_date.strftime("%d/%m/%Y")
+        born = birth_text(self.birth_date, self.birth_year_only)
         number = f" — {self.id_number}" if self.id_number else ""
         return f"{self.full_name} ({born}){number} — {self.address} (hộ {self.household_code})"
 
@@ -165,59 +183,65 @@ def member_errors(m: MemberData, today: date | None = None) -> list[FieldError]:
     errors = ErrorList(who)
     add = errors.add
 
-    add("Họ và tên", check_person_name(m.full_name))
-    add("Ngày sinh", check_birth_date(m.birth_date, today))
+    add("Họ và tên", check_person_name(m.full_name), "full_name")
+    add("Ngày sinh", check_birth_date(m.birth_date, today), "birth_date")
     if m.sex is None:
-        add("Giới tính", "chưa chọn.")
+        add("Giới tính", "chưa chọn.", "sex")
     add("Số định danh cá nhân",
-        check_id_number(m.id_number or "", m.sex, m.birth_date, today))
-    add("Số CMND cũ", check_old_id_number(m.old_id_number or ""))
-    add("Số điện thoại", check_phone(m.phone))
-    add("Cư trú từ ngày", check_event_date(m.residence_from, m.birth_date, today))
+        check_id_number(m.id_number or "", m.sex, m.birth_date, today), "id_number")
+    add("Số CMND cũ", check_old_id_number(m.old_id_number or ""), "old_id_number")
+    add("Số điện thoại", check_phone(m.phone), "phone")
+    add("Cư trú từ ngày", check_event_date(m.residence_from, m.birth_date, today),
+        "residence_from")
     if m.residence_to is not None:
         start = m.residence_from or m.birth_date
         if start is not None and m.residence_to < start:
-            add("Cư trú đến ngày", f"không được trước ngày {start:%d/%m/%Y}.")
+            add("Cư trú đến ngày", f"không được trước ngày {start:%d/%m/%Y}.", "residence_to")
         elif (m.residence_kind is ResidenceKind.TEMPORARY and m.residence_from is not None
               and (m.residence_to - m.residence_from).days > TEMPORARY_RESIDENCE_MAX_DAYS):
-            add("Cư trú đến ngày", "tạm trú mỗi lần không quá 2 năm; hãy gia hạn thành lần mới.")
+            add("Cư trú đến ngày", "tạm trú mỗi lần không quá 2 năm; hãy gia hạn thành lần mới.",
+                "residence_to")
     if m.moved_out_on is not None:
         add("Ngày chuyển đi",
-            check_event_date(m.moved_out_on, m.residence_from or m.birth_date, today))
-    add("Nghề nghiệp", check_free_text(m.occupation, LEN_NAME))
-    add("Lý do chuyển đi", check_free_text(m.moved_out_reason, LEN_LINE))
-    add("Ghi chú", check_free_text(m.notes))
+            check_event_date(m.moved_out_on, m.residence_from or m.birth_date, today),
+            "moved_out_on")
+    add("Nghề nghiệp", check_free_text(m.occupation, LEN_NAME), "occupation")
+    add("Lý do chuyển đi", check_free_text(m.moved_out_reason, LEN_LINE), "moved_out_reason")
+    add("Ghi chú", check_free_text(m.notes), "notes")
+    if m.birth_year_only and m.birth_date is not None and (m.birth_date.month,
+                                                           m.birth_date.day) != (1, 1):
+        add("Ngày sinh", "khi chỉ biết năm sinh, ngày sinh ghi là 01/01 của năm đó.",
+            "birth_date")
     return errors
 
 
 def household_errors(h: HouseholdData, today: date | None = None) -> list[FieldError]:
     """Every problem with the household and its members, duplicates inside it included."""
     errors = ErrorList()
-    errors.add("Số hộ", check_label(h.code, LEN_CODE))
+    errors.add("Số hộ", check_label(h.code, LEN_CODE), "code")
     if h.area_id is None:
-        errors.append(FieldError("Khu dân cư", "chưa chọn."))
-    errors.add("Địa chỉ", check_free_text(clean_line(h.address), LEN_LINE, required=True))
+        errors.add("Khu dân cư", "chưa chọn.", "area_id")
+    errors.add("Địa chỉ", check_free_text(clean_line(h.address), LEN_LINE, required=True),
+               "address")
     active = [m for m in h.members if m.active]
     if not h.members:
         errors.append(FieldError("Nhân khẩu", "hộ phải có ít nhất một nhân khẩu (chủ hộ)."))
     elif h.moved_out_on is None:
         heads = [m for m in active if m.relation is Relationship.HEAD]
         if len(heads) == 0:
-            errors.append(FieldError("Quan hệ với chủ hộ", "hộ chưa có chủ hộ; cần đúng một chủ hộ."))
+            errors.add("Quan hệ với chủ hộ", "hộ chưa có chủ hộ; cần đúng một chủ hộ.", "relation")
         elif len(heads) > 1:
             names = ", ".join(normalize(m.full_name) for m in heads)
-            errors.append(FieldError("Quan hệ với chủ hộ",
-                                     f"hộ có {len(heads)} chủ hộ ({names}); chỉ được một."))
+            errors.add("Quan hệ với chủ hộ", f"hộ có {len(heads)} chủ hộ ({names}); chỉ được một.",
+                       "relation")
     if h.since is not None:
-        msg = check_event_date(h.since, None, today)
-        if msg:
-            errors.append(FieldError("Ngày đến cư trú", msg))
+        errors.add("Ngày đến cư trú", check_event_date(h.since, None, today), "since")
     if h.moved_out_on is not None:
         msg = check_event_date(h.moved_out_on, h.since, today)
         if msg:
             errors.append(FieldError("Ngày hộ chuyển đi", msg))
     errors.add("Lý do hộ chuyển đi", check_free_text(clean_line(h.moved_out_reason), LEN_LINE))
-    errors.add("Ghi chú", check_free_text(h.notes))
+    errors.add("Ghi chú", check_free_text(h.notes), "notes")
     seen: dict[str, str] = {}
     for m in h.members:
         errors.extend(member_errors(m, today))
@@ -226,9 +250,17 @@ def household_errors(h: HouseholdData, today: date | None = None) -> list[FieldE
             if number in seen:
                 errors.append(FieldError("Số định danh cá nhân",
                                          f"{number} trùng với nhân khẩu {seen[number]} trong hộ.",
-                                         normalize(m.full_name)))
+                                         normalize(m.full_name), "id_number"))
             seen[number] = normalize(m.full_name)
     return errors
+
+
+def signup_date_error(year: int, on: date | None, today: date | None = None) -> str | None:
+    """What is wrong with ``on`` as the day of a sign-up for ``year``, or None."""
+    msg = check_event_date(on, None, today, required=True, earliest=EARLIEST_RECORD)
+    if not msg and on.year != year:
+        msg = f"phải thuộc năm {year}."
+    return msg
 
 
 def _code_taken(code: str) -> FieldError:
@@ -260,6 +292,8 @@ def _clean_member(m: MemberData) -> MemberData:
     m.occupation = clean_line(m.occupation)
     m.notes = clean_multiline(m.notes)
     m.moved_out_reason = clean_line(m.moved_out_reason)
+    if m.birth_year_only and m.birth_date is not None:
+        m.birth_date = date(m.birth_date.year, 1, 1)  # only the year is known: 01/01 of it
     return m
 
 
@@ -395,13 +429,29 @@ class HouseholdService:
                     residence_from=r.residence_from, residence_to=r.residence_to, phone=r.phone,
                     occupation=r.occupation, notes=r.notes, moved_out_on=r.moved_out_on,
                     moved_out_reason=r.moved_out_reason, merged=r.merged_into_id is not None,
+                    birth_year_only=bool(r.birth_year_only),
                 )
                 for r in h.residents
             ]
+            signups = dict(s.execute(select(HouseholdSignup.year, HouseholdSignup.signed_on)
+                                     .where(HouseholdSignup.household_id == h.id)).all())
             return HouseholdData(id=h.id, code=h.code, area_id=h.area_id, address=h.address,
                                  members=members, notes=h.notes, moved_out_on=h.moved_out_on,
                                  moved_out_reason=h.moved_out_reason, since=h.since,
-                                 version=h.version)
+                                 version=h.version, signups=signups)
+
+    def history_targets(self, household_id: int | None) -> list[tuple[str, int]]:
+        """The records whose changes make a household's "Lịch sử": the household, its members
+        (moved out and merged ones too) and its sign-ups, as (table, id) pairs."""
+        if household_id is None:
+            return []
+        with self.db.session() as s:
+            residents = s.scalars(select(Resident.id).where(
+                Resident.household_id == household_id).order_by(Resident.id))
+            signups = s.scalars(select(HouseholdSignup.id).where(
+                HouseholdSignup.household_id == household_id).order_by(HouseholdSignup.id))
+            return ([("household", household_id)] + [("resident", i) for i in residents]
+                    + [("household_signup", i) for i in signups])
 
     def next_code(self) -> str:
         """A free household code "HK000001"-style, one above the highest numeric one."""
@@ -484,11 +534,12 @@ class HouseholdService:
         if errors:
             raise errors[0]
         with unique_errors({"household_code": lambda: _code_taken(data.code),
-                            "resident_id_number": lambda: self._id_number_taken(data)}), \
+                            "resident_id_number": lambda: self._id_number_taken(data),
+                            "signup": lambda: _signup_taken(min(data.signups))}), \
                 stale_errors(self.db, Household, data.id):
-            return self._save(data)
+            return self._save(data, today)
 
-    def _save(self, data: HouseholdData) -> int:
+    def _save(self, data: HouseholdData, today: date | None = None) -> int:
         with self.db.session.begin() as s:
             if data.id is not None:
                 h = get_or_raise(s, Household, data.id)
@@ -518,9 +569,41 @@ class HouseholdService:
                 r.residence_from, r.residence_to = m.residence_from, m.residence_to
                 r.phone, r.occupation, r.notes = m.phone, m.occupation, m.notes
                 r.moved_out_on, r.moved_out_reason = m.moved_out_on, m.moved_out_reason
+                r.birth_year_only = bool(m.birth_year_only and m.birth_date is not None)
             self._refresh_cache(h, data.members)
             s.flush()
+            self._save_signups(s, h, data, today)
             return h.id
+
+    @staticmethod
+    def _save_signups(s: Session, h: Household, data: HouseholdData,
+                      today: date | None = None) -> None:
+        """The sign-ups the dialog changed (``data.signups``), in the household's transaction;
+        a year signed off (periods.py) refuses the change."""
+        if not data.signups:
+            return
+        stored = {r.year: r for r in s.scalars(select(HouseholdSignup).where(
+            HouseholdSignup.household_id == h.id))}
+        for year, on in sorted(data.signups.items()):
+            row = stored.get(year)
+            if (row.signed_on if row is not None else None) == on:
+                continue
+            ensure_open(s, SIGNUPS, year, h.area_id, today=today)
+            if on is not None:
+                msg = signup_date_error(year, on, today)
+                if not msg and h.moved_out_on is not None:
+                    msg = f"hộ {h.code} đã chuyển đi."
+                if not msg and h.since is not None and on < h.since:
+                    msg = (f"hộ đến cư trú từ ngày {h.since:%d/%m/%Y}, sau ngày đăng ký "
+                           f"{on:%d/%m/%Y}.")
+                if msg:
+                    raise FieldError("Ngày đăng ký", msg, key="signup")
+            if on is None:
+                s.delete(row)
+            elif row is None:
+                s.add(HouseholdSignup(household_id=h.id, year=year, signed_on=on))
+            else:
+                row.signed_on = on
 
     @staticmethod
     def _refresh_cache(h: Household, members: list[MemberData]) -> None:
@@ -559,9 +642,7 @@ class HouseholdService:
     # -- yearly sign-up -----------------------------------------------------------------------
     @staticmethod
     def _check_signup_date(year: int, on: date, today: date | None = None) -> None:
-        msg = check_event_date(on, None, today, required=True, earliest=EARLIEST_RECORD)
-        if not msg and on.year != year:
-            msg = f"phải thuộc năm {year}."
+        msg = signup_date_error(year, on, today)
         if msg:
             raise FieldError("Ngày đăng ký", msg)
 
@@ -638,7 +719,7 @@ class HouseholdService:
         stmt = (
             select(Resident.id, Resident.full_name, Resident.birth_date, Resident.sex,
                    Resident.id_number, Household.address, Household.area_id, Household.code,
-                   Resident.name_folded)
+                   Resident.name_folded, Resident.birth_year_only)
             .join(Household, Household.id == Resident.household_id)
             .where(Household.moved_out_on.is_(None), Resident.moved_out_on.is_(None),
                    household_match(folded, self.db.has_fts))
@@ -649,7 +730,8 @@ class HouseholdService:
             for r in s.execute(stmt):
                 if folded in r.name_folded or folded in (r.id_number or ""):
                     out.append(ResidentChoice(r.id, r.full_name, r.birth_date, r.sex,
-                                              r.id_number or "", r.address, r.area_id, r.code))
+                                              r.id_number or "", r.address, r.area_id, r.code,
+                                              bool(r.birth_year_only)))
                     if len(out) >= limit:
                         break
         return out
@@ -659,7 +741,7 @@ class HouseholdService:
             r, h = s.execute(select(Resident, Household).join(Household)
                              .where(Resident.id == resident_id)).one()
             return ResidentChoice(r.id, r.full_name, r.birth_date, r.sex, r.id_number or "",
-                                  h.address, h.area_id, h.code)
+                                  h.address, h.area_id, h.code, bool(r.birth_year_only))
 
 
 def signup_summary_in(s: Session, year: int, today: date | None = None) -> list[AreaSignup]:

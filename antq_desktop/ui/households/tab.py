@@ -313,7 +313,7 @@ class HouseholdsTab(ListTab):
         """Build (not run) the add/edit dialog; the caller runs it."""
         self.read_if_unread()  # the areas it offers
         data = self.service.get(household_id) if household_id is not None else None
-        return HouseholdDialog(self.service, self.areas, data, self)
+        return HouseholdDialog(self.service, self.areas, data, self, year=self.year.value())
 
     def add_household(self) -> None:
         if not self.add_button.isEnabled():
@@ -321,8 +321,8 @@ class HouseholdsTab(ListTab):
                                 "Tệp → Thông tin đơn vị và khu dân cư.")
             return
         dialog = self.open_dialog()
-        with modal(dialog) as accepted:
-            saved_id = dialog.saved_id if accepted else None
+        with modal(dialog):
+            saved_id = dialog.saved_id  # also after Ctrl+S then Esc: it was saved
         if saved_id is not None:
             self._saved(saved_id)
 
@@ -331,8 +331,8 @@ class HouseholdsTab(ListTab):
         if hid is None:
             return
         dialog = self.open_dialog(hid)
-        with modal(dialog) as accepted:
-            saved_id = dialog.saved_id if accepted else None
+        with modal(dialog):
+            saved_id = dialog.saved_id  # also after Ctrl+S then Esc: it was saved
         if saved_id is not None:
             self._saved(saved_id)
 

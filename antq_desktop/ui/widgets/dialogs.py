@@ -327,6 +327,8 @@ class FieldForm:
 
     def watch(self, widget: QWidget, key: str | None = None) -> None:
         """Re-run the rule when ``widget`` changes (``key``: the field it marks as edited)."""
+        if self._timer.parent() is None:
+            self._timer.setParent(widget)  # gone with the form: never fires on a deleted dialog
         def edited(*_args, key=key):
             if key is not None:
                 self.touched.add(key)
