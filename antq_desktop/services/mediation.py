@@ -8,6 +8,7 @@ never deleted: a mediator who stops gets a date; a party written in the book sta
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -430,6 +431,22 @@ def _clean_case(c: CaseData) -> CaseData:
     seen: set[int] = set()
     c.mediator_ids = [i for i in c.mediator_ids if not (i in seen or seen.add(i))]
     return c
+
+
+def case_errors_as_typed(c: CaseData, today: date | None = None) -> list[FieldError]:
+    """What save() would refuse in ``c`` before reading the database, ``c`` left as typed
+    (for a dialog that validates as you type)."""
+    return case_errors(_clean_case(copy.deepcopy(c)), today)
+
+
+def team_errors_as_typed(t: TeamData, today: date | None = None) -> list[FieldError]:
+    """What save_team() would refuse in ``t`` before reading the database, ``t`` left as
+    typed."""
+    t = copy.deepcopy(t)
+    t.name, t.book_number = normalize(t.name), normalize(t.book_number)
+    for m in t.mediators:
+        _clean_mediator(m)
+    return team_errors(t, today or date.today())
 
 
 def join_names(names: Iterable[str], sep: str = ", ") -> str:

@@ -8,7 +8,7 @@ indicators or the overview (every query over the entries filters ``voided_on IS 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlalchemy import or_, select
@@ -189,6 +189,21 @@ def case_errors(c: CaseData, today: date | None = None) -> list[FieldError]:
     add("Mô hình", check_label(c.model, LEN_LABEL, required=False), "model")
     add("Ghi chú", check_free_text(c.notes), "notes")
     return errors
+
+
+def clean_case(data: CaseData) -> CaseData:
+    """The typed text as save() stores it (a name in title case, the ID's digits only)."""
+    data.person_name = title_name(data.person_name)
+    data.id_number = clean_number(data.id_number)
+    data.address = clean_line(data.address)
+    data.notes = clean_multiline(data.notes)
+    return data
+
+
+def case_errors_as_typed(data: CaseData, today: date | None = None) -> list[FieldError]:
+    """What save() would refuse in ``data`` before reading the database (``data`` is left as
+    typed): for a dialog that validates as you type."""
+    return case_errors(clean_case(replace(data)), today)
 
 
 def _live(rows: list) -> list:
@@ -408,11 +423,7 @@ class RehabilitationService:
 
     def save(self, data: CaseData, today: date | None = None) -> int:
         """Open or edit a case (its person, regime, decision, supervisor); one transaction."""
-        data.person_name = title_name(data.person_name)
-        data.id_number = clean_number(data.id_number)
-        data.address = clean_line(data.address)
-        data.notes = clean_multiline(data.notes)
-        errors = case_errors(data, today)
+        errors = case_errors(clean_case(data), today)
         if errors:
             raise errors[0]
         with stale_errors(self.db, RehabCase, data.id):

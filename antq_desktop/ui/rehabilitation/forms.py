@@ -1,0 +1,128 @@
+"""Form pieces the rehabilitation and mediation dialogs share (issue 14, 15):
+
+- labels and rows that line up with fields carrying their error line under them (FieldForm:
+  a field's box is its widget plus a line, so a label centred on the box would sit low);
+- dates read for a live check without raising;
+- the read-only mode of a record in a signed-off period: a padlock banner naming who locked
+  it and when, every input read-only, no save offered.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPlainTextEdit,
+    QTableWidget,
+    QWidget,
+)
+
+from ...validation import FieldError
+from ..permissions import PADLOCK
+from ..widgets.fields import DateField
+
+_line_height: int | None = None
+
+
+def line_height() -> int:
+    """The height of a one-line field: what a label beside a field box is centred on."""
+    global _line_height
+    if _line_height is None:
+        _line_height = QLineEdit().sizeHint().height()
+    return _line_height
+
+
+def field_label(text: str, buddy: QWidget | None = None) -> QLabel:
+    """A label for a grid cell or a row: as tall as a one-line field, to be put at the top of
+    its cell, so it stays level with its field whatever the error line under the field says."""
+    label = QLabel(text)
+    if buddy is not None:
+        label.setBuddy(buddy)
+    label.setFixedHeight(line_height())
+    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    return label
+
+
+TOP = Qt.AlignmentFlag.AlignTop
+
+
+def top_row(*parts: QWidget | str | tuple[QWidget, int] | None) -> QHBoxLayout:
+    """Like widgets.dialogs.inline (a widget, ``(widget, stretch)``, a text, or None for a
+    stretch), every part at the top of the row: field boxes and their labels stay level."""
+    row = QHBoxLayout()
+    row.setContentsMargins(0, 0, 0, 0)
+    for part in parts:
+        if part is None:
+            row.addStretch(1)
+        elif isinstance(part, str):
+            row.addWidget(field_label(part), 0, TOP)
+        elif isinstance(part, tuple):
+            row.addWidget(part[0], part[1], TOP)
+        else:
+            row.addWidget(part, 0, TOP)
+    return row
+
+
+def read_date(field: DateField, label: str, key: str, errors: list[FieldError]) -> date | None:
+    """The field's date, or None with a FieldError (under ``key``) added to ``errors``."""
+    try:
+        return field.date()
+    except ValueError as exc:
+        errors.append(FieldError(label, str(exc), key=key))
+        return None
+
+
+def merge(read: list[FieldError], found: list[FieldError]) -> list[FieldError]:
+    """Errors of reading the widgets first; the rule's errors of the same fields left out (a
+    date that cannot be read is "chưa nhập" to the rule)."""
+    bad = {e.ident for e in read}
+    return list(read) + [e for e in found if e.ident not in bad]
+
+
+def lock_banner(message: str) -> QLabel:
+    """"🔒 Quý 1/2026 đã khóa sổ ngày … bởi …: không sửa được …", the message as its tooltip."""
+    label = QLabel(f"{PADLOCK} {message}", objectName="lockedNote", wordWrap=True)
+    label.setToolTip(f"{PADLOCK} {message}")
+    label.setStyleSheet("QLabel#lockedNote { background: #f3f3f3; border: 1px solid #b0b0b0;"
+                        " border-radius: 3px; padding: 4px; color: #333; }")
+    return label
+
+
+def make_read_only(root: QWidget) -> None:
+    """Every input under ``root`` shows its value and takes no edit (texts stay selectable)."""
+    for w in root.findChildren(QWidget):
+        if isinstance(w, (QLineEdit, QPlainTextEdit)):
+            w.setReadOnly(True)
+            for action in w.actions():  # a date field's calendar button
+                action.setEnabled(False)
+        elif isinstance(w, (QComboBox, QAbstractSpinBox)):
+            w.setEnabled(False)
+        elif isinstance(w, QAbstractButton) and w.objectName() != "historyButton":
+            w.setEnabled(False)  # adding, removing, ticking: all edits
+        elif isinstance(w, QTableWidget):
+            w.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        elif isinstance(w, QListWidget):
+            w.setEnabled(False)
+
+
+def fit_placeholder(w: QLineEdit) -> QLineEdit:
+    """A text field at least as wide as its placeholder (a hint cut to "Ví dụ: nhập nhầm kỳ,
+    nhầ…" helps no one). Call it before the field goes into a layout: a layout does not see a
+    hidden widget's new minimum."""
+    hint = w.placeholderText()
+    if hint and w.minimumWidth() != w.maximumWidth():  # fixed-width fields (dates) stay
+        margins = w.textMargins()
+        frame = w.style().pixelMetric(w.style().PixelMetric.PM_DefaultFrameWidth)
+        need = w.fontMetrics().horizontalAdvance(hint) + margins.left() + margins.right() \
+            + 2 * frame + 12
+        w.setMinimumWidth(max(w.minimumWidth(), min(need, 600)))
+    return w
