@@ -46,6 +46,7 @@ from ..rehabilitation.forms import (
     make_read_only,
     merge,
     read_date,
+    tie_to,
     top_row,
 )
 from ..widgets.dialogs import FieldForm, RememberedDialog, button_row, error_label, scrolled
@@ -83,7 +84,7 @@ class MediationCaseDialog(RememberedDialog):
         self.late.setStyleSheet("color: #b00020;")
         self.content = _text(QPlainTextEdit(self.data.content, objectName="caseContent"))
         self.error = error_label("caseError", bold=True)
-        self.field_form = FieldForm(self.live_errors, self.error)
+        self.field_form = tie_to(FieldForm(self.live_errors, self.error), self)
         add = self.field_form.add
         intake = QGroupBox("Tiếp nhận")
         form = QFormLayout(intake)

@@ -70,6 +70,8 @@ from .forms import (
     make_read_only,
     merge,
     read_date,
+    tie_to,
+    tie_to,
     top_row,
 )
 
@@ -137,6 +139,7 @@ class _EntryDialog(FormDialog):
     locked: str | None = None
 
     def field_row(self, label: str, key: str, widget: QWidget, *aliases: str) -> QWidget:
+        tie_to(self.field_form, self)
         if isinstance(widget, QLineEdit):
             fit_placeholder(widget)
         return super().field_row(label, key, widget, *aliases)
@@ -403,7 +406,7 @@ class CaseDialog(RememberedDialog):
 
         fit_placeholder(self.person_search)
         self.error = error_label("rehabCaseError", bold=True)
-        self.field_form = FieldForm(self.live_errors, self.error)
+        self.field_form = tie_to(FieldForm(self.live_errors, self.error), self)
         add = self.field_form.add
         person_box = QGroupBox("Người được quản lý, giáo dục, giúp đỡ")
         grid = QGridLayout(person_box)

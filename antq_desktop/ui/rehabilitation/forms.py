@@ -126,3 +126,11 @@ def fit_placeholder(w: QLineEdit) -> QLineEdit:
             + 2 * frame + 12
         w.setMinimumWidth(max(w.minimumWidth(), min(need, 600)))
     return w
+
+
+def tie_to(form, dialog: QWidget):
+    """The FieldForm's revalidation timer made ``dialog``'s child: a check queued by the last
+    keystroke never runs on the widgets of a dialog already deleted (it has no parent of its
+    own; FieldForm could take one)."""
+    form._timer.setParent(dialog)
+    return form
