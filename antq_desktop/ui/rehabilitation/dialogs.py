@@ -386,7 +386,7 @@ class CaseDialog(RememberedDialog):
         self.person_search = QLineEdit(objectName="rehabPersonSearch")
         self.person_search.setPlaceholderText("Gõ họ tên (có dấu hoặc không dấu) hoặc số định danh")
         self.person_results = QListWidget(objectName="rehabPersonResults")
-        self.person_results.setMaximumHeight(90)
+        self.person_results.setFixedHeight(80)  # a list that grows would move the fields
         self.people = ResidentSearch(
             self.person_search, self.person_results, service.find_residents,
             "(không tìm thấy; nếu người này không cư trú tại phường, hãy chọn nhập tay)")
