@@ -65,6 +65,7 @@ def _shown(qtbot, d):
     qtbot.addWidget(d)
     d.show()
     qtbot.waitExposed(d)
+    qtbot.wait(30)  # the form's first check, right after the show (forms.SteadyForm)
     return d
 
 

@@ -40,6 +40,7 @@ from ..audit.history import history_button
 from ..duplicates.hint import DuplicateHint
 from ..permissions import PADLOCK
 from ..rehabilitation.forms import (
+    SteadyForm,
     field_label,
     fit_placeholder,
     lock_banner,
@@ -47,6 +48,7 @@ from ..rehabilitation.forms import (
     merge,
     read_date,
     tie_to,
+    steady_lines,
     top_row,
 )
 from ..widgets.dialogs import FieldForm, RememberedDialog, button_row, error_label, scrolled
@@ -61,7 +63,7 @@ def _text(widget: QPlainTextEdit, height: int = 54) -> QPlainTextEdit:
     return widget
 
 
-class MediationCaseDialog(RememberedDialog):
+class MediationCaseDialog(SteadyForm, RememberedDialog):
     def __init__(self, service: MediationService, teams: list[TeamRow],
                  data: CaseData | None = None, parent: QWidget | None = None):
         super().__init__(parent)
@@ -170,6 +172,8 @@ class MediationCaseDialog(RememberedDialog):
         inner.setContentsMargins(0, 0, 0, 0)
         for w in (intake, party_box, result):
             inner.addWidget(w)
+        inner.addStretch(1)  # spare height below the form, never between its rows
+        steady_lines(self.field_form)
         self.body = body
         self.buttons = button_row("&Lưu", self.save, self.reject, "caseSave")
         self.history_button = history_button(self, service.db, "vụ việc hòa giải",

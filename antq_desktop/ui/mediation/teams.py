@@ -36,12 +36,14 @@ from ...text import normalize
 from ...validation import FieldError
 from ..audit.history import history_button
 from ..rehabilitation.forms import (
+    SteadyForm,
     TOP,
     field_label,
     fit_placeholder,
     read_date,
     merge,
     tie_to,
+    steady_lines,
     top_row,
 )
 from ..widgets.dialogs import FieldForm, RememberedDialog, button_row, error_label
@@ -64,7 +66,7 @@ MEDIATOR_KEYS = frozenset({"full_name", "sex", "birth_year", "phone", "decision_
                            "decision_date", "is_leader", "left_on", "left_reason"})
 
 
-class TeamDialog(RememberedDialog):
+class TeamDialog(SteadyForm, RememberedDialog):
     """A team and all its mediators, saved together (one transaction)."""
 
     guard_question = "Bỏ các thay đổi chưa lưu của tổ hòa giải này?"
@@ -148,6 +150,7 @@ class TeamDialog(RememberedDialog):
         self.form_box.setEnabled(False)
         self._loading = False
 
+        steady_lines(self.field_form)
         self.warnings = QLabel(objectName="teamWarnings", wordWrap=True)
         self.warnings.setStyleSheet("color: #a05a00;")
         self.buttons = button_row("&Lưu", self.save, self.reject, "teamSave")

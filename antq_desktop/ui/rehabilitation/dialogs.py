@@ -63,6 +63,7 @@ from ..widgets.dialogs import (
 from ..widgets.fields import DateField, EnumCombo, format_date
 from ..widgets.resident_search import ResidentSearch
 from .forms import (
+    SteadyForm,
     TOP,
     field_label,
     fit_placeholder,
@@ -72,6 +73,7 @@ from .forms import (
     read_date,
     tie_to,
     tie_to,
+    steady_lines,
     top_row,
 )
 
@@ -133,7 +135,7 @@ def evaluation_lock(service: RehabilitationService, case: CaseData, on: date | N
     return PeriodService(service.db).is_locked(EVALUATIONS, on, case.area_id)
 
 
-class _EntryDialog(FormDialog):
+class _EntryDialog(SteadyForm, FormDialog):
     """A form about one entry of a case; ``lock(message)`` turns it read-only with a padlock."""
 
     locked: str | None = None
@@ -143,6 +145,10 @@ class _EntryDialog(FormDialog):
         if isinstance(widget, QLineEdit):
             fit_placeholder(widget)
         return super().field_row(label, key, widget, *aliases)
+
+    def finish_layout(self) -> None:
+        super().finish_layout()
+        steady_lines(self.field_form)
 
     def lock(self, message: str) -> None:
         self.locked = message
@@ -360,7 +366,7 @@ class CloseDialog(_EntryDialog):
         self.service.close(self.case_id, on, self.reason.value(), self.note.text())
 
 
-class CaseDialog(RememberedDialog):
+class CaseDialog(SteadyForm, RememberedDialog):
     """Open or edit a case. For a saved case, evaluations and support are added from here too
     (each saved at once, in its own transaction)."""
 
@@ -485,6 +491,7 @@ class CaseDialog(RememberedDialog):
         details_layout.addWidget(person_box)
         details_layout.addWidget(decision_box)
         details_layout.addStretch(1)
+        steady_lines(self.field_form)
 
         # -- history (saved cases) ------------------------------------------------------
         self.evaluations = _table(["Kỳ", "Ngày đánh giá", "Xếp loại", "Nhận xét"],
