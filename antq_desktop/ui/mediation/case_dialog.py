@@ -110,8 +110,9 @@ class MediationCaseDialog(SteadyForm, RememberedDialog):
         self.parties.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.parties.setFixedHeight(110)
         self.party_search = QLineEdit(objectName="casePartySearch")
-        self.party_search.setPlaceholderText("Tìm người trong sổ hộ khẩu (họ tên có hoặc không "
-                                             "dấu, số định danh) để thêm làm một bên")
+        self.party_search.setPlaceholderText("Tìm trong sổ hộ khẩu để thêm làm một bên")
+        self.party_search.setToolTip("Gõ họ tên (có dấu hoặc không dấu) hoặc số định danh; "
+                                     "chọn người trong danh sách để thêm làm một bên")
         self.party_results = QListWidget(objectName="casePartyResults")
         self.party_results.setFixedHeight(70)
         self.add_typed = QPushButton("Thêm người ngoài sổ", objectName="caseAddTypedParty")
@@ -123,7 +124,6 @@ class MediationCaseDialog(SteadyForm, RememberedDialog):
         self.add_typed.clicked.connect(lambda: self._append_party(PartyData("")))
         self.remove_party.clicked.connect(self._remove_party)
         fit_placeholder(self.party_search)
-        self.party_search.setMinimumWidth(min(self.party_search.minimumWidth(), 420))
         party_box = QGroupBox("Các bên (tên, tuổi, địa chỉ)")
         v = QVBoxLayout(party_box)
         v.addWidget(add("parties", self.parties, "Các bên"))

@@ -95,10 +95,12 @@ class TeamDialog(SteadyForm, RememberedDialog):
                                     "mỗi năm. Để trống: sổ tính từ vụ, việc đầu tiên của tổ.")
         self.book_closed.setToolTip("Ngày khóa sổ: vụ, việc nhận sau ngày này không ghi vào "
                                     "quyển sổ này nữa.")
-        top.addRow(field_label("Sổ theo dõi, quyển số:", self.book_number), top_row(
-            (add("book_number", self.book_number, "Quyển số"), 1), "mở sổ ngày:",
+        self.book_number.setMaximumWidth(160)
+        top.addRow(field_label("Sổ theo dõi, quyển số:", self.book_number),
+                   add("book_number", self.book_number, "Quyển số"))
+        top.addRow(field_label("Mở sổ ngày:", self.book_opened), top_row(
             add("book_opened_on", self.book_opened, "Ngày mở sổ"), "khóa sổ ngày:",
-            add("book_closed_on", self.book_closed, "Ngày khóa sổ")))
+            add("book_closed_on", self.book_closed, "Ngày khóa sổ"), None))
 
         self.table = QTableWidget(0, len(MEDIATOR_COLUMNS), objectName="teamMediators")
         self.table.setHorizontalHeaderLabels(MEDIATOR_COLUMNS)
