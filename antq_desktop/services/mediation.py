@@ -8,6 +8,7 @@ never deleted: a mediator who stops gets a date; a party written in the book sta
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -159,22 +160,25 @@ def mediator_errors(m: MediatorData, today: date | None = None) -> list[FieldErr
     errors = ErrorList(who)
     add = errors.add
 
-    add("Họ và tên", check_person_name(m.full_name))
+    add("Họ và tên", check_person_name(m.full_name), "full_name")
     if m.sex is None:
-        add("Giới tính", "chưa chọn.")
+        add("Giới tính", "chưa chọn.", "sex")
     if m.birth_year is not None:
         if m.birth_year < 1900 or m.birth_year > today.year:
-            add("Năm sinh", f"phải từ 1900 đến {today.year}.")
+            add("Năm sinh", f"phải từ 1900 đến {today.year}.", "birth_year")
         elif today.year - m.birth_year < MIN_MEDIATOR_AGE:
-            add("Năm sinh", f"hòa giải viên phải đủ {MIN_MEDIATOR_AGE} tuổi.")
-    add("Số điện thoại", check_phone(m.phone))
-    add("Số quyết định công nhận", check_label(m.decision_number, LEN_NUMBER, required=False))
+            add("Năm sinh", f"hòa giải viên phải đủ {MIN_MEDIATOR_AGE} tuổi.", "birth_year")
+    add("Số điện thoại", check_phone(m.phone), "phone")
+    add("Số quyết định công nhận", check_label(m.decision_number, LEN_NUMBER, required=False),
+        "decision_number")
     if m.decision_date is not None:
         add("Ngày quyết định công nhận",
-            check_event_date(m.decision_date, None, today, earliest=EARLIEST_RECORD))
+            check_event_date(m.decision_date, None, today, earliest=EARLIEST_RECORD),
+            "decision_date")
     if m.left_on is not None:
-        add("Ngày thôi làm hòa giải viên", check_event_date(m.left_on, m.decision_date, today))
-    add("Lý do thôi", check_free_text(m.left_reason, LEN_LINE))
+        add("Ngày thôi làm hòa giải viên", check_event_date(m.left_on, m.decision_date, today),
+            "left_on")
+    add("Lý do thôi", check_free_text(m.left_reason, LEN_LINE), "left_reason")
     return errors
 
 
@@ -182,17 +186,17 @@ def team_errors(t: TeamData, today: date | None = None) -> list[FieldError]:
     """Every problem with the team and its mediators (not those needing the database)."""
     errors = ErrorList()
     if t.area_id is None:
-        errors.append(FieldError("Khu dân cư", "chưa chọn."))
-    errors.add("Tên tổ hòa giải", check_label(t.name, LEN_LABEL, required=False))
-    errors.add("Quyển số", check_label(t.book_number, LEN_CODE, required=False))
+        errors.append(FieldError("Khu dân cư", "chưa chọn.", key="area_id"))
+    errors.add("Tên tổ hòa giải", check_label(t.name, LEN_LABEL, required=False), "name")
+    errors.add("Quyển số", check_label(t.book_number, LEN_CODE, required=False), "book_number")
     if t.book_opened_on is not None:
         msg = check_event_date(t.book_opened_on, None, today, earliest=EARLIEST_RECORD)
         if msg:
-            errors.append(FieldError("Ngày mở sổ", msg))
+            errors.append(FieldError("Ngày mở sổ", msg, key="book_opened_on"))
     if t.book_closed_on is not None:
         msg = check_event_date(t.book_closed_on, t.book_opened_on, today)
         if msg:
-            errors.append(FieldError("Ngày khóa sổ", msg))
+            errors.append(FieldError("Ngày khóa sổ", msg, key="book_closed_on"))
     for m in t.mediators:
         errors.extend(mediator_errors(m, today))
     leaders = [m for m in t.mediators if m.active and m.is_leader]
@@ -373,41 +377,45 @@ def case_errors(c: CaseData, today: date | None = None) -> list[FieldError]:
     add = errors.add
 
     if c.team_id is None:
-        add("Tổ hòa giải", "chưa chọn.")
+        add("Tổ hòa giải", "chưa chọn.", "team_id")
     add("Ngày nhận", check_event_date(c.received_on, None, today, required=True,
-                                      earliest=EARLIEST_RECORD))
+                                      earliest=EARLIEST_RECORD), "received_on")
     if c.origin is None:
-        add("Căn cứ hòa giải", "chưa chọn.")
+        add("Căn cứ hòa giải", "chưa chọn.", "origin")
     if c.case_type is None:
-        add("Loại vụ, việc", "chưa chọn.")
-    add("Nội dung chủ yếu", check_free_text(c.content, required=True))
-    add("Người được mời tham gia", check_free_text(c.invited))
+        add("Loại vụ, việc", "chưa chọn.", "case_type")
+    add("Nội dung chủ yếu", check_free_text(c.content, required=True), "content")
+    add("Người được mời tham gia", check_free_text(c.invited), "invited")
     if not c.parties:
-        add("Các bên", "vụ, việc phải có ít nhất một bên.")
+        add("Các bên", "vụ, việc phải có ít nhất một bên.", "parties")
     for i, p in enumerate(c.parties, start=1):
         errors.extend(party_errors(p, i, today))
     if c.assigned_on is not None:
-        add("Ngày phân công", check_event_date(c.assigned_on, c.received_on, today))
+        add("Ngày phân công", check_event_date(c.assigned_on, c.received_on, today),
+            "assigned_on")
     if c.started_on is not None:
         add("Ngày bắt đầu hòa giải",
-            check_event_date(c.started_on, c.assigned_on or c.received_on, today))
+            check_event_date(c.started_on, c.assigned_on or c.received_on, today),
+            "started_on")
     if c.status is None:
-        add("Kết quả", "chưa chọn.")
+        add("Kết quả", "chưa chọn.", "status")
     elif c.status.closed:
         if c.closed_on is None:
-            add("Ngày kết thúc", f"chưa nhập (vụ, việc đã “{c.status.label}”).")
+            add("Ngày kết thúc", f"chưa nhập (vụ, việc đã “{c.status.label}”).", "closed_on")
         else:
             add("Ngày kết thúc", check_event_date(
-                c.closed_on, c.started_on or c.assigned_on or c.received_on, today))
+                c.closed_on, c.started_on or c.assigned_on or c.received_on, today),
+                "closed_on")
         if c.status is MediationStatus.SUCCEEDED and not (c.agreement or "").strip():
-            add("Thỏa thuận của các bên", "hòa giải thành phải ghi nội dung thỏa thuận.")
+            add("Thỏa thuận của các bên", "hòa giải thành phải ghi nội dung thỏa thuận.",
+                "agreement")
     elif c.closed_on is not None:
-        add("Ngày kết thúc", "vụ, việc đang hòa giải chưa có ngày kết thúc.")
+        add("Ngày kết thúc", "vụ, việc đang hòa giải chưa có ngày kết thúc.", "closed_on")
     if c.compliance is not None and c.status is not MediationStatus.SUCCEEDED:
-        add("Theo dõi thực hiện", "chỉ ghi khi hòa giải thành.")
-    add("Thỏa thuận của các bên", check_free_text(c.agreement))
-    add("Ghi chú theo dõi", check_free_text(c.compliance_note, LEN_LINE))
-    add("Ghi chú", check_free_text(c.notes))
+        add("Theo dõi thực hiện", "chỉ ghi khi hòa giải thành.", "compliance")
+    add("Thỏa thuận của các bên", check_free_text(c.agreement), "agreement")
+    add("Ghi chú theo dõi", check_free_text(c.compliance_note, LEN_LINE), "compliance_note")
+    add("Ghi chú", check_free_text(c.notes), "notes")
     return errors
 
 
@@ -423,6 +431,22 @@ def _clean_case(c: CaseData) -> CaseData:
     seen: set[int] = set()
     c.mediator_ids = [i for i in c.mediator_ids if not (i in seen or seen.add(i))]
     return c
+
+
+def case_errors_as_typed(c: CaseData, today: date | None = None) -> list[FieldError]:
+    """What save() would refuse in ``c`` before reading the database, ``c`` left as typed
+    (for a dialog that validates as you type)."""
+    return case_errors(_clean_case(copy.deepcopy(c)), today)
+
+
+def team_errors_as_typed(t: TeamData, today: date | None = None) -> list[FieldError]:
+    """What save_team() would refuse in ``t`` before reading the database, ``t`` left as
+    typed."""
+    t = copy.deepcopy(t)
+    t.name, t.book_number = normalize(t.name), normalize(t.book_number)
+    for m in t.mediators:
+        _clean_mediator(m)
+    return team_errors(t, today or date.today())
 
 
 def join_names(names: Iterable[str], sep: str = ", ") -> str:

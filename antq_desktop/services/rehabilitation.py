@@ -8,7 +8,7 @@ indicators or the overview (every query over the entries filters ``voided_on IS 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlalchemy import or_, select
@@ -160,33 +160,146 @@ def case_errors(c: CaseData, today: date | None = None) -> list[FieldError]:
     errors = ErrorList()
     add = errors.add
 
-    add("Họ và tên", check_person_name(c.person_name))
+    add("Họ và tên", check_person_name(c.person_name), "person_name")
     if c.regime is None:
-        add("Diện quản lý", "chưa chọn.")
+        add("Diện quản lý", "chưa chọn.", "regime")
     if c.birth_date is not None:
-        add("Ngày sinh", check_birth_date(c.birth_date, today))
-    add("Số định danh cá nhân", check_id_number(c.id_number, c.sex, c.birth_date, today))
-    add("Địa chỉ", check_free_text(clean_line(c.address), LEN_LINE))
-    add("Số quyết định", check_label(c.decision_number, LEN_NUMBER, required=False))
+        add("Ngày sinh", check_birth_date(c.birth_date, today), "birth_date")
+    add("Số định danh cá nhân", check_id_number(c.id_number, c.sex, c.birth_date, today),
+        "id_number")
+    add("Địa chỉ", check_free_text(clean_line(c.address), LEN_LINE), "address")
+    add("Số quyết định", check_label(c.decision_number, LEN_NUMBER, required=False),
+        "decision_number")
     if c.decision_date is not None:
         add("Ngày quyết định",
-            check_event_date(c.decision_date, None, today, earliest=EARLIEST_RECORD))
-    add("Người ký quyết định", check_label(c.decision_signer, LEN_LABEL, required=False))
+            check_event_date(c.decision_date, None, today, earliest=EARLIEST_RECORD),
+            "decision_date")
+    add("Người ký quyết định", check_label(c.decision_signer, LEN_LABEL, required=False),
+        "decision_signer")
     add("Ngày bắt đầu", check_event_date(c.start_date, c.birth_date, today, required=True,
-                                         earliest=EARLIEST_RECORD))
+                                         earliest=EARLIEST_RECORD), "start_date")
     if c.planned_end is not None and c.start_date is not None and c.planned_end < c.start_date:
-        add("Dự kiến kết thúc", f"không được trước ngày bắt đầu {c.start_date:%d/%m/%Y}.")
+        add("Dự kiến kết thúc", f"không được trước ngày bắt đầu {c.start_date:%d/%m/%Y}.",
+            "planned_end")
     else:
-        add("Dự kiến kết thúc", check_planned_date(c.planned_end, c.start_date, today))
-    add("Người được giao quản lý", check_label(c.supervisor, LEN_LABEL, required=False))
-    add("Mô hình", check_label(c.model, LEN_LABEL, required=False))
-    add("Ghi chú", check_free_text(c.notes))
+        add("Dự kiến kết thúc", check_planned_date(c.planned_end, c.start_date, today),
+            "planned_end")
+    add("Người được giao quản lý", check_label(c.supervisor, LEN_LABEL, required=False),
+        "supervisor")
+    add("Mô hình", check_label(c.model, LEN_LABEL, required=False), "model")
+    add("Ghi chú", check_free_text(c.notes), "notes")
     return errors
+
+
+def clean_case(data: CaseData) -> CaseData:
+    """The typed text as save() stores it (a name in title case, the ID's digits only)."""
+    data.person_name = title_name(data.person_name)
+    data.id_number = clean_number(data.id_number)
+    data.address = clean_line(data.address)
+    data.notes = clean_multiline(data.notes)
+    return data
+
+
+def case_errors_as_typed(data: CaseData, today: date | None = None) -> list[FieldError]:
+    """What save() would refuse in ``data`` before reading the database (``data`` is left as
+    typed): for a dialog that validates as you type."""
+    return case_errors(clean_case(replace(data)), today)
 
 
 def _live(rows: list) -> list:
     """The entries of a case that count: voided ones left out."""
     return [r for r in rows if r.voided_on is None]
+
+
+def evaluation_errors(case, ev: EvaluationData, today: date | None = None) -> list[FieldError]:
+    """The rules of one evaluation that need no database (its period not already evaluated
+    and the period lock are checked on save). ``case`` is anything with ``regime``,
+    ``start_date`` and ``closed_on``: a CaseData in a dialog, a RehabCase on save."""
+    today = today or date.today()
+    info = REGIMES[case.regime]
+    errors = ErrorList()
+    add = errors.add
+    msg = check_event_date(ev.evaluated_on, case.start_date, today, required=True)
+    add("Ngày đánh giá", msg, "evaluated_on")
+    if not msg and case.closed_on is not None and ev.evaluated_on > case.closed_on:
+        add("Ngày đánh giá", f"hồ sơ đã kết thúc ngày {case.closed_on:%d/%m/%Y}.",
+            "evaluated_on")
+    if ev.classification is None:
+        add("Xếp loại", "chưa chọn.", "classification")
+    elif ev.classification not in info.classes:
+        allowed = ", ".join(k.short for k in info.classes)
+        add("Xếp loại", f"diện {case.regime.label} xếp loại: {allowed}.", "classification")
+    if ev.period is None:
+        add("Kỳ đánh giá", "chưa chọn.", "period")
+    else:
+        period = _period_of(case.regime, ev.period.year, ev.period.number)
+        first = Period.containing(case.start_date, info.months_per_period)
+        if period < first:
+            add("Kỳ đánh giá", f"trước kỳ bắt đầu quản lý ({first.label}).", "period")
+        elif ev.evaluated_on is not None and period.first_day > ev.evaluated_on:
+            add("Kỳ đánh giá", f"{period.label} chưa bắt đầu vào ngày đánh giá.", "period")
+    add("Nhận xét", check_free_text(clean_multiline(ev.remarks)), "remarks")
+    return errors
+
+
+def support_errors(case, sp: SupportData, today: date | None = None) -> list[FieldError]:
+    """The rules of one support entry (``case``: see evaluation_errors)."""
+    today = today or date.today()
+    details, lender = clean_multiline(sp.details), clean_line(sp.lender)
+    errors = ErrorList()
+    add = errors.add
+    msg = check_event_date(sp.given_on, case.start_date, today, required=True)
+    add("Ngày hỗ trợ", msg, "given_on")
+    if not msg and case.closed_on is not None and sp.given_on > case.closed_on:
+        add("Ngày hỗ trợ", f"hồ sơ đã kết thúc ngày {case.closed_on:%d/%m/%Y}.", "given_on")
+    if sp.kind is None:
+        add("Hình thức hỗ trợ", "chưa chọn.", "kind")
+    if sp.kind is SupportKind.LOAN:
+        msg = check_amount(sp.amount, required=True, positive=True)
+        add("Số tiền vay", "phải lớn hơn 0 đồng." if msg == "chưa nhập." else msg, "amount")
+        if not lender:
+            add("Nơi cho vay", "chưa nhập (ví dụ Ngân hàng Chính sách xã hội).", "lender")
+    else:
+        add("Số tiền", check_amount(sp.amount), "amount")
+    add("Nơi cho vay", check_label(lender, LEN_LABEL, required=False), "lender")
+    add("Nội dung hỗ trợ", check_free_text(details), "details")
+    return errors
+
+
+def void_errors(reason: str) -> list[FieldError]:
+    """A void needs its reason."""
+    reason = clean_line(reason)
+    errors = ErrorList()
+    if not reason:
+        errors.add("Lý do hủy", "chưa nhập (ví dụ: nhập nhầm người, nhầm kỳ).", "reason")
+    else:
+        errors.add("Lý do hủy", check_free_text(reason, LEN_LINE), "reason")
+    return errors
+
+
+def close_errors(case, on: date | None, reason: EndReason | None, note: str = "",
+                 today: date | None = None) -> list[FieldError]:
+    """The rules of closing ``case`` (a CaseData or a RehabCase: ``start_date``,
+    ``closed_on``, its ``evaluations`` and ``supports``, voided ones not counting)."""
+    note = clean_line(note)
+    errors = ErrorList()
+    add = errors.add
+    if case.closed_on is not None:
+        add("Ngày kết thúc", f"hồ sơ đã kết thúc ngày {case.closed_on:%d/%m/%Y}.", "on")
+    else:
+        msg = check_event_date(on, case.start_date, today, required=True)
+        add("Ngày kết thúc", msg, "on")
+        last = max([e.evaluated_on for e in _live(case.evaluations)]
+                   + [p.given_on for p in _live(case.supports)], default=None)
+        if not msg and last is not None and on < last:
+            add("Ngày kết thúc", f"không được trước ngày đánh giá, hỗ trợ cuối {last:%d/%m/%Y}.",
+                "on")
+    if reason is None:
+        add("Lý do kết thúc", "chưa chọn.", "reason")
+    if reason is EndReason.OTHER and not note:
+        add("Ghi chú kết thúc", "hãy ghi rõ lý do khác.", "note")
+    add("Ghi chú kết thúc", check_free_text(note, LEN_LINE), "note")
+    return errors
 
 
 def _start_order_error(c: RehabCase, start: date) -> FieldError | None:
@@ -310,11 +423,7 @@ class RehabilitationService:
 
     def save(self, data: CaseData, today: date | None = None) -> int:
         """Open or edit a case (its person, regime, decision, supervisor); one transaction."""
-        data.person_name = title_name(data.person_name)
-        data.id_number = clean_number(data.id_number)
-        data.address = clean_line(data.address)
-        data.notes = clean_multiline(data.notes)
-        errors = case_errors(data, today)
+        errors = case_errors(clean_case(data), today)
         if errors:
             raise errors[0]
         with stale_errors(self.db, RehabCase, data.id):
@@ -418,27 +527,11 @@ class RehabilitationService:
     def _evaluation_errors(s, c: RehabCase, ev: EvaluationData, today: date,
                            row: RehabEvaluation | None) -> Period:
         """Check an evaluation of case ``c`` (``row``: the one it corrects); its period."""
-        info = REGIMES[c.regime]
         ensure_open(s, EVALUATIONS, ev.evaluated_on, getattr(c, "area_id", None), today=today)
-        msg = check_event_date(ev.evaluated_on, c.start_date, today, required=True)
-        if msg:
-            raise FieldError("Ngày đánh giá", msg)
-        if c.closed_on is not None and ev.evaluated_on > c.closed_on:
-            raise FieldError("Ngày đánh giá",
-                             f"hồ sơ đã kết thúc ngày {c.closed_on:%d/%m/%Y}.")
-        if ev.classification is None:
-            raise FieldError("Xếp loại", "chưa chọn.")
-        if ev.classification not in info.classes:
-            allowed = ", ".join(k.short for k in info.classes)
-            raise FieldError("Xếp loại", f"diện {c.regime.label} xếp loại: {allowed}.")
-        if ev.period is None:
-            raise FieldError("Kỳ đánh giá", "chưa chọn.")
+        errors = evaluation_errors(c, ev, today)
+        if errors:
+            raise errors[0]
         period = _period_of(c.regime, ev.period.year, ev.period.number)
-        first = Period.containing(c.start_date, info.months_per_period)
-        if period < first:
-            raise FieldError("Kỳ đánh giá", f"trước kỳ bắt đầu quản lý ({first.label}).")
-        if period.first_day > ev.evaluated_on:
-            raise FieldError("Kỳ đánh giá", f"{period.label} chưa bắt đầu vào ngày đánh giá.")
         stmt = select(RehabEvaluation.id).where(
             RehabEvaluation.case_id == c.id, RehabEvaluation.period_year == period.year,
             RehabEvaluation.period_no == period.number, RehabEvaluation.voided_on.is_(None))
@@ -489,12 +582,10 @@ class RehabilitationService:
     def _void(self, model, case_id: int, entry_id: int, reason: str, version: int | None,
               today: date | None) -> None:
         today = today or date.today()
+        errors = void_errors(reason)
+        if errors:
+            raise errors[0]
         reason = clean_line(reason)
-        if not reason:
-            raise FieldError("Lý do hủy", "chưa nhập (ví dụ: nhập nhầm người, nhầm kỳ).")
-        msg = check_free_text(reason, LEN_LINE)
-        if msg:
-            raise FieldError("Lý do hủy", msg)
         with stale_errors(self.db, model, entry_id):
             with self.db.session.begin() as s:
                 c = self._case(s, case_id)
@@ -515,23 +606,9 @@ class RehabilitationService:
         note = clean_line(note)
         with self.db.session.begin() as s:
             c = get_or_raise(s, RehabCase, case_id)
-            if c.closed_on is not None:
-                raise FieldError("Ngày kết thúc", f"hồ sơ đã kết thúc ngày {c.closed_on:%d/%m/%Y}.")
-            msg = check_event_date(on, c.start_date, today, required=True)
-            if msg:
-                raise FieldError("Ngày kết thúc", msg)
-            last = max([e.evaluated_on for e in _live(c.evaluations)]
-                       + [p.given_on for p in _live(c.supports)], default=None)
-            if last is not None and on < last:
-                raise FieldError("Ngày kết thúc",
-                                 f"không được trước ngày đánh giá, hỗ trợ cuối {last:%d/%m/%Y}.")
-            if reason is None:
-                raise FieldError("Lý do kết thúc", "chưa chọn.")
-            if reason is EndReason.OTHER and not note:
-                raise FieldError("Ghi chú kết thúc", "hãy ghi rõ lý do khác.")
-            msg = check_free_text(note, LEN_LINE)
-            if msg:
-                raise FieldError("Ghi chú kết thúc", msg)
+            errors = close_errors(c, on, reason, note, today)
+            if errors:
+                raise errors[0]
             c.closed_on, c.close_reason, c.close_note = on, reason, note
 
     def reopen(self, case_id: int) -> None:
@@ -543,28 +620,7 @@ class RehabilitationService:
 
 def _support_errors(c: RehabCase, sp: SupportData, details: str, lender: str,
                     today: date) -> None:
-    """Check a support entry of case ``c`` (cleaned ``details`` and ``lender``)."""
-    msg = check_event_date(sp.given_on, c.start_date, today, required=True)
-    if msg:
-        raise FieldError("Ngày hỗ trợ", msg)
-    if c.closed_on is not None and sp.given_on > c.closed_on:
-        raise FieldError("Ngày hỗ trợ", f"hồ sơ đã kết thúc ngày {c.closed_on:%d/%m/%Y}.")
-    if sp.kind is None:
-        raise FieldError("Hình thức hỗ trợ", "chưa chọn.")
-    if sp.kind is SupportKind.LOAN:
-        msg = check_amount(sp.amount, required=True, positive=True)
-        if msg:
-            raise FieldError("Số tiền vay",
-                             "phải lớn hơn 0 đồng." if msg == "chưa nhập." else msg)
-        if not lender:
-            raise FieldError("Nơi cho vay", "chưa nhập (ví dụ Ngân hàng Chính sách xã hội).")
-    else:
-        msg = check_amount(sp.amount)
-        if msg:
-            raise FieldError("Số tiền", msg)
-    msg = check_label(lender, LEN_LABEL, required=False)
-    if msg:
-        raise FieldError("Nơi cho vay", msg)
-    msg = check_free_text(details)
-    if msg:
-        raise FieldError("Nội dung hỗ trợ", msg)
+    """Check a support entry of case ``c``: the first of ``support_errors``."""
+    errors = support_errors(c, sp, today)
+    if errors:
+        raise errors[0]

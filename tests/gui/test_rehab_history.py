@@ -5,7 +5,7 @@ struck through and greyed, with its reason, and Sửa/Hủy no longer act on it.
 from datetime import date
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QDialogButtonBox, QLabel
 
 from antq_desktop.enums import Classification, Regime, SupportKind
 from antq_desktop.regimes import Period
@@ -76,13 +76,13 @@ def test_void_with_a_reason_strikes_the_row_through(qtbot, db, when_modal, pin_t
     def void(d):
         assert d.objectName() == "rehabVoidDialog"
         qtbot.mouseClick(_ok(d), Qt.MouseButton.LeftButton)  # no reason: refused
-        seen["error"] = d.error.text()
+        seen["error"] = d.findChild(QLabel, "voidReasonError").text()  # under the field
         type_text(d.reason, "Nhập nhầm kỳ")
         qtbot.mouseClick(_ok(d), Qt.MouseButton.LeftButton)
 
     when_modal(void)
     qtbot.mouseClick(dialog.void_evaluation_button, Qt.MouseButton.LeftButton)
-    assert "Lý do hủy" in seen["error"]
+    assert seen["error"].startswith("chưa nhập")
     stored = service.get(cid).evaluations[0]
     assert (stored.voided_on, stored.void_reason) == (TODAY, "Nhập nhầm kỳ")
     for col in range(dialog.evaluations.columnCount()):

@@ -1,7 +1,7 @@
 from datetime import date
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit, QPushButton
+from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
 
 from antq_desktop.enums import Classification, Regime
 from antq_desktop.regimes import Period
@@ -80,13 +80,13 @@ def test_wrong_class_is_refused_in_the_dialog(qtbot, db, ward, when_modal):
         seen["classes"] = classes
         dialog.on.set_date(date(2025, 12, 1))  # before the case started
         qtbot.mouseClick(dialog.buttons.buttons()[0], Qt.MouseButton.LeftButton)
-        seen["error"] = dialog.error.text()
+        seen["error"] = dialog.findChild(QLabel, "evaluationDateError").text()  # under it
         dialog.done(0)
 
     when_modal(evaluate)
     qtbot.mouseClick(tab.evaluate_button, Qt.MouseButton.LeftButton)
     assert seen["classes"] == ["progress", "no_progress", "violation", "relapse"]
-    assert "Ngày đánh giá" in seen["error"]
+    assert seen["error"].startswith("không được trước ngày 05/01/2026")
     assert window.rehabilitation.get(cid).evaluations == []
 
 

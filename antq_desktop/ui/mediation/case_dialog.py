@@ -5,9 +5,10 @@ from __future__ import annotations
 import copy
 from datetime import date
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -26,10 +27,31 @@ from PySide6.QtWidgets import (
 
 from ...enums import CaseOrigin, Compliance, MediationStatus, MediationType
 from ...services.duplicates import DuplicateService
-from ...services.mediation import CaseData, MediationService, PartyData, TeamRow
+from ...services.mediation import (
+    CaseData,
+    MediationService,
+    PartyData,
+    TeamRow,
+    case_errors_as_typed,
+)
+from ...services.periods import MEDIATION, PeriodService
 from ...validation import FieldError, parse_whole_number
+from ..audit.history import history_button
 from ..duplicates.hint import DuplicateHint
-from ..widgets.dialogs import FormDialog, RememberedDialog, button_row, error_label, inline
+from ..permissions import PADLOCK
+from ..rehabilitation.forms import (
+    SteadyForm,
+    field_label,
+    fit_placeholder,
+    lock_banner,
+    make_read_only,
+    merge,
+    read_date,
+    tie_to,
+    steady_lines,
+    top_row,
+)
+from ..widgets.dialogs import FieldForm, RememberedDialog, button_row, error_label, scrolled
 from ..widgets.fields import DateField, EnumCombo
 from ..widgets.resident_search import ResidentSearch
 
@@ -41,7 +63,7 @@ def _text(widget: QPlainTextEdit, height: int = 54) -> QPlainTextEdit:
     return widget
 
 
-class MediationCaseDialog(RememberedDialog):
+class MediationCaseDialog(SteadyForm, RememberedDialog):
     def __init__(self, service: MediationService, teams: list[TeamRow],
                  data: CaseData | None = None, parent: QWidget | None = None):
         super().__init__(parent)
@@ -63,15 +85,23 @@ class MediationCaseDialog(RememberedDialog):
         self.late = QLabel(objectName="caseLate", wordWrap=True)
         self.late.setStyleSheet("color: #b00020;")
         self.content = _text(QPlainTextEdit(self.data.content, objectName="caseContent"))
+        self.error = error_label("caseError", bold=True)
+        self.field_form = tie_to(FieldForm(self.live_errors, self.error), self)
+        add = self.field_form.add
         intake = QGroupBox("Tiếp nhận")
         form = QFormLayout(intake)
-        form.addRow("Tổ hòa giải:", self.team)
-        form.addRow("Ngày tiếp nhận:", inline(self.received, "Nguồn:", (self.origin, 1)))
-        form.addRow("Loại việc:", self.case_type)
-        form.addRow("Ngày phân công:",
-                    inline(self.assigned, "bắt đầu hòa giải:", self.started, None))
+        form.addRow(field_label("Tổ hòa giải:", self.team), add("team_id", self.team, "Tổ hòa giải"))
+        form.addRow(field_label("Ngày tiếp nhận:", self.received), top_row(
+            add("received_on", self.received, "Ngày nhận"), "Nguồn:",
+            (add("origin", self.origin, "Căn cứ hòa giải"), 1)))
+        form.addRow(field_label("Loại việc:", self.case_type),
+                    add("case_type", self.case_type, "Loại vụ, việc"))
+        form.addRow(field_label("Ngày phân công:", self.assigned), top_row(
+            add("assigned_on", self.assigned, "Ngày phân công"), "bắt đầu hòa giải:",
+            add("started_on", self.started, "Ngày bắt đầu hòa giải"), None))
         form.addRow("", self.late)
-        form.addRow("Nội dung chính:", self.content)
+        form.addRow(field_label("Nội dung chính:", self.content),
+                    add("content", self.content, "Nội dung chủ yếu"))
 
         self.parties = QTableWidget(0, len(PARTY_COLUMNS), objectName="caseParties")
         self.parties.setHorizontalHeaderLabels(PARTY_COLUMNS)
@@ -80,8 +110,9 @@ class MediationCaseDialog(RememberedDialog):
         self.parties.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.parties.setFixedHeight(110)
         self.party_search = QLineEdit(objectName="casePartySearch")
-        self.party_search.setPlaceholderText("Tìm người trong sổ hộ khẩu (họ tên có hoặc không "
-                                             "dấu, số định danh) để thêm làm một bên")
+        self.party_search.setPlaceholderText("Tìm trong sổ hộ khẩu để thêm làm một bên")
+        self.party_search.setToolTip("Gõ họ tên (có dấu hoặc không dấu) hoặc số định danh; "
+                                     "chọn người trong danh sách để thêm làm một bên")
         self.party_results = QListWidget(objectName="casePartyResults")
         self.party_results.setFixedHeight(70)
         self.add_typed = QPushButton("Thêm người ngoài sổ", objectName="caseAddTypedParty")
@@ -92,9 +123,10 @@ class MediationCaseDialog(RememberedDialog):
         self.party_results.itemDoubleClicked.connect(self._add_resident)
         self.add_typed.clicked.connect(lambda: self._append_party(PartyData("")))
         self.remove_party.clicked.connect(self._remove_party)
+        fit_placeholder(self.party_search)
         party_box = QGroupBox("Các bên (tên, tuổi, địa chỉ)")
         v = QVBoxLayout(party_box)
-        v.addWidget(self.parties)
+        v.addWidget(add("parties", self.parties, "Các bên"))
         # a party typed by hand who is probably in the register (issue 13)
         self.team_areas = {t.id: t.area_id for t in teams}
         self.duplicate = DuplicateHint(DuplicateService(service.db).matches, "partyDuplicate")
@@ -121,24 +153,47 @@ class MediationCaseDialog(RememberedDialog):
         self.notes = QLineEdit(self.data.notes, objectName="caseNotes")
         result = QGroupBox("Hòa giải và kết quả")
         form = QFormLayout(result)
-        form.addRow("Hòa giải viên:", self.mediators)
-        form.addRow("Người được mời:", self.invited)
-        form.addRow("Kết quả:", inline((self.status, 1), "ngày kết thúc:", self.closed))
-        form.addRow("Thỏa thuận:", self.agreement)
-        row = QHBoxLayout()
-        row.addWidget(self.compliance)
-        row.addWidget(self.compliance_note, 1)
-        form.addRow("Theo dõi thực hiện:", row)
-        form.addRow("Ghi chú:", self.notes)
+        form.addRow(field_label("Hòa giải viên:", self.mediators),
+                    add("mediator_ids", self.mediators, "Hòa giải viên"))
+        form.addRow(field_label("Người được mời:", self.invited),
+                    add("invited", fit_placeholder(self.invited), "Người được mời tham gia"))
+        form.addRow(field_label("Kết quả:", self.status), top_row(
+            (add("status", self.status, "Kết quả"), 1), "ngày kết thúc:",
+            add("closed_on", self.closed, "Ngày kết thúc")))
+        form.addRow(field_label("Thỏa thuận:", self.agreement),
+                    add("agreement", self.agreement, "Thỏa thuận của các bên"))
+        form.addRow(field_label("Theo dõi thực hiện:", self.compliance), top_row(
+            add("compliance", self.compliance, "Theo dõi thực hiện"),
+            (add("compliance_note", self.compliance_note, "Ghi chú theo dõi"), 1)))
+        form.addRow(field_label("Ghi chú:", self.notes), add("notes", self.notes, "Ghi chú"))
 
-        self.error = error_label("caseError", bold=True)
-        buttons = button_row("&Lưu", self.save, self.reject, "caseSave")
-        layout = QVBoxLayout(self)
+        body = QWidget()
+        inner = QVBoxLayout(body)
+        inner.setContentsMargins(0, 0, 0, 0)
         for w in (intake, party_box, result):
-            layout.addWidget(w)
+            inner.addWidget(w)
+        inner.addStretch(1)  # spare height below the form, never between its rows
+        steady_lines(self.field_form)
+        self.body = body
+        self.buttons = button_row("&Lưu", self.save, self.reject, "caseSave")
+        self.history_button = history_button(self, service.db, "vụ việc hòa giải",
+                                             self.history_targets)
+        self.saved_note = QLabel(objectName="caseSaved")
+        self.saved_note.setStyleSheet("color: #2e7d32;")
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.history_button)
+        bottom.addWidget(self.saved_note, 1)
+        bottom.addWidget(self.buttons)
+        layout = QVBoxLayout(self)
+        self.locked = (PeriodService(service.db).is_locked(MEDIATION, data.received_on)
+                       if data is not None and data.id is not None and data.received_on
+                       else None)
+        if self.locked:
+            layout.addWidget(lock_banner(self.locked))
+        layout.addWidget(scrolled(body, "caseScroll"), 1)
         layout.addWidget(self.error)
-        layout.addWidget(buttons)
-        self.remember_size("mediationCaseDialog", 860, 900)
+        layout.addLayout(bottom)
+        self.remember_size("mediationCaseDialog", 880, 700)
 
         self.team.setCurrentIndex(max(0, self.team.findData(self.data.team_id)))
         if self.data.team_id is None and len(teams) == 1:
@@ -157,6 +212,28 @@ class MediationCaseDialog(RememberedDialog):
             w.textEdited.connect(lambda _t: self._show_late())
         self.origin.currentIndexChanged.connect(lambda _i: self._show_late())
         self._show_late()
+        # the parties table and the mediators' ticks are no line edits: watched by hand
+        self.parties.cellChanged.connect(lambda *_a: self._edited("parties"))
+        self.parties.model().rowsRemoved.connect(lambda *_a: self._edited("parties"))
+        self.parties.model().rowsInserted.connect(lambda *_a: self._edited("parties"))
+        self.mediators.itemChanged.connect(lambda *_a: self._edited("mediator_ids"))
+        if self.locked:
+            self.setWindowTitle(f"{PADLOCK} {self.windowTitle()}")
+            make_read_only(body)
+            self.buttons.button(QDialogButtonBox.StandardButton.Ok).hide()
+            self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Đóng")
+        self.mark_clean()  # Esc asks once this differs (GuardedDialog)
+
+    def _edited(self, key: str) -> None:
+        self.field_form.touched.add(key)
+        QTimer.singleShot(0, self, self.field_form.revalidate)  # once the row is filled in
+
+    def history_targets(self) -> list[tuple[str, int | None]]:
+        """The case and its parties (read when Lịch sử is clicked)."""
+        if self.data.id is None:
+            return [("mediation_case", None)]
+        return [("mediation_case", self.data.id)] + [("mediation_party", p.id)
+                                                      for p in self.data.parties]
 
     # -- parties ------------------------------------------------------------------------------
     def _append_party(self, p: PartyData) -> None:
@@ -229,8 +306,9 @@ class MediationCaseDialog(RememberedDialog):
                 item = self.parties.item(row, col)
                 return item.text().strip() if item is not None else ""
 
-            resident_id, party_id = self.parties.item(row, 0).data(Qt.ItemDataRole.UserRole) or (
-                None, None)
+            first = self.parties.item(row, 0)  # None while a row is being inserted
+            resident_id, party_id = (first.data(Qt.ItemDataRole.UserRole) if first else None) \
+                or (None, None)
             numbers = []
             for col, label in ((1, "Năm sinh"), (2, "Tuổi")):
                 try:  # isdigit() lets "²" through, which int() then refuses
@@ -274,29 +352,75 @@ class MediationCaseDialog(RememberedDialog):
         self.late.setText(f"⚠ {check.label}" if check.late else "")
         self.late.setVisible(check.late)
 
-    def current_data(self) -> CaseData:
-        def read(field: DateField, label: str) -> date | None:
-            return FormDialog.read_date(field, label, required=False)
+    def read(self) -> tuple[CaseData, list[FieldError]]:
+        """The case as typed, and what cannot be read from the widgets (a date, a number)."""
+        errors: list[FieldError] = []
 
-        return CaseData(
+        def when(field: DateField, label: str, key: str) -> date | None:
+            return read_date(field, label, key, errors)
+
+        try:
+            parties = self.party_rows()
+        except FieldError as err:
+            parties = []
+            errors.append(FieldError("Các bên", f"{err.field}: {err.message}", key="parties"))
+        data = CaseData(
             id=self.data.id, team_id=self.team.currentData(),
-            received_on=read(self.received, "Ngày tiếp nhận"), origin=self.origin.value(),
-            case_type=self.case_type.value(), content=self.content.toPlainText(),
-            parties=self.party_rows(), mediator_ids=self.checked_mediators(),
-            invited=self.invited.text(), assigned_on=read(self.assigned, "Ngày phân công"),
-            started_on=read(self.started, "Ngày bắt đầu hòa giải"), status=self.status.value(),
-            closed_on=read(self.closed, "Ngày kết thúc"), agreement=self.agreement.toPlainText(),
-            compliance=self.compliance.value(), compliance_note=self.compliance_note.text(),
-            notes=self.notes.text(), version=self.data.version)  # read when the dialog opened
+            received_on=when(self.received, "Ngày tiếp nhận", "received_on"),
+            origin=self.origin.value(), case_type=self.case_type.value(),
+            content=self.content.toPlainText(), parties=parties,
+            mediator_ids=self.checked_mediators(), invited=self.invited.text(),
+            assigned_on=when(self.assigned, "Ngày phân công", "assigned_on"),
+            started_on=when(self.started, "Ngày bắt đầu hòa giải", "started_on"),
+            status=self.status.value(), closed_on=when(self.closed, "Ngày kết thúc", "closed_on"),
+            agreement=self.agreement.toPlainText(), compliance=self.compliance.value(),
+            compliance_note=self.compliance_note.text(), notes=self.notes.text(),
+            version=self.data.version)  # read when the dialog opened (or last saved it)
+        return data, errors
 
-    def save(self) -> None:
+    def current_data(self) -> CaseData:
+        data, errors = self.read()
+        if errors:
+            raise errors[0]
+        return data
+
+    def live_errors(self) -> list[FieldError]:
+        data, read = self.read()
+        found = []
+        for e in case_errors_as_typed(data):
+            if e.row:  # a party's field: said under the parties, naming the party
+                e = FieldError("Các bên", f"{e.row} — {e.field}: {e.message}", key="parties")
+            found.append(e)
+        return merge(read, found)
+
+    def _store(self) -> bool:
+        if self.locked:
+            return False
         try:
             self.saved_id = self.service.save(self.current_data())
         except FieldError as err:
+            self.field_form.show([err])
             self.error.setText(f"Chưa lưu. {err}")
+            self.saved_note.setText("")
+            return False
+        return True
+
+    def save(self) -> None:
+        if self._store():
+            self.accept()
+
+    def save_in_place(self) -> None:
+        """Ctrl+S: save and stay, the case read back (its parties' ids, its version)."""
+        if not self._store():
             return
-        self.accept()
-
-
-
-
+        self.data = self.service.get(self.saved_id)
+        self.parties.blockSignals(True)
+        self.parties.setRowCount(0)
+        self.parties.blockSignals(False)
+        for p in self.data.parties:
+            self._append_party(p)
+        self.setWindowTitle("Vụ việc hòa giải")
+        self.history_button.setEnabled(True)
+        self.error.setText("")
+        self.saved_note.setText("Đã lưu vụ việc.")
+        self.mark_clean()

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import copy
+from dataclasses import astuple
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QDialog,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -25,9 +25,29 @@ from PySide6.QtWidgets import (
 )
 
 from ...enums import Sex
-from ...services.mediation import MediationService, MediatorData, TeamData, team_warnings
+from ...services.mediation import (
+    MediationService,
+    MediatorData,
+    TeamData,
+    team_errors_as_typed,
+    team_warnings,
+)
+from ...text import normalize
 from ...validation import FieldError
-from ..widgets.dialogs import FormDialog, button_row, error_label, inline
+from ..audit.history import history_button
+from ..rehabilitation.forms import (
+    SteadyForm,
+    TOP,
+    field_label,
+    fit_placeholder,
+    read_date,
+    merge,
+    tie_to,
+    steady_lines,
+    top_row,
+)
+from ..widgets.dialogs import FieldForm, RememberedDialog, button_row, error_label
+from ..widgets.lifetime import modal
 from ..widgets.fields import DateField, EnumCombo, format_date
 
 MEDIATOR_COLUMNS = ["Họ và tên", "Giới tính", "Năm sinh", "Điện thoại", "Quyết định công nhận",
@@ -42,8 +62,14 @@ def _cells(m: MediatorData) -> list[str]:
             str(m.birth_year or ""), m.phone, m.decision, status]
 
 
-class TeamDialog(QDialog):
+MEDIATOR_KEYS = frozenset({"full_name", "sex", "birth_year", "phone", "decision_number",
+                           "decision_date", "is_leader", "left_on", "left_reason"})
+
+
+class TeamDialog(SteadyForm, RememberedDialog):
     """A team and all its mediators, saved together (one transaction)."""
+
+    guard_question = "Bỏ các thay đổi chưa lưu của tổ hòa giải này?"
 
     def __init__(self, service: MediationService, data: TeamData, area_name: str,
                  parent: QWidget | None = None):
@@ -53,12 +79,15 @@ class TeamDialog(QDialog):
         self.service = service
         self.data = copy.deepcopy(data)
         self.saved_id: int | None = None
+        self.error = error_label("teamError", bold=True)
+        self.field_form = tie_to(FieldForm(self.live_errors, self.error), self)
+        add = self.field_form.add
         self.name = QLineEdit(self.data.name, objectName="teamName")
         self.book_number = QLineEdit(self.data.book_number, objectName="teamBookNumber")
         self.book_opened = DateField(self, self.data.book_opened_on, objectName="teamBookOpened")
         self.book_closed = DateField(self, self.data.book_closed_on, objectName="teamBookClosed")
         top = QFormLayout()
-        top.addRow("Tên tổ:", self.name)
+        top.addRow(field_label("Tên tổ:", self.name), add("name", self.name, "Tên tổ hòa giải"))
         self.book_number.setToolTip("Quyển số in trên bìa sổ theo dõi hoạt động hòa giải; để "
                                     "trống thì bìa để chấm để ghi tay.")
         self.book_opened.setToolTip("Ngày mở sổ in trên bìa. Sổ ghi liên tục: các vụ, việc "
@@ -66,9 +95,12 @@ class TeamDialog(QDialog):
                                     "mỗi năm. Để trống: sổ tính từ vụ, việc đầu tiên của tổ.")
         self.book_closed.setToolTip("Ngày khóa sổ: vụ, việc nhận sau ngày này không ghi vào "
                                     "quyển sổ này nữa.")
-        top.addRow("Sổ theo dõi, quyển số:", inline(self.book_number, "mở sổ ngày:",
-                                                     self.book_opened, "khóa sổ ngày:",
-                                                     self.book_closed))
+        self.book_number.setMaximumWidth(160)
+        top.addRow(field_label("Sổ theo dõi, quyển số:", self.book_number),
+                   add("book_number", self.book_number, "Quyển số"))
+        top.addRow(field_label("Mở sổ ngày:", self.book_opened), top_row(
+            add("book_opened_on", self.book_opened, "Ngày mở sổ"), "khóa sổ ngày:",
+            add("book_closed_on", self.book_closed, "Ngày khóa sổ"), None))
 
         self.table = QTableWidget(0, len(MEDIATOR_COLUMNS), objectName="teamMediators")
         self.table.setHorizontalHeaderLabels(MEDIATOR_COLUMNS)
@@ -80,6 +112,7 @@ class TeamDialog(QDialog):
         self.table.horizontalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setMinimumHeight(110)
         self.add_button = QPushButton("Thêm hòa giải viên", objectName="teamAddMediator")
         self.add_button.clicked.connect(self.add_mediator)
 
@@ -90,21 +123,26 @@ class TeamDialog(QDialog):
         self.phone = QLineEdit(objectName="mediatorPhone")
         self.decision_number = QLineEdit(objectName="mediatorDecisionNumber")
         self.decision_number.setPlaceholderText("Quyết định công nhận của Chủ tịch UBND phường")
+        fit_placeholder(self.decision_number)
         self.decision_date = DateField(objectName="mediatorDecisionDate")
         self.is_leader = QCheckBox("Tổ trưởng", objectName="mediatorLeader")
         self.left_on = DateField(objectName="mediatorLeftOn")
         self.left_reason = QLineEdit(objectName="mediatorLeftReason")
         self.form_box = QGroupBox("Hòa giải viên")
         grid = QGridLayout(self.form_box)
-        for i, (label, widget) in enumerate((
-                ("Họ và tên:", self.full_name), ("Giới tính:", self.sex),
-                ("Năm sinh:", self.birth_year), ("Điện thoại:", self.phone),
-                ("Quyết định số:", self.decision_number), ("Ngày quyết định:", self.decision_date),
-                ("", self.is_leader), ("Thôi từ ngày:", self.left_on),
-                ("Lý do thôi:", self.left_reason))):
+        for i, (label, key, widget) in enumerate((
+                ("Họ và tên:", "full_name", self.full_name), ("Giới tính:", "sex", self.sex),
+                ("Năm sinh:", "birth_year", self.birth_year),
+                ("Điện thoại:", "phone", self.phone),
+                ("Quyết định số:", "decision_number", self.decision_number),
+                ("Ngày quyết định:", "decision_date", self.decision_date),
+                ("", "is_leader", self.is_leader), ("Thôi từ ngày:", "left_on", self.left_on),
+                ("Lý do thôi:", "left_reason", self.left_reason))):
             row, col = divmod(i, 2)
-            grid.addWidget(QLabel(label), row, col * 2)
-            grid.addWidget(widget, row, col * 2 + 1)
+            grid.addWidget(field_label(label, widget), row, col * 2, TOP)
+            grid.addWidget(add(key, widget), row, col * 2 + 1, TOP)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
         for w in (self.full_name, self.phone, self.decision_number, self.decision_date,
                   self.left_on, self.left_reason):
             w.textEdited.connect(self._changed)
@@ -114,10 +152,18 @@ class TeamDialog(QDialog):
         self.form_box.setEnabled(False)
         self._loading = False
 
+        steady_lines(self.field_form)
         self.warnings = QLabel(objectName="teamWarnings", wordWrap=True)
         self.warnings.setStyleSheet("color: #a05a00;")
-        self.error = error_label("teamError", bold=True)
-        buttons = button_row("&Lưu", self.save, self.reject, "teamSave")
+        self.buttons = button_row("&Lưu", self.save, self.reject, "teamSave")
+        self.history_button = history_button(self, service.db, f"tổ hòa giải {area_name}",
+                                             self.history_targets)
+        self.saved_note = QLabel(objectName="teamSaved")
+        self.saved_note.setStyleSheet("color: #2e7d32;")
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.history_button)
+        bottom.addWidget(self.saved_note, 1)
+        bottom.addWidget(self.buttons)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         row = QHBoxLayout()
@@ -129,14 +175,30 @@ class TeamDialog(QDialog):
         layout.addWidget(self.form_box)
         layout.addWidget(self.warnings)
         layout.addWidget(self.error)
-        layout.addWidget(buttons)
-        self.resize(820, 620)
+        layout.addLayout(bottom)
+        self.remember_size("mediationTeamDialog", 860, 660)
         self.table.itemSelectionChanged.connect(self._select)
+        self._fill_table()
+        self._show_warnings()
+        self.mark_clean()  # Esc asks once this differs (GuardedDialog)
+
+    def history_targets(self) -> list[tuple[str, int | None]]:
+        """The team and its mediators (read when Lịch sử is clicked)."""
+        return [("mediation_team", self.data.id)] + [("mediator", m.id)
+                                                      for m in self.data.mediators]
+
+    def state(self) -> object:
+        """What Esc would lose: the team as typed (the mediator form edits the data in place;
+        choosing another mediator changes the form's widgets, not the data)."""
+        return (self.name.text(), self.book_number.text(), self.book_opened.text(),
+                self.book_closed.text(), [astuple(m) for m in self.data.mediators])
+
+    def _fill_table(self, select: int = 0) -> None:
+        self.table.setRowCount(0)
         for m in self.data.mediators:
             self._append(m)
         if self.data.mediators:
-            self.table.selectRow(0)
-        self._show_warnings()
+            self.table.selectRow(min(select, len(self.data.mediators) - 1))
 
     def _append(self, m: MediatorData) -> None:
         row = self.table.rowCount()
@@ -175,6 +237,9 @@ class TeamDialog(QDialog):
         self.left_on.set_date(m.left_on)
         self.left_reason.setText(m.left_reason)
         self._loading = False
+        # another mediator: their fields are not "edited" yet (loading them is no edit)
+        self.field_form.touched -= MEDIATOR_KEYS
+        QTimer.singleShot(0, self, self.field_form.revalidate)
 
     def _changed(self, *_args) -> None:
         m = self.current()
@@ -196,28 +261,75 @@ class TeamDialog(QDialog):
         self.warnings.setText("\n".join(
             f"⚠ {w}" for w in team_warnings(self.name.text(), self.data.mediators)))
 
-    def save(self) -> None:
-        self.data.name = self.name.text()
-        self.data.book_number = self.book_number.text()
+    # -- the rules as you type, and saving ----------------------------------------------------
+    def read(self) -> tuple[TeamData, list[FieldError]]:
+        """The team as typed, and the dates that cannot be read (the team's, and the shown
+        mediator's)."""
+        errors: list[FieldError] = []
+        data = copy.deepcopy(self.data)
+        data.name, data.book_number = self.name.text(), self.book_number.text()
+        data.book_opened_on = read_date(self.book_opened, "Ngày mở sổ", "book_opened_on", errors)
+        data.book_closed_on = read_date(self.book_closed, "Ngày khóa sổ", "book_closed_on",
+                                        errors)
+        if self.current() is not None:
+            read_date(self.decision_date, "Ngày quyết định", "decision_date", errors)
+            read_date(self.left_on, "Thôi từ ngày", "left_on", errors)
+        return data, errors
+
+    def live_errors(self) -> list[FieldError]:
+        data, read = self.read()
+        found = [e for e in team_errors_as_typed(data) if e.key not in MEDIATOR_KEYS]
+        current = self.current()
+        for m in self.data.mediators:  # each mediator's own fields, on their own
+            mine = [e for e in team_errors_as_typed(TeamData(data.area_id, mediators=[m]))
+                    if e.key in MEDIATOR_KEYS]
+            # the shown mediator's errors go under their fields; the others' to the line
+            found += mine if m is current else [FieldError(e.field, e.message, e.row)
+                                                for e in mine]
+        return merge(read, found)
+
+    def _store(self) -> bool:
+        data, read = self.read()
         try:
-            for field, label in ((self.decision_date, "Ngày quyết định"),
-                                 (self.left_on, "Thôi từ ngày")):
-                FormDialog.read_date(field, label, required=False)
-            self.data.book_opened_on = FormDialog.read_date(self.book_opened, "Ngày mở sổ",
-                                                            required=False)
-            self.data.book_closed_on = FormDialog.read_date(self.book_closed, "Ngày khóa sổ",
-                                                            required=False)
-            self.saved_id = self.service.save_team(copy.deepcopy(self.data))
+            if read:
+                raise read[0]
+            self.saved_id = self.service.save_team(data)
         except FieldError as err:
+            if err.key in MEDIATOR_KEYS and err.row:  # show the mediator it is about
+                for i, m in enumerate(self.data.mediators):
+                    if (normalize(m.full_name) or "Hòa giải viên chưa có tên") == err.row:
+                        if m is not self.current():
+                            self.table.selectRow(i)
+                        break
+            self.field_form.show([err])
             self.error.setText(f"Chưa lưu. {err}")
+            self.saved_note.setText("")
+            return False
+        return True
+
+    def save(self) -> None:
+        if self._store():
+            self.accept()
+
+    def save_in_place(self) -> None:
+        """Ctrl+S: save and stay, the team read back (its mediators' ids, its version)."""
+        if not self._store():
             return
-        self.accept()
+        row = max(0, self.table.currentRow())
+        self.data = self.service.get_team(self.saved_id)
+        self._fill_table(row)
+        self._show_warnings()
+        self.history_button.setEnabled(True)
+        self.error.setText("")
+        self.saved_note.setText("Đã lưu tổ hòa giải.")
+        self.mark_clean()
 
 
-class TeamsDialog(QDialog):
+class TeamsDialog(RememberedDialog):
     """Every residential area's team, its leader and composition, with the law's warnings."""
 
     COLUMNS = ["Khu dân cư", "Tổ hòa giải", "Tổ trưởng", "Thành phần", "Cảnh báo"]
+    guard_edits = False  # a list: each team is saved in its own dialog
 
     def __init__(self, service: MediationService, parent: QWidget | None = None):
         super().__init__(parent)
@@ -235,14 +347,18 @@ class TeamsDialog(QDialog):
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
         self.edit_button = QPushButton("Sửa tổ, hòa giải viên…", objectName="mediationTeamEdit")
         self.edit_button.clicked.connect(self.edit_selected)
-        buttons = button_row("Đóng", self.accept, self.reject)
-        buttons.buttons()[1].hide()
+        self.buttons = button_row("Đóng", self.accept, self.reject)
+        self.buttons.buttons()[1].hide()
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.edit_button, 0, Qt.AlignmentFlag.AlignRight)
-        layout.addWidget(buttons)
-        self.resize(980, 480)
+        layout.addWidget(self.buttons)
+        self.remember_size("mediationTeamsDialog", 980, 480)
         self.reload()
+
+    def save_and_close(self) -> None:
+        """Ctrl+Enter: nothing of its own to save; close, as "Đóng" does."""
+        self.accept()
 
     def reload(self) -> None:
         self.teams = self.service.list_teams()
@@ -263,8 +379,9 @@ class TeamsDialog(QDialog):
             return
         team = self.teams[rows[0].row()]
         dialog = TeamDialog(self.service, self.service.get_team(team.id), team.area_name, self)
-        if dialog.exec():
-            self.reload()
+        with modal(dialog) as saved:
+            if saved or dialog.saved_id is not None:  # Ctrl+S saved it, then closed
+                self.reload()
 
 
 

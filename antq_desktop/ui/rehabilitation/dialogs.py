@@ -34,19 +34,48 @@ from PySide6.QtWidgets import (
 from ...enums import Classification, EndReason, Regime, Sex, SupportKind
 from ...regimes import REGIMES, Period, add_months, next_due, periods_between
 from ...services.duplicates import DuplicateService
+from ...services.periods import EVALUATIONS, PeriodService
 from ...services.rehabilitation import (
     CaseData,
     EvaluationData,
     RehabilitationService,
     SupportData,
+    case_errors_as_typed,
+    close_errors,
+    evaluation_errors,
+    support_errors,
+    void_errors,
 )
 from ...services.unit import AreaInfo
 from ...validation import FieldError, parse_whole_number
 from ..duplicates.hint import DuplicateHint
+from ..audit.history import history_button
+from ..permissions import PADLOCK, mark_locked
 from ..widgets import messages
-from ..widgets.dialogs import FormDialog, RememberedDialog, button_row, error_label, inline
+from ..widgets.dialogs import (
+    FieldForm,
+    FormDialog,
+    RememberedDialog,
+    button_row,
+    error_label,
+    scrolled,
+)
 from ..widgets.fields import DateField, EnumCombo, format_date
 from ..widgets.resident_search import ResidentSearch
+from .forms import (
+    SteadyForm,
+    TOP,
+    field_label,
+    fit_placeholder,
+    lock_banner,
+    make_read_only,
+    merge,
+    read_date,
+    tie_to,
+    tie_to,
+    steady_lines,
+    top_row,
+)
 
 
 def _money(amount: int | None) -> str:
@@ -97,8 +126,46 @@ DECISION_LABEL = "Quyết định số:"
 CERTIFICATE_LABEL = "Giấy chứng nhận số:"
 CERTIFICATE_TIP = "Giấy chứng nhận chấp hành xong án phạt tù, hoặc giấy chứng nhận đặc xá"
 
-class EvaluationDialog(FormDialog):
-    """One periodic evaluation; saved by the service when OK is pressed."""
+
+def evaluation_lock(service: RehabilitationService, case: CaseData, on: date | None) -> str | None:
+    """The sign-off of the quarter ``on`` falls in (services/periods.py: evaluations lock per
+    quarter, for the ward or the case's area), as its refusal message; None when open."""
+    if on is None:
+        return None
+    return PeriodService(service.db).is_locked(EVALUATIONS, on, case.area_id)
+
+
+class _EntryDialog(SteadyForm, FormDialog):
+    """A form about one entry of a case; ``lock(message)`` turns it read-only with a padlock."""
+
+    locked: str | None = None
+
+    def field_row(self, label: str, key: str, widget: QWidget, *aliases: str) -> QWidget:
+        tie_to(self.field_form, self)
+        if isinstance(widget, QLineEdit):
+            fit_placeholder(widget)
+        return super().field_row(label, key, widget, *aliases)
+
+    def finish_layout(self) -> None:
+        super().finish_layout()
+        steady_lines(self.field_form)
+
+    def lock(self, message: str) -> None:
+        self.locked = message
+        self.setWindowTitle(f"{PADLOCK} {self.windowTitle()}")
+        self._outer.insertWidget(0, lock_banner(message))
+        make_read_only(self._body)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).hide()
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Đóng")
+
+    def save_and_close(self) -> None:
+        if self.locked is None:  # a signed-off entry offers no save, not even from the keyboard
+            super().save_and_close()
+
+
+class EvaluationDialog(_EntryDialog):
+    """One periodic evaluation; saved by the service when OK is pressed. An evaluation of a
+    signed-off quarter opens read-only, with the padlock."""
 
     def __init__(self, service: RehabilitationService, case: CaseData,
                  parent: QWidget | None = None, today: date | None = None,
@@ -108,7 +175,7 @@ class EvaluationDialog(FormDialog):
                          f"{case.person_name} — {case.regime.label} "
                          f"(đánh giá {info.cycle_label}).", parent)
         self.setObjectName("rehabEvaluationDialog")
-        self.service, self.case, self.existing = service, case, existing
+        self.service, self.case, self.existing, self.today = service, case, existing, today
         today = today or date.today()
         self.on = DateField(self, existing.evaluated_on if existing else today,
                             objectName="evaluationDate")
@@ -134,26 +201,49 @@ class EvaluationDialog(FormDialog):
             self.classification.setCurrentIndex(
                 max(0, self.classification.findData(existing.classification.value)))
             self.remarks.setPlainText(existing.remarks)
-        self.form.addRow("Ngày đánh giá:", self.on)
-        self.form.addRow("Kỳ đánh giá:", self.period)
-        self.form.addRow("Xếp loại:", self.classification)
-        self.form.addRow("Nhận xét:", self.remarks)
+        self.field_row("Ngày đánh giá", "evaluated_on", self.on)
+        self.field_row("Kỳ đánh giá", "period", self.period)
+        self.field_row("Xếp loại", "classification", self.classification)
+        self.field_row("Nhận xét", "remarks", self.remarks)
+        self.field_form.aliases["Khóa sổ"] = "evaluated_on"  # a signed-off quarter
         self.finish_layout()
         self.saved_id: int | None = None
+        if existing is not None:
+            message = evaluation_lock(service, case, existing.evaluated_on)
+            if message:
+                self.lock(message)
+
+    def evaluation(self, errors: list[FieldError]) -> EvaluationData:
+        data = self.classification.currentData()
+        return EvaluationData(
+            read_date(self.on, "Ngày đánh giá", "evaluated_on", errors),
+            self.period.currentData(), Classification(data) if data else None,
+            self.remarks.toPlainText())
+
+    def live_errors(self) -> list[FieldError]:
+        read: list[FieldError] = []
+        ev = self.evaluation(read)
+        found = evaluation_errors(self.case, ev, self.today)
+        message = evaluation_lock(self.service, self.case, ev.evaluated_on)
+        if message:  # the service refuses it on save: say so as the date is typed
+            found.insert(0, FieldError("Ngày đánh giá", message, key="evaluated_on"))
+        return merge(read, found)
 
     def check(self) -> None:
-        data = self.classification.currentData()
-        ev = EvaluationData(
-            self.read_date(self.on, "Ngày đánh giá"), self.period.currentData(),
-            Classification(data) if data else None, self.remarks.toPlainText())
+        read: list[FieldError] = []
+        ev = self.evaluation(read)
+        if read:
+            raise read[0]
+        if ev.evaluated_on is None:
+            raise FieldError("Ngày đánh giá", "chưa nhập.", key="evaluated_on")
         if self.existing is None:
-            self.saved_id = self.service.add_evaluation(self.case.id, ev)
+            self.saved_id = self.service.add_evaluation(self.case.id, ev, today=self.today)
         else:  # the correction replaces the values, at the version read
             ev.id, ev.version = self.existing.id, self.existing.version
-            self.saved_id = self.service.update_evaluation(self.case.id, ev)
+            self.saved_id = self.service.update_evaluation(self.case.id, ev, today=self.today)
 
 
-class SupportDialog(FormDialog):
+class SupportDialog(_EntryDialog):
     def __init__(self, service: RehabilitationService, case: CaseData,
                  parent: QWidget | None = None, existing: SupportData | None = None):
         super().__init__("Sửa hỗ trợ, giúp đỡ" if existing else "Hỗ trợ, giúp đỡ",
@@ -168,11 +258,11 @@ class SupportDialog(FormDialog):
         self.amount.setPlaceholderText("đồng, ví dụ 30.000.000")
         self.lender = QLineEdit(objectName="supportLender")
         self.lender.setPlaceholderText("Ví dụ: Ngân hàng Chính sách xã hội")
-        self.form.addRow("Ngày:", self.on)
-        self.form.addRow("Hình thức:", self.kind)
-        self.form.addRow("Nội dung:", self.details)
-        self.form.addRow("Số tiền:", self.amount)
-        self.form.addRow("Nơi cho vay:", self.lender)
+        self.field_row("Ngày", "given_on", self.on, "Ngày hỗ trợ")
+        self.field_row("Hình thức", "kind", self.kind, "Hình thức hỗ trợ")
+        self.field_row("Nội dung", "details", self.details, "Nội dung hỗ trợ")
+        self.field_row("Số tiền", "amount", self.amount, "Số tiền vay")
+        self.field_row("Nơi cho vay", "lender", self.lender)
         if existing is not None:
             self.on.set_date(existing.given_on)
             self.kind.set_value(existing.kind)
@@ -189,10 +279,25 @@ class SupportDialog(FormDialog):
         loan = self.kind.value() is SupportKind.LOAN
         self.lender.setEnabled(loan)
 
+    def support(self, errors: list[FieldError]) -> SupportData:
+        try:
+            amount = parse_whole_number(self.amount.text(), "Số tiền")  # "²" is no digit here
+        except FieldError as err:
+            amount = None
+            errors.append(FieldError(err.field, err.message, key="amount"))
+        return SupportData(read_date(self.on, "Ngày hỗ trợ", "given_on", errors),
+                           self.kind.value(), self.details.text(), amount, self.lender.text())
+
+    def live_errors(self) -> list[FieldError]:
+        read: list[FieldError] = []
+        sp = self.support(read)
+        return merge(read, support_errors(self.case, sp))
+
     def check(self) -> None:
-        amount = parse_whole_number(self.amount.text(), "Số tiền")  # "²" is no digit here
-        sp = SupportData(self.read_date(self.on, "Ngày hỗ trợ"), self.kind.value(),
-                         self.details.text(), amount, self.lender.text())
+        read: list[FieldError] = []
+        sp = self.support(read)
+        if read:
+            raise read[0]
         if self.existing is None:
             self.saved_id = self.service.add_support(self.case.id, sp)
         else:
@@ -200,9 +305,10 @@ class SupportDialog(FormDialog):
             self.saved_id = self.service.update_support(self.case.id, sp)
 
 
-class VoidDialog(FormDialog):
+class VoidDialog(_EntryDialog):
     """Void an evaluation or support entered by mistake: it stays in the history, struck
-    through, and counts nowhere. The reason is required."""
+    through, and counts nowhere. The reason is required. An evaluation of a signed-off
+    quarter cannot be voided: the dialog shows the padlock and offers no void."""
 
     def __init__(self, service: RehabilitationService, case: CaseData, entry,
                  what: str, parent: QWidget | None = None):
@@ -213,10 +319,17 @@ class VoidDialog(FormDialog):
         self.service, self.case, self.entry = service, case, entry
         self.reason = QLineEdit(objectName="voidReason", maxLength=300)
         self.reason.setPlaceholderText("Ví dụ: nhập nhầm kỳ, nhầm người")
-        self.form.addRow("Lý do hủy:", self.reason)
+        self.field_row("Lý do hủy", "reason", self.reason)
         self.finish_layout()
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Hủy mục này")
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Không hủy")
+        if isinstance(entry, EvaluationData):
+            message = evaluation_lock(service, case, entry.evaluated_on)
+            if message:
+                self.lock(message)
+
+    def live_errors(self) -> list[FieldError]:
+        return void_errors(self.reason.text())
 
     def check(self) -> None:
         void = (self.service.void_evaluation if isinstance(self.entry, EvaluationData)
@@ -224,27 +337,36 @@ class VoidDialog(FormDialog):
         void(self.case.id, self.entry.id, self.reason.text(), version=self.entry.version)
 
 
-class CloseDialog(FormDialog):
+class CloseDialog(_EntryDialog):
     def __init__(self, service: RehabilitationService, case_id: int, person: str,
                  parent: QWidget | None = None):
         super().__init__("Kết thúc quản lý", f"Kết thúc hồ sơ của {person}. Hồ sơ vẫn được "
                          "giữ và tìm được ở bộ lọc “Đã kết thúc”.", parent)
         self.setObjectName("rehabCloseDialog")
         self.service, self.case_id = service, case_id
+        self.case = service.get(case_id)  # its dates bound the close day, as you type
         self.on = DateField(self, date.today(), objectName="closeDate")
         self.reason = EnumCombo(EndReason, allow_empty="— chọn lý do —", objectName="closeReason")
         self.note = QLineEdit(objectName="closeNote", maxLength=300)
-        self.form.addRow("Ngày kết thúc:", self.on)
-        self.form.addRow("Lý do:", self.reason)
-        self.form.addRow("Ghi chú:", self.note)
+        self.field_row("Ngày kết thúc", "on", self.on)
+        self.field_row("Lý do", "reason", self.reason, "Lý do kết thúc")
+        self.field_row("Ghi chú", "note", self.note, "Ghi chú kết thúc")
         self.finish_layout()
 
+    def live_errors(self) -> list[FieldError]:
+        read: list[FieldError] = []
+        on = read_date(self.on, "Ngày kết thúc", "on", read)
+        return merge(read, close_errors(self.case, on, self.reason.value(), self.note.text()))
+
     def check(self) -> None:
-        self.service.close(self.case_id, self.read_date(self.on, "Ngày kết thúc"),
-                           self.reason.value(), self.note.text())
+        read: list[FieldError] = []
+        on = read_date(self.on, "Ngày kết thúc", "on", read)
+        if read:
+            raise read[0]
+        self.service.close(self.case_id, on, self.reason.value(), self.note.text())
 
 
-class CaseDialog(RememberedDialog):
+class CaseDialog(SteadyForm, RememberedDialog):
     """Open or edit a case. For a saved case, evaluations and support are added from here too
     (each saved at once, in its own transaction)."""
 
@@ -255,6 +377,7 @@ class CaseDialog(RememberedDialog):
         self.service = service
         self.saved_id: int | None = data.id if data else None
         self.data = data
+        self.locks: list[str | None] = []  # per evaluation: its quarter's sign-off, or None
         self.setWindowTitle("Mở hồ sơ quản lý, giúp đỡ" if data is None
                             else f"Hồ sơ: {data.person_name}")
 
@@ -269,7 +392,7 @@ class CaseDialog(RememberedDialog):
         self.person_search = QLineEdit(objectName="rehabPersonSearch")
         self.person_search.setPlaceholderText("Gõ họ tên (có dấu hoặc không dấu) hoặc số định danh")
         self.person_results = QListWidget(objectName="rehabPersonResults")
-        self.person_results.setMaximumHeight(110)
+        self.person_results.setFixedHeight(80)  # a list that grows would move the fields
         self.people = ResidentSearch(
             self.person_search, self.person_results, service.find_residents,
             "(không tìm thấy; nếu người này không cư trú tại phường, hãy chọn nhập tay)")
@@ -287,22 +410,27 @@ class CaseDialog(RememberedDialog):
                 self.area.addItem(a.name, a.id)
         self.resident_id: int | None = data.resident_id if data else None
 
+        fit_placeholder(self.person_search)
+        self.error = error_label("rehabCaseError", bold=True)
+        self.field_form = tie_to(FieldForm(self.live_errors, self.error), self)
+        add = self.field_form.add
         person_box = QGroupBox("Người được quản lý, giáo dục, giúp đỡ")
         grid = QGridLayout(person_box)
         grid.addWidget(self.registered, 0, 0, 1, 4)
-        grid.addWidget(self.person_search, 1, 0, 1, 4)
+        grid.addWidget(add("resident_id", self.person_search, "Người được quản lý"), 1, 0, 1, 4)
         grid.addWidget(self.person_results, 2, 0, 1, 4)
         grid.addWidget(self.unregistered, 3, 0, 1, 4)
-        for i, (label, widget) in enumerate((("Họ và tên:", self.name),
-                                             ("Ngày sinh:", self.birth),
-                                             ("Giới tính:", self.sex),
-                                             ("Số định danh:", self.id_number),
-                                             ("Địa chỉ:", self.address),
-                                             ("Khu dân cư:", self.area))):
+        for i, (label, key, widget, alias) in enumerate((
+                ("Họ và tên", "person_name", self.name, "Họ và tên"),
+                ("Ngày sinh", "birth_date", self.birth, "Ngày sinh"),
+                ("Giới tính", "sex", self.sex, "Giới tính"),
+                ("Số định danh", "id_number", self.id_number, "Số định danh cá nhân"),
+                ("Địa chỉ", "address", self.address, "Địa chỉ"),
+                ("Khu dân cư", "area_id", self.area, "Khu dân cư"))):
             row, col = divmod(i, 2)
             row += 4 + (row >= 1)  # row 5 is the duplicate hint's, under the name
-            grid.addWidget(QLabel(label), row, col * 2)
-            grid.addWidget(widget, row, col * 2 + 1)
+            grid.addWidget(field_label(label + ":", widget), row, col * 2, TOP)
+            grid.addWidget(add(key, widget, alias), row, col * 2 + 1, TOP)
         # a hand-typed person who is probably in the register (issue 13)
         self.duplicate = DuplicateHint(DuplicateService(service.db).matches, "rehabDuplicate")
         grid.addWidget(self.duplicate, 5, 0, 1, 4)
@@ -332,28 +460,38 @@ class CaseDialog(RememberedDialog):
         self.model.setPlaceholderText("Ví dụ: 3 cộng 1")
         self.notes = QPlainTextEdit(objectName="rehabNotes")
         self.notes.setFixedHeight(50)
+        for w in (self.decision_number, self.supervisor, self.model):
+            fit_placeholder(w)
         decision_box = QGroupBox("Diện quản lý và quyết định")
         form = QFormLayout(decision_box)
         regime_box = QVBoxLayout()
-        regime_box.addWidget(self.regime)
+        regime_box.addWidget(add("regime", self.regime, "Diện quản lý"))
         regime_box.addWidget(self.regime_info)
-        form.addRow("Diện quản lý:", regime_box)
-        self.decision_label = QLabel(DECISION_LABEL, objectName="rehabDecisionLabel")
-        form.addRow(self.decision_label,
-                    inline((self.decision_number, 2), "ngày", self.decision_date))
-        form.addRow("Người ký:", self.decision_signer)
-        form.addRow("Bắt đầu quản lý:",
-                    inline(self.start, "dự kiến kết thúc:", self.planned_end, None))
-        form.addRow("Người/tổ chức giúp đỡ:", self.supervisor)
-        form.addRow("Mô hình:", self.model)
-        form.addRow("Ghi chú:", self.notes)
+        form.addRow(field_label("Diện quản lý:", self.regime), regime_box)
+        self.decision_label = field_label(DECISION_LABEL, self.decision_number)
+        self.decision_label.setObjectName("rehabDecisionLabel")
+        form.addRow(self.decision_label, top_row(
+            (add("decision_number", self.decision_number, "Số quyết định"), 2), "ngày",
+            add("decision_date", self.decision_date, "Ngày quyết định")))
+        form.addRow(field_label("Người ký:", self.decision_signer),
+                    add("decision_signer", self.decision_signer, "Người ký quyết định"))
+        form.addRow(field_label("Bắt đầu quản lý:", self.start), top_row(
+            add("start_date", self.start, "Ngày bắt đầu"), "dự kiến kết thúc:",
+            add("planned_end", self.planned_end, "Dự kiến kết thúc"), None))
+        form.addRow(field_label("Người/tổ chức giúp đỡ:", self.supervisor),
+                    add("supervisor", self.supervisor, "Người được giao quản lý"))
+        form.addRow(field_label("Mô hình:", self.model), add("model", self.model, "Mô hình"))
+        form.addRow(field_label("Ghi chú:", self.notes), add("notes", self.notes, "Ghi chú"))
         self.regime.currentIndexChanged.connect(self._regime_changed)
         self.start.editingFinished.connect(self._suggest_end)
+        self.registered.toggled.connect(lambda _on: self.field_form.revalidate())
 
         details = QWidget()
         details_layout = QVBoxLayout(details)
         details_layout.addWidget(person_box)
         details_layout.addWidget(decision_box)
+        details_layout.addStretch(1)
+        steady_lines(self.field_form)
 
         # -- history (saved cases) ------------------------------------------------------
         self.evaluations = _table(["Kỳ", "Ngày đánh giá", "Xếp loại", "Nhận xét"],
@@ -396,15 +534,22 @@ class CaseDialog(RememberedDialog):
             table.itemSelectionChanged.connect(self._history_buttons)
 
         self.pages = QTabWidget(objectName="rehabCasePages")
-        self.pages.addTab(details, "Thông tin hồ sơ")
+        self.pages.addTab(scrolled(details, "rehabCaseScroll"), "Thông tin hồ sơ")
         self.pages.addTab(history, "Đánh giá và hỗ trợ")
-        self.error = error_label("rehabCaseError", bold=True)
-        buttons = button_row("&Lưu", self.save, self.reject, "rehabCaseSave", "Đóng")
+        self.buttons = button_row("&Lưu", self.save, self.reject, "rehabCaseSave", "Đóng")
+        self.history_button = history_button(self, service.db, "hồ sơ cai nghiện",
+                                             self.history_targets)
+        self.saved_note = QLabel(objectName="rehabCaseSaved")
+        self.saved_note.setStyleSheet("color: #2e7d32;")
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.history_button)
+        bottom.addWidget(self.saved_note, 1)
+        bottom.addWidget(self.buttons)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.pages)
+        layout.addWidget(self.pages, 1)
         layout.addWidget(self.error)
-        layout.addWidget(buttons)
-        self.remember_size("rehabCaseDialog", 820, 760)
+        layout.addLayout(bottom)
+        self.remember_size("rehabCaseDialog", 860, 700)
 
         if data is None:
             self.registered.setChecked(True)
@@ -414,6 +559,15 @@ class CaseDialog(RememberedDialog):
             self._load(data)
         self._mode_changed()
         self._regime_changed()
+        self.mark_clean()  # Esc asks once this differs (GuardedDialog)
+
+    def history_targets(self) -> list[tuple[str, int | None]]:
+        """The case, its evaluations and its support entries (read when Lịch sử is clicked)."""
+        d = self.data
+        if d is None or d.id is None:
+            return [("rehab_case", None)]
+        return ([("rehab_case", d.id)] + [("rehab_evaluation", e.id) for e in d.evaluations]
+                + [("rehab_support", p.id) for p in d.supports])
 
     # -- loading ----------------------------------------------------------------------------
     def _load(self, d: CaseData) -> None:
@@ -440,9 +594,14 @@ class CaseDialog(RememberedDialog):
         self._fill_history(d)
 
     def _fill_history(self, d: CaseData) -> None:
-        _fill(self.evaluations, [[e.period.label, format_date(e.evaluated_on),
-                                  e.classification.label, e.remarks] for e in d.evaluations],
+        self.locks = [evaluation_lock(self.service, d, e.evaluated_on) for e in d.evaluations]
+        _fill(self.evaluations, [[(f"{PADLOCK} " if lock else "") + e.period.label,
+                                  format_date(e.evaluated_on), e.classification.label,
+                                  e.remarks] for e, lock in zip(d.evaluations, self.locks)],
               [void_note(e) if e.voided else "" for e in d.evaluations])
+        for row, lock in enumerate(self.locks):
+            if lock and not d.evaluations[row].voided:
+                self.evaluations.item(row, 0).setToolTip(f"{PADLOCK} {lock}")
         _fill(self.supports, [[format_date(p.given_on), p.kind.label, _money(p.amount),
                                p.lender, p.details] for p in d.supports],
               [void_note(p) if p.voided else "" for p in d.supports])
@@ -535,33 +694,53 @@ class CaseDialog(RememberedDialog):
             self.planned_end.set_date(add_months(start, months))
 
     # -- saving -------------------------------------------------------------------------------
-    def current_data(self) -> CaseData:
-        def read(field: DateField, label: str) -> date | None:
-            return FormDialog.read_date(field, label, required=False)
+    def read(self) -> tuple[CaseData, list[FieldError]]:
+        """The case as typed, and what cannot be read from the widgets (a date, no person)."""
+        errors: list[FieldError] = []
+
+        def when(field: DateField, label: str, key: str) -> date | None:
+            return read_date(field, label, key, errors)
 
         if self.registered.isChecked() and self.resident_id is None:
-            raise FieldError("Người được quản lý", "hãy tìm và chọn một người trong danh sách, "
-                                                   "hoặc chọn nhập tay.")
+            errors.append(FieldError("Người được quản lý", "hãy tìm và chọn một người trong "
+                                     "danh sách, hoặc chọn nhập tay.", key="resident_id"))
         base = self.data or CaseData("", None, None)
-        return CaseData(
+        data = CaseData(
             id=base.id, person_name=self.name.text(), regime=self.regime.value(),
-            start_date=read(self.start, "Ngày bắt đầu"), resident_id=self.resident_id,
-            birth_date=read(self.birth, "Ngày sinh"), sex=self.sex.value(),
+            start_date=when(self.start, "Ngày bắt đầu", "start_date"),
+            resident_id=self.resident_id,
+            birth_date=when(self.birth, "Ngày sinh", "birth_date"), sex=self.sex.value(),
             id_number=self.id_number.text(), address=self.address.text(),
             area_id=self.area.currentData(), decision_number=self.decision_number.text(),
-            decision_date=read(self.decision_date, "Ngày quyết định"),
+            decision_date=when(self.decision_date, "Ngày quyết định", "decision_date"),
             decision_signer=self.decision_signer.text(),
-            planned_end=read(self.planned_end, "Dự kiến kết thúc"),
+            planned_end=when(self.planned_end, "Dự kiến kết thúc", "planned_end"),
             supervisor=self.supervisor.text(), model=self.model.text(),
             notes=self.notes.toPlainText(), evaluations=base.evaluations, supports=base.supports,
             version=base.version)  # as read when the dialog opened (or last saved it)
+        return data, errors
+
+    def current_data(self) -> CaseData:
+        data, errors = self.read()
+        if errors:
+            raise errors[0]
+        return data
+
+    def live_errors(self) -> list[FieldError]:
+        data, read = self.read()
+        found = case_errors_as_typed(data)
+        if any(e.key == "resident_id" for e in read):  # no one picked: the name is not typed
+            found = [e for e in found if e.key != "person_name"]
+        return merge(read, found)
 
     def _store(self) -> bool:
         try:
             self.saved_id = self.service.save(self.current_data())
         except FieldError as err:
-            self.error.setText(f"Chưa lưu. {err}")
             self.pages.setCurrentIndex(0)
+            self.field_form.show([err])
+            self.error.setText(f"Chưa lưu. {err}")
+            self.saved_note.setText("")
             return False
         self.data = self.service.get(self.saved_id)
         self.error.setText("")
@@ -571,6 +750,15 @@ class CaseDialog(RememberedDialog):
         if self._store():
             self.accept()
 
+    def save_in_place(self) -> None:
+        """Ctrl+S: save and stay, the case read back (its version, its history)."""
+        if not self._store():
+            return
+        self.setWindowTitle(f"Hồ sơ: {self.data.person_name}")
+        self._fill_history(self.data)
+        self.history_button.setEnabled(True)
+        self.saved_note.setText(f"Đã lưu hồ sơ của {self.data.person_name}.")
+        self.mark_clean()
 
     def _ensure_saved(self) -> bool:
         """Evaluations and support belong to a saved case: save a new one first."""
@@ -614,6 +802,11 @@ class CaseDialog(RememberedDialog):
             entry = self._selected(table, entries)
             for button in buttons:
                 button.setEnabled(entry is not None and not entry.voided)
+        row = self.evaluations.currentRow() if self._selected(
+            self.evaluations, data.evaluations if data else []) is not None else -1
+        lock = self.locks[row] if 0 <= row < len(getattr(self, "locks", [])) else None
+        mark_locked([self.void_evaluation_button], lock)
+        self.edit_evaluation_button.setText("Xem…" if lock else "Sửa…")
 
     def _history_menu(self, table: QTableWidget, pos, edit, void) -> None:
         index = table.indexAt(pos)
@@ -622,10 +815,15 @@ class CaseDialog(RememberedDialog):
         table.selectRow(index.row())
         entries = self.data.evaluations if table is self.evaluations else self.data.supports
         entry = self._selected(table, entries)
+        lock = self.locks[index.row()] if table is self.evaluations else None
         menu = QMenu(table)
-        for text, slot in (("Sửa…", edit), ("Hủy (nhập nhầm)…", void)):
+        for text, slot in (("Xem…" if lock else "Sửa…", edit),
+                           (("🔒 " if lock else "") + "Hủy (nhập nhầm)…", void)):
             action = QAction(text, menu)
-            action.setEnabled(entry is not None and not entry.voided)
+            action.setEnabled(entry is not None and not entry.voided
+                              and not (lock and slot is void))
+            if lock and slot is void:
+                action.setToolTip(lock)
             action.triggered.connect(slot)
             menu.addAction(action)
         menu.popup(table.viewport().mapToGlobal(pos))
