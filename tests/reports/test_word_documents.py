@@ -26,13 +26,14 @@ ON = date(2026, 1, 15)
 
 
 def _texts(doc) -> list[str]:
-    """Every paragraph's text, the tables' cells included, in order."""
+    """Every paragraph's text, the tables' cells included, in order; a non-breaking space
+    (which keeps a long name's lines even, a title on one line) read as a space."""
     out = [p.text for p in doc.paragraphs]
     for table in doc.tables:
         for row in table.rows:
             for cell in row.cells:
                 out += [p.text for p in cell.paragraphs]
-    return out
+    return [t.replace("\u00a0", " ") for t in out]
 
 
 def _report(db, tmp_path, **kw):
