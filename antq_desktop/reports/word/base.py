@@ -160,19 +160,61 @@ def widest_word_mm(text: str, size: float, bold: bool = False) -> float:
 
 def _title_bound(text: str) -> str:
     """A quoted name ("“An toàn về an ninh, trật tự”") and "năm 2025" kept on one line."""
-    text = re.sub(r"“[^”]*”", lambda m: m.group(0).replace(" ", NBSP), text)
-    return re.sub(r"\b(năm) (\d{4})\b", rf"\1{NBSP}\2", text)
+    return re.sub(r"“[^”]*”(?: năm \d{4})?|\bnăm \d{4}\b",
+                  lambda m: m.group(0).replace(" ", NBSP), text)
+
+
+# The kinds of body a unit's name begins with, never broken across two lines ("CÔNG TY TNHH /
+# KHÁCH SẠN PHỐ CỔ", not "CÔNG TY TNHH KHÁCH / SẠN PHỐ CỔ"); the longest first.
+NAME_LEADS = ("Công ty trách nhiệm hữu hạn", "Công ty cổ phần", "Công ty TNHH", "Trường THPT",
+              "Trường THCS", "Trường tiểu học", "Trường mầm non", "Ủy ban nhân dân",
+              "Ban quản lý", "Trạm y tế", "Bảo hiểm xã hội", "Phòng giao dịch", "Ngân hàng",
+              "Trung tâm", "Bưu điện", "Tổ dân phố", "Khu dân cư", "Công an")
+
+
+def _bind(text: str, phrases: Sequence[str]) -> str:
+    for phrase in phrases:
+        if " " in phrase.strip():
+            pattern = r"(?<!\w)" + r"\s+".join(map(re.escape, phrase.split())) + r"(?!\w)"
+            text = re.sub(pattern, lambda m: NBSP.join(m.group(0).split()), text,
+                          flags=re.IGNORECASE)
+    return text
+
+
+def _paired(words: list[str]) -> list[str]:
+    """Free words (not bound already) joined two by two, from the left of each run of them."""
+    out: list[str] = []
+    run: list[str] = []
+    for word in [*words, None]:
+        if word is not None and NBSP not in word:
+            run.append(word)
+            continue
+        out += [NBSP.join(run[i:i + 2]) for i in range(0, len(run), 2)]
+        run = []
+        if word is not None:
+            out.append(word)
+    return out
 
 
 def balanced(text: str, available_mm: float, size: float, bold: bool = False,
-             keep_titles: bool = True) -> str:
+             keep_titles: bool = True, keep: Sequence[str] = (), pairs: bool = True) -> str:
     """``text`` as it is when it fits on one line ``available_mm`` wide; else bound with
     non-breaking spaces into the fewest lines of the most even widths, so that no line holds
     one lonely word ("TRƯỜNG THPT PHAN ĐÌNH / PHÙNG" becomes "TRƯỜNG THPT / PHAN ĐÌNH PHÙNG").
-    ``keep_titles``: a quoted name and "năm 2025" are not broken (:func:`_title_bound`)."""
+    Never broken: the phrases of ``keep`` (a ward's name: "PHƯỜNG HOÀN KIẾM", "HOÀN KIẾM"),
+    the kind of body a name begins with (:data:`NAME_LEADS`) and, with ``keep_titles``, a
+    quoted name and "năm 2025" (:func:`_title_bound`). ``pairs``: the other words are taken
+    two by two, the way most Vietnamese words have two syllables ("DỆT MAY", "NHÀ HÀNG",
+    "BẢO VỆ"): a line breaks between two pairs, not inside one."""
     if width_mm(text, size, bold) <= available_mm:
         return text
-    words = (_title_bound(text) if keep_titles else text).split(" ")
+    bound = _bind(text, sorted(keep, key=len, reverse=True))
+    for lead in NAME_LEADS:  # at the start only
+        if bound.lower().startswith(lead.lower() + " "):
+            bound = _bind(bound[:len(lead)], [lead]) + bound[len(lead):]
+            break
+    bound = _title_bound(bound) if keep_titles else bound
+    words = _paired(bound.split(" ")) if pairs else bound.split(" ")
     if len(words) < 2:
         return text
     space = width_mm(" ", size, bold)
@@ -253,7 +295,7 @@ def heading(doc, text: str, size: float = BODY_SIZE):
 def rule(cell_or_doc, width_mm: float, container_mm: float, in_cell: bool = False):
     """A short centred rule (a bottom border on an empty paragraph ``width_mm`` wide);
     ``in_cell``: ``container_mm`` is a table cell's width, its padding included."""
-    p = para(cell_or_doc, align="center")
+    p = para(cell_or_doc, align="center", before=2)  # clear of the descenders above
     if in_cell:
         container_mm -= CELL_PADDING_MM
     side = max((container_mm - width_mm) / 2, 0)
@@ -321,13 +363,27 @@ def layout_table(doc, widths_mm: Sequence[float]):
     return table
 
 
+def place_phrases(place: str) -> list[str]:
+    """A ward's name as a name's lines keep it whole: "Phường Hoàn Kiếm", "Hoàn Kiếm"."""
+    words = place.split()
+    kinds = {"phường", "xã", "quận", "huyện", "tỉnh", "thị", "trấn", "thành", "phố", "đặc",
+             "khu"}
+    rest = list(words)
+    while rest and rest[0].lower() in kinds:
+        rest.pop(0)
+    return [p for p in (place, " ".join(rest)) if " " in p]
+
+
 def header_block(doc, left_lines: Sequence[str], number: str | None, place: str | None,
-                 on: date | None, left_bold_from: int | None = None) -> None:
+                 on: date | None, left_bold_from: int | None = None,
+                 keep: Sequence[str] = ()) -> None:
     """The ND30 header: on the left the superior body (plain) over the issuing body (bold) with
     a short rule, then "Số: …" (``number`` None: no number line); on the right the national
     title (bold) and the motto (bold, ruled), and below them the place and date in italics
     (``place`` None: no date line). ``left_bold_from``: the first bold line (default: the
-    last)."""
+    last). A line too long for its column wraps evenly (:func:`balanced`), ``keep`` and the
+    place's name whole."""
+    keep = [*keep, *place_phrases(place or "")]
     # The block reaches 10 mm into the left margin and 5 mm into the right one, as ND30
     # documents do, so the national title and the date line keep to one line each.
     width = text_width_mm(doc) + HEADER_OUTDENT_MM + 5
@@ -338,7 +394,7 @@ def header_block(doc, left_lines: Sequence[str], number: str | None, place: str 
     bold_from = len(left_lines) - 1 if left_bold_from is None else left_bold_from
     for i, line in enumerate(left_lines):  # 12: "CÔNG AN THÀNH PHỐ HÀ NỘI" on one line
         bold = i >= bold_from
-        line = balanced(line, left_w - CELL_PADDING_MM, LEFT_SIZE, bold)  # a long unit name
+        line = balanced(line, left_w - CELL_PADDING_MM, LEFT_SIZE, bold, keep=keep)
         if i == 0:
             _first_paragraph(left, line, LEFT_SIZE, bold=bold)
         else:

@@ -197,7 +197,10 @@ def minutes(db, params: Params, today: date | None = None):
                        f"{unit.address or base.DOTS}, {unit.name} tổ chức họp đánh giá kết quả "
                        f"thực hiện các tiêu chuẩn {TITLE_NAME} năm {params.year} theo {CIRCULAR}.")
         base.heading(doc, "I. THÀNH PHẦN")
-        base.body(doc, f"Chủ trì: {unit.head_name or base.DOTS}, {HEAD_TITLE[unit.category]}.")
+        head = HEAD_TITLE[unit.category]
+        if unit.category is CertCategory.WARD:  # "Chủ tịch Ủy ban nhân dân phường Hoàn Kiếm"
+            head = f"{head} {_lower_first(letterhead.place)}"
+        base.body(doc, f"Chủ trì: {unit.head_name or base.DOTS}, {head}.")
         base.body(doc, f"Thư ký: {base.DOTS}")
         base.body(doc, f"Đại diện {_title_case_place(letterhead.issuer)} và các thành phần "
                        f"khác: {base.TO_FILL}")
@@ -370,7 +373,7 @@ def _top_space(name: str) -> float:
     """Points above the header: more for a name on one line than for one on two or three."""
     per_line = 48 if len(name) <= LONG_NAME else 58  # capitals at 24 pt, 20 pt across 253 mm
     lines = -(-len(name) // per_line)
-    return {1: 40, 2: 20}.get(lines, 0)
+    return {1: 68, 2: 44}.get(lines, 0)
 
 
 def certificates(db, params: Params, today: date | None = None):
@@ -404,13 +407,14 @@ def certificates(db, params: Params, today: date | None = None):
         first.paragraph_format.line_spacing = base.Pt(1)
         if index:
             first.paragraph_format.page_break_before = True
-        base.header_block(doc, [decider.header], None, None, None)
+        keep = base.place_phrases(letterhead.place)
+        base.header_block(doc, [decider.header], None, None, None, keep=keep)
         base.para(doc, decider.caps, 16, bold=True, align="center", before=24)
         title = base.para(doc, "CÔNG NHẬN", 40, bold=True, align="center", before=14, after=8)
         title.runs[0].font.color.rgb = base.RGBColor.from_string(RED)
         size = 24 if len(u.name) <= LONG_NAME else 20
-        base.para(doc, base.balanced(u.name.upper(), width, size, bold=True), size, bold=True,
-                  align="center", after=8)
+        base.para(doc, base.balanced(u.name.upper(), width, size, bold=True, keep=keep), size,
+                  bold=True, align="center", after=8)
         base.para(doc, f"({u.category.label}; địa chỉ: {u.address or base.DOTS})", 14,
                   italic=True, align="center", after=14)
         base.para(doc, f"Đạt tiêu chuẩn {TITLE_NAME} năm {params.year}",
