@@ -308,8 +308,19 @@ def rule(cell_or_doc, width_mm: float, container_mm: float, in_cell: bool = Fals
                        ("w:color", "000000")):
         bottom.set(qn(key), value)
     border.append(bottom)
-    p_pr.append(border)
+    # CT_PPr's order: … numPr, suppressLineNumbers, pBdr, shd, tabs, … spacing, ind, … jc
+    p_pr.insert_element_before(border, *_AFTER_PBDR)
     return p
+
+
+_AFTER_PBDR = tuple(f"w:{t}" for t in (
+    "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap", "overflowPunct",
+    "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid",
+    "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc",
+    "textDirection", "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle",
+    "rPr", "sectPr", "pPrChange"))
+_AFTER_TBLBORDERS = tuple(f"w:{t}" for t in (
+    "shd", "tblLayout", "tblCellMar", "tblLook", "tblCaption", "tblDescription"))
 
 
 def _no_borders(table) -> None:
@@ -318,7 +329,8 @@ def _no_borders(table) -> None:
         el = OxmlElement(f"w:{edge}")
         el.set(qn("w:val"), "nil")
         borders.append(el)
-    table._tbl.tblPr.append(borders)
+    # CT_TblPr's order: … tblInd, tblBorders, shd, tblLayout, tblCellMar, tblLook
+    table._tbl.tblPr.insert_element_before(borders, *_AFTER_TBLBORDERS)
 
 
 HEADER_OUTDENT_MM = 10
