@@ -288,8 +288,18 @@ def body(doc, text: str, lead: str = "", **kw):
     return p
 
 
+def heading_text(doc, text: str, size: float = BODY_SIZE) -> str:
+    """A bold indented heading's text, a quoted name in it kept on one line when it wraps
+    ("… nhà trường / “An toàn về an ninh, trật tự”")."""
+    if width_mm(text, size, bold=True) > text_width_mm(doc) - 10:  # the first-line indent
+        return _title_bound(text)
+    return text
+
+
 def heading(doc, text: str, size: float = BODY_SIZE):
-    return para(doc, text, size=size, bold=True, indent=True, before=6, after=6, keep=True)
+    """A bold heading kept with what follows (:func:`heading_text`)."""
+    return para(doc, heading_text(doc, text, size), size=size, bold=True, indent=True,
+                align="left", before=6, after=6, keep=True)  # left: a wrapped line not spread
 
 
 def rule(cell_or_doc, width_mm: float, container_mm: float, in_cell: bool = False):
