@@ -500,21 +500,19 @@ LONG_NAME = "Phòng Giao dịch Ngân hàng Chính sách xã hội phường Ho�
 def _real_numbers(db, ward, decision="4331/QĐ-UBND"):
     """The fixture's ward with numbers as a city writes them ("1468/GCN-UBND") and a unit of
     a long name."""
+    from antq_desktop.enums import CertResult
+    from antq_desktop.services.certification import CertificationService
     from tests.reports.test_cert_forms import _record
 
     ids = certified_ward(db, ward, decision=decision)
-    from antq_desktop.enums import CertCategory, CertResult
-    from antq_desktop.services.certification import CertificationService
-
     cert = CertificationService(db)
-    for name, number in (("Tổ dân phố số 1", "1468/GCN-UBND"), ("Ngân hàng Sao Mai",
-                                                                  "146/GCN-UBND")):
+    for name, number in (("Tổ dân phố số 1", "1468/GCN-UBND"),
+                         ("Ngân hàng Sao Mai", "146/GCN-UBND")):
         category = cert.unit(ids[name]).category
         cert.save_record(ids[name], YEAR, _record(category, CertResult.MET, decision=decision,
                                                   certificate=number), today=date(2026, 1, 10))
     unit = cert.unit(ids["Ngân hàng Sao Mai"])
     cert.save_unit(dataclasses.replace(unit, name=LONG_NAME))
-    assert CertCategory.AREA
     return ids
 
 
