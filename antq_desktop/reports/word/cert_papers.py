@@ -60,6 +60,20 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
+_KINDS = ("thị trấn", "đặc khu", "phường", "xã")
+
+
+def _named(title: str, place: str) -> str:
+    """The setting's "Chủ tịch UBND phường" named after the unit's ward: "Chủ tịch UBND
+    phường Hoàn Kiếm" (a paper is addressed to, and cites, one chairman); a title naming a
+    place already, or of another kind of body, as it is."""
+    lowered = _lower_first(place)
+    for kind in _KINDS:
+        if lowered.startswith(f"{kind} ") and title.lower().endswith(f" {kind}"):
+            return f"{title[:-len(kind)]}{lowered}"
+    return title
+
+
 def deciders(db, letterhead: Letterhead):
     """``decider(category)`` → :class:`Decider`: the ward chairman (the setting), or the body
     set for the category; the default setting for the ward itself ("Chủ tịch UBND tỉnh,
@@ -73,8 +87,8 @@ def deciders(db, letterhead: Letterhead):
             else settings.decider_title
         if title == settings.decider_title:
             return Decider(committee(letterhead), ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"),
-                           f"CHỦ TỊCH ỦY BAN NHÂN DÂN {letterhead.place.upper()}", title,
-                           letterhead.place)
+                           f"CHỦ TỊCH ỦY BAN NHÂN DÂN {letterhead.place.upper()}",
+                           _named(title, letterhead.place), letterhead.place)
         place = letterhead.place
         if title == WARD_DECIDER and province:
             title = f"Chủ tịch UBND {_lower_first(province)}"
@@ -183,7 +197,10 @@ def minutes(db, params: Params, today: date | None = None):
                        f"{unit.address or base.DOTS}, {unit.name} tổ chức họp đánh giá kết quả "
                        f"thực hiện các tiêu chuẩn {TITLE_NAME} năm {params.year} theo {CIRCULAR}.")
         base.heading(doc, "I. THÀNH PHẦN")
-        base.body(doc, f"Chủ trì: {unit.head_name or base.DOTS}, {HEAD_TITLE[unit.category]}.")
+        head = HEAD_TITLE[unit.category]
+        if unit.category is CertCategory.WARD:  # "Chủ tịch Ủy ban nhân dân phường Hoàn Kiếm"
+            head = f"{head} {_lower_first(letterhead.place)}"
+        base.body(doc, f"Chủ trì: {unit.head_name or base.DOTS}, {head}.")
         base.body(doc, f"Thư ký: {base.DOTS}")
         base.body(doc, f"Đại diện {_title_case_place(letterhead.issuer)} và các thành phần "
                        f"khác: {base.TO_FILL}")
@@ -213,13 +230,15 @@ def _annex_table(doc, units: list[CertRow], category: CertCategory | None,
                  recognised: bool) -> None:
     headers = ["STT", "Tên đơn vị", "Địa chỉ", "Người đứng đầu", "Ngày đăng ký",
                "Ngày họp đánh giá"]
-    widths = [8, 32, 28, 22, 17, 17]
+    # The number and date columns (width 0) are as wide as their widest word or number
+    # (grid_table), the names, addresses and heads share the rest of the landscape page.
+    widths = [0, 36, 30, 24, 0, 0]
     if recognised:
         headers += ["Số, ngày quyết định", "Số Giấy công nhận"]
-        widths = [8, 30, 24, 21, 16, 16, 24, 21]
+        widths += [0, 0]
     else:
         headers += ["Số tiêu chuẩn đạt"]
-        widths += [14]
+        widths += [12]
     rows: list[list[str]] = []
     bold: list[int] = []
     present = [c for c in CATEGORY_ORDER if any(u.category is c for u in units)]
@@ -231,7 +250,9 @@ def _annex_table(doc, units: list[CertRow], category: CertCategory | None,
         for i, u in enumerate(chosen, start=1):
             row = [str(i), u.name, u.address, u.head_name, _day(u.registered_on),
                    _day(u.evaluated_on)]
-            row += ([decision_text(u), u.certificate_number] if recognised
+            # "238/QĐ-UBND" over "ngày 09/11/2025" when the column is narrower than both
+            row += ([decision_text(u).replace("ngày ", f"ngày{base.NBSP}"),
+                     u.certificate_number] if recognised
                     else [f"{u.criteria_met}/{u.criteria_total}"])
             rows.append(row)
     base.grid_table(doc, headers, rows, widths, size=12, centred=(0, 4, 5, 6, 7),
@@ -352,7 +373,7 @@ def _top_space(name: str) -> float:
     """Points above the header: more for a name on one line than for one on two or three."""
     per_line = 48 if len(name) <= LONG_NAME else 58  # capitals at 24 pt, 20 pt across 253 mm
     lines = -(-len(name) // per_line)
-    return {1: 40, 2: 20}.get(lines, 0)
+    return {1: 68, 2: 44}.get(lines, 0)
 
 
 def certificates(db, params: Params, today: date | None = None):
@@ -386,12 +407,14 @@ def certificates(db, params: Params, today: date | None = None):
         first.paragraph_format.line_spacing = base.Pt(1)
         if index:
             first.paragraph_format.page_break_before = True
-        base.header_block(doc, [decider.header], None, None, None)
+        keep = base.place_phrases(letterhead.place)
+        base.header_block(doc, [decider.header], None, None, None, keep=keep)
         base.para(doc, decider.caps, 16, bold=True, align="center", before=24)
         title = base.para(doc, "CÔNG NHẬN", 40, bold=True, align="center", before=14, after=8)
         title.runs[0].font.color.rgb = base.RGBColor.from_string(RED)
-        base.para(doc, u.name.upper(), 24 if len(u.name) <= LONG_NAME else 20, bold=True,
-                  align="center", after=8)
+        size = 24 if len(u.name) <= LONG_NAME else 20
+        base.para(doc, base.balanced(u.name.upper(), width, size, bold=True, keep=keep), size,
+                  bold=True, align="center", after=8)
         base.para(doc, f"({u.category.label}; địa chỉ: {u.address or base.DOTS})", 14,
                   italic=True, align="center", after=14)
         base.para(doc, f"Đạt tiêu chuẩn {TITLE_NAME} năm {params.year}",
@@ -402,7 +425,7 @@ def certificates(db, params: Params, today: date | None = None):
         table = base.layout_table(doc, [width * 0.4, width * 0.6])
         left, right = table.rows[0].cells
         number = left.paragraphs[0]
-        number.add_run(f"Số: {u.certificate_number or base.DOTS}").font.size = base.Pt(14)
+        base.add_run(number, f"Số: {u.certificate_number or base.DOTS}", 14)
         number.alignment = base.WD_ALIGN_PARAGRAPH.CENTER
         on = u.decision_date
         base._first_paragraph(right, place_date(decider.place, on) if on

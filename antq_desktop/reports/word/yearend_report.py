@@ -60,8 +60,8 @@ def document(db, params: Params, today: date | None = None):
                 base.body(doc, text(sentences.results_intro))
             for index, (head, items) in enumerate(results, start=1):
                 if head:
-                    base.para(doc, f"{index}. {text(head)}", bold=True, indent=True, after=6,
-                              keep=True)
+                    base.para(doc, base.heading_text(doc, f"{index}. {text(head)}"), bold=True,
+                              indent=True, align="left", after=6, keep=True)
                 for line in items:
                     base.body(doc, text(line))
             if not results:
