@@ -119,7 +119,7 @@ def open_read_only(dialog: GuardedDialog, message: str, save_buttons: list[QAbst
         cancel.setText("Đóng")
     dialog.locked = message
     tip = f"{PADLOCK} {message}"
-    mark = QLabel(f"{PADLOCK} Đã khóa sổ — chỉ xem. {message}", objectName="lockedMark",
+    mark = QLabel(f"{PADLOCK} Chỉ xem — {message}", objectName="lockedMark",
                   wordWrap=True)
     mark.setToolTip(tip)
     mark.setStyleSheet("color: #7a4a00; background: #fff4dc; padding: 4px;")
