@@ -270,3 +270,29 @@ def test_settings_dialog(qtbot, when_modal, db):
     assert (stored.near_days, stored.decider_title) == (9, "Chủ tịch UBND xã")
     assert_esc_asks_only_after_an_edit(qtbot, when_modal, lambda: CertSettingsDialog(settings),
                                        lambda d: type_text(d.decider, " mới"))
+
+
+def test_the_tab_cuts_off_no_button_text_or_column_header(qtbot, db, ward):
+    """The issue's examples: "Tiêu chuẩn đạt", "Ngày họp đánh giá", "Số Giấy công nhận" and the
+    "In danh sách" menu button, whose arrow drew over its last letter."""
+    from antq_desktop.ui.app import Services
+    from antq_desktop.ui.certification.tab import CertificationTab
+
+    tab = CertificationTab(Services.build(db))
+    qtbot.addWidget(tab)
+    tab.resize(1366, 700)
+    tab.show()
+    tab.read_if_unread()
+    qtbot.waitExposed(tab)
+    for button in tab.findChildren(QPushButton):
+        if not button.isVisible():
+            continue
+        wanted = button.fontMetrics().horizontalAdvance(button.text().replace("&", ""))
+        if button.menu() is not None:
+            wanted += 12  # the arrow
+        assert button.width() >= wanted, button.text()
+    header = tab.table.horizontalHeader()
+    model = tab.table.model()
+    for col in range(model.columnCount()):
+        text = model.headerData(col, Qt.Orientation.Horizontal)
+        assert header.sectionSize(col) >= header.fontMetrics().horizontalAdvance(text), text
