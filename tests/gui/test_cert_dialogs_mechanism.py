@@ -106,7 +106,8 @@ def test_unit_dialog_fits_and_asks_on_esc_only_after_an_edit(qtbot, when_modal, 
                    CertUnitDialog(svc, svc.unit(uid))):
         qtbot.addWidget(dialog)
         assert_fits(dialog)
-    assert_esc_asks_only_after_an_edit(qtbot, when_modal, lambda: CertUnitDialog(svc, svc.unit(uid)),
+    assert_esc_asks_only_after_an_edit(qtbot, when_modal,
+                                       lambda: CertUnitDialog(svc, svc.unit(uid)),
                                        lambda d: type_text(d.address, "12 Hàng Bạc"))
 
 

@@ -127,7 +127,7 @@ def open_read_only(dialog: GuardedDialog, message: str, save_buttons: list[QAbst
     return mark
 
 
-def _stacked(row: QLayout | QWidget, lines: list[QLabel]) -> QWidget:
+def with_error_lines(row: QLayout | QWidget, lines: list[QLabel]) -> QWidget:
     """A form row of several fields (``row``) with the error lines of its fields under it."""
     holder = QWidget()
     column = QVBoxLayout(holder)
@@ -142,7 +142,9 @@ def _stacked(row: QLayout | QWidget, lines: list[QLabel]) -> QWidget:
     return holder
 
 
-def _error_line(name: str) -> QLabel:
+def field_error_line(name: str) -> QLabel:
+    """An error line as FieldForm.add makes one (``<name>Error``, one line kept free), for a
+    field laid out in a row of several and bound with FieldForm.bind."""
     line = QLabel(objectName=f"{name}Error", wordWrap=True)
     line.setStyleSheet(ERROR_STYLE)
     font = line.font()
@@ -225,12 +227,12 @@ class ActivityDialog(FormDialog, RememberedDialog):
             return
         lines = []
         for k, w, names in ((key, target, (label, *aliases)), *more):
-            line = _error_line(w.objectName() or k)
+            line = field_error_line(w.objectName() or k)
             self.field_form.bind(k, w, line, *names)
             lines.append(line)
         text = QLabel(label + ":")
         text.setBuddy(target)
-        self.form.addRow(text, _stacked(widget, lines))
+        self.form.addRow(text, with_error_lines(widget, lines))
 
     def date_field(self, name: str) -> DateField:
         return DateField(self, date.today(), objectName=name)

@@ -45,7 +45,7 @@ from ...services.certification_rules import record_errors
 from ...services.periods import CERTIFICATION
 from ...services.settings import LABELS, MAX_DECIDER, SettingsService, cert_settings_errors
 from ...validation import FieldError
-from ..activities.dialogs import _error_line, _stacked, open_read_only
+from ..activities.dialogs import field_error_line, open_read_only, with_error_lines
 from ..audit.history import history_button
 from ..permissions import period_lock
 from ..widgets import messages
@@ -227,7 +227,7 @@ class CertRecordDialog(RememberedDialog):
         criteria = QGroupBox("2. Tự đánh giá theo tiêu chuẩn (Thông tư 124/2021/TT-BCA)")
         v = QVBoxLayout(criteria)
         v.addWidget(self.checklist, 1)
-        checklist_line = _error_line("certChecklist")
+        checklist_line = field_error_line("certChecklist")
         v.addWidget(checklist_line)
         ff.bind("criteria", self.checklist, checklist_line, "Tiêu chuẩn", "Ghi chú tiêu chuẩn")
         evaluation = QGroupBox("3. Họp đánh giá, kết quả và công nhận")
@@ -239,9 +239,9 @@ class CertRecordDialog(RememberedDialog):
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.result, 1)
         row.addWidget(self.use_proposal)
-        result_line = _error_line("certResult")
+        result_line = field_error_line("certResult")
         ff.bind("result", self.result, result_line, "Kết quả")
-        form.addRow("Kết quả:", _stacked(row, [result_line]))
+        form.addRow("Kết quả:", with_error_lines(row, [result_line]))
         form.addRow("", self.proposal)
         decision = QHBoxLayout()  # each field with its own line under it, side by side
         decision.setContentsMargins(0, 0, 0, 0)
@@ -445,13 +445,13 @@ class CertSettingsDialog(FormDialog):
             d = QSpinBox(minimum=1, maximum=31, value=day, objectName=f"{key}Day")
             m = QSpinBox(minimum=1, maximum=12, value=month, objectName=f"{key}Month")
             self.fields[key] = (d, m)
-            line = _error_line(f"{key}Deadline")
+            line = field_error_line(f"{key}Deadline")
             name = f"{key}_deadline"
             self.field_form.bind(name, d, line, label, LABELS[name])
             self.field_form.watch(m, name)
             row = inline("ngày", d, "tháng", m, None)
             row.setContentsMargins(0, 0, 0, 0)
-            self.form.addRow(label + ":", _stacked(row, [line]))
+            self.form.addRow(label + ":", with_error_lines(row, [line]))
         self.window_days = QSpinBox(minimum=0, maximum=90, value=current.near_days,
                                     objectName="nearDays", suffix=" ngày")
         self.field_row("Nhắc trước hạn", "near_days", self.window_days, LABELS["near_days"])
