@@ -122,11 +122,21 @@ def _stored(db, ward, case: Case, day: date = TODAY):
     return rid, DIALOGS[case.kind](svc, UnitService(db).areas(), data, rid, version=version)
 
 
+def assert_placeholders_show(dialog) -> None:
+    """No placeholder of a line edit is cut off (issue 14)."""
+    for edit in dialog.findChildren(QLineEdit):
+        hint = edit.placeholderText()
+        if hint and edit.isVisible():
+            room = edit.width() - 10 - sum(24 for a in edit.actions() if a.isVisible())
+            assert room >= edit.fontMetrics().horizontalAdvance(hint), (edit.objectName(), hint)
+
+
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_fits_the_office_screen(qtbot, db, ward, case):
     for dialog in (_new(db, case), _stored(db, ward, case)[1]):
         qtbot.addWidget(dialog)
         assert_fits(dialog)
+        assert_placeholders_show(dialog)
 
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)

@@ -25,6 +25,7 @@ from antq_desktop.ui.certification.dialogs import (
 from antq_desktop.ui.permissions import PADLOCK
 
 from .conftest import type_text
+from .test_activity_dialogs_mechanism import assert_placeholders_show
 from .dialog_checks import (
     assert_esc_asks_only_after_an_edit,
     assert_fits,
@@ -106,6 +107,7 @@ def test_unit_dialog_fits_and_asks_on_esc_only_after_an_edit(qtbot, when_modal, 
                    CertUnitDialog(svc, svc.unit(uid))):
         qtbot.addWidget(dialog)
         assert_fits(dialog)
+        assert_placeholders_show(dialog)
     assert_esc_asks_only_after_an_edit(qtbot, when_modal,
                                        lambda: CertUnitDialog(svc, svc.unit(uid)),
                                        lambda d: type_text(d.address, "12 Hàng Bạc"))
@@ -147,6 +149,7 @@ def test_record_dialog_fits_and_asks_on_esc_only_after_an_edit(qtbot, when_modal
     dialog = _record(svc, uid)
     qtbot.addWidget(dialog)
     assert_fits(dialog)
+    assert_placeholders_show(dialog)
     header = dialog.checklist.horizontalHeader()
     for col in range(dialog.checklist.columnCount()):  # no column header cut off
         text = dialog.checklist.horizontalHeaderItem(col).text()
@@ -251,6 +254,7 @@ def test_settings_dialog(qtbot, when_modal, db):
     dialog = _shown(CertSettingsDialog(settings), qtbot)
     qtbot.addWidget(dialog)
     assert_fits(dialog)
+    assert_placeholders_show(dialog)
     line = _line(dialog, "nearDays")
     dialog.window_days.setValue(0)
     qtbot.waitUntil(lambda: line.text() != "")

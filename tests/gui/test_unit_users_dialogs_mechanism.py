@@ -15,6 +15,7 @@ from antq_desktop.ui.unit_dialog import UnitDialog
 from antq_desktop.ui.users.dialog import AccountDialog, ResetPasswordDialog
 
 from .conftest import type_text
+from .test_activity_dialogs_mechanism import assert_placeholders_show
 from .dialog_checks import (
     assert_esc_asks_only_after_an_edit,
     assert_fits,
@@ -72,6 +73,7 @@ def test_unit_dialog_fits(qtbot, db, unit_service, ward):
         dialog = UnitDialog(unit_service, first_start=first)
         qtbot.addWidget(dialog)
         assert_fits(dialog)
+        assert_placeholders_show(dialog)
 
 
 def test_unit_dialog_esc_asks_only_after_an_edit(qtbot, db, unit_service, ward, when_modal):
@@ -131,6 +133,7 @@ def test_account_dialogs_fit(qtbot, db, accounts):
                    ResetPasswordDialog(accounts, "chixem")):
         qtbot.addWidget(dialog)
         assert_fits(dialog)
+        assert_placeholders_show(dialog)
 
 
 def test_account_dialog_esc_asks_only_after_an_edit(qtbot, db, accounts, when_modal):

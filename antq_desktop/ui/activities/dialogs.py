@@ -430,9 +430,11 @@ class WeaponDialog(ActivityDialog):
                                      objectName="weaponKind")
         self.quantity = QLineEdit(objectName="weaponQuantity")
         self.quantity.setPlaceholderText("ví dụ 12 hoặc 3,5")
-        self.quantity.setMaximumWidth(self.quantity.fontMetrics().horizontalAdvance("0" * 12))
+        self.quantity.setFixedWidth(  # the whole placeholder shows (issue 14)
+            self.quantity.fontMetrics().horizontalAdvance(self.quantity.placeholderText()) + 16)
         self.unit = QComboBox(objectName="weaponUnit", editable=True)
         self.unit.addItems(WEAPON_UNITS)
+        self.unit.setMinimumContentsLength(6)
         self.unit.setCurrentText("")
         self.description = QLineEdit(objectName="weaponDescription", maxLength=300)
         self.description.setPlaceholderText("Ví dụ: ông Nguyễn Văn A tự nguyện giao nộp súng "
@@ -489,8 +491,7 @@ class AwardDialog(ActivityDialog):
         self.decision = QLineEdit(objectName="awardDecision", maxLength=50)
         self.decision.setPlaceholderText("Ví dụ: 125/QĐ-UBND")
         self.reason = QLineEdit(objectName="awardReason", maxLength=300)
-        self.reason.setPlaceholderText("Ví dụ: có thành tích xuất sắc trong phong trào Toàn dân "
-                                       "bảo vệ ANTQ năm 2025")
+        self.reason.setPlaceholderText("Ví dụ: xuất sắc trong phong trào bảo vệ ANTQ năm 2025")
         self.add("Ngày khen thưởng", self.awarded, "awarded_on")
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
