@@ -255,3 +255,25 @@ def test_end_model_dialog(qtbot, db, ward, when_modal):
     assert_esc_asks_only_after_an_edit(
         qtbot, when_modal, lambda: _end_dialog(db, ward, f"Mô hình số {next(numbers)}")[1],
         lambda d: _type(d, "endModelDate", "02/06/2026"))
+
+
+def test_no_column_header_of_the_tab_is_cut_off(qtbot, db, ward):
+    """The awards table once had a column whose header did not show ("Tập thể/cá nhân")."""
+    from PySide6.QtCore import Qt
+
+    from antq_desktop.ui.activities.tab import ActivitiesTab
+    from antq_desktop.ui.app import Services
+
+    tab = ActivitiesTab(Services.build(db))
+    qtbot.addWidget(tab)
+    tab.resize(1366, 700)
+    tab.show()
+    qtbot.waitExposed(tab)
+    for row, kind in enumerate(Kind):
+        tab.kinds.setCurrentRow(row)
+        header = tab.table.horizontalHeader()
+        model = tab.table.model()
+        for col in range(model.columnCount()):
+            text = model.headerData(col, Qt.Orientation.Horizontal)
+            assert header.sectionSize(col) >= header.fontMetrics().horizontalAdvance(text), (
+                kind, text)
