@@ -353,6 +353,14 @@ SPECS: dict[Kind, _Spec] = {
 }
 
 
+def end_model_errors(on: date | None, started_on: date | None,
+                     today: date | None = None) -> list[FieldError]:
+    """The problems of the day a movement model ends (the end-model dialog's rule)."""
+    errors = ErrorList()
+    _date(errors, "Ngày kết thúc", on, today or date.today(), started_on)
+    return list(errors)
+
+
 def activity_errors(kind: Kind, data: ActivityData, today: date | None = None) -> list[FieldError]:
     """Every problem with a record's fields (not those needing the database), in dialog order."""
     return list(SPECS[kind].errors(_clean(kind, data), today or date.today()))
@@ -542,8 +550,7 @@ class ActivityService:
             if row.ended_on is not None:
                 raise FieldError("Ngày kết thúc",
                                  f"mô hình đã kết thúc từ ngày {row.ended_on:%d/%m/%Y}.")
-            errors = ErrorList()
-            _date(errors, "Ngày kết thúc", on, today, row.started_on)
+            errors = end_model_errors(on, row.started_on, today)
             if errors:
                 raise errors[0]
             row.ended_on = on
@@ -553,5 +560,5 @@ __all__ = [
     "EARLIEST", "WARD_LABEL", "WARD_ONLY", "ActivityData", "ActivityRow", "ActivityService",
     "AwardData", "AwardRow", "Kind", "ModelData", "ModelRow", "OutreachData", "OutreachRow",
     "PatrolData", "PatrolRow", "TipData", "TipRow", "WeaponData", "WeaponRow", "activity_errors",
-    "format_number", "search_text",
+    "end_model_errors", "format_number", "search_text",
 ]

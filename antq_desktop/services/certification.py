@@ -64,14 +64,15 @@ MIN_YEAR = 2000
 def unit_errors(data: CertUnitData) -> list[FieldError]:
     """The problems of a unit's own fields (not those needing the database), in dialog order."""
     if data.category is None:
-        return [FieldError("Loại đơn vị", "chưa chọn.")]
+        return [FieldError("Loại đơn vị", "chưa chọn.", key="category")]
     if data.category not in MANAGED_HERE and data.id is None:
-        return [FieldError("Loại đơn vị", USE_UNIT_SETUP)]
-    return [FieldError(label, message) for label, message in (
-        ("Tên đơn vị", check_label(data.name, LEN_LABEL)),
-        ("Địa chỉ", check_free_text(clean_line(data.address), LEN_LINE)),
-        ("Thủ trưởng, người đứng đầu", check_label(data.head_name, LEN_NAME, required=False)),
-        ("Số điện thoại", check_phone(normalize(data.phone)))) if message]
+        return [FieldError("Loại đơn vị", USE_UNIT_SETUP, key="category")]
+    return [FieldError(label, message, key=key) for key, label, message in (
+        ("name", "Tên đơn vị", check_label(data.name, LEN_LABEL)),
+        ("address", "Địa chỉ", check_free_text(clean_line(data.address), LEN_LINE)),
+        ("head_name", "Thủ trưởng, người đứng đầu",
+         check_label(data.head_name, LEN_NAME, required=False)),
+        ("phone", "Số điện thoại", check_phone(normalize(data.phone)))) if message]
 
 
 def sync_units_in(s: Session) -> int:
@@ -368,6 +369,12 @@ class CertificationService:
         with unique_errors(taken), stale_errors(
                 self.db, CertRecord, lambda: self._record_id(unit_id, year)):
             self._save_record(unit_id, year, data, today)
+
+    def history_targets(self, unit_id: int, year: int) -> list[tuple[str, int | None]]:
+        """The audit trail's records of the unit's ``year`` (the record and its checklist,
+        whose entries carry the record's id), for the record dialog's "Lịch sử"."""
+        rid = self._record_id(unit_id, year)
+        return [("cert_record", rid), ("cert_criterion", rid)]
 
     def _record_id(self, unit_id: int, year: int) -> int | None:
         with self.db.session() as s:

@@ -76,6 +76,35 @@ def recipients_error(recipients: tuple[str, ...]) -> str | None:
     return None
 
 
+def unit_errors(info: UnitInfo) -> list[FieldError]:
+    """Every problem with the unit's setup as typed (nothing needing the database), in the
+    dialog's order; each error's ``key`` is the UnitInfo attribute it is about."""
+    errors = []
+    try:
+        places.ward(info.province_code, info.ward_code)
+    except StopIteration:
+        errors.append(FieldError("Phường/xã", "không có trong danh mục đơn vị hành chính.",
+                                 key="ward_code"))
+    for key, label, value, limit, required in (
+            ("province_name", "Tỉnh/thành phố", info.province_name, LEN_NAME, False),
+            ("ward_name", "Phường/xã", info.ward_name, LEN_NAME, False),
+            ("header_superior", "Dòng cơ quan cấp trên", info.header_superior, LEN_LABEL, True),
+            ("header_issuer", "Dòng cơ quan ban hành", info.header_issuer, LEN_LABEL, True),
+            ("place_name", "Địa danh", info.place_name, LEN_NAME, True),
+            ("commander_title", "Chức danh người ký", info.commander_title, LEN_LABEL, False)):
+        message = check_label(value, limit, required)
+        if message:
+            errors.append(FieldError(label, message, key=key))
+    if normalize(info.commander_name):
+        message = check_person_name(info.commander_name)
+        if message:
+            errors.append(FieldError("Họ tên người ký", message, key="commander_name"))
+    problem = recipients_error(tuple(recipient_lines("\n".join(info.recipients))))
+    if problem:
+        errors.append(FieldError("Nơi nhận", problem, key="recipients"))
+    return errors
+
+
 @dataclass
 class AreaInfo:
     id: int
@@ -120,28 +149,10 @@ class UnitService:
     @staticmethod
     def save_in(s: Session, info: UnitInfo) -> None:
         """Validate and write the unit inside the caller's transaction."""
-        try:
-            places.ward(info.province_code, info.ward_code)
-        except StopIteration:
-            raise FieldError("Phường/xã", "không có trong danh mục đơn vị hành chính.") from None
-        for label, value, limit, required in (
-                ("Tỉnh/thành phố", info.province_name, LEN_NAME, False),
-                ("Phường/xã", info.ward_name, LEN_NAME, False),
-                ("Dòng cơ quan cấp trên", info.header_superior, LEN_LABEL, True),
-                ("Dòng cơ quan ban hành", info.header_issuer, LEN_LABEL, True),
-                ("Địa danh", info.place_name, LEN_NAME, True),
-                ("Chức danh người ký", info.commander_title, LEN_LABEL, False)):
-            message = check_label(value, limit, required)
-            if message:
-                raise FieldError(label, message)
-        if normalize(info.commander_name):
-            message = check_person_name(info.commander_name)
-            if message:
-                raise FieldError("Họ tên người ký", message)
+        errors = unit_errors(info)
+        if errors:
+            raise errors[0]
         recipients = tuple(recipient_lines("\n".join(info.recipients)))
-        problem = recipients_error(recipients)
-        if problem:
-            raise FieldError("Nơi nhận", problem)
         row = s.get(Unit, 1)
         if row is None:
             row = Unit(id=1)

@@ -103,6 +103,21 @@ def _name_error(name: str) -> FieldError | None:
     return None
 
 
+def account_errors(name: str, display_name: str = "", password: str | None = None,
+                   again: str | None = None) -> list[FieldError]:
+    """The problems of an account as typed on the accounts screen (nothing needing the
+    database): the name, the full name and, for a new account, the password twice."""
+    errors = []
+    error = _name_error(normalize(name))
+    if error is not None:
+        errors.append(error)
+    if len(normalize(display_name)) > 100:
+        errors.append(FieldError("Họ và tên", "dài quá 100 ký tự."))
+    if password is not None:
+        errors += password_errors(password, again)
+    return errors
+
+
 def role_of(text: str) -> Role:
     """A Role from its code ("clerk") or its Vietnamese label, with or without diacritics."""
     key = fold(text)

@@ -1,11 +1,14 @@
 """The unit's setup: province and ward from the official list, document header lines, signer,
-and the residential areas."""
+and the residential areas.
+
+A GuardedDialog with a FieldForm (ui/widgets/dialogs.py): each field's error shows under it as
+you type (services/unit.unit_errors), Esc asks before typed input is lost, Ctrl+S and
+Ctrl+Enter save and close. The areas are saved at once, each by its own button."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -21,14 +24,23 @@ from PySide6.QtWidgets import (
 )
 
 from .. import places
-from ..services.unit import UnitInfo, UnitService, default_recipients, recipient_lines
+from ..services.unit import (
+    UnitInfo,
+    UnitService,
+    default_recipients,
+    recipient_lines,
+    unit_errors,
+)
 from ..validation import FieldError
 from .widgets import messages
-from .widgets.dialogs import button_row, error_label
+from .widgets.dialogs import FieldForm, GuardedDialog, button_row, error_label
 from .widgets.place_picker import PlacePicker
 
 
-class UnitDialog(QDialog):
+WARD_NOT_PICKED = FieldError("Phường/xã", "hãy chọn một đơn vị trong danh sách.", key="ward_code")
+
+
+class UnitDialog(GuardedDialog):
     def __init__(self, units: UnitService, first_start: bool = False,
                  parent: QWidget | None = None):
         super().__init__(parent)
@@ -61,20 +73,29 @@ class UnitDialog(QDialog):
             w.textEdited.connect(self._headers_edited)
         self.recipients.textChanged.connect(self._recipients_edited)
 
+        self.error = error_label("unitError")
+        self.field_form = ff = FieldForm(self.live_errors, self.error)
         unit_box = QGroupBox("Đơn vị")
         form = QFormLayout(unit_box)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setVerticalSpacing(2)
         if first_start:
             form.addRow(QLabel("Chào mừng đến với ANTQ Desktop. Hãy chọn đơn vị của mình; các "
                                "thông tin này in trên đầu và cuối mọi văn bản, sửa lại được trong "
                                "Tệp → Thông tin đơn vị.", wordWrap=True))
-        form.addRow("Tỉnh/thành phố:", self.province)
-        form.addRow("Phường/xã/đặc khu:", self.ward)
-        form.addRow("Dòng cơ quan cấp trên:", self.header_superior)
-        form.addRow("Dòng cơ quan ban hành:", self.header_issuer)
-        form.addRow("Địa danh ghi ngày tháng:", self.place_name)
-        form.addRow("Chức danh người ký:", self.commander_title)
-        form.addRow("Họ tên người ký:", self.commander_name)
-        form.addRow("Nơi nhận:", self.recipients)
+        for label, key, widget, aliases in (
+                ("Tỉnh/thành phố", "province_name", self.province, ("province_code",)),
+                ("Phường/xã/đặc khu", "ward_code", self.ward, ("ward_name", "Phường/xã")),
+                ("Dòng cơ quan cấp trên", "header_superior", self.header_superior, ()),
+                ("Dòng cơ quan ban hành", "header_issuer", self.header_issuer, ()),
+                ("Địa danh ghi ngày tháng", "place_name", self.place_name, ("Địa danh",)),
+                ("Chức danh người ký", "commander_title", self.commander_title, ()),
+                ("Họ tên người ký", "commander_name", self.commander_name, ()),
+                ("Nơi nhận", "recipients", self.recipients, ())):
+            text = QLabel(label + ":")
+            text.setBuddy(widget)
+            form.addRow(text, ff.add(key, widget, label, *aliases))
+        ff.watch(self.ward.lineEdit(), "ward_code")  # a ward typed, not picked
 
         self.area_list = QListWidget(objectName="unitAreas")
         self.area_add = QPushButton("Thêm khu…", objectName="unitAreaAdd")
@@ -94,7 +115,6 @@ class UnitDialog(QDialog):
         self.area_list.itemDoubleClicked.connect(lambda _i: self.rename_area())
         self.area_list.currentRowChanged.connect(lambda _r: self._update_area_buttons())
 
-        self.error = error_label("unitError")
         buttons = button_row("&Lưu", self.save, self.reject, "unitSave",
                              "Thoát" if first_start else "Hủy")
 
@@ -168,17 +188,32 @@ class UnitDialog(QDialog):
         self.place_name.setText(w.name)
         self.commander_title.setText(f"TRƯỞNG CÔNG AN {w.kind.upper()}")
 
+    def _ward_picked(self) -> bool:
+        return self.ward.currentData() is not None and self.ward.currentText() == \
+            self.ward.itemText(self.ward.currentIndex())
+
+    def live_errors(self) -> list[FieldError]:
+        """services/unit.unit_errors on what is typed now (a ward typed but not picked from
+        the list is the dialog's own check)."""
+        found = unit_errors(self._chosen_info(recipient_lines(self.recipients.toPlainText())))
+        if not self._ward_picked():
+            found = [WARD_NOT_PICKED] + [e for e in found if e.key != "ward_code"]
+        return found
+
+    def _refused(self, err: FieldError) -> None:
+        self.field_form.show([err])
+        self.error.setText(str(err))
+
     def save(self) -> None:
-        if self.ward.currentData() is None or self.ward.currentText() != self.ward.itemText(
-                self.ward.currentIndex()):
-            self.error.setText("Phường/xã: hãy chọn một đơn vị trong danh sách.")
+        if not self._ward_picked():
+            self._refused(WARD_NOT_PICKED)
             return
         info = self._chosen_info(recipient_lines(self.recipients.toPlainText()))
         info.version = self.version
         try:
             self.units.save(info)
         except FieldError as err:
-            self.error.setText(str(err))
+            self._refused(err)
             return
         self.accept()
 

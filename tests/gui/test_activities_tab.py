@@ -3,7 +3,7 @@ from datetime import date, timedelta
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QPushButton
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 
 from antq_desktop.enums import OutreachKind, TipResult, WeaponKind
 from antq_desktop.services.activities import (
@@ -50,6 +50,11 @@ def _ok(qtbot, dialog) -> None:
     qtbot.mouseClick(dialog.findChild(QPushButton, "dialogOk"), Qt.MouseButton.LeftButton)
 
 
+def _line(dialog, name: str) -> str:
+    """The error line under the field ``name`` (ui/widgets/dialogs.FieldForm)."""
+    return dialog.findChild(QLabel, f"{name}Error").text()
+
+
 def _click(qtbot, tab: ActivitiesTab, name: str) -> None:
     qtbot.mouseClick(tab.findChild(QPushButton, name), Qt.MouseButton.LeftButton)
 
@@ -94,22 +99,23 @@ def test_bad_value_keeps_the_dialog_open_and_saves_nothing(qtbot, db, ward, when
         type_text(dialog.content, "Nghi vấn mua bán ma túy")
         dialog.received.set_date(TODAY + timedelta(days=1))
         _ok(qtbot, dialog)
-        seen["future"] = (dialog.isVisible(), dialog.error.text())
+        seen["future"] = (dialog.isVisible(), _line(dialog, "tipReceived"))
         dialog.received.setText("31/02/2026")
         _ok(qtbot, dialog)
-        seen["impossible"] = dialog.error.text()
+        seen["impossible"] = _line(dialog, "tipReceived")
         dialog.received.set_date(TODAY)
         dialog.content.setPlainText("  ")
         _ok(qtbot, dialog)
-        seen["empty"] = (dialog.isVisible(), dialog.error.text(),
+        seen["empty"] = (dialog.isVisible(), _line(dialog, "tipContent"),
                          dialog.focusWidget() is dialog.content)
         dialog.done(0)
 
     when_modal(fill)
     _click(qtbot, tab, "activitiesAdd")
-    assert seen["future"] == (True, "Ngày tiếp nhận: không được sau ngày hôm nay.")
-    assert seen["impossible"] == "Ngày tiếp nhận: ngày 31/02/2026 không tồn tại."
-    assert seen["empty"] == (True, "Nội dung tin báo: chưa nhập.", True)
+    # each message under its own field; the line over the buttons says why nothing was saved
+    assert seen["future"] == (True, "không được sau ngày hôm nay.")
+    assert seen["impossible"] == "ngày 31/02/2026 không tồn tại."
+    assert seen["empty"] == (True, "chưa nhập.", True)
     assert tab.model.rowCount() == 0 and ActivityService(db).rows(Kind.TIP) == []
 
 
@@ -122,13 +128,13 @@ def test_patrol_without_participants_refused(qtbot, db, ward, when_modal):
     def fill(dialog):
         assert dialog.objectName() == "patrolDialog"
         _ok(qtbot, dialog)
-        seen["error"] = dialog.error.text()
+        seen["error"] = (_line(dialog, "patrolParticipants"), dialog.error.text())
         dialog.participants.setValue(7)
         _ok(qtbot, dialog)
 
     when_modal(fill)
     _click(qtbot, tab, "activitiesAdd")
-    assert seen["error"] == "Số người tham gia: chưa nhập."
+    assert seen["error"] == ("chưa nhập.", "Chưa lưu: hãy sửa các ô được đánh dấu đỏ.")
     assert _cells(tab)[1:3] == ["Toàn phường", "7"]
     assert tab.count_label.text() == "1 lượt tuần tra · 7 lượt người"
 
@@ -270,13 +276,13 @@ def test_models_are_ended_not_deleted(qtbot, db, ward, when_modal):
     def end(dialog):
         dialog.on.set_date(date(2019, 1, 1))
         _ok(qtbot, dialog)
-        seen["error"] = dialog.error.text()
+        seen["error"] = _line(dialog, "endModelDate")
         dialog.on.set_date(TODAY)
         _ok(qtbot, dialog)
 
     when_modal(end)
     _click(qtbot, tab, "activitiesEndModel")
-    assert seen["error"] == "Ngày kết thúc: không được trước ngày 01/03/2020."
+    assert seen["error"] == "không được trước ngày 01/03/2020."
     assert _cells(tab)[4] == f"Đã kết thúc {TODAY:%d/%m/%Y}"
     assert not tab.end_button.isEnabled()
     assert tab.count_label.text() == "1 mô hình · 0 đang duy trì · 0 thành viên"

@@ -1,7 +1,10 @@
 """One dialog per kind of movement activity, and ending a movement model.
 
-Every dialog is a FormDialog (the service's FieldError shows in red and the dialog stays open)
-that remembers its size; the field the error names gets the focus and a red frame.
+Every dialog is a FormDialog that remembers its size: each field has its error line under it,
+filled as you type by the service's pure rule (``activity_errors``, ``end_model_errors``); Esc
+asks before typed input is lost; Ctrl+S and Ctrl+Enter save and close. A stored record has a
+"Lịch sử" button, and one dated in a signed-off period opens read-only with a padlock
+(``open_read_only``), the save not offered.
 """
 
 from __future__ import annotations
@@ -10,13 +13,20 @@ import re
 from datetime import date
 
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSpinBox,
     QCheckBox,
     QComboBox,
+    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QPlainTextEdit,
     QSpinBox,
+    QTableWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -30,6 +40,7 @@ from ...services.activities import (
     VALUABLE_RESULTS,
     WARD_LABEL,
     ActivityData,
+    SPECS,
     ActivityService,
     AwardData,
     Kind,
@@ -38,11 +49,16 @@ from ...services.activities import (
     PatrolData,
     TipData,
     WeaponData,
+    activity_errors,
+    end_model_errors,
     format_number,
 )
+from ...services.periods import ACTIVITIES
 from ...services.unit import AreaInfo
 from ...validation import FieldError
-from ..widgets.dialogs import ERROR_STYLE, FormDialog, RememberedDialog, inline
+from ..audit.history import history_button
+from ..permissions import PADLOCK, period_lock
+from ..widgets.dialogs import ERROR_STYLE, FormDialog, GuardedDialog, RememberedDialog, inline
 from ..widgets.fields import DateField, EnumCombo
 
 WEAPON_UNITS = ["khẩu", "viên", "quả", "kg", "chiếc", "cái", "bộ"]
@@ -81,6 +97,64 @@ def _text_box(name: str, height: int = 64) -> QPlainTextEdit:
     return box
 
 
+def open_read_only(dialog: GuardedDialog, message: str, save_buttons: list[QAbstractButton],
+                   cancel: QAbstractButton | None = None) -> QLabel:
+    """A record dated in a signed-off period (services/periods.py): every input becomes
+    read-only, the save is not offered (its buttons hidden, Ctrl+S and Ctrl+Enter do nothing)
+    and a padlock line says who locked the period and when (``message``, the refusal the
+    service would give), as its tooltip too. Returns the padlock line, to be laid out."""
+    for w in dialog.findChildren(QWidget):
+        if isinstance(w, (QLineEdit, QPlainTextEdit, QAbstractSpinBox)):
+            w.setReadOnly(True)
+            if isinstance(w, DateField):
+                w.calendar_action.setEnabled(False)
+        elif isinstance(w, QComboBox) or isinstance(w, QCheckBox):
+            w.setEnabled(False)
+        elif isinstance(w, QTableWidget):
+            w.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    for button in save_buttons:
+        button.setEnabled(False)
+        button.hide()
+    if cancel is not None:
+        cancel.setText("Đóng")
+    dialog.locked = message
+    tip = f"{PADLOCK} {message}"
+    mark = QLabel(f"{PADLOCK} Chỉ xem — {message}", objectName="lockedMark",
+                  wordWrap=True)
+    mark.setToolTip(tip)
+    mark.setStyleSheet("color: #7a4a00; background: #fff4dc; padding: 4px;")
+    dialog.setToolTip(tip)
+    return mark
+
+
+def with_error_lines(row: QLayout | QWidget, lines: list[QLabel]) -> QWidget:
+    """A form row of several fields (``row``) with the error lines of its fields under it."""
+    holder = QWidget()
+    column = QVBoxLayout(holder)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.setSpacing(0)
+    if isinstance(row, QLayout):
+        column.addLayout(row)
+    else:
+        column.addWidget(row)
+    for line in lines:
+        column.addWidget(line)
+    return holder
+
+
+def field_error_line(name: str) -> QLabel:
+    """An error line as FieldForm.add makes one (``<name>Error``, one line kept free), for a
+    field laid out in a row of several and bound with FieldForm.bind."""
+    line = QLabel(objectName=f"{name}Error", wordWrap=True)
+    line.setStyleSheet(ERROR_STYLE)
+    font = line.font()
+    font.setPointSizeF(max(7.0, font.pointSizeF() * 0.9))
+    line.setFont(font)
+    line.setMinimumHeight(line.fontMetrics().lineSpacing() + 1)
+    line.setProperty("guardIgnore", True)
+    return line
+
+
 class ActivityDialog(FormDialog, RememberedDialog):
     """A record of one kind: ``build`` lays out the fields, ``load`` shows a record,
     ``read`` turns the fields into the kind's data; OK saves through the service."""
@@ -101,7 +175,8 @@ class ActivityDialog(FormDialog, RememberedDialog):
         self.service, self.record_id = service, record_id
         self.version = version  # the record's, read with ``data`` when the dialog opened
         self.saved_id: int | None = None
-        self.fields: dict[str, QWidget] = {}  # a FieldError's field → the widget to point at
+        self.locked: str | None = None  # the lock's message when the record's period is signed off
+        self._lenient: list[FieldError] | None = None  # collects unreadable input (live rule)
 
         own = data.area_id if data is not None else None
         self.area = QComboBox(objectName="activityArea")
@@ -110,12 +185,22 @@ class ActivityDialog(FormDialog, RememberedDialog):
             if a.active or a.id == own:
                 self.area.addItem(a.name + ("" if a.active else " (thôi sử dụng)"), a.id)
         self.build()
-        self.fields["Khu dân cư"] = self.area
         if data is not None:
             self.load(data)
         else:
             self.area.setCurrentIndex(max(0, self.area.findData(area_id)))
+        self.table = SPECS[self.kind].model.__tablename__  # the audit trail's record kind
+        if record_id is not None:
+            self.history = history_button(self, service.db, title, [(self.table, record_id)])
+            self.buttons.addButton(self.history, QDialogButtonBox.ButtonRole.ResetRole)
         self.finish_layout()
+        if record_id is not None:
+            when = getattr(data, SPECS[self.kind].date_column, None)
+            message = period_lock(service.db, ACTIVITIES, when, data.area_id) if when else None
+            if message:
+                ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+                cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+                self.form.insertRow(0, open_read_only(self, message, [ok], cancel))
         self.remember_size(f"activities/{self.kind.value}Dialog", self.width_hint,
                            self.sizeHint().height())
 
@@ -130,29 +215,60 @@ class ActivityDialog(FormDialog, RememberedDialog):
         raise NotImplementedError
 
     # -- shared ---------------------------------------------------------------------------------
-    def add(self, label: str, widget, field: str | None = None, target: QWidget | None = None):
-        """A form row "label:"; a FieldError naming ``field`` (default: the label) points at
-        ``target`` (default: the widget)."""
-        self.form.addRow(f"{label}:", widget)
-        self.fields[field or label] = target or widget
+    def add(self, label: str, widget, key: str, *aliases: str,
+            more: tuple[tuple[str, QWidget, tuple[str, ...]], ...] = (),
+            target: QWidget | None = None) -> None:
+        """A form row "label:" for the field ``key`` (the data attribute; ``label`` and
+        ``aliases`` are the names the service's FieldErrors give it), its error line under it.
+        A row of several widgets (a layout) names the one the error is about (``target``) and
+        the other fields on it (``more``: key, widget, aliases), each with its own line."""
+        if target is None:
+            self.field_row(label, key, widget, *aliases)
+            return
+        lines = []
+        for k, w, names in ((key, target, (label, *aliases)), *more):
+            line = field_error_line(w.objectName() or k)
+            self.field_form.bind(k, w, line, *names)
+            lines.append(line)
+        text = QLabel(label + ":")
+        text.setBuddy(target)
+        self.form.addRow(text, with_error_lines(widget, lines))
 
     def date_field(self, name: str) -> DateField:
         return DateField(self, date.today(), objectName=name)
 
-    def check(self) -> None:
-        for widget in self.fields.values():
-            if isinstance(widget, (QLineEdit, QPlainTextEdit)):
-                widget.setStyleSheet("")
+    def read_date(self, field: DateField, label: str, required: bool = True) -> date | None:
+        """The date typed in ``field``; while the live rule reads the form, an unreadable
+        date is collected (and read as none) instead of raised."""
         try:
-            self.saved_id = self.service.save(self.kind, self.read(), self.record_id,
-                                              version=self.version)
+            return FormDialog.read_date(field, label, required)
         except FieldError as err:
-            widget = self.fields.get(err.field)
-            if widget is not None:
-                widget.setFocus()
-                if isinstance(widget, (QLineEdit, QPlainTextEdit)):
-                    widget.setStyleSheet(f"border: 1px solid #b00020; {ERROR_STYLE}")
-            raise
+            if self._lenient is None:
+                raise
+            if err.message != "chưa nhập.":  # the rule says that one itself
+                self._lenient.append(err)
+            return None
+
+    def live_errors(self) -> list[FieldError]:
+        """The kind's rule (services/activities.activity_errors) on what is typed now."""
+        self._lenient = []
+        try:
+            data = self.read()
+        finally:
+            unreadable, self._lenient = self._lenient, None
+        taken = {e.field for e in unreadable}
+        return unreadable + [e for e in activity_errors(self.kind, data, date.today())
+                             if e.field not in taken]
+
+    def save_and_close(self) -> None:
+        if self.locked is None:  # a signed-off record offers no save
+            super().save_and_close()
+
+    def check(self) -> None:
+        if self.locked is not None:
+            raise FieldError("Khóa sổ", self.locked)
+        self.saved_id = self.service.save(self.kind, self.read(), self.record_id,
+                                          version=self.version)
 
 
 class TipDialog(ActivityDialog):
@@ -169,17 +285,18 @@ class TipDialog(ActivityDialog):
         self.persons_label = QLabel("số đối tượng:")
         self.note = QLineEdit(objectName="tipNote", maxLength=300)
         self.note.setPlaceholderText("Ví dụ: chuyển Đội Cảnh sát hình sự, đã khởi tố vụ án")
-        self.add("Ngày tiếp nhận", self.received)
-        self.add("Khu dân cư", self.area)
-        self.add("Nội dung tin báo", self.content)
-        self.add("Đánh giá", self.valuable, "Tin có giá trị")
+        self.add("Ngày tiếp nhận", self.received, "received_on")
+        self.add("Khu dân cư", self.area, "area_id")
+        self.add("Nội dung tin báo", self.content, "content")
+        self.add("Đánh giá", self.valuable, "valuable", "Tin có giá trị")
         row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.tip_result, 1)
         row.addWidget(self.persons_label)
         row.addWidget(self.persons)
-        self.add("Kết quả xử lý", row, target=self.tip_result)
-        self.fields["Số đối tượng"] = self.persons
-        self.add("Ghi chú kết quả", self.note)
+        self.add("Kết quả xử lý", row, "result", target=self.tip_result,
+                 more=(("persons", self.persons, ("Số đối tượng",)),))
+        self.add("Ghi chú kết quả", self.note, "result_note")
         self.tip_result.currentIndexChanged.connect(self._result_changed)
         self._result_changed()
 
@@ -225,12 +342,12 @@ class ModelDialog(ActivityDialog):
         self.ended = DateField(self, objectName="modelEnded")
         self.notes = _text_box("modelNotes")
         self.notes.setPlaceholderText("Địa điểm, cách thức hoạt động, kết quả")
-        self.add("Tên mô hình", self.name)
-        self.add("Khu dân cư", self.area)
-        self.add("Ngày thành lập", self.started)
-        self.add("Số thành viên", self.members)
-        self.add("Ngày kết thúc", self.ended)
-        self.add("Ghi chú", self.notes)
+        self.add("Tên mô hình", self.name, "name")
+        self.add("Khu dân cư", self.area, "area_id")
+        self.add("Ngày thành lập", self.started, "started_on")
+        self.add("Số thành viên", self.members, "members")
+        self.add("Ngày kết thúc", self.ended, "ended_on")
+        self.add("Ghi chú", self.notes, "notes")
 
     def load(self, d: ModelData) -> None:
         self.name.setText(d.name)
@@ -257,10 +374,10 @@ class PatrolDialog(ActivityDialog):
         self.notes = _text_box("patrolNotes")
         self.notes.setPlaceholderText("Ví dụ: tuần tra đêm các tuyến phố, nhắc nhở 3 trường "
                                       "hợp tụ tập")
-        self.add("Ngày tuần tra", self.held)
-        self.add("Khu dân cư", self.area)
-        self.add("Số người tham gia", self.participants)
-        self.add("Ghi chú", self.notes)
+        self.add("Ngày tuần tra", self.held, "held_on")
+        self.add("Khu dân cư", self.area, "area_id")
+        self.add("Số người tham gia", self.participants, "participants")
+        self.add("Ghi chú", self.notes, "notes")
 
     def load(self, d: PatrolData) -> None:
         self.held.set_date(d.held_on)
@@ -284,11 +401,11 @@ class OutreachDialog(ActivityDialog):
         self.topic = QLineEdit(objectName="outreachTopic", maxLength=300)
         self.topic.setPlaceholderText("Ví dụ: phòng chống lừa đảo qua mạng, Luật Cư trú")
         self.attendance = _spin("outreachAttendance", MAX_ATTENDANCE)
-        self.add("Ngày tuyên truyền", self.held)
-        self.add("Khu dân cư", self.area)
-        self.add("Hình thức", self.outreach_kind)
-        self.add("Nội dung tuyên truyền", self.topic)
-        self.add("Số người dự", self.attendance)
+        self.add("Ngày tuyên truyền", self.held, "held_on")
+        self.add("Khu dân cư", self.area, "area_id")
+        self.add("Hình thức", self.outreach_kind, "kind")
+        self.add("Nội dung tuyên truyền", self.topic, "topic")
+        self.add("Số người dự", self.attendance, "attendance")
 
     def load(self, d: OutreachData) -> None:
         self.held.set_date(d.held_on)
@@ -313,20 +430,23 @@ class WeaponDialog(ActivityDialog):
                                      objectName="weaponKind")
         self.quantity = QLineEdit(objectName="weaponQuantity")
         self.quantity.setPlaceholderText("ví dụ 12 hoặc 3,5")
-        self.quantity.setMaximumWidth(self.quantity.fontMetrics().horizontalAdvance("0" * 12))
+        self.quantity.setFixedWidth(  # the whole placeholder shows (issue 14)
+            self.quantity.fontMetrics().horizontalAdvance(self.quantity.placeholderText()) + 16)
         self.unit = QComboBox(objectName="weaponUnit", editable=True)
         self.unit.addItems(WEAPON_UNITS)
+        self.unit.setMinimumContentsLength(6)
         self.unit.setCurrentText("")
         self.description = QLineEdit(objectName="weaponDescription", maxLength=300)
         self.description.setPlaceholderText("Ví dụ: ông Nguyễn Văn A tự nguyện giao nộp súng "
                                             "hơi tự chế")
-        self.add("Ngày tiếp nhận", self.received)
-        self.add("Khu dân cư", self.area)
-        self.add("Loại", self.weapon_kind)
-        self.add("Số lượng", inline(self.quantity, "đơn vị tính:", self.unit, None),
-                 target=self.quantity)
-        self.fields["Đơn vị tính"] = self.unit
-        self.add("Mô tả", self.description)
+        self.add("Ngày tiếp nhận", self.received, "received_on")
+        self.add("Khu dân cư", self.area, "area_id")
+        self.add("Loại", self.weapon_kind, "kind")
+        row = inline(self.quantity, "đơn vị tính:", self.unit, None)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.add("Số lượng", row, "quantity", target=self.quantity,
+                 more=(("unit", self.unit, ("Đơn vị tính",)),))
+        self.add("Mô tả", self.description, "description")
         self.weapon_kind.currentIndexChanged.connect(self._kind_changed)
 
     def _kind_changed(self, *_args) -> None:
@@ -345,10 +465,16 @@ class WeaponDialog(ActivityDialog):
         self.description.setText(d.description)
 
     def read(self) -> WeaponData:
+        try:
+            quantity = parse_quantity(self.quantity.text())
+        except FieldError as err:
+            if self._lenient is None:
+                raise
+            self._lenient.append(err)
+            quantity = None
         return WeaponData(self.read_date(self.received, "Ngày tiếp nhận"),
                           self.area.currentData(), self.weapon_kind.value(),
-                          parse_quantity(self.quantity.text()), self.unit.currentText(),
-                          self.description.text())
+                          quantity, self.unit.currentText(), self.description.text())
 
 
 class AwardDialog(ActivityDialog):
@@ -365,17 +491,19 @@ class AwardDialog(ActivityDialog):
         self.decision = QLineEdit(objectName="awardDecision", maxLength=50)
         self.decision.setPlaceholderText("Ví dụ: 125/QĐ-UBND")
         self.reason = QLineEdit(objectName="awardReason", maxLength=300)
-        self.reason.setPlaceholderText("Ví dụ: có thành tích xuất sắc trong phong trào Toàn dân "
-                                       "bảo vệ ANTQ năm 2025")
-        self.add("Ngày khen thưởng", self.awarded)
+        self.reason.setPlaceholderText("Ví dụ: xuất sắc trong phong trào bảo vệ ANTQ năm 2025")
+        self.add("Ngày khen thưởng", self.awarded, "awarded_on")
         row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.recipient, 1)
         row.addWidget(self.collective)
-        self.add("Được khen", row, "Tập thể, cá nhân được khen", self.recipient)
-        self.add("Hình thức khen thưởng", self.level)
-        self.add("Số quyết định", self.decision)
-        self.add("Khu dân cư", self.area)
-        self.add("Thành tích", self.reason)
+        self.add("Được khen", row, "recipient", "Tập thể, cá nhân được khen",
+                 target=self.recipient)
+        self.field_form.watch(self.collective)
+        self.add("Hình thức khen thưởng", self.level, "level")
+        self.add("Số quyết định", self.decision, "decision_number")
+        self.add("Khu dân cư", self.area, "area_id")
+        self.add("Thành tích", self.reason, "reason")
 
     def load(self, d: AwardData) -> None:
         self.awarded.set_date(d.awarded_on)
@@ -402,13 +530,21 @@ class EndModelDialog(FormDialog):
     """Record that a movement model stopped; it stays in the list for the years it ran."""
 
     def __init__(self, service: ActivityService, model_id: int, name: str,
-                 parent: QWidget | None = None):
+                 parent: QWidget | None = None, started_on: date | None = None):
         super().__init__("Kết thúc mô hình", f"Mô hình “{name}” thôi duy trì từ ngày:", parent)
         self.setObjectName("endModelDialog")
-        self.service, self.model_id = service, model_id
-        self.on = DateField(self, date.today(), objectName="endModelDate")
-        self.form.addRow("Ngày kết thúc:", self.on)
+        self.service, self.model_id, self.started_on = service, model_id, started_on
+        self.on = self.field_row("Ngày kết thúc", "ended_on",
+                                 DateField(self, date.today(), objectName="endModelDate"))
         self.finish_layout()
+
+    def live_errors(self) -> list[FieldError]:
+        """services/activities.end_model_errors on the typed day."""
+        try:
+            on = self.read_date(self.on, "Ngày kết thúc", required=False)
+        except FieldError as err:
+            return [err]
+        return end_model_errors(on, self.started_on, date.today())
 
     def check(self) -> None:
         self.service.end_model(self.model_id, self.read_date(self.on, "Ngày kết thúc"))

@@ -466,5 +466,7 @@ class ActivitiesTab(ListTab):
         record_id = self.selected_id()
         if self.kind is not Kind.MODEL or record_id is None:
             return
-        if EndModelDialog(self.service, record_id, self.rows[record_id].name, self).exec():
+        row = self.rows[record_id]
+        if EndModelDialog(self.service, record_id, row.name, self,
+                          started_on=row.started_on).exec():
             self._changed(record_id)

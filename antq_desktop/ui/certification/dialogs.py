@@ -1,5 +1,11 @@
 """Certification dialogs: a unit (agency, enterprise, school), a unit's year (registration,
-criteria checklist, evaluation, result, decision), and the deadline settings."""
+criteria checklist, evaluation, result, decision), and the deadline settings.
+
+Each is on the form mechanism (ui/widgets/dialogs.py): a field's error shows under it as you
+type (the services' pure ``unit_errors``, ``record_errors``, ``cert_settings_errors``), Esc asks
+before typed input is lost, Ctrl+Enter saves and closes; the record dialog saves in place with
+Ctrl+S. A stored unit or record has "Lịch sử"; a record of a signed-off year opens read-only with
+a padlock."""
 
 from __future__ import annotations
 
@@ -8,6 +14,7 @@ from datetime import date
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -32,11 +39,24 @@ from ...services.certification import (
     CriterionData,
     CriterionState,
     RecordData,
+    unit_errors,
 )
-from ...services.settings import MAX_DECIDER, SettingsService
+from ...services.certification_rules import record_errors
+from ...services.periods import CERTIFICATION
+from ...services.settings import LABELS, MAX_DECIDER, SettingsService, cert_settings_errors
 from ...validation import FieldError
+from ..activities.dialogs import field_error_line, open_read_only, with_error_lines
+from ..audit.history import history_button
+from ..permissions import period_lock
 from ..widgets import messages
-from ..widgets.dialogs import FormDialog, RememberedDialog, button_row, error_label, inline
+from ..widgets.dialogs import (
+    FieldForm,
+    FormDialog,
+    RememberedDialog,
+    button_row,
+    error_label,
+    inline,
+)
 from ..widgets.fields import DateField, EnumCombo
 
 EDITABLE_CATEGORIES = (CertCategory.AGENCY, CertCategory.ENTERPRISE, CertCategory.SCHOOL)
@@ -74,20 +94,30 @@ class CertUnitDialog(FormDialog):
         self.head = QLineEdit(unit.head_name if unit else "", objectName="certUnitHead")
         self.phone = QLineEdit(unit.phone if unit else "", objectName="certUnitPhone")
         self.name.setMinimumWidth(380)
-        self.form.addRow("Loại đơn vị:", self.category)
-        self.form.addRow("Tên đơn vị:", self.name)
-        self.form.addRow("Địa chỉ:", self.address)
-        self.form.addRow("Người đứng đầu:" if not follows_setup or unit.category
-                         is not CertCategory.AREA else "Trưởng khu dân cư:", self.head)
-        self.form.addRow("Điện thoại:", self.phone)
+        self.field_row("Loại đơn vị", "category", self.category)
+        self.field_row("Tên đơn vị", "name", self.name)
+        self.field_row("Địa chỉ", "address", self.address)
+        self.field_row("Người đứng đầu" if not follows_setup or unit.category
+                       is not CertCategory.AREA else "Trưởng khu dân cư", "head_name", self.head,
+                       "Thủ trưởng, người đứng đầu")
+        self.field_row("Điện thoại", "phone", self.phone, "Số điện thoại")
+        if unit is not None:
+            self.history = history_button(self, service.db, unit.name, [("cert_unit", unit.id)])
+            self.buttons.addButton(self.history, QDialogButtonBox.ButtonRole.ResetRole)
         self.finish_layout()
 
-    def check(self) -> None:
-        data = CertUnitData(category=CertCategory(self.category.currentData()),
+    def data(self) -> CertUnitData:
+        return CertUnitData(category=CertCategory(self.category.currentData()),
                             name=self.name.text(), address=self.address.text(),
                             head_name=self.head.text(), phone=self.phone.text(),
                             id=self.unit_id, version=self.version)
-        self.saved_id = self.service.save_unit(data)
+
+    def live_errors(self) -> list[FieldError]:
+        """services/certification.unit_errors on what is typed now."""
+        return unit_errors(self.data())
+
+    def check(self) -> None:
+        self.saved_id = self.service.save_unit(self.data())
 
 
 class ChecklistTable(QTableWidget):
@@ -128,6 +158,15 @@ class ChecklistTable(QTableWidget):
         super().resizeEvent(event)
         self.resizeRowsToContents()
 
+    def lock(self) -> None:
+        """Read-only: no tick or note can change (a record of a signed-off year)."""
+        self.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        for row in range(self.rowCount()):
+            for col in range(self.columnCount()):
+                item = self.item(row, col)
+                if item is not None:
+                    item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+
     def ticks(self) -> list[bool]:
         return [self.item(r, 0).checkState() == Qt.CheckState.Checked
                 for r in range(self.rowCount())]
@@ -141,7 +180,11 @@ class ChecklistTable(QTableWidget):
 
 
 class CertRecordDialog(RememberedDialog):
-    """One unit in one year: registration, checklist, evaluation, result, decision."""
+    """One unit in one year: registration, checklist, evaluation, result, decision.
+
+    "Lưu" and Ctrl+Enter save and close; Ctrl+S saves and keeps the record open (the officer
+    fills a year's record in several sittings). Each field's error shows under it as you type
+    (certification_rules.record_errors). A record of a signed-off year opens read-only."""
 
     def __init__(self, service: CertificationService, record: CertRecordInfo,
                  parent: QWidget | None = None):
@@ -150,10 +193,12 @@ class CertRecordDialog(RememberedDialog):
         self.service = service
         self.record = record
         self.saved = False
+        self.locked: str | None = None
         unit = record.unit
         self.setWindowTitle(f"{unit.name} — năm {record.year}")
 
-        title = QLabel(f"<b>{unit.name}</b> · {unit.category.label} · năm {record.year}")
+        title = QLabel(f"<b>{unit.name}</b> · {unit.category.label} · năm {record.year}",
+                       wordWrap=True)
         self.registered = DateField(self, record.registered_on, objectName="certRegistered")
         self.checklist = ChecklistTable(record.checklist, self)
         self.evaluated = DateField(self, record.evaluated_on, objectName="certEvaluated")
@@ -167,36 +212,64 @@ class CertRecordDialog(RememberedDialog):
         self.decision_date = DateField(self, record.decision_date, objectName="certDecisionDate")
         self.certificate = QLineEdit(record.certificate_number, objectName="certCertificate")
         self.notes = QPlainTextEdit(record.notes, objectName="certNotes")
+        self.notes.setTabChangesFocus(True)
         self.notes.setFixedHeight(50)
         self.error = error_label("certError")
+        self.saved_note = QLabel(objectName="certSavedNote", styleSheet="color: #1b5e20;")
+        self.saved_note.setProperty("guardIgnore", True)
+        self.field_form = ff = FieldForm(self.live_errors, self.error)
 
         pledge = QGroupBox("1. Đăng ký phấn đấu (quý I)")
         form = QFormLayout(pledge)
-        form.addRow("Ngày đăng ký:", self.registered)
+        # a field's box spans the row, so its error line never wraps into a second line
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.addRow("Ngày đăng ký:", ff.add("registered_on", self.registered, "Ngày đăng ký"))
         criteria = QGroupBox("2. Tự đánh giá theo tiêu chuẩn (Thông tư 124/2021/TT-BCA)")
         v = QVBoxLayout(criteria)
-        v.addWidget(self.checklist)
+        v.addWidget(self.checklist, 1)
+        checklist_line = field_error_line("certChecklist")
+        v.addWidget(checklist_line)
+        ff.bind("criteria", self.checklist, checklist_line, "Tiêu chuẩn", "Ghi chú tiêu chuẩn")
         evaluation = QGroupBox("3. Họp đánh giá, kết quả và công nhận")
         form = QFormLayout(evaluation)
-        form.addRow("Ngày họp đánh giá:", self.evaluated)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.addRow("Ngày họp đánh giá:",
+                    ff.add("evaluated_on", self.evaluated, "Ngày họp đánh giá"))
         row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.result, 1)
         row.addWidget(self.use_proposal)
-        form.addRow("Kết quả:", row)
+        result_line = field_error_line("certResult")
+        ff.bind("result", self.result, result_line, "Kết quả")
+        form.addRow("Kết quả:", with_error_lines(row, [result_line]))
         form.addRow("", self.proposal)
-        form.addRow("Quyết định công nhận số:",
-                    inline((self.decision_number, 1), "ngày", self.decision_date))
-        form.addRow("Số Giấy công nhận:", self.certificate)
-        form.addRow("Ghi chú:", self.notes)
+        decision = QHBoxLayout()  # each field with its own line under it, side by side
+        decision.setContentsMargins(0, 0, 0, 0)
+        decision.addWidget(ff.add("decision_number", self.decision_number, "Số quyết định"), 1)
+        on = QLabel("ngày")
+        on.setFixedHeight(self.decision_date.sizeHint().height())  # level with the fields
+        decision.addWidget(on, 0, Qt.AlignmentFlag.AlignTop)
+        decision.addWidget(ff.add("decision_date", self.decision_date, "Ngày quyết định"))
+        holder = QWidget()
+        holder.setLayout(decision)
+        form.addRow("Quyết định công nhận số:", holder)
+        form.addRow("Số Giấy công nhận:",
+                    ff.add("certificate_number", self.certificate, "Số Giấy công nhận"))
+        form.addRow("Ghi chú:", ff.add("notes", self.notes, "Ghi chú"))
 
         self.clear_button = QPushButton("Xóa hồ sơ năm này…", objectName="certClear")
         self.clear_button.setEnabled(record.exists)
         self.clear_button.clicked.connect(self.clear)
+        self.history = history_button(self, service.db, self.windowTitle(),
+                                      lambda: service.history_targets(unit.id, record.year))
         self.buttons = button_row("&Lưu", self.save, self.reject, "certSave")
         bottom = QHBoxLayout()
         bottom.addWidget(self.clear_button)
+        bottom.addWidget(self.history)
+        bottom.addWidget(self.saved_note)
         bottom.addStretch(1)
         bottom.addWidget(self.buttons)
+        # no scroll area: on a small screen the checklist (which scrolls itself) gives way
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addWidget(pledge)
@@ -205,11 +278,26 @@ class CertRecordDialog(RememberedDialog):
         layout.addWidget(self.error)
         layout.addLayout(bottom)
 
-        self.checklist.itemChanged.connect(lambda _i: self._update_proposal())
+        self.checklist.itemChanged.connect(self._checklist_edited)
         self.result.currentIndexChanged.connect(lambda _i: self._update_proposal())
         self.use_proposal.clicked.connect(self._take_proposal)
         self._update_proposal()
+        ff.display([])  # every field as the rule leaves it (a style sheet set), so none jumps
         self.remember_size("certRecordDialog", 860, 720)
+        message = period_lock(service.db, CERTIFICATION, record.year, unit.area_id)
+        if message:
+            mark = open_read_only(self, message, [self.buttons.button(
+                QDialogButtonBox.StandardButton.Ok), self.use_proposal],
+                self.buttons.button(QDialogButtonBox.StandardButton.Cancel))
+            self.checklist.lock()
+            self.clear_button.setEnabled(False)
+            self.clear_button.setToolTip(mark.toolTip())
+            layout.insertWidget(1, mark)
+
+    def _checklist_edited(self, _item=None) -> None:
+        self.field_form.touched.add("criteria")
+        self.field_form.revalidate()
+        self._update_proposal()
 
     def proposed(self) -> CertResult:
         return self.service.proposed_result(self.ticks_as_states())
@@ -236,45 +324,110 @@ class CertRecordDialog(RememberedDialog):
     def _take_proposal(self) -> None:
         self.result.set_value(self.proposed())
 
-    def _date(self, field: DateField, label: str) -> date | None:
-        return FormDialog.read_date(field, label, required=False)
+    def _date(self, field: DateField, label: str, unreadable: list | None = None) -> date | None:
+        try:
+            return FormDialog.read_date(field, label, required=False)
+        except FieldError as err:
+            if unreadable is None:
+                raise
+            unreadable.append(err)
+            return None
 
-    def data(self) -> RecordData:
+    def data(self, unreadable: list | None = None) -> RecordData:
+        """The record as typed; with ``unreadable`` (the live rule) a date that cannot be
+        read is collected there and read as none."""
         return RecordData(
-            registered_on=self._date(self.registered, "Ngày đăng ký"),
-            evaluated_on=self._date(self.evaluated, "Ngày họp đánh giá"),
+            registered_on=self._date(self.registered, "Ngày đăng ký", unreadable),
+            evaluated_on=self._date(self.evaluated, "Ngày họp đánh giá", unreadable),
             result=self.result.value(),
             decision_number=self.decision_number.text().strip(),
-            decision_date=self._date(self.decision_date, "Ngày quyết định"),
+            decision_date=self._date(self.decision_date, "Ngày quyết định", unreadable),
             certificate_number=self.certificate.text().strip(),
             notes=self.notes.toPlainText().strip(),
             criteria=[CriterionData(s.criterion.code, s.met, s.note)
                       for s in self.ticks_as_states()],
-            version=self.record.version,  # as read when the dialog opened
+            version=self.record.version,  # as read when the dialog opened (or last saved)
         )
 
-    def save(self) -> None:
+    def live_errors(self) -> list[FieldError]:
+        """certification_rules.record_errors on what is typed now."""
+        unreadable: list[FieldError] = []
+        data = self.data(unreadable)
+        taken = {e.field for e in unreadable}
+        return unreadable + [e for e in record_errors(self.record.unit.category,
+                                                      self.record.year, data, date.today())
+                             if e.field not in taken]
+
+    def _store(self) -> bool:
+        """Validate and save; False (the message shown, under its field too) when refused."""
+        if self.locked is not None:
+            return False
+        self.saved_note.setText("")
         try:
             self.service.save_record(self.record.unit.id, self.record.year, self.data())
         except FieldError as err:
-            self.error.setText(str(err))
-            return
+            self.field_form.show([err])
+            self.error.setText(f"Chưa lưu. {err}")
+            return False
         self.saved = True
-        self.accept()
+        return True
+
+    def save(self) -> None:
+        if self._store():
+            self.accept()
+
+    def save_and_close(self) -> None:
+        self.save()
+
+    def save_in_place(self) -> None:
+        """Ctrl+S: save and keep the record open, as stored now (its new version)."""
+        if not self._store():
+            return
+        self.record = self.service.record(self.record.unit.id, self.record.year)
+        self.fill(self.record)
+        self.clear_button.setEnabled(True)
+        self.history.setEnabled(True)
+        self.error.setText("")
+        self.saved_note.setText(f"Đã lưu hồ sơ năm {self.record.year}.")
+        self.mark_clean()
+
+    def fill(self, record: CertRecordInfo) -> None:
+        """Show ``record`` as stored (the service tidies what was typed)."""
+        self.registered.set_date(record.registered_on)
+        self.evaluated.set_date(record.evaluated_on)
+        self.result.set_value(record.result)
+        self.decision_number.setText(record.decision_number)
+        self.decision_date.set_date(record.decision_date)
+        self.certificate.setText(record.certificate_number)
+        if self.notes.toPlainText() != record.notes:
+            self.notes.setPlainText(record.notes)
+        self.checklist.blockSignals(True)
+        for row, state in enumerate(record.checklist):
+            self.checklist.set_tick(row, state.met)
+            self.checklist.item(row, 2).setText(state.note)
+        self.checklist.blockSignals(False)
+        self.field_form.show_all = False
+        self.field_form.touched.clear()
+        self.field_form.display([])
+        self._update_proposal()
 
     def clear(self) -> None:
         if not messages.confirm(self, f"Xóa toàn bộ hồ sơ năm {self.record.year} của "
                                       f"{self.record.unit.name} (đăng ký, tiêu chuẩn, kết quả, "
                                       "quyết định)? Chỉ dùng khi đã nhập nhầm."):
             return
-        self.service.clear_record(self.record.unit.id, self.record.year)
+        try:
+            self.service.clear_record(self.record.unit.id, self.record.year)
+        except FieldError as err:
+            self.error.setText(str(err))
+            return
         self.saved = True
         self.accept()
 
 
 class CertSettingsDialog(FormDialog):
     """The deadlines and the decider, which Thông tư 48/2025 may have changed
-    (docs/DOMAIN.md §4)."""
+    (docs/DOMAIN.md §4). The rule is services/settings.cert_settings_errors."""
 
     def __init__(self, settings: SettingsService, parent: QWidget | None = None):
         super().__init__("Thời hạn xét công nhận",
@@ -285,20 +438,27 @@ class CertSettingsDialog(FormDialog):
         current = settings.cert_settings()
         self.current = current
         self.fields: dict[str, tuple[QSpinBox, QSpinBox]] = {}
-        for key, label in (("registration", "Hạn đăng ký phấn đấu:"),
-                           ("recognition", "Hạn công nhận khu dân cư, đơn vị do phường quản lý:"),
-                           ("other_recognition", "Hạn công nhận các đơn vị khác:")):
+        for key, label in (("registration", "Hạn đăng ký phấn đấu"),
+                           ("recognition", "Hạn công nhận khu dân cư, đơn vị do phường quản lý"),
+                           ("other_recognition", "Hạn công nhận các đơn vị khác")):
             day, month = getattr(current, f"{key}_deadline")
             d = QSpinBox(minimum=1, maximum=31, value=day, objectName=f"{key}Day")
             m = QSpinBox(minimum=1, maximum=12, value=month, objectName=f"{key}Month")
             self.fields[key] = (d, m)
-            self.form.addRow(label, inline("ngày", d, "tháng", m, None))
+            line = field_error_line(f"{key}Deadline")
+            name = f"{key}_deadline"
+            self.field_form.bind(name, d, line, label, LABELS[name])
+            self.field_form.watch(m, name)
+            row = inline("ngày", d, "tháng", m, None)
+            row.setContentsMargins(0, 0, 0, 0)
+            self.form.addRow(label + ":", with_error_lines(row, [line]))
         self.window_days = QSpinBox(minimum=0, maximum=90, value=current.near_days,
                                     objectName="nearDays", suffix=" ngày")
-        self.form.addRow("Nhắc trước hạn:", self.window_days)
+        self.field_row("Nhắc trước hạn", "near_days", self.window_days, LABELS["near_days"])
         self.decider = QLineEdit(current.decider_title, objectName="deciderTitle")
         self.decider.setMinimumWidth(300)
-        self.form.addRow("Người quyết định công nhận:", self.decider)
+        self.field_row("Người quyết định công nhận", "decider_title", self.decider,
+                       LABELS["decider_title"])
         # A category recognised by someone else (the ward itself by a higher body)
         self.deciders: dict[CertCategory, QLineEdit] = {}
         for category in (CertCategory.AGENCY, CertCategory.ENTERPRISE, CertCategory.SCHOOL,
@@ -308,13 +468,21 @@ class CertSettingsDialog(FormDialog):
             edit.setPlaceholderText("như trên")
             edit.setMinimumWidth(300)
             self.deciders[category] = edit
-            self.form.addRow(f"    — {category.label}:", edit)
+            self.form.addRow(f"    — {category.label}:", self.field_form.add(
+                f"decider_{category.value}", edit,
+                f"Người quyết định công nhận ({category.label.lower()})"))
         self.finish_layout()
 
-    def check(self) -> None:
+    def data(self):
         from dataclasses import replace
 
         values = {f"{key}_deadline": (d.value(), m.value()) for key, (d, m) in self.fields.items()}
-        self.settings.save_cert_settings(replace(
+        return replace(
             self.current, near_days=self.window_days.value(), decider_title=self.decider.text(),
-            deciders={c: e.text() for c, e in self.deciders.items()}, **values))
+            deciders={c: e.text() for c, e in self.deciders.items()}, **values)
+
+    def live_errors(self) -> list[FieldError]:
+        return cert_settings_errors(self.data())
+
+    def check(self) -> None:
+        self.settings.save_cert_settings(self.data())

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QProgressDialog,
     QPushButton,
-    QToolButton,
     QWidget,
 )
 
@@ -125,9 +124,9 @@ class CertificationTab(ListTab):
         self.add_button.setText("&Thêm đơn vị")
         self.edit_button = QPushButton("Sửa đơn vị", objectName="certificationEditUnit")
         self.retire_button = QPushButton("Thôi theo dõi…", objectName="certificationRetire")
-        self.print_button = QToolButton(objectName="certificationPrint")
-        self.print_button.setText("In danh sách")
-        self.print_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        # a push button with a menu leaves room for its arrow (a tool button's drew over the
+        # last letter, issue 14)
+        self.print_button = QPushButton("In danh sách", objectName="certificationPrint")
         menu = QMenu(self.print_button)
         for form_id, text in LISTS:
             menu.addAction("Xem trước, in " + text[0].lower() + text[1:],

@@ -32,9 +32,15 @@ from PySide6.QtWidgets import (
 from ...access import Role, user_of
 from ...db.engine import Database
 from ...services.unit import AreaInfo, UnitService
-from ...services.users import MIN_PASSWORD, UserInfo, UserService
+from ...services.users import (
+    MIN_PASSWORD,
+    UserInfo,
+    UserService,
+    account_errors,
+    password_errors,
+)
 from ...validation import FieldError
-from ..widgets.dialogs import button_row, error_label
+from ..widgets.dialogs import FieldForm, GuardedDialog, button_row, error_label
 
 COLUMNS = ("Tên đăng nhập", "Họ và tên", "Vai trò", "Khu dân cư", "Trạng thái",
            "Tạm khóa đến", "Phải đổi mật khẩu", "Đăng nhập lần cuối")
@@ -61,9 +67,12 @@ def _password_field(name: str) -> QLineEdit:
     return field
 
 
-class AccountDialog(QDialog):
+class AccountDialog(GuardedDialog):
     """A new account (name, full name, role, areas, an initial password twice, which the user
-    must change at the first login) or an existing one's role, areas and full name."""
+    must change at the first login) or an existing one's role, areas and full name.
+
+    Each field's error shows under it as you type (services/users.account_errors); Esc asks
+    before typed input is lost; Ctrl+S and Ctrl+Enter save and close."""
 
     def __init__(self, users: UserService, areas: list[AreaInfo],
                  info: UserInfo | None = None, parent: QWidget | None = None):
@@ -91,18 +100,20 @@ class AccountDialog(QDialog):
         self.password = _password_field("accountPassword")
         self.again = _password_field("accountAgain")
         self.error = error_label("accountError")
+        self.field_form = ff = FieldForm(self.live_errors, self.error)
         self.buttons = button_row("Thêm tài khoản" if info is None else "Lưu", self.submit,
                                   self.reject, "accountOk")
         form = QFormLayout()
-        form.addRow("Tên đăng nhập:", self.name)
-        form.addRow("Họ và tên:", self.display)
-        form.addRow("Vai trò:", self.role)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.addRow("Tên đăng nhập:", ff.add("name", self.name, "Tên đăng nhập"))
+        form.addRow("Họ và tên:", ff.add("display_name", self.display, "Họ và tên"))
+        form.addRow("Vai trò:", ff.add("role", self.role, "Vai trò"))
         form.addRow("Khu dân cư:", self.areas)
         form.addRow("", QLabel("Không đánh dấu khu nào: làm việc với mọi khu dân cư.",
                                wordWrap=True, styleSheet="color: #555;"))
         if info is None:
-            form.addRow("Mật khẩu ban đầu:", self.password)
-            form.addRow("Nhập lại mật khẩu:", self.again)
+            form.addRow("Mật khẩu ban đầu:", ff.add("password", self.password, "Mật khẩu"))
+            form.addRow("Nhập lại mật khẩu:", ff.add("again", self.again, "Nhập lại mật khẩu"))
             form.addRow("", QLabel(f"Ít nhất {MIN_PASSWORD} ký tự. Người dùng phải đổi mật "
                                    "khẩu này ở lần đăng nhập đầu tiên.", wordWrap=True,
                                    styleSheet="color: #555;"))
@@ -121,6 +132,10 @@ class AccountDialog(QDialog):
                     item.setCheckState(Qt.CheckState.Checked)
             self.display.setFocus()
 
+    def state(self) -> object:
+        """What Esc would lose: the typed fields and the areas ticked."""
+        return super().state(), self.area_ids()
+
     def area_ids(self) -> tuple[int, ...]:
         return tuple(self.areas.item(i).data(Qt.ItemDataRole.UserRole)
                      for i in range(self.areas.count())
@@ -128,6 +143,13 @@ class AccountDialog(QDialog):
 
     def chosen_role(self) -> Role:
         return Role(self.role.currentData())
+
+    def live_errors(self) -> list[FieldError]:
+        """services/users.account_errors on what is typed now."""
+        new = self.info is None
+        return account_errors(self.name.text(), self.display.text(),
+                              self.password.text() if new else None,
+                              self.again.text() if new else None)
 
     def submit(self) -> None:
         try:
@@ -139,13 +161,17 @@ class AccountDialog(QDialog):
                 self.users.set_role(self.info.name, self.chosen_role(), self.area_ids(),
                                     self.display.text())
         except FieldError as exc:
+            self.field_form.show([exc])
             self.error.setText(str(exc))
             return
         self.accept()
 
+    save = submit  # Ctrl+S and Ctrl+Enter (GuardedDialog)
 
-class ResetPasswordDialog(QDialog):
-    """A temporary password, twice: the user must choose a new one at the next login."""
+
+class ResetPasswordDialog(GuardedDialog):
+    """A temporary password, twice: the user must choose a new one at the next login. Each
+    field's error shows under it as you type (services/users.password_errors)."""
 
     def __init__(self, users: UserService, name: str, parent: QWidget | None = None):
         super().__init__(parent)
@@ -156,6 +182,7 @@ class ResetPasswordDialog(QDialog):
         self.password = _password_field("resetPassword")
         self.again = _password_field("resetAgain")
         self.error = error_label("resetError")
+        self.field_form = ff = FieldForm(self.live_errors, self.error)
         self.buttons = button_row("Đặt lại mật khẩu", self.submit, self.reject, "resetOk")
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(f"Đặt mật khẩu tạm cho tài khoản <b>{name}</b>. Khi đăng nhập "
@@ -163,19 +190,26 @@ class ResetPasswordDialog(QDialog):
                                 "khoản đang bị tạm khóa vì nhập sai cũng được mở.",
                                 wordWrap=True))
         form = QFormLayout()
-        form.addRow("Mật khẩu tạm:", self.password)
-        form.addRow("Nhập lại:", self.again)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.addRow("Mật khẩu tạm:", ff.add("password", self.password, "Mật khẩu"))
+        form.addRow("Nhập lại:", ff.add("again", self.again, "Nhập lại mật khẩu"))
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
+
+    def live_errors(self) -> list[FieldError]:
+        return password_errors(self.password.text(), self.again.text())
 
     def submit(self) -> None:
         try:
             self.users.reset_password(self.user_name, self.password.text(), self.again.text())
         except FieldError as exc:
+            self.field_form.show([exc])
             self.error.setText(str(exc))
             return
         self.accept()
+
+    save = submit  # Ctrl+S and Ctrl+Enter (GuardedDialog)
 
 
 class UsersDialog(QDialog):

@@ -363,7 +363,10 @@ class FieldForm:
         return found
 
     def display(self, errors: list[FieldError]) -> None:
-        self.shown = errors
+        # the errors shown before are let go only when this returns: a refused save's error
+        # (its traceback) may hold the last reference to the dialog, which must not be
+        # destroyed while its lines are being written
+        previous, self.shown = self.shown, errors  # noqa: F841
         by_key: dict[str, list[str]] = {}
         loose: list[str] = []
         for err in errors:
