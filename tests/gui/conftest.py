@@ -25,9 +25,17 @@ def pytest_runtest_teardown(item, nextitem):
     # the run with its "close without saving?" question (GuardedDialog)
     from antq_desktop.ui.widgets.dialogs import GuardedDialog
 
+    from antq_desktop.ui.login.lock import IdleLock
+
     for widget in QApplication.allWidgets():
         if isinstance(widget, GuardedDialog):
             widget._closing = True
+    # and a signed-in window left open must not lock (a modal password prompt) ten minutes
+    # later, in the middle of another test
+    for window in QApplication.topLevelWidgets():
+        for lock in window.findChildren(IdleLock):
+            lock.stop()
+            lock.timer.stop()
     return (yield)  # pytest-qt closes the test's widgets
 
 

@@ -122,6 +122,9 @@ class IdleLock(QObject):
     def lock(self, why: str = "vì lâu không thao tác") -> None:
         if self.is_locked:
             return
+        window = self.parent()
+        if isinstance(window, QWidget) and not window.isVisible():
+            return  # a closed (or signing-out) window: nothing on screen to cover
         self.is_locked = True
         for window in QApplication.topLevelWidgets():
             if window.isVisible() and not isinstance(window, LockDialog) and window.isWindow():
