@@ -79,7 +79,24 @@ def apply(window: QWidget, user: CurrentUser) -> list[str]:
 
 
 # -- locked periods (khóa sổ) --------------------------------------------------------------------
-PADLOCK = "🔒"
+def _padlock_file():
+    from ..config import resources_dir
+
+    return resources_dir() / "padlock.png"
+
+
+# The padlock mark, as rich text for labels and tooltips: a picture shipped with the program,
+# not the emoji 🔒, which shows as an empty box on a machine without an emoji font. Plain-text
+# places (window titles, table items, menu entries) say "đã khóa sổ" or take padlock_icon().
+PADLOCK = f'<img src="{_padlock_file().as_uri()}" width="13" height="13">'
+LOCKED_TITLE = "chỉ xem, đã khóa sổ"  # after a locked record dialog's title
+
+
+def padlock_icon():
+    """The padlock as a QIcon (table items, menu entries)."""
+    from PySide6.QtGui import QIcon
+
+    return QIcon(str(_padlock_file()))
 
 
 def period_lock(db, kind: str, year: int, area_id: int | None = None) -> str | None:

@@ -277,7 +277,8 @@ def test_an_evaluation_of_a_signed_off_quarter_opens_read_only(qtbot, db, ward, 
     d = _shown(qtbot, CaseDialog(service, UnitService(db).areas(), case))
     d.pages.setCurrentIndex(1)
     first = d.evaluations.item(0, 0)
-    assert first.text().startswith(PADLOCK) and "Quý 1/2026 đã khóa sổ" in first.toolTip()
+    assert "Quý 1/2026 đã khóa sổ" in first.toolTip() and first.toolTip().startswith(PADLOCK)
+    assert not first.icon().isNull(), "a locked evaluation shows the padlock"
     d.evaluations.selectRow(0)
     assert not d.void_evaluation_button.isEnabled()
     assert d.void_evaluation_button.toolTip().startswith(PADLOCK)
@@ -300,7 +301,7 @@ def test_an_evaluation_of_a_signed_off_quarter_opens_read_only(qtbot, db, ward, 
     when_modal(look)
     qtbot.mouseClick(d.edit_evaluation_button, Qt.MouseButton.LeftButton)
     assert seen["note"].startswith(PADLOCK) and "bởi" in seen["tip"] and "khóa sổ ngày" in seen["tip"]
-    assert seen["title"].startswith(PADLOCK)
+    assert seen["title"].endswith("đã khóa sổ")
     assert seen["read_only"] and not seen["ok"] and seen["open"]
     assert service.get(cid).evaluations[0].classification is Classification.A
 

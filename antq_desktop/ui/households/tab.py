@@ -280,8 +280,12 @@ class HouseholdsTab(ListTab):
         locked = getattr(self, "signup_lock", None)  # a signed-off year: both off
         for text, slot in ((f"Đăng ký năm {year}…", self.signup_selected),
                            (f"Hủy đăng ký năm {year}…", self.cancel_signup_selected)):
-            action = menu.addAction(("🔒 " if locked else "") + text, slot)
+            action = menu.addAction(text, slot)
             action.setEnabled(not locked)
+            if locked:
+                from ..permissions import padlock_icon
+
+                action.setIcon(padlock_icon())
         menu.exec(self.table.viewport().mapToGlobal(pos))
 
     def cancel_signup_selected(self) -> None:

@@ -38,7 +38,7 @@ from ...services.periods import MEDIATION, PeriodService
 from ...validation import FieldError, parse_whole_number
 from ..audit.history import history_button
 from ..duplicates.hint import DuplicateHint
-from ..permissions import PADLOCK
+from ..permissions import LOCKED_TITLE
 from ..rehabilitation.forms import (
     SteadyForm,
     field_label,
@@ -218,7 +218,7 @@ class MediationCaseDialog(SteadyForm, RememberedDialog):
         self.parties.model().rowsInserted.connect(lambda *_a: self._edited("parties"))
         self.mediators.itemChanged.connect(lambda *_a: self._edited("mediator_ids"))
         if self.locked:
-            self.setWindowTitle(f"{PADLOCK} {self.windowTitle()}")
+            self.setWindowTitle(f"{self.windowTitle()} — {LOCKED_TITLE}")
             make_read_only(body)
             self.buttons.button(QDialogButtonBox.StandardButton.Ok).hide()
             self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Đóng")

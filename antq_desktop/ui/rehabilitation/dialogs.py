@@ -50,7 +50,7 @@ from ...services.unit import AreaInfo
 from ...validation import FieldError, parse_whole_number
 from ..duplicates.hint import DuplicateHint
 from ..audit.history import history_button
-from ..permissions import PADLOCK, mark_locked
+from ..permissions import LOCKED_TITLE, PADLOCK, mark_locked, padlock_icon
 from ..widgets import messages
 from ..widgets.dialogs import (
     FieldForm,
@@ -152,7 +152,7 @@ class _EntryDialog(SteadyForm, FormDialog):
 
     def lock(self, message: str) -> None:
         self.locked = message
-        self.setWindowTitle(f"{PADLOCK} {self.windowTitle()}")
+        self.setWindowTitle(f"{self.windowTitle()} — {LOCKED_TITLE}")
         self._outer.insertWidget(0, lock_banner(message))
         make_read_only(self._body)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).hide()
@@ -595,12 +595,13 @@ class CaseDialog(SteadyForm, RememberedDialog):
 
     def _fill_history(self, d: CaseData) -> None:
         self.locks = [evaluation_lock(self.service, d, e.evaluated_on) for e in d.evaluations]
-        _fill(self.evaluations, [[(f"{PADLOCK} " if lock else "") + e.period.label,
+        _fill(self.evaluations, [[e.period.label,
                                   format_date(e.evaluated_on), e.classification.label,
                                   e.remarks] for e, lock in zip(d.evaluations, self.locks)],
               [void_note(e) if e.voided else "" for e in d.evaluations])
         for row, lock in enumerate(self.locks):
             if lock and not d.evaluations[row].voided:
+                self.evaluations.item(row, 0).setIcon(padlock_icon())
                 self.evaluations.item(row, 0).setToolTip(f"{PADLOCK} {lock}")
         _fill(self.supports, [[format_date(p.given_on), p.kind.label, _money(p.amount),
                                p.lender, p.details] for p in d.supports],
