@@ -28,7 +28,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Enum as SAEnum
-from sqlalchemy import event, func, insert, inspect, select, text
+from sqlalchemy import event, insert, inspect, select, text
 from sqlalchemy.orm import Session
 
 from ..db.models import AuditEntry, Base
@@ -613,7 +613,10 @@ def last_id(conn) -> int:
     """The change counter: the newest entry's id (0: none), one step down the primary key.
     Every saved change writes an entry in its own transaction, so this moves exactly when
     something was saved (services/changes.py polls it)."""
-    return conn.execute(select(func.max(AuditEntry.id))).scalar() or 0
+    return conn.execute(_LAST_ID).scalar() or 0
+
+
+_LAST_ID = text("SELECT max(id) FROM audit_entry")  # plain text: no statement to build per call
 
 
 def actors(db) -> list[str]:

@@ -144,30 +144,34 @@ class ChangeWatch:
     def poll(self) -> Changes | None:
         """What other sessions saved since the last poll, or None (nothing, or only this
         program's own saves). A database that cannot be reached right now is None too: the
-        next poll tries again (a save says so to the officer; a timer does not)."""
+        next poll tries again (a save says so to the officer; a timer never does)."""
         try:
-            with self.db.engine.connect() as conn:
-                top = audit.last_id(conn)
-                if top <= self.seen:
-                    return None
-                rows = conn.execute(self._entries().where(AuditEntry.id > self.seen,
-                                                          AuditEntry.id <= top)
-                                    .order_by(AuditEntry.id).limit(MAX_READ + 1)).all()
+            return self._poll()
         except SQLAlchemyError as exc:
             log.warning("change poll failed: %s", type(exc).__name__)  # no data, no address
             return None
+
+    def _poll(self) -> Changes | None:
+        with self.db.engine.connect() as conn:
+            top = audit.last_id(conn)
+            if top <= self.seen:
+                return None
+            rows = conn.execute(self._entries().where(AuditEntry.id > self.seen,
+                                                      AuditEntry.id <= top)
+                                .order_by(AuditEntry.id).limit(MAX_READ + 1)).all()
         with self._lock:
             others = [r for r in rows if not self._is_own(r.id)]
-            # committed ranges wholly seen are dropped (an open transaction keeps its own)
+        many = len(rows) > MAX_READ
+        others = [r for r in others[:MAX_READ] if r.action not in QUIET_ACTIONS]
+        self._remember(others)
+        # all read: from here on this range is seen (an open transaction keeps its own ids)
+        with self._lock:
             self._own = [o for o in self._own if not o.done or o.top > top]
         self.seen = top
-        if len(rows) > MAX_READ:
-            self._remember(others[:MAX_READ])
+        if many:
             return Changes(frozenset({ALL}))
-        others = [r for r in others if r.action not in QUIET_ACTIONS]
         if not others:
             return None
-        self._remember(others)
         kinds: set[str] = set()
         for r in others:
             kind = r.kind or ""

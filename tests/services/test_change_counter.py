@@ -114,4 +114,23 @@ def test_the_poll_is_one_query_while_nothing_changes(db, ward):
         assert watch.poll() is None
     finally:
         event.remove(db.engine, "before_cursor_execute", seen)
-    assert len(statements) == 1 and "max(audit_entry.id)" in statements[0]
+    assert len(statements) == 1 and "max(id) FROM audit_entry" in statements[0]
+
+
+def test_an_unreachable_database_is_tried_again_at_the_next_poll(db, ward, other, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    watch = ChangeWatch(db)
+    hid = HouseholdService(other).save(household(ward[0]))
+
+    def down(*_args):
+        raise OperationalError("SELECT", {}, Exception("server closed the connection"))
+    monkeypatch.setattr(audit, "last_id", down)
+    assert watch.poll() is None  # no error out of a timer
+    monkeypatch.undo()
+    monkeypatch.setattr(watch, "_display_names", down)  # lost half way through
+    assert watch.poll() is None
+    monkeypatch.undo()
+    changes = watch.poll()  # nothing of it was lost
+    assert changes is not None and changes.concerns("household")
+    assert watch.touched("household", hid).actor == "Trần Thị Bình"
