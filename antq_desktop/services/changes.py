@@ -57,6 +57,10 @@ PARENTS = {
 KEYED_BY_PARENT = {"mediation_case_mediator": "mediation_case"}
 
 ALL = "*"  # in Changes.kinds: every list is concerned
+# A list is concerned by any change in its area of work (audit.AREAS: a mediation team's change
+# is in the cases list's filter, any activity's in the activities tab's counts).
+GROUPS = {kind: frozenset(kinds) for key, (_label, kinds) in audit.AREAS.items()
+          if key != "system" for kind in kinds}
 
 
 @dataclass(frozen=True)
@@ -77,7 +81,9 @@ class Changes:
 
     def concerns(self, kind: str) -> bool:
         """A list of ``kind`` rows (""; unknown: any change concerns it) must be read again."""
-        return ALL in self.kinds or not kind or kind in self.kinds
+        if ALL in self.kinds or not kind:
+            return True
+        return not self.kinds.isdisjoint(GROUPS.get(kind, (kind,)))
 
 
 @dataclass

@@ -92,6 +92,15 @@ def test_logins_and_exports_change_no_list_and_the_unit_changes_every_list(db, w
     assert changes is not None and ALL in changes.kinds and changes.concerns("tip")
 
 
+def test_a_list_is_concerned_by_its_whole_area_of_work(db, ward, other):
+    from antq_desktop.services.mediation import MediationService, TeamData
+
+    watch = ChangeWatch(db)
+    MediationService(other).save_team(TeamData(area_id=ward[0]))
+    changes = watch.poll()  # a team: the cases list's filter
+    assert changes.concerns("mediation_case") and not changes.concerns("household")
+
+
 def test_the_mark_fades_after_a_few_minutes(db, ward, other):
     now = [utc_now()]
     watch = ChangeWatch(db, clock=lambda: now[0])
