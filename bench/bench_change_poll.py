@@ -13,7 +13,10 @@ bench/data/bench-poll-<N>.db; a PostgreSQL database given by --url must be empty
    saved a household (the save not timed): the counter, the entries since the last poll (a
    primary-key range) and who made them;
 3. *raw SELECT 1*: the driver's own cursor on a raw connection, the floor of any query;
-4. *raw max(id)*: the poll's query through that raw cursor.
+4. *raw max(id)*: the poll's query through that raw cursor;
+5. with ``--window``: the main window's tick after another session's save, the households list
+   shown (offscreen Qt): the poll, the list read again keeping selection and scroll, and the
+   status bar's counts — what an officer's screen spends when a colleague saves.
 Prints the query plan and a Markdown block for docs/PERFORMANCE.md.
 """
 
@@ -91,6 +94,37 @@ def p95(values: list[float]) -> float:
     return sorted(values)[int(len(values) * 0.95) - 1]
 
 
+def window_ticks(db, svc, homes: int, n: int) -> list[float]:
+    """The main window's tick (``poll_changes``) after another session saved a household."""
+    import os
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from antq_desktop.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([])
+    window = MainWindow(db)
+    window.changes_timer.stop()  # driven here
+    window.resize(1366, 768)
+    window.show()
+    window.show_tab(window.households_tab)
+    tab = window.households_tab
+    tab.table.selectRow(500)
+    app.processEvents()
+    out = []
+    for i in range(n):
+        hid = 1 + (i * 104729) % homes
+        svc.save(replace(svc.get(hid), notes=f"window bench {time.time_ns()}"))
+        start = time.perf_counter()
+        window.poll_changes()
+        tab.table.viewport().grab()  # the visible rows fetched and painted
+        out.append(time.perf_counter() - start)
+        assert not tab.stale
+    window.close()
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--households", type=int, default=100_000)
@@ -98,6 +132,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3000)
     parser.add_argument("--saves", type=int, default=100)
     parser.add_argument("--url", help="a PostgreSQL URL (default: a SQLite file in bench/data)")
+    parser.add_argument("--window", type=int, default=0, metavar="N",
+                        help="also time N ticks of the main window after another's save")
     args = parser.parse_args()
     if args.url:
         url = args.url
@@ -155,6 +191,8 @@ def main() -> None:
         assert watch.poll() is None
         cur.close()
         raw.close()
+        watch.close()
+        ticks = window_ticks(db, svc, homes, args.window) if args.window else []
     finally:
         other.dispose()
         db.dispose()
@@ -169,18 +207,22 @@ def main() -> None:
     kind = "SQLite (WAL)" if url.startswith("sqlite") else "PostgreSQL"
     print(f"#### Change poll, {kind}: {homes:,} households, {total:,} audit entries\n")
     print(f"`python bench/bench_change_poll.py --households {args.households} --entries "
-          f"{args.entries} --runs {args.runs}{' --url …' if args.url else ''}` "
+          f"{args.entries} --runs {args.runs}{f' --window {args.window}' if args.window else ''}"
+          f"{' --url …' if args.url else ''}` "
           f"({platform.machine()}, Python {platform.python_version()})\n")
     for note in notes:
         print(f"- {note}")
     print(f"- plan of the poll's query: {' / '.join(plan)}\n")
     print("| measure | median | p95 | ratio to raw SELECT 1 (median) |")
     print("|---|---|---|---|")
-    rows = (("poll, nothing changed (`ChangeWatch.poll`)", results["poll"]),
+    rows = [("poll, nothing changed (`ChangeWatch.poll`)", results["poll"]),
             (f"poll after another session's save ({len(changed)} saves)", changed),
             ("raw `SELECT max(id) FROM audit_entry`", results["raw_max"]),
             ("`SELECT 1` through the engine (pooled connection)", results["layer_1"]),
-            ("raw `SELECT 1`", results["select_1"]))
+            ("raw `SELECT 1`", results["select_1"])]
+    if ticks:
+        rows.append((f"window tick after another's save, households list shown "
+                     f"({len(ticks)})", ticks))
     for name, values in rows:
         print(f"| {name} | {ms(values)} | {p95ms(values)} | "
               f"{statistics.median(values) / floor:.1f} |")

@@ -39,9 +39,10 @@ MAX_READ = 2000  # entries read per poll at most; more (a large merge): every li
 # Actions that change no list (the trail records them all the same).
 QUIET_ACTIONS = frozenset({"export", "print", "backup", "login", "logout", "login_failed",
                            "password_reset", "password_change"})
-# A change of these touches every list (areas and the unit are in every filter; imports,
-# merges and locks change rows of several lists at once).
-WIDE_KINDS = frozenset({"unit", "area", "setting", "import_batch", "person_merge",
+# A change of these touches every list and what its filters offer (areas, the unit and the
+# teams are in the filters; imports, merges and locks change rows of several lists at once):
+# the lists read everything again (ListTab.reload_all), not only their rows.
+WIDE_KINDS = frozenset({"unit", "area", "mediation_team", "setting", "import_batch", "person_merge",
                         "person_not_duplicate", "period_lock", "lock_exception", "database",
                         "app_user", "app_user_area"})
 # A child record's change is shown on its parent's row: table → (parent table, its column).
@@ -78,6 +79,11 @@ class Changes:
     lists concerned (ALL: every list)."""
 
     kinds: frozenset[str]
+
+    @property
+    def wide(self) -> bool:
+        """Every list and its filters: read everything again, not only the rows."""
+        return ALL in self.kinds
 
     def concerns(self, kind: str) -> bool:
         """A list of ``kind`` rows (""; unknown: any change concerns it) must be read again."""

@@ -189,7 +189,7 @@ class MainWindow(QMainWindow):
         if changes is not None:
             for tab in self.list_tabs():
                 if changes.concerns(tab.record_kind()):
-                    tab.mark_stale()
+                    tab.mark_stale(changes.wide)
                 else:
                     tab.model.refresh_rows()  # a mark may have come or gone
         current = self.tabs.currentWidget()

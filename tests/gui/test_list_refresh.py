@@ -164,3 +164,20 @@ def test_a_tab_never_shown_reads_only_when_shown(qtbot, window, other, ward):
     other.save(replace(_head("HK000009", 9), area_id=ward[0]))
     _tick(window)
     assert tab.unread and not tab.stale  # its first read will be fresh anyway
+
+
+def test_a_new_area_elsewhere_reaches_the_filters(qtbot, window, other, monkeypatch):
+    from antq_desktop.services.unit import UnitService
+
+    tab = window.households_tab
+    window.show_tab(tab)
+    summaries = []
+    original = tab.reload_summary
+    monkeypatch.setattr(tab, "reload_summary", lambda: summaries.append(1) or original())
+    other.save(replace(_head("HK000042", 42), area_id=tab.area.itemData(1)))
+    _tick(window)  # a household: its rows only (F5), not the sign-up summary (slow at scale)
+    assert _codes(tab) == ["HK000042"] and summaries == []
+    other.db.user = replace(OFFICER, role=Role.ADMIN)  # areas are the administrator's
+    UnitService(other.db).add_area("Tổ dân phố số 3")
+    _tick(window)  # an area: everything the tab offers, read again
+    assert tab.area.findText("Tổ dân phố số 3") > 0 and summaries == [1]

@@ -93,12 +93,21 @@ def test_logins_and_exports_change_no_list_and_the_unit_changes_every_list(db, w
 
 
 def test_a_list_is_concerned_by_its_whole_area_of_work(db, ward, other):
+    from datetime import date
+
+    from antq_desktop.enums import TipResult
+    from antq_desktop.services.activities import ActivityService, Kind, TipData
     from antq_desktop.services.mediation import MediationService, TeamData
 
     watch = ChangeWatch(db)
+    ActivityService(other).save(Kind.TIP, TipData(date(2026, 3, 1), ward[0], "Tin báo",
+                                                  False, TipResult.PENDING, 0, ""))
+    changes = watch.poll()  # a tip: the activities tab's counts, whatever kind it shows
+    assert changes.concerns("award") and changes.concerns("tip")
+    assert not changes.wide and not changes.concerns("household")
     MediationService(other).save_team(TeamData(area_id=ward[0]))
-    changes = watch.poll()  # a team: the cases list's filter
-    assert changes.concerns("mediation_case") and not changes.concerns("household")
+    changes = watch.poll()  # a team: in the cases list's filter, read again with the rest
+    assert changes.wide and changes.concerns("mediation_case")
 
 
 def test_the_mark_fades_after_a_few_minutes(db, ward, other):

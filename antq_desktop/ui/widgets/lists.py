@@ -234,6 +234,7 @@ class ListTab(QWidget):
         self.model.row_style = self._row_style
         self.changed_by: Callable[[str, int], Any] | None = None  # (kind, id) → Touch or None
         self.stale = False  # changed elsewhere since it was read
+        self._stale_wide = False  # …and what its filters offer may have changed too
         self.table = list_view(self.model, f"{area}Table")
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.sort = ClickSort(self.table, self.sort_keys(), self._sort_clicked)
@@ -407,10 +408,12 @@ class ListTab(QWidget):
         self.update_buttons()
 
     # -- changes from other sessions -------------------------------------------------------------
-    def mark_stale(self) -> None:
-        """Another session saved something this list shows (a tab never read stays unread)."""
+    def mark_stale(self, wide: bool = False) -> None:
+        """Another session saved something this list shows (a tab never read stays unread);
+        ``wide``: also what its filters offer (areas, teams): everything is read again."""
         if not self.unread:
             self.stale = True
+            self._stale_wide = self._stale_wide or wide
 
     def reload_if_stale(self) -> bool:
         """Read a stale list again, keeping the selection and the scroll, unless a dialog is
@@ -418,10 +421,13 @@ class ListTab(QWidget):
         True if it read now."""
         if not self.stale or self.unread or QApplication.activeModalWidget() is not None:
             return False
-        self.stale = False
+        wide, self.stale, self._stale_wide = self._stale_wide, False, False
         bars = (self.table.verticalScrollBar(), self.table.horizontalScrollBar())
         kept = [bar.value() for bar in bars]
-        self.reload_all()
+        if wide:
+            self.reload_all()
+        else:  # the rows (and, where a tab's reload reads them, its counts): F5
+            self.reload()
         self.table.doItemsLayout()  # the scroll range of the new rows, before it is restored
         for bar, value in zip(bars, kept):
             bar.setValue(value)
