@@ -190,8 +190,6 @@ class MainWindow(QMainWindow):
             for tab in self.list_tabs():
                 if changes.concerns(tab.record_kind()):
                     tab.mark_stale(changes.wide)
-                else:
-                    tab.model.refresh_rows()  # a mark may have come or gone
         current = self.tabs.currentWidget()
         if isinstance(current, ListTab) and current.isVisible() and current.reload_if_stale():
             self.update_status()
