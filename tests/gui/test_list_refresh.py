@@ -181,3 +181,21 @@ def test_a_new_area_elsewhere_reaches_the_filters(qtbot, window, other, monkeypa
     UnitService(other.db).add_area("Tổ dân phố số 3")
     _tick(window)  # an area: everything the tab offers, read again
     assert tab.area.findText("Tổ dân phố số 3") > 0 and summaries == [1]
+
+
+def test_the_interval_is_a_setting_and_the_timer_itself_reads(qtbot, db, ward, other):
+    from PySide6.QtCore import QSettings
+
+    QSettings().setValue("lists/changePollSeconds", 0)  # off
+    off = MainWindow(db)
+    qtbot.addWidget(off)
+    assert not off.changes_timer.isActive()
+    off.close()
+    QSettings().setValue("lists/changePollSeconds", 1)
+    w = MainWindow(db)
+    qtbot.addWidget(w)
+    w.show()
+    w.show_tab(w.households_tab)
+    assert w.changes_timer.isActive() and w.changes_timer.interval() == 1000
+    other.save(replace(_head("HK000123", 23), area_id=ward[0]))
+    qtbot.waitUntil(lambda: _codes(w.households_tab) == ["HK000123"], timeout=3000)
