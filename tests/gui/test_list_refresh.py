@@ -199,3 +199,23 @@ def test_the_interval_is_a_setting_and_the_timer_itself_reads(qtbot, db, ward, o
     assert w.changes_timer.isActive() and w.changes_timer.interval() == 1000
     other.save(replace(_head("HK000123", 23), area_id=ward[0]))
     qtbot.waitUntil(lambda: _codes(w.households_tab) == ["HK000123"], timeout=3000)
+
+
+def test_a_read_of_the_list_meanwhile_makes_it_fresh(qtbot, window, other, ward, db,
+                                                     monkeypatch):
+    tab = window.households_tab
+    window.show_tab(tab)
+    dialog = QDialog(window)
+    dialog.setModal(True)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    other.save(replace(_head("HK000401", 41), area_id=ward[0]))
+    _tick(window)
+    assert tab.stale
+    reads = _reads(monkeypatch, tab)
+    hid = HouseholdService(db).save(replace(_head("HK000402", 42), area_id=ward[0]))
+    tab._saved(hid)  # the dialog's own save reads the list: the other's row comes with it
+    dialog.close()
+    assert reads == [1] and not tab.stale and _codes(tab) == ["HK000401", "HK000402"]
+    _tick(window)
+    assert reads == [1]  # not read a second time

@@ -399,6 +399,7 @@ class ListTab(QWidget):
         from its first row with nothing selected."""
         keep = None if to_top else (select_id if select_id is not None else self.selected_id())
         self.model.set_ids(self.load_ids())
+        self.stale = self._stale_wide  # the rows are fresh now (the filters' choices maybe not)
         row = self.model.row_of(keep) if keep is not None else -1
         if row >= 0:
             self.table.selectRow(row)
@@ -441,9 +442,10 @@ class ListTab(QWidget):
                                                    Qt.ItemDataRole.ToolTipRole):
             return style
         try:
-            touch = self.changed_by(self.record_kind(), self.row_id(row))
+            row_id = self.row_id(row)
         except AttributeError:  # a row of another shape (a voided view's): no mark
             return style
+        touch = self.changed_by(self.record_kind(), row_id)
         if touch is None:
             return style
         if role == Qt.ItemDataRole.FontRole:
