@@ -92,7 +92,7 @@ class Changes:
         return not self.kinds.isdisjoint(GROUPS.get(kind, (kind,)))
 
 
-@dataclass
+@dataclass(eq=False)  # each transaction's own, compared by identity
 class _Own:
     """The entry ids one transaction of this program wrote: (base, top]."""
 
@@ -141,8 +141,7 @@ class ChangeWatch:
 
     def _rolled_back(self, own: _Own) -> None:
         with self._lock:  # those ids were never committed (SQLite may hand them out again)
-            if own in self._own:
-                self._own.remove(own)
+            self._own = [o for o in self._own if o is not own]
 
     def _is_own(self, entry_id: int) -> bool:
         return any(o.base < entry_id <= o.top for o in self._own)
