@@ -418,12 +418,15 @@ def _last_hash(session: Session) -> str:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
     else:
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_LOCK_KEY})
-    return conn.execute(select(AuditEntry.hash).order_by(AuditEntry.id.desc())
-                        .limit(1)).scalar() or ""
+    last = conn.execute(select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc())
+                        .limit(1)).first()
+    # every entry after this one up to the commit is this transaction's (services/changes.py)
+    session.info.setdefault("audit_base", last.id if last else 0)
+    return last.hash if last else ""
 
 
 def _reset(session: Session, *_args) -> None:
-    for key in ("audit_pending", "audit_action", "audit_off", "audit_last"):
+    for key in ("audit_pending", "audit_action", "audit_off", "audit_last", "audit_base"):
         session.info.pop(key, None)
 
 
@@ -604,6 +607,16 @@ def entries(db, flt: Filter = Filter()) -> list[Entry]:
     enums = _enum_labels()
     with db.session() as s:
         return [describe(r, enums) for r in s.scalars(stmt)]
+
+
+def last_id(conn) -> int:
+    """The change counter: the newest entry's id (0: none), one step down the primary key.
+    Every saved change writes an entry in its own transaction, so this moves exactly when
+    something was saved (services/changes.py polls it)."""
+    return conn.execute(_LAST_ID).scalar() or 0
+
+
+_LAST_ID = text("SELECT max(id) FROM audit_entry")  # plain text: no statement to build per call
 
 
 def actors(db) -> list[str]:

@@ -15,6 +15,8 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWid
 from .. import __version__
 from ..config import APP_NAME
 from ..db.engine import Database, checkpoint
+from ..services.activities import SPECS as ACTIVITY_SPECS
+from ..services.changes import ChangeWatch
 from . import backup_dialog
 from .activities.tab import ActivitiesTab
 from .certification.tab import CertificationTab
@@ -32,6 +34,9 @@ if TYPE_CHECKING:
 
 CHECKPOINT_MINUTES = 5  # how often the WAL is copied back while the program runs
 SAVED_MESSAGE_MS = 8000  # how long a save's confirmation stays in the status bar
+# How often the lists ask whether another session saved something (QSettings
+# "lists/changePollSeconds"; 0: never). One indexed query (docs/PERFORMANCE.md).
+CHANGE_POLL_SECONDS = 3
 
 
 def shown_url(url: str) -> str:
@@ -48,16 +53,18 @@ class Area:
     key: str
     title: str
     make: Callable[[Services], QWidget]
+    rows: str | Callable = ""  # the table its list shows (ListTab.RECORD_KIND), for changes
 
 
 # The work areas in tab order: the main window, its status bar and the tests iterate this.
 AREAS: tuple[Area, ...] = (
     Area("overview", "Tổng quan", lambda s: OverviewTab(s.db)),  # cards and charts, no list
-    Area("households", "Hộ gia đình", HouseholdsTab),
-    Area("rehabilitation", "Quản lý, giáo dục, giúp đỡ", RehabilitationTab),
-    Area("mediation", "Hòa giải ở cơ sở", MediationTab),
-    Area("certification", "An toàn về ANTT", CertificationTab),
-    Area("activities", "Phong trào", ActivitiesTab),
+    Area("households", "Hộ gia đình", HouseholdsTab, "household"),
+    Area("rehabilitation", "Quản lý, giáo dục, giúp đỡ", RehabilitationTab, "rehab_case"),
+    Area("mediation", "Hòa giải ở cơ sở", MediationTab, "mediation_case"),
+    Area("certification", "An toàn về ANTT", CertificationTab, "cert_unit"),
+    Area("activities", "Phong trào", ActivitiesTab,
+         lambda tab: ACTIVITY_SPECS[tab.kind].model.__tablename__),  # the kind shown
 )
 
 
@@ -93,6 +100,8 @@ class MainWindow(QMainWindow):
         with first_reads_on_show():  # a list tab reads its data when first shown
             for area in AREAS:
                 tab = area.make(self.services)
+                if isinstance(tab, ListTab) and area.rows and not tab.RECORD_KIND:
+                    tab.RECORD_KIND = area.rows
                 setattr(self, f"{area.key}_tab", tab)
                 self.area_tabs[area.key] = tab
                 self.tabs.addTab(tab, area.title)
@@ -157,6 +166,35 @@ class MainWindow(QMainWindow):
         self.households_tab.search.setFocus()  # most work starts with finding a household
         self._households_shortcuts()
         self._signed_in(file_menu)
+        self._watch_changes()
+
+    # -- changes saved by other sessions (services/changes.py) ------------------------------------
+    def _watch_changes(self) -> None:
+        """Poll the change counter every few seconds: the lists learn what other sessions
+        saved, and rows another account changed a moment ago show who did it."""
+        self.changes = ChangeWatch(self.db)
+        for tab in self.list_tabs():
+            tab.changed_by = self.changes.touched
+        self.changes_timer = QTimer(self, objectName="changesTimer")
+        seconds = QSettings().value("lists/changePollSeconds", CHANGE_POLL_SECONDS, type=int)
+        self.changes_timer.setInterval(max(1, seconds) * 1000)
+        self.changes_timer.timeout.connect(self.poll_changes)
+        if seconds > 0:
+            self.changes_timer.start()
+
+    def poll_changes(self) -> bool:
+        """One tick: the lists another session's saves concern are marked stale; the shown
+        one reads again at once unless a dialog is open (then at a later tick), the hidden
+        ones when shown. True when something changed elsewhere."""
+        changes = self.changes.poll()
+        if changes is not None:
+            for tab in self.list_tabs():
+                if changes.concerns(tab.record_kind()):
+                    tab.mark_stale(changes.wide)
+        current = self.tabs.currentWidget()
+        if isinstance(current, ListTab) and current.isVisible() and current.reload_if_stale():
+            self.update_status()
+        return changes is not None
 
     def _signed_in(self, file_menu) -> None:
         """The account's part: what it may not use greyed out (ui/permissions.py), its name
@@ -202,9 +240,10 @@ class MainWindow(QMainWindow):
 
     def _households_shortcuts(self) -> None:
         """Ctrl+F and Ctrl+N of the households tab from the other tabs (Tổng quan comes
-        first): a hidden tab's shortcuts do not fire. These are off while the households tab is
-        shown, whose own shortcuts then serve (two live ones would be ambiguous). Bound
-        methods, not closures over the window (those would keep it alive in a cycle)."""
+        first): a hidden tab's shortcuts do not fire. Ctrl+F is off while a list tab is shown
+        (its own goes to its search box, ListTab), Ctrl+N while the households tab is (two live
+        ones would be ambiguous). Bound methods, not closures over the window (those would
+        keep it alive in a cycle)."""
         self._household_actions = []
         for keys, slot in (("Ctrl+F", self._find_household), ("Ctrl+N", self._add_household)):
             action = QAction(self)
@@ -216,8 +255,9 @@ class MainWindow(QMainWindow):
         self._tab_changed(self.tabs.currentIndex())
 
     def _tab_changed(self, _index: int) -> None:
-        for action in self._household_actions:
-            action.setEnabled(self.tabs.currentWidget() is not self.households_tab)
+        find, add = self._household_actions
+        find.setEnabled(not isinstance(self.tabs.currentWidget(), ListTab))
+        add.setEnabled(self.tabs.currentWidget() is not self.households_tab)
 
     def _find_household(self) -> None:
         self.show_tab(self.households_tab)
@@ -440,6 +480,8 @@ class MainWindow(QMainWindow):
             return
         if self.idle_lock is not None:
             self.idle_lock.stop()
+        self.changes_timer.stop()
+        self.changes.close()
         self.overview_tab.wait_idle()  # its background read ends before the data is closed
         # and its result is taken now, while the tab is alive (a queued result reaching a
         # deleted tab fails: "Target signal has been deleted")

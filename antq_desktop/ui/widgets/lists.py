@@ -8,9 +8,10 @@ from contextlib import contextmanager
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QFontMetrics, QKeySequence
+from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
@@ -202,9 +203,19 @@ class ListTab(QWidget):
     the row; Down or Enter in the search box moves to the results; the columns size to their
     header and content on first show, then keep the officer's widths and sort (QSettings, like
     the window size), the restored arrow always matching the rows' order. ``saved`` carries the
-    confirmation of a save for the main window's status bar ("Đã lưu hộ HK000123")."""
+    confirmation of a save for the main window's status bar ("Đã lưu hộ HK000123"). Ctrl+F
+    goes to the search box, its text selected.
+
+    Changes from other sessions (services/changes.py, docs/ARCHITECTURE.md §4): the main window
+    calls :meth:`mark_stale`; the tab reads again at once when shown and no dialog is open
+    (:meth:`reload_if_stale`, keeping the selection and the scroll), else when next shown. A
+    row another account changed a moment ago is in italics, its tooltip naming who
+    (``changed_by``, given the tab's :meth:`record_kind`)."""
 
     AREA = ""
+    # the table its rows are (the audit trail's kinds: "household"…), or a function of the tab
+    # for a list whose rows change kind; "" reads again after any change elsewhere
+    RECORD_KIND: str | Callable[[ListTab], str] = ""
     COLUMNS: tuple[Column, ...] | list[Column] = ()  # or columns() for columns that change
     SORT_KEYS: Mapping[str, RowKey] = {}  # or sort_keys()
     countsChanged = Signal()
@@ -220,7 +231,10 @@ class ListTab(QWidget):
         self.count_label = QLabel(objectName=f"{area}Count")
         self.add_button = QPushButton(objectName=f"{area}Add")
         self.model = LazyRowsModel(self.columns(), self.fetch, self)
-        self.model.row_style = self.row_style
+        self.model.row_style = self._row_style
+        self.changed_by: Callable[[str, int], Any] | None = None  # (kind, id) → Touch or None
+        self.stale = False  # changed elsewhere since it was read
+        self._stale_wide = False  # …and what its filters offer may have changed too
         self.table = list_view(self.model, f"{area}Table")
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.sort = ClickSort(self.table, self.sort_keys(), self._sort_clicked)
@@ -259,6 +273,10 @@ class ListTab(QWidget):
         """A row's colours and tooltip (LazyRowsModel.row_style); a subclass may set a
         module function: ``row_style = staticmethod(_row_style)``."""
         return None
+
+    def record_kind(self) -> str:
+        kind = self.RECORD_KIND
+        return kind(self) if callable(kind) else kind
 
     def open_selected(self) -> None:
         """Open the selected row (Enter, double-click)."""
@@ -319,10 +337,30 @@ class ListTab(QWidget):
         """At the end of the subclass's __init__: the saved layout, then the first read (under
         first_reads_on_show(): at the first show)."""
         self.restore_layout()
+        self._find_shortcut()
         if _deferring:
             self.unread = True
             return
         self.reload_all()
+
+    def focus_search(self) -> None:
+        """Ctrl+F: the search box, its text selected to be typed over."""
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def _find_shortcut(self) -> None:
+        """Ctrl+F while the tab is shown (a hidden tab's shortcuts do not fire); a tab that
+        binds Ctrl+F itself keeps its own (two would be ambiguous and neither would fire)."""
+        keys = QKeySequence("Ctrl+F")
+        if any(a.shortcut() == keys for a in self.findChildren(QAction)):
+            return
+        find = QAction(self, objectName=f"{self.AREA}Find")
+        find.setShortcut(keys)
+        find.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        find.triggered.connect(self.focus_search)
+        self.addAction(find)
+        if not self.search.toolTip():
+            self.search.setToolTip("Tìm kiếm (Ctrl+F)")
 
     def read_if_unread(self) -> bool:
         """The first read of a tab made by first_reads_on_show(), if it has not happened yet
@@ -361,6 +399,7 @@ class ListTab(QWidget):
         from its first row with nothing selected."""
         keep = None if to_top else (select_id if select_id is not None else self.selected_id())
         self.model.set_ids(self.load_ids())
+        self.stale = self._stale_wide  # the rows are fresh now (the filters' choices maybe not)
         row = self.model.row_of(keep) if keep is not None else -1
         if row >= 0:
             self.table.selectRow(row)
@@ -368,6 +407,55 @@ class ListTab(QWidget):
         else:
             self.table.scrollToTop()
         self.update_buttons()
+
+    # -- changes from other sessions -------------------------------------------------------------
+    def mark_stale(self, wide: bool = False) -> None:
+        """Another session saved something this list shows (a tab never read stays unread);
+        ``wide``: also what its filters offer (areas, teams): everything is read again."""
+        if not self.unread:
+            self.stale = True
+            self._stale_wide = self._stale_wide or wide
+
+    def reload_if_stale(self) -> bool:
+        """Read a stale list again, keeping the selection and the scroll, unless a dialog is
+        open (never under the officer's open edit: the next try is the next poll or show);
+        True if it read now."""
+        if not self.stale or self.unread or QApplication.activeModalWidget() is not None:
+            return False
+        wide, self.stale, self._stale_wide = self._stale_wide, False, False
+        bars = (self.table.verticalScrollBar(), self.table.horizontalScrollBar())
+        kept = [bar.value() for bar in bars]
+        if wide:
+            self.reload_all()
+        else:  # the rows (and, where a tab's reload reads them, its counts): F5
+            self.reload()
+        self.table.doItemsLayout()  # the scroll range of the new rows, before it is restored
+        for bar, value in zip(bars, kept):
+            bar.setValue(value)
+        return True
+
+    def _row_style(self, row, role: int):
+        """The subclass's style, and the mark of a row another account changed a moment ago:
+        italics, and who changed it at the end of the tooltip."""
+        style = self.row_style(row, role)
+        if self.changed_by is None or role not in (Qt.ItemDataRole.FontRole,
+                                                   Qt.ItemDataRole.ToolTipRole):
+            return style
+        try:
+            row_id = self.row_id(row)
+        except AttributeError:  # a row of another shape (a voided view's): no mark
+            return style
+        touch = self.changed_by(self.record_kind(), row_id)
+        if touch is None:
+            return style
+        if role == Qt.ItemDataRole.FontRole:
+            font = QFont(style) if isinstance(style, QFont) else QFont(self.table.font())
+            font.setItalic(True)
+            return font
+        from ...services.versions import local_time
+
+        line = f"✎ {touch.actor} vừa sửa lúc {local_time(touch.at):%H:%M}"
+        return f"{style}\n{line}" if style else line
 
     def refresh_from_top(self) -> None:
         self.refresh(to_top=True)
@@ -473,7 +561,7 @@ class ListTab(QWidget):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        if self.read_if_unread():
+        if not self.reload_if_stale() and self.read_if_unread():
             # before the first paint, laid out for what was read (banners, counts, wrapped
             # titles), innermost first: the tab shows its data at once, not a frame of the
             # empty layout first
