@@ -170,10 +170,12 @@ def full_scan(con) -> int:
                        " OR notes LIKE '%zzq%'").fetchone()[0]
 
 
-def timed(fn, *args) -> tuple[float, object]:
-    start = time.perf_counter()
+def timed(fn, *args) -> tuple[float, object, float]:
+    """(wall ms, result, this thread's CPU ms): on a shared 2-core machine the CPU time is
+    the steadier figure of work done (decryption is CPU work)."""
+    cpu, start = time.thread_time(), time.perf_counter()
     result = fn(*args)
-    return (time.perf_counter() - start) * 1000, result
+    return (time.perf_counter() - start) * 1000, result, (time.thread_time() - cpu) * 1000
 
 
 # -- (c) the program's path ------------------------------------------------------------------------
@@ -224,12 +226,13 @@ def app_open(name: str, plain: Path):
     return db, service, marks
 
 
-def app_search(service, text: str) -> float:
-    """The households tab's search: the ids in display order, the first block of rows."""
-    t = time.perf_counter()
+def app_search(service, text: str) -> tuple[float, float]:
+    """The households tab's search: the ids in display order, the first block of rows
+    (wall ms, CPU ms)."""
+    cpu, t = time.thread_time(), time.perf_counter()
     found = service.query_ids(text)
     service.rows(found[:200])
-    return (time.perf_counter() - t) * 1000
+    return (time.perf_counter() - t) * 1000, (time.thread_time() - cpu) * 1000
 
 
 def gui_start(url: str) -> dict[str, float]:
@@ -245,6 +248,32 @@ def gui_start(url: str) -> dict[str, float]:
     marks = dict(item.split("=") for item in done.stdout.split()[-5:] if "=" in item)
     return {k: float(v) * 1000 if k == "_cpu" else (float(v) - started) * 1000
             for k, v in marks.items()}
+
+
+def cli_run(url: str, *command: str) -> tuple[float, float]:
+    """One command line run in a fresh process on ``url``: (wall ms, the child's CPU ms)."""
+    import resource
+
+    from bench.bench_start import child_env
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child-cli",
+                           "--db", url, *command], env=child_env(), capture_output=True,
+                          text=True, check=False, stdin=subprocess.DEVNULL, timeout=600)
+    wall = (time.perf_counter() - start) * 1000
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        raise SystemExit(f"{command} failed ({done.returncode}):\n{done.stderr[-2000:]}")
+    cpu = (after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime) * 1000
+    return wall, cpu
+
+
+HEAVY = {  # whole-file work: the integrity check, the ward's year-end summary
+    "check (integrity, foreign keys, search index)": ("check",),
+    "export yearend-summary --year 2025": ("export", "yearend-summary", "--year", "2025", "-o"),
+}
+HEAVY_NAMES = ["plain (sqlite3)", "plain (sqlcipher3)", "encrypted, raw key"]
 
 
 # -- (d) backup ---------------------------------------------------------------------------------
@@ -344,8 +373,14 @@ def main() -> None:
     parser.add_argument("--opens", type=int, default=15, help="connections opened per variant")
     parser.add_argument("--starts", type=int, default=5, help="GUI starts per variant")
     parser.add_argument("--skip-start", action="store_true", help="no GUI starts (c)")
+    parser.add_argument("--skip-heavy", action="store_true", help="no check/export runs (f)")
     parser.add_argument("--child-app", help=argparse.SUPPRESS)
+    parser.add_argument("--child-cli", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child_cli:
+        from antq_desktop import cli
+
+        sys.exit(cli.main(args.child_cli))
     if args.child_app:
         from bench.bench_start import child_app
 
@@ -390,6 +425,7 @@ def main() -> None:
     # (b) search on warm connections: one connection per variant, warm-up pass, then passes
     cons = {n: connect(n, plain) for n in names}
     fts: dict[str, list[float]] = {n: [] for n in names}
+    fts_cpu: dict[str, list[float]] = {n: [] for n in names}
     like: dict[str, list[float]] = {n: [] for n in names}
     hits = {}
     for n in names:
@@ -400,7 +436,9 @@ def main() -> None:
     for _ in range(args.runs):
         for q in queries:
             for n in names:
-                fts[n].append(timed(raw_search, cons[n], q)[0])
+                wall, _, cpu = timed(raw_search, cons[n], q)
+                fts[n].append(wall)
+                fts_cpu[n].append(cpu)
         for q in queries[::3]:
             for n in names:
                 like[n].append(timed(like_scan, cons[n], q)[0])
@@ -428,6 +466,7 @@ def main() -> None:
     app_names = APP_NAMES
     app: dict[str, list[dict]] = {n: [] for n in app_names}
     app_searches: dict[str, list[float]] = {n: [] for n in app_names}
+    app_cpu: dict[str, list[float]] = {n: [] for n in app_names}
     for n in app_names:
         app_open(n, plain)[0].dispose()  # warm-up
     for _ in range(3):
@@ -438,7 +477,9 @@ def main() -> None:
             app[n].append(marks)
         for q in queries:
             for n in app_names:
-                app_searches[n].append(app_search(opened[n][1], q))
+                wall, cpu = app_search(opened[n][1], q)
+                app_searches[n].append(wall)
+                app_cpu[n].append(cpu)
         for db, _ in opened.values():
             db.dispose()
     load.append(os.getloadavg()[0])
@@ -453,6 +494,19 @@ def main() -> None:
                     starts[n].append(gui_start(app_url(n, plain)))
         except SystemExit as exc:
             start_error = str(exc)
+        load.append(os.getloadavg()[0])
+
+    # (f) whole-file operations through the command line, alternating
+    heavy: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    if not args.skip_heavy:
+        out = plain.with_name("bench-sqlcipher-export.xlsx")
+        for _ in range(2):
+            for label, command in HEAVY.items():
+                extra = (str(out),) if command[-1] == "-o" else ()
+                for n in HEAVY_NAMES:
+                    heavy.setdefault((label, n), []).append(
+                        cli_run(app_url(n, plain), *command, *extra))
+        out.unlink(missing_ok=True)
         load.append(os.getloadavg()[0])
 
     # (d) backup
@@ -481,6 +535,8 @@ def main() -> None:
       row("(a) open, max", {n: max(v) for n, v in opens.items()}),
       row(f"(b) FTS5 search, warm connection, p50 ({len(fts[BASE])} searches)", med(fts)),
       row("(b) FTS5 search, warm connection, p95", p95(fts)),
+      row("(b) FTS5 search, warm connection, CPU p50", med(fts_cpu)),
+      row("(b) FTS5 search, warm connection, CPU p95", p95(fts_cpu)),
       row(f"(b) LIKE scan of household_search, warm, p50 ({len(like[BASE])})", med(like)),
       row("(b) LIKE scan of household_search, warm, p95", p95(like)),
       row(f"(b) first FTS5 search on a fresh connection, median of {len(first[BASE])}",
@@ -490,7 +546,8 @@ def main() -> None:
     for key in ("open_database", "list", "open + list"):
         p(row(key, {n: statistics.median(m[key] for m in app[n]) for n in app_names}))
     p(row(f"search, p50 of {len(app_searches[BASE])}", med(app_searches)),
-      row("search, p95", p95(app_searches)))
+      row("search, p95", p95(app_searches)),
+      row("search, CPU p50", med(app_cpu)), row("search, CPU p95", p95(app_cpu)))
     if starts[START_NAMES[0]]:
         p("", *header(f"GUI start in a fresh process, ms, median of {args.starts}", START_NAMES))
         for key, label in (("window", "main window built"), ("painted", "first tab painted"),
@@ -500,6 +557,12 @@ def main() -> None:
                   "{:.0f}"))
     if start_error:
         p("", "GUI start failed: " + start_error[-1500:])
+    if heavy:
+        p("", *header("command line, fresh process, ms: best of 2 wall / CPU", HEAVY_NAMES))
+        for label in HEAVY:
+            walls = {n: min(w for w, _ in heavy[label, n]) for n in HEAVY_NAMES}
+            cpus = {n: min(c for _, c in heavy[label, n]) for n in HEAVY_NAMES}
+            p(row(f"{label}, wall", walls, "{:.0f}"), row(f"{label}, CPU", cpus, "{:.0f}"))
     p("", "| backup API (Connection.backup), same key on both ends | ms | the copy |",
       "|---|---|---|")
     for n, (ms, state) in backups.items():
