@@ -77,7 +77,8 @@ VARIANTS = {
 BASE = "plain (sqlcipher3)"
 # the program's own path (c): SQLAlchemy URLs, so no extra pragmas but the big cache's
 APP_NAMES = ["plain (sqlite3)", "plain (sqlcipher3)", "encrypted, raw key",
-             "encrypted, passphrase", "encrypted, raw key, 256 MiB cache"]
+             "encrypted, passphrase", "encrypted, raw key, 256 MiB cache",
+             "encrypted, raw key, QueuePool"]
 START_NAMES = APP_NAMES[:4]
 
 
@@ -191,10 +192,37 @@ class PlainCipherDialect(SQLiteDialect_pysqlite):
         return sqlcipher3
 
 
+class KeyedCipherDialect(PlainCipherDialect):
+    """The same, keyed from the URL's ``?key=`` before the program's pragmas: an encrypted file
+    with the pool the program has today (QueuePool), not pysqlcipher's SingletonThreadPool —
+    the way a build would do it (the key set in a connect hook, never in the URL)."""
+
+    supports_statement_cache = True
+
+    def on_connect_url(self, url):
+        then = super().on_connect_url(url)
+        key = url.query["key"]
+
+        def on_connect(conn):
+            conn.execute(f"PRAGMA key={quoted(key)}")
+            if then:
+                then(conn)
+
+        return on_connect
+
+    def create_connect_args(self, url):
+        return super().create_connect_args(url.difference_update_query(["key"]))
+
+
 registry.register("sqlite.benchcipher", "bench.bench_sqlcipher", "PlainCipherDialect")
+registry.register("sqlite.benchcipherkey", "bench.bench_sqlcipher", "KeyedCipherDialect")
 
 
 def app_url(name: str, plain: Path) -> str:
+    if name.endswith(", QueuePool"):
+        path = variant_path(plain, VARIANTS[name.removesuffix(", QueuePool")][1]).resolve()
+        key = VARIANTS[name.removesuffix(", QueuePool")][2]
+        return f"sqlite+benchcipherkey:///{path}?key={quote(key, safe='')}"
     module, suffix, key, _ = VARIANTS[name]
     path = variant_path(plain, suffix).resolve()
     if key is None:
@@ -210,7 +238,7 @@ def app_open(name: str, plain: Path):
     marks = {}
     start = time.perf_counter()
     db = open_database(app_url(name, plain))
-    for pragma in VARIANTS[name][3]:  # the pooled connection and any later one (threads)
+    for pragma in VARIANTS.get(name, (0, 0, 0, ()))[3]:  # pooled connection and later ones
         event.listen(db.engine, "connect", lambda con, _rec, sql=pragma: con.execute(sql))
         with db.engine.connect() as conn:
             conn.exec_driver_sql(pragma)
@@ -469,7 +497,7 @@ def main() -> None:
     app_cpu: dict[str, list[float]] = {n: [] for n in app_names}
     for n in app_names:
         app_open(n, plain)[0].dispose()  # warm-up
-    for _ in range(3):
+    for _ in range(args.runs):
         opened = {}
         for n in app_names:
             db, service, marks = app_open(n, plain)
@@ -542,7 +570,7 @@ def main() -> None:
       row(f"(b) first FTS5 search on a fresh connection, median of {len(first[BASE])}",
           med(first)),
       row("(b) whole resident table scanned, fresh connection, median", med(scan)))
-    p("", *header("the program's path, ms, median of 3 (× plain (sqlcipher3))", app_names))
+    p("", *header(f"the program's path, ms, median of {args.runs} (× plain (sqlcipher3))", app_names))
     for key in ("open_database", "list", "open + list"):
         p(row(key, {n: statistics.median(m[key] for m in app[n]) for n in app_names}))
     p(row(f"search, p50 of {len(app_searches[BASE])}", med(app_searches)),
