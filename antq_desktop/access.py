@@ -76,9 +76,20 @@ class PermissionDenied(FieldError):
         super().__init__("Quyền", message)
 
 
+# What a province account (issue 18) may do, whatever its role: read every ward, never write.
+PROVINCE_PERMISSIONS = frozenset({Permission.READ, Permission.EXPORT, Permission.SENSITIVE,
+                                  Permission.BACKUP})
+PROVINCE_DENIED = ("Tài khoản “{name}” là tài khoản cấp tỉnh: chỉ xem dữ liệu của các phường, "
+                   "xã, không được nhập, sửa hay thay đổi cài đặt.")
+OTHER_WARD = ("Bản ghi này thuộc phường, xã khác: tài khoản “{name}” chỉ làm việc với dữ liệu "
+              "của phường, xã mình.")
+
+
 @dataclass(frozen=True)
 class CurrentUser:
-    """The signed-in account as the services see it. ``area_ids`` None: every area."""
+    """The signed-in account as the services see it. ``area_ids`` None: every area.
+    ``unit_id``: the ward it works in (None: the database's ward); ``province``: reads every
+    ward of the store, writes nothing (docs/ARCHITECTURE.md §6)."""
 
     id: int | None
     name: str
@@ -86,8 +97,12 @@ class CurrentUser:
     role: Role
     area_ids: frozenset[int] | None = None
     system: bool = False  # no account: single-user mode, the demo, migrations, tests
+    unit_id: int | None = None
+    province: bool = False
 
     def can(self, permission: Permission) -> bool:
+        if self.province and permission not in PROVINCE_PERMISSIONS:
+            return False
         return permission in ROLE_PERMISSIONS[self.role]
 
     def may_area(self, area_id: int | None) -> bool:
@@ -95,6 +110,8 @@ class CurrentUser:
         return self.area_ids is None or (area_id is not None and area_id in self.area_ids)
 
     def why_not(self, permission: Permission) -> str:
+        if self.province and permission not in PROVINCE_PERMISSIONS:
+            return PROVINCE_DENIED.format(name=self.name)
         return (f"Tài khoản “{self.name}” ({self.role.label}) không được "
                 f"{DENIED[permission]}.")
 

@@ -72,6 +72,9 @@ class Database:
     # Who works on it (login sets it; db/guard.py checks each session's writes against it).
     # Default: the command line's --user, else the system user (docs/USERS.md).
     user: CurrentUser = field(default_factory=lambda: CURRENT_USER.get())
+    # The ward this handle works in when its user names none (docs/ARCHITECTURE.md §6); None:
+    # the store's first unit, looked up by db/guard.py when first needed.
+    unit_id: int | None = None
 
     @property
     def is_sqlite(self) -> bool:

@@ -9,6 +9,13 @@ team). Bulk ``insert()/update()/delete()`` statements and textual DML through th
 checked too. Objects loaded for a user without the right to see sensitive data come back with
 their ID numbers and case notes masked. Sessions of other origins (tests' own, Alembic) and the
 system user are not checked.
+
+The same session knows its ward (docs/ARCHITECTURE.md §6): every ORM SELECT, ``Session.get``,
+lazy load and ORM UPDATE/DELETE of such a session gets ``with_loader_criteria`` limiting every
+ward-owned model to the current ward (``unit_id``, or through the parent for the children), and
+new records get the ward of their area, else the current ward (at flush and in bulk inserts).
+A province account is not limited and may not write. The system user is limited too: a
+handle works in one ward (``Database.unit_id``, else the store's first unit).
 """
 
 from __future__ import annotations
@@ -16,20 +23,45 @@ from __future__ import annotations
 from contextlib import contextmanager
 from itertools import chain
 
-from sqlalchemy import event, inspect
-from sqlalchemy.orm import RelationshipDirection, Session
+from sqlalchemy import event, exists, func, inspect, select
+from sqlalchemy.orm import RelationshipDirection, Session, with_loader_criteria
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.elements import TextClause
 
 from ..access import (
     AREA_DENIED,
+    OTHER_WARD,
+    PROVINCE_DENIED,
     Permission,
     PermissionDenied,
     mask_number,
     mask_text,
     user_of,
 )
-from .models import Base, RehabCase, Resident
+from .models import (
+    Area,
+    Base,
+    CertCriterion,
+    CertRecord,
+    CertUnit,
+    Household,
+    HouseholdSearch,
+    HouseholdSignup,
+    MediationCase,
+    MediationCaseMediator,
+    MediationParty,
+    MediationTeam,
+    Mediator,
+    NotDuplicate,
+    PersonMerge,
+    RehabCase,
+    RehabEvaluation,
+    RehabSupport,
+    Resident,
+    Unit,
+    UserArea,
+)
+from .models.base import WardOwned
 
 # Tables that need more than Permission.WRITE.
 TABLE_PERMISSIONS: dict[str, Permission] = {
@@ -159,6 +191,7 @@ def _check_areas(user, found: list | None) -> None:
 
 
 def _before_flush(session: Session, _context, _instances) -> None:
+    _assign_wards(session)
     user = _user(session)
     if user is None or user.system:
         return
@@ -182,6 +215,10 @@ def _row_areas(session: Session, model, row: dict) -> list | None:
 
 
 def _do_orm_execute(state) -> None:
+    if state.is_select or state.is_update or state.is_delete:
+        _scope(state)
+    if state.is_insert:
+        _fill_insert_wards(state)
     if state.is_select:
         return
     user = _user(state.session)
@@ -245,3 +282,174 @@ def _masked_load(target, context) -> None:
 
 def _masked_refresh(target, context, _attrs) -> None:
     _mask(target, context.session)
+
+
+# -- the current ward (docs/ARCHITECTURE.md §6) -------------------------------------------------
+WARD_MODELS = tuple(sorted((m.class_ for m in Base.registry.mappers
+                            if issubclass(m.class_, WardOwned)), key=lambda c: c.__name__))
+WARD_TABLES = frozenset(m.__table__.name for m in WARD_MODELS)
+
+
+def first_unit(conn) -> int | None:
+    """The store's first unit (a ward's own file has only it), or None before any."""
+    return conn.execute(select(func.min(Unit.__table__.c.id))).scalar()
+
+
+def scope_of(db) -> int | None:
+    """The ward ``db`` works in: its user's, else its own, else the store's first unit; None
+    for a province account (every ward) or a store with no unit yet."""
+    user = user_of(db)
+    if user.province:
+        return None
+    if user.unit_id is not None:
+        return user.unit_id
+    if db.unit_id is None:
+        with db.engine.connect() as conn:  # committed units only, so that it may be kept
+            db.unit_id = first_unit(conn)
+    return db.unit_id
+
+
+def ward_filter(db, column):
+    """A WHERE clause limiting ``column`` (a ``unit_id``) to the ward of ``db``, or None (a
+    province account): for queries that bypass the session (the household list's ids)."""
+    unit = scope_of(db)
+    return None if unit is None else column == unit
+
+
+def session_ward(session: Session) -> int | None:
+    """The ward a session of the app works in (None: a province account, or no unit yet)."""
+    db = session.info.get("antq_db")
+    if db is None:  # tests' own sessions, Alembic: not limited
+        return None
+    unit = scope_of(db)
+    if unit is None and not user_of(db).province:
+        unit = first_unit(session.connection())  # the first unit, made in this transaction
+    return unit
+
+
+def _through(child_column, parent, *more):
+    """``EXISTS`` the parent row of ``child_column`` in the ward, following ``more`` (pairs of a
+    foreign key column name and the next parent model) up to the model with ``unit_id``. Aliased
+    tables: the condition never correlates with the outer query's own tables."""
+    alias = parent.__table__.alias()
+    clauses = [alias.c.id == child_column]
+    for column, model in more:
+        upper = model.__table__.alias()
+        clauses.append(alias.c[column] == upper.c.id)
+        alias = upper
+    return alias, clauses
+
+
+def _scope_options(unit: int) -> list:
+    def via(child_column, parent, *more):
+        alias, clauses = _through(child_column, parent, *more)
+        return exists().where(*clauses, alias.c.unit_id == unit)
+
+    options = [with_loader_criteria(m, m.unit_id == unit, include_aliases=True)
+               for m in WARD_MODELS]
+    children = [
+        (Resident, via(Resident.household_id, Household)),
+        (HouseholdSearch, via(HouseholdSearch.household_id, Household)),
+        (HouseholdSignup, via(HouseholdSignup.household_id, Household)),
+        (RehabEvaluation, via(RehabEvaluation.case_id, RehabCase)),
+        (RehabSupport, via(RehabSupport.case_id, RehabCase)),
+        (Mediator, via(Mediator.team_id, MediationTeam)),
+        (MediationCase, via(MediationCase.team_id, MediationTeam)),
+        (MediationParty, via(MediationParty.case_id, MediationCase,
+                             ("team_id", MediationTeam))),
+        (MediationCaseMediator, via(MediationCaseMediator.case_id, MediationCase,
+                                    ("team_id", MediationTeam))),
+        (CertRecord, via(CertRecord.unit_id, CertUnit)),
+        (CertCriterion, via(CertCriterion.record_id, CertRecord, ("unit_id", CertUnit))),
+        (UserArea, via(UserArea.area_id, Area)),
+        (NotDuplicate, via(NotDuplicate.resident_id, Resident, ("household_id", Household))),
+        (PersonMerge, via(PersonMerge.survivor_id, Resident, ("household_id", Household))),
+    ]
+    options.extend(with_loader_criteria(model, clause, include_aliases=True)
+                   for model, clause in children)
+    return options
+
+
+def _scope(state) -> None:
+    if state.is_select and (state.is_column_load or state.is_relationship_load):
+        return  # a load of an object already read: the options travel with it
+    unit = session_ward(state.session)
+    if unit is not None:
+        state.statement = state.statement.options(*_scope_options(unit))
+
+
+def _area_unit(session: Session, area_id: int) -> int | None:
+    table = Area.__table__
+    return session.connection().execute(
+        select(table.c.unit_id).where(table.c.id == area_id)).scalar()
+
+
+def _ensure_unit(session: Session) -> int:
+    """The ward for a record made before any unit: the store's first, or a blank one (which
+    the unit's dialog completes; services/unit.py treats it as not set up)."""
+    conn = session.connection()
+    unit = first_unit(conn)
+    if unit is None:
+        conn.execute(Unit.__table__.insert().values(
+            id=1, province_code=0, province_name="", ward_code=0, ward_name="",
+            header_superior="", header_issuer="", place_name="", commander_name="",
+            commander_title="", version=1))
+        unit = 1
+    return unit
+
+
+def _default_ward(session: Session) -> int:
+    db = session.info.get("antq_db")
+    user = _user(session) if db is not None else None
+    if db is not None and user_of(db).province and not session.info.get("antq_housekeeping"):
+        raise PermissionDenied(PROVINCE_DENIED.format(name=user_of(db).name))
+    unit = session_ward(session) if db is not None else None
+    return unit if unit is not None else _ensure_unit(session)
+
+
+def _assign_wards(session: Session) -> None:
+    """New ward-owned records get their area's ward (else the current one); a record of
+    another ward, or pointing at an area of another ward, is refused."""
+    db = session.info.get("antq_db")
+    ward = None
+    with session.no_autoflush:
+        for obj in chain(session.new, session.dirty):
+            if not isinstance(obj, WardOwned):
+                continue
+            area_id = getattr(obj, "area_id", None)
+            area_unit = _area_unit(session, area_id) if area_id is not None else None
+            if obj.unit_id is None:
+                obj.unit_id = area_unit if area_unit is not None else _default_ward(session)
+            elif area_unit is not None and area_unit != obj.unit_id:
+                raise PermissionDenied(OTHER_WARD.format(name=user_of(db).name if db else ""))
+            if db is None or user_of(db).province:
+                continue
+            if ward is None:
+                ward = session_ward(session)
+            if ward is not None and obj.unit_id != ward:
+                raise PermissionDenied(OTHER_WARD.format(name=user_of(db).name))
+
+
+def _fill_insert_wards(state) -> None:
+    """A bulk ``insert(Model)`` of ward-owned rows: each row without a ``unit_id`` gets its
+    area's ward, else the current ward."""
+    table = getattr(state.statement, "table", None)
+    if getattr(table, "name", None) not in WARD_TABLES:
+        return
+    params = state.parameters
+    rows = params if isinstance(params, list) else [params] if params else []
+    if not rows or all(row.get("unit_id") is not None for row in rows):
+        return
+    session = state.session
+    units: dict = {}
+    filled = []
+    with session.no_autoflush:
+        for row in rows:
+            if row.get("unit_id") is None:
+                area_id = row.get("area_id")
+                if area_id not in units:
+                    found = _area_unit(session, area_id) if area_id is not None else None
+                    units[area_id] = found if found is not None else _default_ward(session)
+                row = {**row, "unit_id": units[area_id]}
+            filled.append(row)
+    state.parameters = filled if isinstance(params, list) else filled[0]

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..criteria import SIGNUPS, WARD_RATIO, criteria_for
-from ..db.guard import housekeeping
+from ..db.guard import housekeeping, session_ward
 from ..db.engine import Database
 from ..db.models import Area, CertCriterion, CertRecord, CertUnit, Unit
 from ..enums import CertCategory, CertResult, CertState
@@ -97,7 +97,7 @@ def _sync_units_in(s: Session) -> int:
         elif u.name != name or u.retired_on != retired_on:
             u.name, u.name_folded, u.retired_on = name, fold(name), retired_on
             changed += 1
-    ward_name = s.scalar(select(Unit.ward_name).where(Unit.id == 1))
+    ward_name = s.scalar(select(Unit.ward_name).where(Unit.id == session_ward(s)))
     if ward_name:
         ward = s.scalar(select(CertUnit).where(CertUnit.category == CertCategory.WARD)
                         .order_by(CertUnit.id).limit(1))

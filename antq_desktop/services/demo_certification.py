@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..criteria import WARD_RATIO, criteria_for
+from ..db.guard import session_ward
 from ..db.models import Area, CertCriterion, CertRecord, CertUnit, Unit
 from ..enums import CertCategory, CertResult, CertState
 from ..text import fold
@@ -130,7 +131,7 @@ def _signups(s: Session, year: int, today: date) -> dict[int, tuple[int, int]]:
 def add_certification(s: Session, rng: random.Random, today: date) -> int:
     """Insert the demo ward's units and two years of records; return the number of records.
     The unit row and the areas must exist (the area and ward units are made from them)."""
-    ward_name = s.scalar(select(Unit.ward_name).where(Unit.id == 1))
+    ward_name = s.scalar(select(Unit.ward_name).where(Unit.id == session_ward(s)))
     if not ward_name:
         return 0
     place = ward_name.removeprefix("Phường ").removeprefix("Xã ")

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from ..access import area_filter
 from ..db.engine import Database
+from ..db.guard import ward_filter
 from ..db.models import Area, Household, HouseholdSearch, HouseholdSignup, Resident
 from ..db.query import fetch_column
 from ..db.search import household_match
@@ -317,6 +318,8 @@ class HouseholdService:
             stmt = stmt.where(Household.area_id == area_id)
         if (limit := area_filter(self.db, Household.area_id)) is not None:
             stmt = stmt.where(limit)  # an area-limited account lists its own areas only
+        if (ward := ward_filter(self.db, Household.unit_id)) is not None:
+            stmt = stmt.where(ward)  # query_ids reads outside the session's ward scope
         folded = fold(search)
         if folded:
             stmt = stmt.where(household_match(folded, self.db.has_fts))

@@ -1,4 +1,5 @@
-"""The unit's settings and its residential areas."""
+"""The unit's settings and its residential areas; the wards of a province store (every call
+works in the handle's current ward, docs/ARCHITECTURE.md §6)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from .. import places
 from ..db.engine import Database
+from ..db.guard import scope_of, session_ward
 from ..db.models import Area, Household, Unit
 from ..text import clean_line, lower, normalize, normalize_compat
 from ..validation import (
@@ -44,6 +46,12 @@ class UnitInfo:
 
 
 RECIPIENTS_KEY = "doc.recipients"
+
+
+def recipients_key(unit: int | None) -> str:
+    """The setting of a ward's "Nơi nhận": the first ward's keeps the old key (a ward's own
+    file), the other wards of a province store have theirs."""
+    return RECIPIENTS_KEY if unit in (None, 1) else f"{RECIPIENTS_KEY}.{unit}"
 MAX_RECIPIENTS = 10
 MAX_RECIPIENT_LENGTH = 200
 
@@ -118,16 +126,38 @@ class AreaInfo:
         return self.retired_on is None
 
 
+def is_blank(row: Unit) -> bool:
+    """A unit row made before the unit was set up (migration 0016, db/guard.py)."""
+    return row.ward_code == 0 and not row.ward_name
+
+
+@dataclass(frozen=True)
+class WardInfo:
+    id: int
+    ward_code: int
+    ward_name: str
+    province_name: str
+
+
 class UnitService:
     def __init__(self, db: Database):
         self.db = db
 
+    def _unit_id(self, s: Session) -> int | None:
+        """The current ward's unit; a province account's: the store's first."""
+        unit = session_ward(s)
+        if unit is None:
+            unit = s.scalar(select(func.min(Unit.id)))
+        return unit
+
     def get(self) -> UnitInfo | None:
         with self.db.session() as s:
-            row = s.get(Unit, 1)
-            if row is None:
+            unit = self._unit_id(s)
+            row = s.get(Unit, unit) if unit is not None else None
+            if row is None or is_blank(row):
                 return None
-            stored = read_texts(s, [RECIPIENTS_KEY]).get(RECIPIENTS_KEY)
+            key = recipients_key(unit)
+            stored = read_texts(s, [key]).get(key)
             info = UnitInfo(
                 row.province_code, row.province_name, row.ward_code, row.ward_name,
                 row.header_superior, row.header_issuer, row.place_name,
@@ -140,25 +170,38 @@ class UnitService:
     def save(self, info: UnitInfo) -> None:
         """Raises FieldError (nothing saved), StaleRecord when ``info.version`` is no longer
         the unit's (changed elsewhere since it was read)."""
+        unit = scope_of(self.db) or 1
         races = {**setting_races(self.db),
-                 "unit_row": lambda: StaleRecord(changed_at(self.db, Unit, 1))}
-        with stale_errors(self.db, Unit, 1), unique_errors(races), \
+                 "unit_row": lambda: StaleRecord(changed_at(self.db, Unit, unit))}
+        with stale_errors(self.db, Unit, unit), unique_errors(races), \
                 self.db.session.begin() as s:
             self.save_in(s, info)
 
     @staticmethod
     def save_in(s: Session, info: UnitInfo) -> None:
-        """Validate and write the unit inside the caller's transaction."""
+        """Validate and write the current ward's unit inside the caller's transaction."""
+        recipients = UnitService._checked(info)
+        unit = session_ward(s)
+        row = s.get(Unit, unit) if unit is not None else None
+        if row is None:
+            row = Unit(id=1)  # the first start: the store's first ward
+        else:
+            if not is_blank(row):
+                check_version(row, info.version)
+            touch(row)  # its version moves with its recipients (a setting)
+        UnitService._write(s, row, info, recipients)
+
+    @staticmethod
+    def _checked(info: UnitInfo) -> tuple[str, ...]:
+        """The unit's rules (``unit_errors``: the first is raised); returns its recipients,
+        cleaned."""
         errors = unit_errors(info)
         if errors:
             raise errors[0]
-        recipients = tuple(recipient_lines("\n".join(info.recipients)))
-        row = s.get(Unit, 1)
-        if row is None:
-            row = Unit(id=1)
-        else:
-            check_version(row, info.version)
-            touch(row)  # its version moves with its recipients (a setting)
+        return tuple(recipient_lines("\n".join(info.recipients)))
+
+    @staticmethod
+    def _write(s: Session, row: Unit, info: UnitInfo, recipients: tuple[str, ...]) -> None:
         row.province_code = info.province_code
         row.province_name = normalize(info.province_name)
         row.ward_code = info.ward_code
@@ -169,7 +212,31 @@ class UnitService:
         row.commander_name = normalize(info.commander_name)
         row.commander_title = normalize(info.commander_title)
         s.add(row)
-        write_text(s, RECIPIENTS_KEY, "\n".join(recipients or default_recipients(info)))
+        s.flush()
+        write_text(s, recipients_key(row.id),
+                   "\n".join(recipients or default_recipients(info)))
+
+    # -- the wards of the store ----------------------------------------------------------------
+    def wards(self) -> list[WardInfo]:
+        """Every ward of the store (a province account's list; one row in a ward's own file)."""
+        with self.db.session() as s:
+            return [WardInfo(*r) for r in s.execute(
+                select(Unit.id, Unit.ward_code, Unit.ward_name, Unit.province_name)
+                .order_by(Unit.ward_name, Unit.id))]
+
+    def add_ward(self, info: UnitInfo) -> int:
+        """Another ward in this store (a province server): its own areas, records and
+        accounts. The unit's rules apply; a ward already in the store is refused."""
+        recipients = self._checked(info)
+        with unique_errors({"unit_row": lambda: FieldError(
+                "Phường/xã", "một phường, xã khác vừa được thêm cùng lúc; hãy thử lại.")}), \
+                self.db.session.begin() as s:
+            if s.scalar(select(Unit.id).where(Unit.province_code == info.province_code,
+                                              Unit.ward_code == info.ward_code)) is not None:
+                raise FieldError("Phường/xã", "đã có trong cơ sở dữ liệu này.")
+            row = Unit(id=(s.scalar(select(func.max(Unit.id))) or 0) + 1)
+            self._write(s, row, info, recipients)
+            return row.id
 
     # -- residential areas -------------------------------------------------------------------
     def areas(self, include_retired: bool = False) -> list[AreaInfo]:
@@ -238,11 +305,11 @@ class UnitService:
                     f"còn {active} hộ đang cư trú; hãy chuyển các hộ sang khu khác trước khi "
                     "thôi sử dụng.",
                 )
-            s.get(Area, area_id).retired_on = on or date.today()
+            get_or_raise(s, Area, area_id).retired_on = on or date.today()
 
     def restore_area(self, area_id: int) -> None:
         with self.db.session.begin() as s:
-            s.get(Area, area_id).retired_on = None
+            get_or_raise(s, Area, area_id).retired_on = None
 
 
 def _area_taken(name: str) -> FieldError:

@@ -5,6 +5,11 @@ Rule for a database without accounts (an older file, a new one, the demo): it is
 single-user mode, every caller works as the system user, until the first account (a Quản trị)
 is made. The GUI asks for that administrator on open; the command line says how to make one
 (``antq-desktop users add TÊN --role admin``).
+
+In a province store (docs/ARCHITECTURE.md §6) an account works in the ward it was made in
+(``app_user.unit_id``): a ward's Quản trị lists and manages its own ward's accounts only. A
+province account (``province``) has a role as any other but reads every ward and writes
+nothing; it has no areas.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from ..access import (
     user_of,
 )
 from ..db.engine import Database
+from ..db.guard import scope_of
 from ..db.models import Area, LoginFailure, User, UserArea
 from ..db.models.base import utc_now
 from ..text import fold, normalize
@@ -76,6 +82,8 @@ class UserInfo:
     must_change: bool
     locked_until: datetime | None  # UTC
     last_login_at: datetime | None  # UTC
+    unit_id: int | None = None  # the account's ward (None: the store's, or a province account)
+    province: bool = False  # reads every ward, writes nothing
 
 
 def hash_password(password: str) -> str:
@@ -131,14 +139,16 @@ def role_of(text: str) -> Role:
 def current_user(u: User) -> CurrentUser:
     areas = frozenset(a.area_id for a in u.areas) or None
     return CurrentUser(id=u.id, name=u.name, display_name=u.display_name or u.name,
-                       role=Role(u.role), area_ids=areas)
+                       role=Role(u.role), area_ids=None if u.province else areas,
+                       unit_id=None if u.province else u.unit_id, province=bool(u.province))
 
 
 def _info(u: User) -> UserInfo:
     return UserInfo(id=u.id, name=u.name, display_name=u.display_name, role=Role(u.role),
                     area_ids=tuple(a.area_id for a in u.areas), disabled=u.disabled,
                     must_change=u.must_change, locked_until=u.locked_until,
-                    last_login_at=u.last_login_at)
+                    last_login_at=u.last_login_at, unit_id=u.unit_id,
+                    province=bool(u.province))
 
 
 class UserService:
@@ -151,9 +161,14 @@ class UserService:
             return bool(s.scalar(select(func.count()).select_from(User)))
 
     def list(self) -> list[UserInfo]:
+        """The accounts of the current ward, and the province accounts."""
         require(self.db, Permission.USERS)
+        stmt = select(User).order_by(User.name_folded)
+        ward = scope_of(self.db)
+        if ward is not None:
+            stmt = stmt.where((User.unit_id == ward) | User.unit_id.is_(None))
         with self.db.session() as s:
-            return [_info(u) for u in s.scalars(select(User).order_by(User.name_folded))]
+            return [_info(u) for u in s.scalars(stmt)]
 
     def get(self, name: str) -> UserInfo:
         with self.db.session() as s:
@@ -172,13 +187,23 @@ class UserService:
             raise FieldError("Tên đăng nhập", f"không có tài khoản “{normalize(name)}”.")
         return u
 
+    def _find_managed(self, s, name: str) -> User:
+        """The account ``name`` if it is the current ward's (or a province account, or one
+        made before the ward was set up); another ward's account is not found."""
+        u = self._find(s, name)
+        ward = scope_of(self.db)
+        if ward is not None and u.unit_id not in (ward, None):
+            raise FieldError("Tên đăng nhập", f"không có tài khoản “{normalize(name)}”.")
+        return u
+
     # -- accounts --------------------------------------------------------------------------
     def add(self, name: str, password: str, role: Role, display_name: str = "",
             area_ids: tuple[int, ...] = (), must_change: bool = False,
-            again: str | None = None) -> int:
+            again: str | None = None, province: bool = False) -> int:
         """A new account. The first account of a database must be a Quản trị and may be made
         by anyone (single-user mode); later ones only by a Quản trị. ``again``: the password
-        typed a second time (the accounts screen), which must match."""
+        typed a second time (the accounts screen), which must match. It works in the current
+        ward; ``province``: a province account instead (every ward, read-only, no areas)."""
         name = normalize(name)
         error = _name_error(name)
         if error is not None:
@@ -188,18 +213,26 @@ class UserService:
         errors = password_errors(password, again)
         if errors:
             raise errors[0]
+        if province and area_ids:
+            raise FieldError("Khu dân cư", "tài khoản cấp tỉnh xem mọi phường, xã: không giao "
+                                           "khu dân cư.")
         try:
-            return self._add(name, password, role, display_name, area_ids, must_change)
+            return self._add(name, password, role, display_name, area_ids, must_change,
+                             province)
         except IntegrityError as exc:  # the same name made by another program at once
             if unique_violation(exc) != "user_name":
                 raise
             raise FieldError("Tên đăng nhập", f"đã có tài khoản “{name}”.") from None
 
-    def _add(self, name, password, role, display_name, area_ids, must_change) -> int:
+    def _add(self, name, password, role, display_name, area_ids, must_change,
+             province=False) -> int:
         with self.db.session.begin() as s:
             first = not s.scalar(select(func.count()).select_from(User))
             if first and role is not Role.ADMIN:
                 raise FieldError("Vai trò", "tài khoản đầu tiên phải là Quản trị.")
+            if first and province:
+                raise FieldError("Phạm vi", "tài khoản đầu tiên là Quản trị của phường, xã, "
+                                            "không phải tài khoản cấp tỉnh.")
             if not first:
                 require(self.db, Permission.USERS)
             if s.scalar(select(User.id).where(User.name_folded == fold(name))) is not None:
@@ -207,7 +240,8 @@ class UserService:
             self._check_areas(s, area_ids)
             u = User(name=name, name_folded=fold(name), display_name=normalize(display_name),
                      role=role.value, password_hash=hash_password(password),
-                     must_change=must_change,
+                     must_change=must_change, province=province,
+                     unit_id=None if province else scope_of(self.db),
                      areas=[UserArea(area_id=a) for a in sorted(set(area_ids))])
             s.add(u)
             s.flush()
@@ -227,7 +261,7 @@ class UserService:
         if display_name is not None and len(normalize(display_name)) > 100:
             raise FieldError("Họ và tên", "dài quá 100 ký tự.")
         with self.db.session.begin() as s:
-            u = self._find(s, name)
+            u = self._find_managed(s, name)
             if u.role == Role.ADMIN.value and role is not Role.ADMIN and not u.disabled:
                 self._keep_an_admin(s, u)
             u.role = role.value
@@ -242,7 +276,7 @@ class UserService:
     def disable(self, name: str, disabled: bool = True) -> None:
         user = require(self.db, Permission.USERS)
         with self.db.session.begin() as s:
-            u = self._find(s, name)
+            u = self._find_managed(s, name)
             if disabled and u.id == user.id:
                 raise FieldError("Tài khoản", "không tự khóa tài khoản đang dùng.")
             if disabled and u.role == Role.ADMIN.value:
@@ -265,7 +299,7 @@ class UserService:
         if errors:
             raise errors[0]
         with self.db.session.begin() as s:
-            u = self._find(s, name)
+            u = self._find_managed(s, name)
             u.password_hash = hash_password(temporary)
             u.must_change = True
             u.failed_count = 0

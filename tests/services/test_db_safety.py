@@ -150,7 +150,7 @@ def test_dispose_checkpoints(tmp_path):
     other.execute("select count(*) from sqlite_master").fetchone()
     try:
         with db.session.begin() as s:
-            s.execute(text("insert into area (name, sort_order) values ('Tổ 1', 1)"))
+            s.execute(text("insert into setting (key, value) values ('test.wal', 'x')"))
         db.dispose()
         assert path.with_name(path.name + "-wal").stat().st_size == 0
     finally:

@@ -12,7 +12,7 @@ from sqlalchemy import Boolean, Date, DateTime, Float, ForeignKey, Index, Intege
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ...enums import AwardLevel, OutreachKind, TipResult, WeaponKind
-from .base import Base, Timestamped, Versioned
+from .base import Base, Timestamped, Versioned, WardOwned
 from .households import _enum
 
 
@@ -24,7 +24,7 @@ class Voidable:
     void_reason: Mapped[str] = mapped_column(String(300), default="", server_default="")
 
 
-class Tip(Voidable, Versioned, Timestamped, Base):
+class Tip(WardOwned, Voidable, Versioned, Timestamped, Base):
     """A tip (tin báo) received from the public."""
 
     __tablename__ = "tip"
@@ -43,7 +43,7 @@ class Tip(Voidable, Versioned, Timestamped, Base):
     __table_args__ = (Index("ix_tip_received_on", "received_on", "area_id"),)
 
 
-class MovementModel(Versioned, Timestamped, Base):
+class MovementModel(WardOwned, Versioned, Timestamped, Base):
     """A movement model or self-managed group (mô hình, tổ tự quản). Never deleted: one that
     stops gets ``ended_on``."""
 
@@ -59,7 +59,7 @@ class MovementModel(Versioned, Timestamped, Base):
     notes: Mapped[str] = mapped_column(Text, default="")
 
 
-class Patrol(Voidable, Versioned, Timestamped, Base):
+class Patrol(WardOwned, Voidable, Versioned, Timestamped, Base):
     """A patrol (tuần tra) by the grassroots forces and residents."""
 
     __tablename__ = "patrol"
@@ -75,7 +75,7 @@ class Patrol(Voidable, Versioned, Timestamped, Base):
     __table_args__ = (Index("ix_patrol_held_on", "held_on", "area_id"),)
 
 
-class Outreach(Voidable, Versioned, Timestamped, Base):
+class Outreach(WardOwned, Voidable, Versioned, Timestamped, Base):
     """An outreach session (tuyên truyền) and how many attended."""
 
     __tablename__ = "outreach"
@@ -92,7 +92,7 @@ class Outreach(Voidable, Versioned, Timestamped, Base):
     __table_args__ = (Index("ix_outreach_held_on", "held_on", "area_id"),)
 
 
-class WeaponHandover(Voidable, Versioned, Timestamped, Base):
+class WeaponHandover(WardOwned, Voidable, Versioned, Timestamped, Base):
     """Weapons, explosives, firecrackers or knives handed in by residents."""
 
     __tablename__ = "weapon_handover"
@@ -110,7 +110,7 @@ class WeaponHandover(Voidable, Versioned, Timestamped, Base):
     __table_args__ = (Index("ix_weapon_handover_received_on", "received_on", "area_id"),)
 
 
-class Award(Voidable, Versioned, Timestamped, Base):
+class Award(WardOwned, Voidable, Versioned, Timestamped, Base):
     """An award (khen thưởng) to a person or a collective for the movement."""
 
     __tablename__ = "award"

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, utc_now
+from .base import Base, WardOwned, utc_now
 
 
 class AuditEntry(Base):
@@ -34,7 +34,7 @@ class AuditEntry(Base):
                       Index("ix_audit_entry_at", "at"))
 
 
-class PeriodLock(Base):
+class PeriodLock(WardOwned, Base):
     """A period signed off (khóa sổ) for one kind of data, for the ward (``area_id`` None) or
     one area: a year, or a quarter of it (rehabilitation evaluations). ``reopened_at`` set:
     no longer locked. ``snapshot`` is the year-end indicator table at sign-off (JSON)."""
@@ -56,7 +56,7 @@ class PeriodLock(Base):
     __table_args__ = (Index("ix_period_lock_kind_year", "kind", "year"),)
 
 
-class LockException(Base):
+class LockException(WardOwned, Base):
     """Changes allowed in a locked period, for one kind and area, until ``until`` (inclusive)."""
 
     __tablename__ = "lock_exception"

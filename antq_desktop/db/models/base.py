@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import DateTime, Integer, MetaData, func
+from sqlalchemy import DateTime, ForeignKey, Integer, MetaData, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 NAMING = {
@@ -45,3 +45,11 @@ class Versioned:
     @declared_attr.directive
     def __mapper_args__(cls) -> dict:
         return {"version_id_col": cls.__table__.c.version}
+
+
+class WardOwned:
+    """A record that belongs to one ward (``unit``) of the store (docs/ARCHITECTURE.md §6).
+    Filled by db/guard.py from the record's area or the current ward; every ORM query of a
+    session sees the current ward's records only."""
+
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)

@@ -10,11 +10,11 @@ from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ...enums import CertCategory, CertResult
-from .base import Base, Timestamped, Versioned
+from .base import Base, Timestamped, Versioned, WardOwned
 from .households import _enum
 
 
-class CertUnit(Versioned, Timestamped, Base):
+class CertUnit(WardOwned, Versioned, Timestamped, Base):
     """A unit that registers each year: a residential area (one row per ``area``, kept in step
     with it by the service), an agency, an enterprise, a school, or the ward itself (one row).
     Never deleted: a unit that closes gets ``retired_on``."""
@@ -34,7 +34,8 @@ class CertUnit(Versioned, Timestamped, Base):
 
 
 class CertRecord(Versioned, Timestamped, Base):
-    """One unit in one year: the pledge, the evaluation meeting and its result, the decision."""
+    """One unit in one year (``unit_id`` is the certification unit's, not the ward's: the
+    record belongs to a ward through its unit): the pledge, the evaluation meeting and its result, the decision."""
 
     __tablename__ = "cert_record"
 

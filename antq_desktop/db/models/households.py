@@ -20,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ...enums import Relationship, ResidenceKind, Sex
-from .base import Base, Timestamped, Versioned
+from .base import Base, Timestamped, Versioned, WardOwned
 
 LIVING_ID_NUMBER = "id_number IS NOT NULL AND moved_out_on IS NULL"
 
@@ -30,11 +30,11 @@ def _enum(cls):
                 validate_strings=True)
 
 
-class Household(Versioned, Timestamped, Base):
+class Household(WardOwned, Versioned, Timestamped, Base):
     __tablename__ = "household"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(30), unique=True)
+    code: Mapped[str] = mapped_column(String(30))  # unique in its ward
     area_id: Mapped[int] = mapped_column(ForeignKey("area.id"), index=True)
     address: Mapped[str] = mapped_column(String(300))
     notes: Mapped[str] = mapped_column(Text, default="")
@@ -64,6 +64,9 @@ class Household(Versioned, Timestamped, Base):
         Index("ix_household_moved_code", "moved_out_on", "code"),  # the default list order
         # households living in each area on a day, from the index alone
         Index("ix_household_area_moved", "area_id", "moved_out_on", "since"),
+        # codes are the ward's own (migration 0016); the first column stays ``code`` so that
+        # SQLite's "UNIQUE constraint failed: household.code" still names the field
+        UniqueConstraint("code", "unit_id", name="uq_household_code"),
     )
 
 

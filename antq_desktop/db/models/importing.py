@@ -11,10 +11,10 @@ from datetime import datetime
 from sqlalchemy import DateTime, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base
+from .base import Base, WardOwned
 
 
-class ImportBatch(Base):
+class ImportBatch(WardOwned, Base):
     __tablename__ = "import_batch"
 
     id: Mapped[int] = mapped_column(primary_key=True)

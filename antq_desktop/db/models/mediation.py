@@ -9,11 +9,11 @@ from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ...enums import CaseOrigin, Compliance, MediationStatus, MediationType, Sex
-from .base import Base, Timestamped, Versioned
+from .base import Base, Timestamped, Versioned, WardOwned
 from .households import _enum
 
 
-class MediationTeam(Versioned, Timestamped, Base):
+class MediationTeam(WardOwned, Versioned, Timestamped, Base):
     """The mediation team (tổ hòa giải) of one residential area, and the cover of its book."""
 
     __tablename__ = "mediation_team"

@@ -9,11 +9,11 @@ from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, String, Tex
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ...enums import Classification, EndReason, Regime, Sex, SupportKind
-from .base import Base, Timestamped, Versioned
+from .base import Base, Timestamped, Versioned, WardOwned
 from .households import _enum
 
 
-class RehabCase(Versioned, Timestamped, Base):
+class RehabCase(WardOwned, Versioned, Timestamped, Base):
     """One person under one regime. The person is a registered resident (``resident_id``) or
     someone entered by hand; their name and particulars are kept on the case either way, as they
     were when the case was opened or last edited."""

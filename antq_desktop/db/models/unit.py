@@ -1,17 +1,18 @@
-"""The ward police unit using the app, and its residential areas."""
+"""The ward police units of the store (one in a ward's own file, many in a province's), and
+their residential areas (docs/ARCHITECTURE.md §6)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, Integer, String, Text
+from sqlalchemy import Date, DateTime, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, Timestamped, Versioned, utc_now
+from .base import Base, Timestamped, Versioned, WardOwned, utc_now
 
 
 class Unit(Versioned, Timestamped, Base):
-    """One row: the unit's place and the lines printed on its documents (docs/DOMAIN.md §6)."""
+    """One ward (phường, xã) of the store: its place and the lines printed on its documents (docs/DOMAIN.md §6)."""
 
     __tablename__ = "unit"
 
@@ -27,15 +28,17 @@ class Unit(Versioned, Timestamped, Base):
     commander_title: Mapped[str] = mapped_column(String(200), default="")
 
 
-class Area(Versioned, Timestamped, Base):
+class Area(WardOwned, Versioned, Timestamped, Base):
     """A residential area (khu dân cư: tổ dân phố, thôn, ấp…). Retired, never deleted."""
 
     __tablename__ = "area"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(100), unique=True)
+    name: Mapped[str] = mapped_column(String(100))  # unique in its ward
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     retired_on: Mapped[date | None] = mapped_column(Date)
+
+    __table_args__ = (UniqueConstraint("name", "unit_id", name="uq_area_name"),)
 
 
 class Setting(Versioned, Base):

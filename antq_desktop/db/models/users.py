@@ -12,7 +12,9 @@ from .base import Base, Timestamped, Versioned
 
 class User(Versioned, Timestamped, Base):
     """One account. ``role`` is an access.Role value; ``areas`` empty: every area. Never
-    deleted (the audit trail names it): ``disabled`` instead."""
+    deleted (the audit trail names it): ``disabled`` instead. ``unit_id``: the ward it works
+    in (empty on an account made before the ward was set up: the store's ward); ``province``:
+    a province account, which reads every ward and writes nothing (migration 0016)."""
 
     __tablename__ = "app_user"
 
@@ -27,6 +29,8 @@ class User(Versioned, Timestamped, Base):
     failed_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     locked_until: Mapped[datetime | None] = mapped_column(DateTime)  # UTC, naive
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
+    province: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     areas: Mapped[list[UserArea]] = relationship(cascade="all, delete-orphan",
                                                  order_by="UserArea.area_id")
