@@ -2,13 +2,15 @@
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QLineEdit, QMessageBox
 
 from antq_desktop.access import Role
 from antq_desktop.services.users import UserService, login
 from antq_desktop.ui import app as app_module
 from antq_desktop.ui.login import FirstAdminDialog, IdleLock, LoginDialog
 from antq_desktop.ui.main_window import MainWindow, shown_url
+
+from .conftest import type_text
 
 PASSWORD = "mật-khẩu-1"
 
@@ -29,11 +31,33 @@ def test_first_start_makes_the_administrator(qtbot, db):
     dialog.password.setText(PASSWORD)
     dialog.again.setText("khác hẳn-1")
     dialog.ok.click()
-    assert "không khớp" in dialog.error.text() and not users.has_users()
-    dialog.again.setText(PASSWORD)
+    again_line = dialog.findChild(QLabel, "firstAdminAgainError")
+    assert "không khớp" in again_line.text() and not users.has_users()  # under its field
+    assert dialog.focusWidget() is dialog.again or not dialog.isVisible()
+    dialog.again.clear()
+    type_text(dialog.again, PASSWORD)  # typed: the line clears as it is fixed
+    qtbot.waitUntil(lambda: again_line.text() == "")
     dialog.ok.click()
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert dialog.user.role is Role.ADMIN and users.has_users()
+
+
+def test_the_password_change_shows_each_error_under_its_field_as_typed(qtbot, accounts):
+    from antq_desktop.ui.login import ChangePasswordDialog
+
+    dialog = ChangePasswordDialog(accounts, "chixem")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.old.setText(PASSWORD)
+    type_text(dialog.new, "ngắn")
+    new_line = dialog.findChild(QLabel, "passwordNewError")
+    qtbot.waitUntil(lambda: "ít nhất" in new_line.text())
+    dialog.new.clear()
+    type_text(dialog.new, PASSWORD)  # the same as the old one: the service refuses it
+    type_text(dialog.again, PASSWORD)
+    qtbot.waitUntil(lambda: new_line.text() == "")
+    dialog.ok.click()
+    assert "khác mật khẩu cũ" in new_line.text() and dialog.isVisible()
 
 
 def test_login_dialog_refuses_a_wrong_password_then_signs_in(qtbot, accounts):

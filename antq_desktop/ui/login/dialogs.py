@@ -15,8 +15,9 @@ from PySide6.QtWidgets import (
 
 from ...access import CurrentUser, Role
 from ...config import APP_NAME
-from ...services.users import UserService, password_errors
+from ...services.users import UserService, account_errors, password_errors
 from ...validation import FieldError
+from ..widgets.dialogs import FieldForm
 
 
 def _password_field(name: str) -> QLineEdit:
@@ -49,9 +50,24 @@ class _Form(QDialog):
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
+        # each field's error under it, as typed (ui/widgets/dialogs.py); the rest on the line
+        self.field_form = FieldForm(self.live_errors, general=self.error)
+
+    def row(self, label: str, key: str, widget: QWidget, *aliases: str) -> QWidget:
+        self.form.addRow(label, self.field_form.add(key, widget, *aliases))
+        return widget
+
+    def live_errors(self) -> list[FieldError]:
+        """The form's pure rule, re-run on each edit (none: only the service's refusals)."""
+        return []
 
     def show_error(self, exc: FieldError | str) -> None:
-        self.error.setText(str(exc))
+        if isinstance(exc, FieldError) and self.field_form.key_of(exc) is not None:
+            self.error.setText("")
+            self.field_form.show([exc])
+        else:
+            self.field_form.display([])
+            self.error.setText(exc.message if isinstance(exc, FieldError) else str(exc))
 
     def submit(self) -> None:  # pragma: no cover - each form has its own
         raise NotImplementedError
@@ -72,13 +88,17 @@ class FirstAdminDialog(_Form):
         self.display = QLineEdit(objectName="firstAdminDisplay")
         self.password = _password_field("firstAdminPassword")
         self.again = _password_field("firstAdminAgain")
-        self.form.addRow("Tên đăng nhập:", self.name)
-        self.form.addRow("Họ và tên:", self.display)
-        self.form.addRow("Mật khẩu:", self.password)
-        self.form.addRow("Nhập lại mật khẩu:", self.again)
+        self.row("Tên đăng nhập:", "name", self.name, "Tên đăng nhập")
+        self.row("Họ và tên:", "display_name", self.display, "Họ và tên")
+        self.row("Mật khẩu:", "password", self.password, "Mật khẩu")
+        self.row("Nhập lại mật khẩu:", "again", self.again, "Nhập lại mật khẩu")
+
+    def live_errors(self) -> list[FieldError]:
+        return account_errors(self.name.text(), self.display.text(), self.password.text(),
+                              self.again.text())
 
     def submit(self) -> None:
-        errors = password_errors(self.password.text(), self.again.text())
+        errors = self.live_errors()
         try:
             if errors:
                 raise errors[0]
@@ -141,10 +161,13 @@ class ChangePasswordDialog(_Form):
         self.new = _password_field("passwordNew")
         self.again = _password_field("passwordAgain")
         if not old:
-            self.form.addRow("Mật khẩu hiện tại:", self.old)
-        self.form.addRow("Mật khẩu mới:", self.new)
-        self.form.addRow("Nhập lại mật khẩu mới:", self.again)
+            self.row("Mật khẩu hiện tại:", "old", self.old)
+        self.row("Mật khẩu mới:", "new", self.new, "Mật khẩu", "Mật khẩu mới")
+        self.row("Nhập lại mật khẩu mới:", "again", self.again, "Nhập lại mật khẩu")
         self.setWindowModality(Qt.WindowModality.ApplicationModal)
+
+    def live_errors(self) -> list[FieldError]:
+        return password_errors(self.new.text(), self.again.text())
 
     def submit(self) -> None:
         try:
