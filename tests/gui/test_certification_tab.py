@@ -230,8 +230,10 @@ def test_save_pdf_runs_in_the_worker_and_the_gui_stays_responsive(qtbot, db, war
     timer = QTimer(tab, interval=10)
     timer.timeout.connect(lambda: ticks.append(1))
     timer.start()
-    qtbot.wait(200)  # the export is still blocked: the GUI thread keeps turning
-    assert len(ticks) >= 5 and not saved
+    # the export is still blocked: the GUI thread keeps turning (on a loaded machine a tick may
+    # come late, hence a generous wait; run on the GUI thread the export would block it for good)
+    qtbot.waitUntil(lambda: len(ticks) >= 5, timeout=5000)
+    assert not saved
     assert not tab.print_button.isEnabled()  # no second export meanwhile
     assert tab.save_pdf("cert-recognised") is None
     seen["release"].set()

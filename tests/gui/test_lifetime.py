@@ -79,7 +79,9 @@ def test_a_workers_function_is_released_on_the_gui_thread(qtbot):
     pool = QThreadPool()  # its own: the global one may still be busy with another test's work
     pool.start(worker)
     del worker  # as the tabs do: nothing keeps it but the pool
-    qtbot.waitUntil(lambda: bool(freed_on), timeout=5000)
+    # released by the GUI thread's own turn (and, for a cycle, its collector, run here as the
+    # program's GuiThreadCollector does); generous for a loaded machine
+    qtbot.waitUntil(lambda: bool(freed_on) or (gc.collect() < 0), timeout=15000)
     pool.waitForDone()
     assert results == [42]  # the signals object lived until its result was delivered
     assert freed_on == [True]

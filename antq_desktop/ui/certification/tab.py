@@ -8,6 +8,7 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
@@ -368,15 +369,21 @@ class CertificationTab(ListTab):
         worker.start()
         return worker
 
-    def _pdf_finished(self, progress: QProgressDialog) -> None:
-        progress.reset()
-        progress.close()
-        progress.deleteLater()
-        self.print_button.setEnabled(True)
+    def _pdf_finished(self, progress: QProgressDialog) -> bool:
+        """False: the tab's window was closed while the export worked (nothing to tell)."""
         self._worker = None
+        if not shiboken6.isValid(self):
+            return False
+        self.print_button.setEnabled(True)
+        if shiboken6.isValid(progress):
+            progress.reset()
+            progress.close()
+            progress.deleteLater()
+        return True
 
     def _pdf_failed(self, progress: QProgressDialog, exc: Exception) -> None:
-        self._pdf_finished(progress)
+        if not self._pdf_finished(progress):
+            return
         if isinstance(exc, ExportCancelled):
             self.announce("Đã hủy lưu PDF; không ghi tệp nào.")
             return
@@ -388,8 +395,8 @@ class CertificationTab(ListTab):
         messages.error(self, text)
 
     def _pdf_done(self, progress: QProgressDialog, path: Path) -> None:
-        self._pdf_finished(progress)
-        self.pdf_saved(path)
+        if self._pdf_finished(progress):
+            self.pdf_saved(path)
 
     def pdf_saved(self, path: Path) -> None:
         """Say where the PDF went (a seam for tests)."""
