@@ -68,6 +68,10 @@ AREAS: tuple[Area, ...] = (
 )
 
 
+# the status bar's counts wait for the first paint, but never longer than this after showing
+COUNTS_LATEST_MS = 500
+
+
 class MainWindow(QMainWindow):
     """``auto_backup``: back up every 30 minutes while the data changed and on closing (the
     program turns it on; tests that only look at a tab leave it off). ``databaseReplaced`` is
@@ -287,7 +291,15 @@ class MainWindow(QMainWindow):
         if self._counts_after_paint and event.type() == QEvent.Type.Paint:
             self._counts_after_paint = False
             QTimer.singleShot(0, self, self.update_status)  # the next turn, after this paint
+        elif self._counts_after_paint and event.type() == QEvent.Type.Show:
+            # a platform that paints late (or not at all while covered) still gets its counts
+            QTimer.singleShot(COUNTS_LATEST_MS, self, self._counts_without_paint)
         return super().event(event)
+
+    def _counts_without_paint(self) -> None:
+        if self._counts_after_paint:
+            self._counts_after_paint = False
+            self.update_status()
 
     def update_status(self, counts: bool = True) -> None:
         """The unit in the status bar and the window's title; ``counts``: the lists' counts

@@ -52,7 +52,7 @@ def test_main_window_shows_tabs_and_status(qtbot, db, ward):
     assert window.households_tab.search.hasFocus() or not window.isActiveWindow()
     # the counts follow the first paint of the window
     qtbot.waitUntil(lambda: "0 hộ" in window.findChild(QLabel, "statusCounts").text(),
-                    timeout=3000)
+                    timeout=10000)
 
 
 def test_add_household_through_dialog_then_find_without_diacritics(qtbot, db, ward, when_modal):
