@@ -8,7 +8,7 @@ from typing import Callable
 from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
 from ...services.unit import AreaInfo
-from ..widgets.dialogs import FormDialog
+from ..widgets.dialogs import FormDialog, fit_placeholder
 from ..widgets.fields import DateField
 
 # the window frame's icon and its minimise/close buttons, beside the title
@@ -40,8 +40,7 @@ class MoveAwayDialog(FormDialog):
         self.on = DateField(self, on or date.today(), objectName="moveAwayDate")
         self.reason = QLineEdit(maxLength=300, objectName="moveAwayReason")
         self.reason.setPlaceholderText("Ví dụ: chuyển hộ khẩu về phường Bến Thành, TP Hồ Chí Minh")
-        self.reason.setMinimumWidth(self.reason.fontMetrics().horizontalAdvance(
-            self.reason.placeholderText()) + 16)
+        fit_placeholder(self.reason)
         # a household's rule names "Ngày hộ chuyển đi", a member's "Ngày chuyển đi": both here
         self.field_row("Ngày chuyển đi", "moved_out_on", self.on, "Ngày hộ chuyển đi")
         self.field_row("Lý do, nơi đến", "moved_out_reason", self.reason, "Lý do chuyển đi",

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from ...validation import FieldError
 from ..permissions import PADLOCK
+from ..widgets.dialogs import fit_placeholder  # noqa: F401 - the mediation dialogs import it here
 from ..widgets.fields import DateField
 
 _line_height: int | None = None
@@ -114,20 +115,6 @@ def make_read_only(root: QWidget) -> None:
             w.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         elif isinstance(w, QListWidget):
             w.setEnabled(False)
-
-
-def fit_placeholder(w: QLineEdit) -> QLineEdit:
-    """A text field at least as wide as its placeholder (a hint cut to "Ví dụ: nhập nhầm kỳ,
-    nhầ…" helps no one). Call it before the field goes into a layout: a layout does not see a
-    hidden widget's new minimum."""
-    hint = w.placeholderText()
-    if hint and w.minimumWidth() != w.maximumWidth():  # fixed-width fields (dates) stay
-        margins = w.textMargins()
-        frame = w.style().pixelMetric(w.style().PixelMetric.PM_DefaultFrameWidth)
-        need = w.fontMetrics().horizontalAdvance(hint) + margins.left() + margins.right() \
-            + 2 * frame + 12
-        w.setMinimumWidth(max(w.minimumWidth(), min(need, 600)))
-    return w
 
 
 def tie_to(form, dialog: QWidget):

@@ -74,6 +74,20 @@ def inline(*parts: QWidget | str | tuple[QWidget, int] | None) -> QHBoxLayout:
     return row
 
 
+def fit_placeholder(w: QLineEdit) -> QLineEdit:
+    """A text field at least as wide as its placeholder (a hint cut to "Ví dụ: nhập nhầm kỳ,
+    nhầ…" helps no one). Call it before the field goes into a layout: a layout does not see a
+    hidden widget's new minimum."""
+    hint = w.placeholderText()
+    if hint and w.minimumWidth() != w.maximumWidth():  # fixed-width fields (dates) stay
+        margins = w.textMargins()
+        frame = w.style().pixelMetric(w.style().PixelMetric.PM_DefaultFrameWidth)
+        need = w.fontMetrics().horizontalAdvance(hint) + margins.left() + margins.right() \
+            + 2 * frame + 12
+        w.setMinimumWidth(max(w.minimumWidth(), min(need, 600)))
+    return w
+
+
 def error_label(name: str, bold: bool = False) -> QLabel:
     label = QLabel(objectName=name, wordWrap=True)
     label.setStyleSheet(ERROR_STYLE + (" font-weight: bold;" if bold else ""))
