@@ -64,8 +64,42 @@ def export_pdf(db: Database, form_id: str, params: Params, path: str | os.PathLi
 
     Raises UnknownFormError, ReportError (bad parameters, unit not set up, a form that cannot
     be printed) or ExportError. A failed export leaves an existing file at ``path`` untouched.
-    Needs a QGuiApplication (the GUI's, or :func:`printing.ensure_gui_app`).
+    Needs a QGuiApplication (the GUI's, or :func:`printing.ensure_gui_app`). Call it on the
+    GUI thread; in the background, use :func:`prepare_pdf` there and :func:`finish_pdf` here.
     """
+    return finish_pdf(prepare_pdf(db, form_id, params, path, progress))
+
+
+@dataclasses.dataclass
+class PendingPdf:
+    """A printable form read from the database, not laid out yet. Qt's text layout and fonts
+    belong to the GUI thread (a QTextDocument built on a pool thread once hung the program),
+    so a background export reads the data in the worker and lays out and prints the pages
+    here, on the GUI thread, with :meth:`write`."""
+
+    db: Database
+    form: registry.Form
+    params: Params
+    document: object
+    path: Path
+    report: Progress
+
+    def write(self) -> Path:
+        from . import printing
+
+        self.report(50, f"Đang ghi tệp {self.path.name}…")
+        printing.export_pdf(self.document, self.path)
+        record_output(self.db, "export", self.form, self.params, self.path.name, None)
+        self.report(100, f"Đã ghi {self.path}.")
+        return self.path
+
+
+def prepare_pdf(db: Database, form_id: str, params: Params, path: str | os.PathLike,
+                progress: Progress | None = None) -> Path | PendingPdf:
+    """The part of a PDF export that may run on any thread: checks, the database reads and,
+    for a Word form, the whole conversion by LibreOffice (a separate process; the PDF is
+    written and its path returned). A printable form comes back as a :class:`PendingPdf`
+    for :func:`finish_pdf` on the GUI thread."""
     require(db, Permission.EXPORT)  # a read-only account neither prints nor exports
     form = registry.get(form_id)
     form.check(params)
@@ -73,17 +107,16 @@ def export_pdf(db: Database, form_id: str, params: Params, path: str | os.PathLi
         return export_word_pdf(db, form_id, params, path, progress)
     if form.document is None:
         raise ReportError(registry.NOT_PRINTABLE.format(title=form.title))
-    from . import printing
-
     path = Path(path)
     report = progress or (lambda _percent, _text: None)
     report(0, f"Đang lập “{form.title}”…")
     document = build_document(db, form, params)
-    report(50, f"Đang ghi tệp {path.name}…")
-    printing.export_pdf(document, path)
-    record_output(db, "export", form, params, path.name, None)
-    report(100, f"Đã ghi {path}.")
-    return path
+    return PendingPdf(db, form, params, document, path, report)
+
+
+def finish_pdf(prepared: Path | PendingPdf) -> Path:
+    """Lay out and write a :class:`PendingPdf` (GUI thread); a path is already written."""
+    return prepared.write() if isinstance(prepared, PendingPdf) else Path(prepared)
 
 
 def record_output(db: Database, action: str, form: registry.Form, params: Params,

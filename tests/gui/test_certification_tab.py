@@ -173,6 +173,23 @@ def test_header_click_sorts_and_enter_opens(qtbot, db, ward, when_modal):
     assert seen == ["certRecordDialog"]
 
 
+def _note_layout_threads(monkeypatch) -> list:
+    """Record the thread each PDF layout runs on (Qt's text layout is the GUI thread's)."""
+    import threading
+
+    from antq_desktop.reports import printing as pdf_printing
+
+    threads = []
+    real = pdf_printing.export_pdf
+
+    def export_pdf(doc, path):
+        threads.append(threading.current_thread() is threading.main_thread())
+        return real(doc, path)
+
+    monkeypatch.setattr(pdf_printing, "export_pdf", export_pdf)
+    return threads
+
+
 def test_save_a_list_as_pdf(qtbot, db, ward, tmp_path, monkeypatch):
     from pypdf import PdfReader
 
@@ -180,11 +197,13 @@ def test_save_a_list_as_pdf(qtbot, db, ward, tmp_path, monkeypatch):
     saved = []
     monkeypatch.setattr(tab, "choose_path", lambda suggested: str(tmp_path / "ds"))
     monkeypatch.setattr(tab, "pdf_saved", saved.append)
+    layout_threads = _note_layout_threads(monkeypatch)
     worker = tab.save_pdf("cert-proposed")
     assert worker is not None
     qtbot.waitUntil(lambda: bool(saved), timeout=15_000)
     path = saved[0]
     assert path == tmp_path / "ds.pdf" and tab.print_button.isEnabled()
+    assert layout_threads == [True]  # the pages were laid out on the GUI thread
     text = " ".join(p.extract_text(extraction_mode="layout").replace("\t", " ")
                     for p in PdfReader(path).pages)
     assert "CÔNG AN PHƯỜNG HOÀN KIẾM" in text and "DANH SÁCH" in text
@@ -192,14 +211,15 @@ def test_save_a_list_as_pdf(qtbot, db, ward, tmp_path, monkeypatch):
 
 
 def _blocking_export(monkeypatch):
-    """Replace the PDF export by one that waits for ``release`` and notes its thread."""
+    """Replace the PDF export's background part by one that waits for ``release`` and notes
+    its thread (it returns a written path, so nothing is left for the GUI thread)."""
     import threading
 
     from antq_desktop.reports import export as report_export
 
     seen = {"release": threading.Event(), "started": threading.Event()}
 
-    def export_pdf(db, form_id, params, path, progress):
+    def prepare_pdf(db, form_id, params, path, progress):
         seen["thread"] = threading.current_thread()
         progress(0, "Đang lập…")
         seen["started"].set()
@@ -209,7 +229,7 @@ def _blocking_export(monkeypatch):
         progress(100, "Đã ghi.")
         return Path(path)
 
-    monkeypatch.setattr(report_export, "export_pdf", export_pdf)
+    monkeypatch.setattr(report_export, "prepare_pdf", prepare_pdf)
     return seen
 
 

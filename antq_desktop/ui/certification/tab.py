@@ -357,12 +357,13 @@ class CertificationTab(ListTab):
                 report(percent, text)
             from ...reports import export as report_export  # openpyxl: on first use
 
-            return report_export.export_pdf(self.db, form_id, params, path, step)
+            # the data here; the pages are laid out in _pdf_done, on the GUI thread
+            return report_export.prepare_pdf(self.db, form_id, params, path, step)
 
         worker = Worker(work)
         worker.signals.progress.connect(lambda p, text: (progress.setValue(p),
                                                          progress.setLabelText(text)))
-        worker.signals.finished.connect(lambda result: self._pdf_done(progress, Path(result)))
+        worker.signals.finished.connect(lambda result: self._pdf_done(progress, result))
         worker.signals.failed.connect(lambda exc: self._pdf_failed(progress, exc))
         self.print_button.setEnabled(False)
         self._worker = worker  # keeps the signals alive until it reports
@@ -394,7 +395,17 @@ class CertificationTab(ListTab):
                 f"Không lưu được PDF. Chi tiết kỹ thuật: {type(exc).__name__}.")
         messages.error(self, text)
 
-    def _pdf_done(self, progress: QProgressDialog, path: Path) -> None:
+    def _pdf_done(self, progress: QProgressDialog, result) -> None:
+        if not shiboken6.isValid(self):
+            self._worker = None
+            return
+        from ...reports import export as report_export
+
+        try:
+            path = report_export.finish_pdf(result)  # Qt's text layout: GUI thread only
+        except Exception as exc:  # noqa: BLE001 - shown as a message
+            self._pdf_failed(progress, exc)
+            return
         if self._pdf_finished(progress):
             self.pdf_saved(path)
 

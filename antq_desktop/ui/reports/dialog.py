@@ -34,8 +34,9 @@ from ...reports import registry
 from ...reports.export import (
     build_document,
     export_docx,
-    export_pdf,
     export_xlsx,
+    finish_pdf,
+    prepare_pdf,
     record_output,
 )
 from ...reports.registry import Params, ReportError
@@ -296,11 +297,12 @@ class ReportsDialog(QDialog):
         progress.setCancelButton(None)  # one openpyxl save cannot be stopped halfway
         progress.setWindowModality(Qt.WindowModality.WindowModal)
         progress.setMinimumDuration(300)
-        exporter = {PDF: export_pdf, DOCX: export_docx}.get(suffix, export_xlsx)
+        # a PDF's pages are laid out in _done, on the GUI thread (reports/export.PendingPdf)
+        exporter = {PDF: prepare_pdf, DOCX: export_docx}.get(suffix, export_xlsx)
         worker = Worker(lambda report: exporter(self.db, form.id, params, path, report))
         worker.signals.progress.connect(lambda p, text: (progress.setValue(p),
                                                          progress.setLabelText(text)))
-        worker.signals.finished.connect(lambda result: self._done(progress, Path(result)))
+        worker.signals.finished.connect(lambda result: self._done(progress, result))
         worker.signals.failed.connect(lambda exc: self._failed(progress, exc))
         self.buttons.setEnabled(False)
         self._exported = (form, params)  # what the sign-off offer after it is about
@@ -317,7 +319,12 @@ class ReportsDialog(QDialog):
                 f"Không lập được biểu mẫu. Chi tiết kỹ thuật: {type(exc).__name__}.")
         self.error.setText(text)
 
-    def _done(self, progress: QProgressDialog, path: Path) -> None:
+    def _done(self, progress: QProgressDialog, result) -> None:
+        try:
+            path = finish_pdf(result)  # a PendingPdf is printed here; a path is written
+        except Exception as exc:  # noqa: BLE001 - shown as the dialog's message
+            self._failed(progress, exc)
+            return
         progress.close()
         self.buttons.setEnabled(True)
         self.last_path = path
