@@ -513,13 +513,16 @@ def last_good(folder: Path, database: str) -> Backup | None:
     return backups[0] if backups else None
 
 
-def backup_warning(last: Backup | None, now: datetime) -> str | None:
-    """The status bar's warning, or None when the last good backup is recent."""
+def backup_warning(last: Backup | None, now: datetime, can_backup: bool = True) -> str | None:
+    """The status bar's warning, or None when the last good backup is recent. An account
+    that may not back up (``can_backup`` False: Chỉ xem) is told whom to ask instead of a
+    menu entry it cannot use."""
+    todo = ("hãy chọn Tệp → Sao lưu ngay." if can_backup
+            else "hãy báo cán bộ có quyền sao lưu.")
     if last is None:
-        return "Chưa có bản sao lưu nào — hãy chọn Tệp → Sao lưu ngay."
+        return f"Chưa có bản sao lưu nào — {todo}"
     if now - last.created > STALE_AFTER:
-        return (f"Bản sao lưu gần nhất đã cũ ({format_time(last.created)}) — hãy chọn "
-                "Tệp → Sao lưu ngay.")
+        return f"Bản sao lưu gần nhất đã cũ ({format_time(last.created)}) — {todo}"
     return None
 
 

@@ -482,9 +482,13 @@ class OverviewService:
         warning = backup_svc.backup_warning(last, now)
         if warning is None:
             return None
+        from ..access import Permission, user_of
+
         text = ("Chưa có bản sao lưu nào" if last is None else
                 "Bản sao lưu tốt gần nhất đã quá 7 ngày")
-        return DueItem("backup", text + " — bấm để sao lưu ngay",
+        todo = (" — bấm để sao lưu ngay" if user_of(self.db).can(Permission.BACKUP)
+                else " — hãy báo cán bộ có quyền sao lưu")  # Chỉ xem cannot back up
+        return DueItem("backup", text + todo,
                        None if last is None else last.created.date(), Target(BACKUP), past=True)
 
     # -- charts -------------------------------------------------------------------------------

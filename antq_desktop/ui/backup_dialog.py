@@ -328,7 +328,10 @@ def status_text(db: Database, now: datetime | None = None) -> tuple[str, bool]:
         return "", False
     folder = svc.folder_for(path, svc.settings_of(db))
     last = svc.last_good(folder, path.stem)
-    warning = svc.backup_warning(last, now or datetime.now())
+    from ..access import Permission, user_of
+
+    warning = svc.backup_warning(last, now or datetime.now(),
+                                 user_of(db).can(Permission.BACKUP))
     if warning is not None:
         return warning, True
     return f"Sao lưu gần nhất: {svc.format_time(last.created)}", False

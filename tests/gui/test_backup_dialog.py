@@ -240,3 +240,22 @@ def test_a_backup_that_fails_verification_is_reported(qtbot, db, ward, monkeypat
     assert shown[0].startswith("Bản sao lưu không đạt kiểm tra nên đã bị xóa")
     assert backups_of(db) == [] and window.backup_label.property("warning") is True
     assert list((sqlite_path(db.url).parent / "sao-luu").iterdir()) == []
+
+
+def test_the_status_bar_tells_a_viewer_whom_to_ask_for_a_backup(db, tmp_path):
+    from antq_desktop.access import Role
+    from antq_desktop.db.engine import open_database
+    from antq_desktop.services.users import UserService, login
+    from antq_desktop.ui.backup_dialog import status_text
+
+    UserService(db).add("quantri", "mật-khẩu-1", Role.ADMIN)  # the first must be one
+    UserService(db).add("chixem", "mật-khẩu-1", Role.VIEWER)
+    viewer = open_database(db.url)
+    try:
+        login(viewer, "chixem", "mật-khẩu-1")
+        text, warn = status_text(viewer, now=datetime(2026, 3, 1, 9))
+        assert warn and "hãy báo cán bộ có quyền sao lưu" in text and "Sao lưu ngay" not in text
+        text, warn = status_text(db, now=datetime(2026, 3, 1, 9))  # the system user may
+        assert warn and "Tệp → Sao lưu ngay" in text
+    finally:
+        viewer.dispose()

@@ -186,3 +186,25 @@ def test_signing_off_a_period_is_the_leaders_and_the_trail_names_the_account(
         actors = dict(s.execute(select(AuditEntry.action, AuditEntry.actor)
                                 .where(AuditEntry.action.in_(("lock", "unlock")))).all())
     assert actors == {"lock": "lanhdao", "unlock": "quantri"}
+
+
+def test_an_account_that_may_not_back_up_is_told_whom_to_ask(db, signed_in, tmp_path):
+    """The status bar and the overview's due work point a viewer to someone who can back up,
+    not to Tệp → Sao lưu ngay, which is disabled for them."""
+    from datetime import date, datetime
+
+    from antq_desktop.services import backup
+    from antq_desktop.services.overview import OverviewService
+
+    assert "Tệp → Sao lưu ngay" in backup.backup_warning(None, datetime(2026, 3, 1))
+    told = backup.backup_warning(None, datetime(2026, 3, 1), can_backup=False)
+    assert "Sao lưu ngay" not in told and "hãy báo cán bộ có quyền sao lưu" in told
+    if not db.is_sqlite:
+        return  # PostgreSQL: no file backups, no due item
+    for name, wanted in (("chixem", "hãy báo cán bộ có quyền sao lưu"),
+                         ("nhaplieu", "bấm để sao lưu ngay")):
+        view = OverviewService(signed_in(name)).load(2026, today=date(2026, 3, 1),
+                                                     now=datetime(2026, 3, 1, 9),
+                                                     backup_folder=tmp_path)
+        (item,) = [d for d in view.due if d.kind == "backup"]
+        assert item.text.endswith(wanted)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...access import Permission, user_of
 from ...db.engine import Database
 from ...services.overview import Card, Overview, OverviewService
 from ...services.unit import UnitService
@@ -326,7 +327,8 @@ class OverviewTab(QWidget):
         if item is None:
             return
         if item.target.tab == "backup":
-            self.backupRequested.emit()
+            if user_of(self.service.db).can(Permission.BACKUP):  # else the item says whom to ask
+                self.backupRequested.emit()
         else:
             self.openRequested.emit(item.target)
 
