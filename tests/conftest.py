@@ -21,7 +21,31 @@ from antq_desktop.enums import Relationship, ResidenceKind, Sex  # noqa: E402
 from antq_desktop.services.households import HouseholdData, HouseholdService, MemberData  # noqa: E402
 from antq_desktop.services.unit import UnitInfo, UnitService  # noqa: E402
 
-PG_URL = os.environ.get("ANTQ_TEST_PG_URL")  # e.g. postgresql+psycopg2://antq:antq@localhost/antq
+def _worker_pg_url(url: str | None) -> str | None:
+    """Under pytest-xdist each worker gets a database of its own on the same server (the
+    suite's name + ``_gw0``…, created when missing), so that workers never empty each
+    other's tables; the scratch databases of tests/services/pgtools.py follow that name."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"),
+                                {"n": name}).scalar():
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+# e.g. postgresql+psycopg2://antq:antq@localhost/antq
+PG_URL = _worker_pg_url(os.environ.get("ANTQ_TEST_PG_URL"))
 
 
 sqlite_only = pytest.mark.skipif(bool(PG_URL), reason="a feature of the SQLite file")
