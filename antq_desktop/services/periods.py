@@ -53,7 +53,8 @@ def _local(moment: datetime) -> datetime:
 
 
 def _period_label(year: int, quarter: int | None) -> str:
-    return f"Quý {quarter}/{year}" if quarter else f"Năm {year}"
+    # Roman, as the evaluations' own periods are written ("Quý III/2026", regimes.Period)
+    return f"Quý {'I II III IV'.split()[quarter - 1]}/{year}" if quarter else f"Năm {year}"
 
 
 def _locked_message(lock: PeriodLock) -> str:

@@ -277,7 +277,7 @@ def test_an_evaluation_of_a_signed_off_quarter_opens_read_only(qtbot, db, ward, 
     d = _shown(qtbot, CaseDialog(service, UnitService(db).areas(), case))
     d.pages.setCurrentIndex(1)
     first = d.evaluations.item(0, 0)
-    assert "Quý 1/2026 đã khóa sổ" in first.toolTip() and first.toolTip().startswith(PADLOCK)
+    assert "Quý I/2026 đã khóa sổ" in first.toolTip() and first.toolTip().startswith(PADLOCK)
     assert not first.icon().isNull(), "a locked evaluation shows the padlock"
     d.evaluations.selectRow(0)
     assert not d.void_evaluation_button.isEnabled()

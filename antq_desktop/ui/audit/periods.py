@@ -49,7 +49,7 @@ class PeriodsDialog(QDialog):
         self.quarter = QComboBox(objectName="periodsQuarter")
         self.quarter.addItem("Cả năm", None)
         for q in range(1, 5):
-            self.quarter.addItem(f"Quý {q}", q)
+            self.quarter.addItem(f"Quý {'I II III IV'.split()[q - 1]}", q)
         self.area = QComboBox(objectName="periodsArea")
         self.area.addItem("Toàn phường", None)
         for a in areas:

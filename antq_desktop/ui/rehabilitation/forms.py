@@ -92,7 +92,7 @@ def merge(read: list[FieldError], found: list[FieldError]) -> list[FieldError]:
 
 
 def lock_banner(message: str) -> QLabel:
-    """"🔒 Quý 1/2026 đã khóa sổ ngày … bởi …: không sửa được …", the message as its tooltip."""
+    """"🔒 Quý I/2026 đã khóa sổ ngày … bởi …: không sửa được …", the message as its tooltip."""
     label = QLabel(f"{PADLOCK} {message}", objectName="lockedNote", wordWrap=True)
     label.setToolTip(f"{PADLOCK} {message}")
     label.setStyleSheet("QLabel#lockedNote { background: #f3f3f3; border: 1px solid #b0b0b0;"
