@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 from .access import MASKED
 from .enums import Classification, Regime
+from .text import quarter_label
 
 ABCD = (Classification.A, Classification.B, Classification.C, Classification.D)
 PROGRESS_CLASSES = (Classification.PROGRESS, Classification.NO_PROGRESS,
@@ -89,7 +90,7 @@ class Period:
     def label(self) -> str:
         if self.months == 1:
             return f"Tháng {self.number:02d}/{self.year}"
-        return f"Quý {'I II III IV'.split()[self.number - 1]}/{self.year}"
+        return f"{quarter_label(self.number)}/{self.year}"
 
 
 def periods_between(first: Period, last: Period) -> list[Period]:

@@ -10,6 +10,15 @@ _D_MAP = str.maketrans({"Đ": "d", "đ": "d", "Ð": "d", "ð": "d"})
 _SPACES = re.compile(r"\s+")
 
 
+# Roman numerals of headings and quarters ("II. …", "Quý III/2026"): ROMAN[0] is "I".
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
+
+
+def quarter_label(quarter: int) -> str:
+    """"Quý III" for 3, as the forms and the lists write a quarter."""
+    return f"Quý {ROMAN[quarter - 1]}"
+
+
 def normalize(text: str | None) -> str:
     """NFC, trimmed, inner whitespace collapsed. Keeps case and diacritics."""
     if not text:

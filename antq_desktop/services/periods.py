@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from ..db.engine import Database
 from ..db.models import Area, Household, LockException, PeriodLock
 from ..db.models.base import utc_now
+from ..text import quarter_label
 from ..validation import FieldError
 from . import audit
 
@@ -54,7 +55,7 @@ def _local(moment: datetime) -> datetime:
 
 def _period_label(year: int, quarter: int | None) -> str:
     # Roman, as the evaluations' own periods are written ("Quý III/2026", regimes.Period)
-    return f"Quý {'I II III IV'.split()[quarter - 1]}/{year}" if quarter else f"Năm {year}"
+    return f"{quarter_label(quarter)}/{year}" if quarter else f"Năm {year}"
 
 
 def _locked_message(lock: PeriodLock) -> str:

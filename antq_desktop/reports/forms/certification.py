@@ -13,11 +13,11 @@ from datetime import date
 from ...enums import CertCategory, CertResult
 from ...services.certification import CATEGORY_ORDER, CertificationService, CertRow
 from ...services.settings import CertSettings, SettingsService
+from ...text import ROMAN
 from ..document import TableDocument, to_workbook
 from ..layout import Column, Heading
 from ..registry import Form, Params, load_letterhead, register
 
-ROMAN = ("I", "II", "III", "IV", "V", "VI")
 TITLE_NAME = "“An toàn về an ninh, trật tự”"
 EMPTY = "Không có đơn vị nào."
 # Who the subject line speaks of: all units, or one category.

@@ -9,11 +9,10 @@ from openpyxl import Workbook
 from ...enums import Regime
 from ...regimes import ABCD
 from ...services.rehab_stats import ManagedPerson, RehabStats, SummaryRow
+from ...text import ROMAN
 from ..document import Paragraph, TableDocument, to_workbook
 from ..layout import Column, Heading, Subtotal
 from ..registry import Form, Params, load_letterhead, register
-
-ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
 
 LIST_COLUMNS = [
     Column("STT", 5, "center"),

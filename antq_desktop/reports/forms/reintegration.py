@@ -9,11 +9,11 @@ from datetime import date
 
 from ...regimes import ABCD
 from ...services.rehab_stats import QuarterPerson, RehabStats
+from ...text import ROMAN
 from ..document import TableDocument, to_workbook
 from ..layout import Column, Heading, Subtotal
 from ..registry import Form, Params, ReportError, load_letterhead, register
 
-ROMAN = ("I", "II", "III", "IV")
 NOT_EVALUATED = "Chưa đánh giá"
 COLUMNS = [
     Column("STT", 5, "center"),

@@ -12,12 +12,12 @@ from __future__ import annotations
 from datetime import date
 
 from ...services.indicators import IndicatorError, IndicatorService
+from ...text import ROMAN
 from ..registry import Params, ReportError, load_letterhead
 from . import base
 from .sentences import fill, load_sentences, sentences_path, template_values
 
 TITLE = "Báo cáo tổng kết phong trào Toàn dân bảo vệ an ninh Tổ quốc (văn bản Word)"
-ROMAN = ("I", "II", "III", "IV", "V")
 
 
 def subject(year: int) -> str:

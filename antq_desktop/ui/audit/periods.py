@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...services.periods import KINDS, QUARTERLY, PeriodService
+from ...text import quarter_label
 from ...validation import FieldError
 from ..widgets import messages
 
@@ -49,7 +50,7 @@ class PeriodsDialog(QDialog):
         self.quarter = QComboBox(objectName="periodsQuarter")
         self.quarter.addItem("Cả năm", None)
         for q in range(1, 5):
-            self.quarter.addItem(f"Quý {'I II III IV'.split()[q - 1]}", q)
+            self.quarter.addItem(quarter_label(q), q)
         self.area = QComboBox(objectName="periodsArea")
         self.area.addItem("Toàn phường", None)
         for a in areas:

@@ -41,13 +41,12 @@ from ...reports.export import (
 )
 from ...reports.registry import Params, ReportError
 from ...services.unit import UnitService
-from ...text import file_slug
+from ...text import ROMAN, file_slug
 from ...validation import FieldError
 from ..widgets import printing
 from ..widgets.dialogs import button_row, error_label
 from ..widgets.worker import Worker
 
-ROMAN = ("I", "II", "III", "IV")
 XLSX, PDF, DOCX = ".xlsx", ".pdf", ".docx"
 PREVIEW_TIP = "Xem các trang in (khổ A4) trước khi in"
 PRINT_TIP = "In ra máy in"
