@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from vietnam_provinces import Province, Ward
+# vietnam_provinces is imported on first use (the unit's dialog, a unit check): its tables
+# cost 25–60 ms of the program's start, which needs none of them.
 
 
 @dataclass(frozen=True)
@@ -17,11 +18,15 @@ class Place:
 
 @lru_cache(maxsize=1)
 def provinces() -> list[Place]:
+    from vietnam_provinces import Province
+
     return [Place(int(p.code), p.name, p.division_type.value) for p in Province.iter_all()]
 
 
 @lru_cache(maxsize=64)
 def wards(province_code: int) -> list[Place]:
+    from vietnam_provinces import Ward
+
     found = [w for w in Ward.iter_all() if int(w.province_code) == province_code]
     return [Place(int(w.code), w.name, w.division_type.value) for w in found]
 

@@ -152,12 +152,13 @@ def run_gui(url: str) -> int:
             return 1
     set_busy_timeout(db, GUI_BUSY_TIMEOUT_MS)  # a save during another program's write: at once
     clean_export_leftovers()
-    from .unit_dialog import UnitDialog
-
     services = Services.build(db)
-    if services.units.get() is None and not UnitDialog(services.units, first_start=True).exec():
-        db.dispose()
-        return 0
+    if services.units.get() is None:
+        from .unit_dialog import UnitDialog  # and the official list of places: only to set up
+
+        if not UnitDialog(services.units, first_start=True).exec():
+            db.dispose()
+            return 0
     if not sign_in(db):
         db.dispose()
         return 0

@@ -26,7 +26,6 @@ from .overview import navigate as overview_navigate
 from .overview.tab import OverviewTab
 from .rehabilitation.tab import RehabilitationTab
 from .app import Services
-from .unit_dialog import UnitDialog
 from .widgets.lists import ListTab, first_reads_on_show
 
 if TYPE_CHECKING:
@@ -379,6 +378,8 @@ class MainWindow(QMainWindow):
                 tab.reload_all()
 
     def edit_unit(self) -> None:
+        from .unit_dialog import UnitDialog  # and the official list of places: on first use
+
         if UnitDialog(self.units, parent=self).exec():
             self.update_status()
         self.reload_lists()  # areas are saved as they change, even on Cancel

@@ -11,7 +11,8 @@ from antq_desktop.ui.main_window import MainWindow
 from antq_desktop.ui.widgets.lists import ListTab
 
 ROOT = Path(__file__).resolve().parents[2]
-HEAVY = ("alembic", "openpyxl", "docx", "reportlab", "mako")
+HEAVY = ("alembic", "openpyxl", "docx", "reportlab", "mako",
+         "vietnam_provinces")  # the official list of places: the unit's dialog loads it
 
 # The program's own start (the command line, run_gui) with a hook at the main window: when it
 # has been built and shown, print what is loaded and which list tabs have read, then close.
