@@ -300,14 +300,14 @@ def _event_source(name: str, model, on, value, doc: str, as_float: bool = False,
     def fn(s: Session, year: int, params: Mapping, today: date | None = None,
            wards: bool = False) -> AreaValues:
         start, cutoff = _bounds(year, today)
-        key = _key(model, wards)
-        stmt = select(key, value).where(_within(on, start, cutoff))
+        group = _key(model, wards)
+        stmt = select(group, value).where(_within(on, start, cutoff))
         if hasattr(model, "voided_at"):  # a voided record (entered by mistake) never counts
             stmt = stmt.where(model.voided_at.is_(None))
         for key, (param, column) in filters.items():
             if key in params:
                 stmt = _filter(stmt, column, param, params[key])
-        return _collect(s, stmt.group_by(key), as_float=as_float)
+        return _collect(s, stmt.group_by(group), as_float=as_float)
 
     fn.__name__, fn.__doc__ = name.replace(".", "_"), doc
     register_source(name, **{k: p for k, (p, _) in filters.items()})(fn)
