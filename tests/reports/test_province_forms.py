@@ -225,9 +225,13 @@ def test_the_certification_ratios_are_each_wards_own(db, store, province, tmp_pa
     rows = table_rows(path)
     assert [r[1] for r in rows[:-1]] == [w.name for w in data.wards]
     total = rows[-1]
-    for column in range(2, 10):  # every "x/y" cell of the total is the sum of the wards'
+    for column in range(2, 12):  # every "x/y" cell of the total is the sum of the wards'
         assert total[column] == add_up([r[column] for r in rows[:-1]])
-    assert total[11] == f"{data.wards_met} đạt"
+    assert total[13] == f"{data.wards_met} đạt"
+    assert [r[13] for r in rows[:-1]] == ["Đạt" if w.met else "Chưa đạt" for w in data.wards]
+    own = data.total.categories[CertCategory.WARD]  # each ward itself, recognised or not
+    assert total[10:12] == (str(own.registered_ratio), str(own.recognised_ratio))
+    assert own.units == 3
     area = data.total.categories[CertCategory.AREA]
     assert total[2] == f"{area.registered}/{area.units}" and area.units > 0
 
@@ -249,9 +253,10 @@ def test_the_overview_row_of_a_ward_is_its_own(db, store, province, tmp_path):
                        tmp_path / "tong-hop.xlsx")
     rows = table_rows(path)
     assert len(rows) == 4 and rows[-1][0] == "Toàn tỉnh"
-    for column in (2, 4, 5, 6, 8, 11, 12):
+    for column in (2, 4, 5, 6, 7, 10, 11):
         assert rows[-1][column] == add_up([r[column] for r in rows[:-1]]), column
     assert rows[-1][2] == str(data.total.signup)
+    assert rows[-1][9] == f"{sum(r[9] == 'Đạt' for r in rows[:-1])}/3 đạt"
 
 
 def _statements(db: Database, fn) -> int:

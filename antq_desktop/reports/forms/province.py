@@ -151,23 +151,23 @@ def yearend_table(db, year: int, today: date | None = None) -> ProvinceTable:
 # -- the certification ratios -------------------------------------------------------------------
 CERT_TITLE = f"Tổng hợp kết quả xây dựng đơn vị {TITLE_NAME} theo từng phường, xã"
 CERT_SHOWN = (CertCategory.AREA, CertCategory.AGENCY, CertCategory.ENTERPRISE,
-              CertCategory.SCHOOL)
+              CertCategory.SCHOOL, CertCategory.WARD)
 CERT_LABELS = {CertCategory.AREA: "Khu dân cư", CertCategory.AGENCY: "Cơ quan",
-               CertCategory.ENTERPRISE: "Doanh nghiệp", CertCategory.SCHOOL: "Cơ sở giáo dục"}
+               CertCategory.ENTERPRISE: "Doanh nghiệp", CertCategory.SCHOOL: "Nhà trường",
+               CertCategory.WARD: "Phường, xã"}
 CERT_NOTE = ("Mỗi ô “x/y”: x đơn vị đã đăng ký (hoặc đã được công nhận) trên y đơn vị tính cho "
-             "năm {year} (không kể đơn vị đã thôi hoạt động). Tiêu chí của xã, phường: 100% đơn "
-             "vị đã đăng ký và ít nhất 70% được công nhận.")
+             "năm {year} (không kể đơn vị đã thôi hoạt động); cột “Phường, xã”: chính phường, xã "
+             "đó. Tỷ lệ công nhận và tiêu chí tính trên khu dân cư, cơ quan, doanh nghiệp, nhà "
+             "trường: đạt khi 100% đã đăng ký và ít nhất 70% được công nhận.")
 
 
 def cert_columns() -> list[Column]:
-    cols = [Column("STT", 5, "center"), Column("Phường, xã", 22)]
+    cols = [Column("STT", 5, "center"), Column("Phường, xã", 21)]
     for category in CERT_SHOWN:
-        cols += [Column("Đăng ký", 9, "center", group=CERT_LABELS[category]),
-                 Column("Công nhận", 9, "center", group=CERT_LABELS[category])]
-    cols += [Column("Tỷ lệ công nhận (%)", 10, "center", SHARE_FORMAT),
-             Column("Tiêu chí của phường, xã", 10, "center"),
-             Column("Phường, xã được công nhận", 11, "center")]
-    return cols
+        cols += [Column("Đăng ký", 8, "center", group=CERT_LABELS[category]),
+                 Column("Công nhận", 8, "center", group=CERT_LABELS[category])]
+    return cols + [Column("Tỷ lệ công nhận (%)", 8, "center", SHARE_FORMAT),
+                   Column("Đạt tiêu chí", 10, "center")]
 
 
 def _cert_values(categories, counted: CertCounts) -> list:
@@ -182,15 +182,10 @@ def _cert_values(categories, counted: CertCounts) -> list:
 def cert_document(db, params: Params, today: date | None = None) -> TableDocument:
     letterhead, province = province_letterhead(db)
     data = province_certification(db, params.year)
-    rows: list = []
-    for number, ward in enumerate(data.wards, start=1):
-        own = ward.categories[CertCategory.WARD]
-        rows.append([number, ward.name, *_cert_values(ward.categories, ward.counted),
-                     "Đạt" if ward.met else "Chưa đạt",
-                     "Đã công nhận" if own.recognised else
-                     ("Đã đăng ký" if own.registered else "Chưa đăng ký")])
+    rows = [[number, ward.name, *_cert_values(ward.categories, ward.counted),
+             "Đạt" if ward.met else "Chưa đạt"]
+            for number, ward in enumerate(data.wards, start=1)]
     total = data.total
-    own = total.categories[CertCategory.WARD]
     return TableDocument(
         letterhead=letterhead, number=params.document_number(),
         on=params.document_date(today), title="Báo cáo",
@@ -198,7 +193,7 @@ def cert_document(db, params: Params, today: date | None = None) -> TableDocumen
                        f"{TITLE_NAME} năm {params.year}", f"{province}: {len(data.wards)} phường, xã"],
         columns=cert_columns(), rows=rows,
         total=("Tổng cộng", None, *_cert_values(total.categories, total.counted),
-               f"{data.wards_met} đạt", f"{own.recognised_ratio} công nhận"),
+               f"{data.wards_met} đạt"),
         closing=[Paragraph(CERT_NOTE.format(year=params.year), italic=True, size=12)],
         recipients=letterhead.recipients, landscape=True, empty=NO_WARDS)
 
@@ -209,36 +204,39 @@ LINE = 70  # percent of units recognised: the certification's line
 
 
 def overview_columns() -> list[Column]:
-    households, mediation, cert = ("Hộ đăng ký “An toàn về ANTT”", "Hòa giải ở cơ sở",
-                                   "Đơn vị được công nhận “An toàn về ANTT”")
+    households, mediation = "Hộ đăng ký", "Hòa giải"
+    cert, other = "Đơn vị được công nhận", "Tin báo, tuần tra"
     return [
         Column("STT", 5, "center"),
         Column("Phường, xã", 22),
-        Column("Hộ đăng ký/hộ cư trú", 13, "center", group=households),
+        Column("Số hộ/hộ cư trú", 13, "center", group=households),
         Column("Tỷ lệ (%)", 8, "center", SHARE_FORMAT, group=households),
-        Column("Người được quản lý, giáo dục, giúp đỡ", 11, "center", COUNT_FORMAT),
-        Column("Tiếp nhận", 8, "center", COUNT_FORMAT, group=mediation),
-        Column("Hòa giải thành", 8, "center", COUNT_FORMAT, group=mediation),
-        Column("Tỷ lệ thành (%)", 8, "center", SHARE_FORMAT, group=mediation),
-        Column("Công nhận/tổng số", 10, "center", group=cert),
+        Column("Người được quản lý, giáo dục", 12, "center", COUNT_FORMAT),
+        Column("Tiếp nhận", 9, "center", COUNT_FORMAT, group=mediation),
+        Column("Thành", 9, "center", COUNT_FORMAT, group=mediation),
+        Column("Số đơn vị/tổng số", 10, "center", group=cert),
         Column("Tỷ lệ (%)", 8, "center", SHARE_FORMAT, group=cert),
-        Column(f"So với {LINE}%", 8, "center", group=cert),
-        Column("Tin báo, tố giác", 8, "center", COUNT_FORMAT),
-        Column("Buổi tuần tra", 8, "center", COUNT_FORMAT),
+        Column(f"So với {LINE}%", 9, "center", group=cert),
+        Column("Tin báo", 9, "center", COUNT_FORMAT, group=other),
+        Column("Buổi tuần tra", 9, "center", COUNT_FORMAT, group=other),
     ]
 
 
 def _overview_values(row) -> list:
     counted = row.certification.counted
     cert_share = _share(counted.recognised_ratio)
-    mediation = row.mediation_share
     signup = _share(row.signup)
     return [str(row.signup), NO_DATA if signup is None else signup, row.rehab_managed,
             row.mediation_received, row.mediation_succeeded,
-            NO_DATA if mediation is None else round_half_up(mediation),
             str(counted.recognised_ratio), NO_DATA if cert_share is None else cert_share,
             NO_DATA if cert_share is None else ("Đạt" if cert_share >= LINE else "Chưa đạt"),
             row.tips, row.patrols]
+
+
+OVERVIEW_NOTE = ("Hộ đăng ký: hộ gia đình đăng ký xây dựng khu dân cư “An toàn về an ninh, trật "
+                 "tự” trên số hộ đang cư trú; hòa giải: vụ, việc tiếp nhận và hòa giải thành; "
+                 "đơn vị được công nhận “An toàn về an ninh, trật tự”: khu dân cư, cơ quan, "
+                 "doanh nghiệp, nhà trường, so với mức {line}% của tiêu chí phường, xã.")
 
 
 def overview_document(db, params: Params, today: date | None = None) -> TableDocument:
@@ -246,13 +244,16 @@ def overview_document(db, params: Params, today: date | None = None) -> TableDoc
     data = province_overview(db, params.year, today)
     rows = [[number, ward.name, *_overview_values(ward)]
             for number, ward in enumerate(data.wards, start=1)]
+    total = ["Toàn tỉnh", None, *_overview_values(data.total)]
+    at_line = sum(row[9] == "Đạt" for row in rows)
+    total[9] = f"{at_line}/{len(rows)} đạt"  # the wards at the line, not the province's share
     return TableDocument(
         letterhead=letterhead, number=params.document_number(),
         on=params.document_date(today), title="Báo cáo",
         subject_lines=[f"Các chỉ tiêu chính của {MOVEMENT} năm {params.year}",
                        f"{province}: {len(data.wards)} phường, xã"],
         note=_counted_to(data.cutoff, params.year), columns=overview_columns(), rows=rows,
-        total=("Toàn tỉnh", None, *_overview_values(data.total)),
+        total=total, closing=[Paragraph(OVERVIEW_NOTE.format(line=LINE), italic=True, size=12)],
         recipients=letterhead.recipients, landscape=True, empty=NO_WARDS)
 
 
