@@ -369,3 +369,44 @@ def test_the_reports_dialog_lists_them_for_a_province_account_only(qtbot, db, st
 def test_no_ward_set_up_is_refused_clearly(db, province, tmp_path):
     with pytest.raises(ReportError, match="Chưa có phường, xã nào"):
         export_xlsx(province, "province-overview", Params(YEAR), tmp_path / "x.xlsx")
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_prints_the_planned_pages(db, store, province, tmp_path):
+    """The province forms' .xlsx as LibreOffice prints them with only DejaVu (as
+    tests/reports/test_libreoffice_pages.py checks the ward's forms): the planned pages, each
+    with its planned rows, the signature block whole on the last."""
+    import shutil
+    import subprocess
+
+    from tests.reports import test_libreoffice_pages as lo
+
+    if lo.MISSING or not lo.DEJAVU.is_dir():
+        pytest.skip("needs LibreOffice, poppler-utils and the DejaVu fonts")
+    store(4)
+    files = [export_xlsx(province, form_id, Params(YEAR, on=TODAY), tmp_path / f"{form_id}.xlsx")
+             for form_id in PROVINCE_FORMS]
+    conf = tmp_path / "dejavu-only.conf"
+    conf.write_text('<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd">'
+                    f"<fontconfig><dir>{lo.DEJAVU}</dir><cachedir>{tmp_path / 'fc'}</cachedir>"
+                    "</fontconfig>", encoding="utf-8")
+    out = tmp_path / "pdf"
+    env = {"FONTCONFIG_FILE": str(conf), "HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    result = subprocess.run(
+        [shutil.which("soffice"), f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}",
+         "--headless", "--convert-to", "pdf", "--outdir", str(out), *map(str, files)],
+        check=False, capture_output=True, text=True, timeout=600, env=env)
+    assert result.returncode == 0, result.stderr
+    for path in files:
+        pdf = out / f"{path.stem}.pdf"
+        ws = openpyxl.load_workbook(path).active
+        plan = lo._plan(ws)
+        assert lo._page_count(pdf) == len(plan), f"{path.stem}: pages broken elsewhere"
+        for number, page in enumerate(plan, start=1):
+            words = lo._words(lo._page_text(pdf, number))
+            for row in page.rows:
+                assert not lo._row_words(ws, row) - words, (path.stem, number, row)
+            for line in page.tail:
+                assert lo._words(line) <= words, (path.stem, number, line)
+        if path.stem == "province-yearend":
+            assert len(plan) > 4  # four wards and the total, about three pages each
