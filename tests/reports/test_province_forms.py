@@ -298,7 +298,7 @@ def test_the_statement_count_does_not_grow_with_the_wards(db, store):
 
 
 def test_a_ward_account_cannot_get_them(db, store, province, tmp_path, capsys, monkeypatch):
-    (unit, handle), *_ = store(3)
+    (_unit, handle), *_ = store(3)
     for form_id in PROVINCE_FORMS:
         with pytest.raises(ReportError, match="biểu tổng hợp cấp tỉnh: chỉ tài khoản cấp tỉnh"):
             export_xlsx(handle, form_id, Params(YEAR), tmp_path / "x.xlsx")

@@ -21,17 +21,19 @@ from ... import places
 from ...enums import CertCategory
 from ...gcpause import gc_paused
 from ...numbers import round_half_up
-from ...services.indicators import IndicatorError, ProvinceTable
+from ...services.indicators import IndicatorError
 from ...services.province import (
     CertCounts,
     ProvinceInfo,
     province_certification,
     province_info,
     province_overview,
+)
+from ...services.province import (
     province_yearend as _province_figures,
 )
 from ..document import Paragraph, TableDocument, to_workbook
-from ..layout import Column, Heading, Letterhead
+from ..layout import Column, Letterhead
 from ..registry import Form, Params, ReportError, register
 from . import yearend
 
@@ -143,11 +145,6 @@ def yearend_build(db, params: Params, today: date | None = None) -> Workbook:
                            sheet_class=yearend.YearEndSheet)
 
 
-def yearend_table(db, year: int, today: date | None = None) -> ProvinceTable:
-    """The figures behind :func:`province_yearend`, without drawing them."""
-    return _province_figures(db, year, today)
-
-
 # -- the certification ratios -------------------------------------------------------------------
 CERT_TITLE = f"Tổng hợp kết quả xây dựng đơn vị {TITLE_NAME} theo từng phường, xã"
 CERT_SHOWN = (CertCategory.AREA, CertCategory.AGENCY, CertCategory.ENTERPRISE,
@@ -189,8 +186,9 @@ def cert_document(db, params: Params, today: date | None = None) -> TableDocumen
     return TableDocument(
         letterhead=letterhead, number=params.document_number(),
         on=params.document_date(today), title="Báo cáo",
-        subject_lines=[f"Kết quả xây dựng khu dân cư, cơ quan, doanh nghiệp, nhà trường "
-                       f"{TITLE_NAME} năm {params.year}", f"{province}: {len(data.wards)} phường, xã"],
+        subject_lines=[(f"Kết quả xây dựng khu dân cư, cơ quan, doanh nghiệp, nhà trường "
+                        f"{TITLE_NAME} năm {params.year}"),
+                       f"{province}: {len(data.wards)} phường, xã"],
         columns=cert_columns(), rows=rows,
         total=("Tổng cộng", None, *_cert_values(total.categories, total.counted),
                f"{data.wards_met} đạt"),
@@ -270,4 +268,4 @@ OVERVIEW = register(Form(
     document=overview_document, province=True))
 
 __all__ = ["CERTIFICATION", "OVERVIEW", "YEAREND", "cert_document", "overview_document",
-           "province_letterhead", "province_yearend", "yearend_document", "yearend_table"]
+           "province_letterhead", "province_yearend", "yearend_document"]
