@@ -146,13 +146,20 @@ def run_demo(url: str, households: int, seed: int) -> int:
 
 
 def run_forms() -> int:
+    """The forms of the signed-in account (--user): a province account's province forms, else
+    the ward's forms, with a last line saying how to see the province forms."""
+    from .access import CURRENT_USER
     from .reports import registry
 
-    forms = registry.all_forms(word=True)
+    user = CURRENT_USER.get()
+    forms = registry.forms_for(user, word=True)
     if not forms:
         print("Chưa có biểu mẫu báo cáo nào.")
     for form in forms:
         print(f"{form.id}\t{form.title}")
+    if not user.province and registry.province_forms():
+        print("(Các biểu tổng hợp cấp tỉnh chỉ liệt kê cho tài khoản cấp tỉnh: antq-desktop "
+              "--db … --user TÊN forms.)")
     return 0
 
 
@@ -575,7 +582,8 @@ def _dispatch(args: argparse.Namespace) -> None:
     url = resolve_db_url(args.db)
     from . import cli_users
 
-    if args.command not in (None, "forms"):  # the GUI signs in with its own dialog
+    # the GUI signs in with its own dialog; "forms" only when --user names an account
+    if args.command not in (None, "forms") or (args.command == "forms" and getattr(args, "user", None)):
         refused = cli_users.sign_in(url, args)
         if refused is not None:
             sys.exit(refused)

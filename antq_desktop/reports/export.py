@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..access import Permission, require
+from ..access import Permission, require, user_of
 from ..db.engine import disk_full_message, read_snapshot
 from ..gcpause import gc_paused
 from . import registry
@@ -40,6 +40,7 @@ def export_xlsx(db: Database, form_id: str, params: Params, path: str | os.PathL
     """
     require(db, Permission.EXPORT)  # a read-only account neither prints nor exports
     form = registry.get(form_id)
+    registry.check_account(form, user_of(db))  # a province form: a province account's only
     form.check(params)
     if form.build is None:
         raise ReportError(WORD_ONLY.format(title=form.title))
@@ -102,6 +103,7 @@ def prepare_pdf(db: Database, form_id: str, params: Params, path: str | os.PathL
     for :func:`finish_pdf` on the GUI thread."""
     require(db, Permission.EXPORT)  # a read-only account neither prints nor exports
     form = registry.get(form_id)
+    registry.check_account(form, user_of(db))
     form.check(params)
     if form.is_word:
         return export_word_pdf(db, form_id, params, path, progress)
@@ -135,6 +137,7 @@ def build_document(db: Database, form: registry.Form, params: Params):
     """The printable document of ``form``, read from one consistent snapshot of the data
     (print preview, printing, PDF)."""
     require(db, Permission.EXPORT)  # a read-only account neither prints nor exports
+    registry.check_account(form, user_of(db))
     with read_snapshot(db) as snapshot:
         return form.document(snapshot, params)
 

@@ -7,6 +7,11 @@ optionally a quarter, a residential area or a category of certified units) and a
 TableDocument`` (or a ``SectionedDocument`` of several parts) can be printed and exported to
 PDF (:mod:`antq_desktop.reports.printing`).
 
+A province form (``province=True``, reports/forms/province.py) aggregates every ward of a
+province store: it is offered to a province account only, and a ward account's export of it is
+refused (:func:`check_account`); a province account is offered the province forms only
+(:func:`forms_for`).
+
 A text document (a report, a decision, a certificate) is a Word form: ``word(db, params) ->
 docx.Document`` (python-docx, :mod:`antq_desktop.reports.word`) instead of ``build``; it is
 exported as .docx, and as PDF through LibreOffice when it is installed (reports/export.py).
@@ -32,6 +37,8 @@ MAX_NUMBER = 30  # characters of a document number ("125/QĐ-UBND")
 NO_QUARTER = "Biểu “{title}” không lập theo quý."
 NO_AREA = "Biểu “{title}” không lập riêng cho từng khu dân cư."
 NO_CATEGORY = "Biểu “{title}” không lập riêng theo loại đơn vị."
+PROVINCE_ONLY = ("Biểu “{title}” là biểu tổng hợp cấp tỉnh: chỉ tài khoản cấp tỉnh mới lập được "
+                 "(đăng nhập bằng tài khoản cấp tỉnh, trên dòng lệnh: --user TÊN).")
 NOT_PRINTABLE = ("Biểu “{title}” chưa in hoặc xuất PDF được; hãy xuất tệp Excel (.xlsx) rồi in "
                  "từ Excel.")
 
@@ -97,6 +104,7 @@ class Form:
     # The Word document (python-docx); a form with it writes .docx (and PDF through LibreOffice).
     word: Callable[[Database, Params], object] | None = None
     takes_unit: bool = False  # made for chosen certified units (Params.units)
+    province: bool = False  # aggregates every ward: a province account's form only
 
     @property
     def is_word(self) -> bool:
@@ -172,10 +180,30 @@ def unregister(form_id: str) -> None:
 
 
 def all_forms(word: bool = False) -> list[Form]:
-    """The registered table forms (.xlsx), in registration order; ``word``: the Word forms
-    (text documents, .docx) after them too."""
+    """The registered table forms (.xlsx) of a ward, in registration order; ``word``: the Word
+    forms (text documents, .docx) after them too. The province forms are not among them
+    (:func:`province_forms`)."""
     _load_forms()
-    return [f for f in _FORMS.values() if word or not f.is_word]
+    return [f for f in _FORMS.values() if (word or not f.is_word) and not f.province]
+
+
+def province_forms() -> list[Form]:
+    """The forms of a province account (every ward of the store aggregated)."""
+    _load_forms()
+    return [f for f in _FORMS.values() if f.province]
+
+
+def forms_for(user, word: bool = False) -> list[Form]:
+    """The forms offered to ``user`` (a CurrentUser): a province account's province forms,
+    anyone else's ward forms."""
+    return province_forms() if getattr(user, "province", False) else all_forms(word)
+
+
+def check_account(form: Form, user) -> None:
+    """ReportError (Vietnamese) when ``user`` may not make ``form``: a province form for an
+    account that is not a province account."""
+    if form.province and not getattr(user, "province", False):
+        raise ReportError(PROVINCE_ONLY.format(title=form.title))
 
 
 def word_forms() -> list[Form]:

@@ -1,8 +1,12 @@
 """Where the year-end indicators come from: each *source* is a function
-``(session, year, params, today=None) -> {area_id: value}`` that runs ONE grouped query (GROUP BY
-area) for the year; ``None`` keys hold the records of the whole ward (no residential area). A value
-is a count, a sum (int or float) or a :class:`Ratio` "x/y". The indicator list
-(:mod:`~antq_desktop.services.indicators`) names the sources and their parameters."""
+``(session, year, params, today=None, wards=False) -> {area_id: value}`` that runs ONE grouped
+query (GROUP BY area) for the year; ``None`` keys hold the records of the whole ward (no
+residential area). With ``wards=True`` the same query groups by ward instead (the ``unit_id`` of
+the record, or of its mediation team or certified unit: a record of no area belongs to its own
+ward), keys are unit ids, and a province store's every ward comes out of that one query
+(docs/ARCHITECTURE.md §6, the province forms). A value is a count, a sum (int or float) or a
+:class:`Ratio` "x/y". The indicator list (:mod:`~antq_desktop.services.indicators`) names the
+sources and their parameters."""
 
 from __future__ import annotations
 
@@ -133,7 +137,8 @@ _SOURCES: dict[str, SourceSpec] = {}
 
 
 def register_source(name: str, *, ratio: bool = False, **params: Param):
-    """Register ``fn(session, year, params, today=None) -> {area_id: value}`` under ``name``."""
+    """Register ``fn(session, year, params, today=None, wards=False) -> {key: value}`` under
+    ``name`` (keys: area ids, or unit ids with ``wards``)."""
     def wrap(fn: SourceFn) -> SourceFn:
         _SOURCES[name] = SourceSpec(name, fn, params, ratio)
         return fn
@@ -175,30 +180,37 @@ def _collect(s: Session, stmt, ratio: bool = False, as_float: bool = False) -> A
     return out
 
 
+def _key(model, wards: bool):
+    """What a source groups by: the record's area, or (``wards``) its ward."""
+    return model.unit_id if wards else model.area_id
+
+
 def _within(column, start: date, cutoff: date):
     return and_(column >= start, column <= cutoff)
 
 
 # movement models
-def _active_models(column, year, today):
+def _active_models(column, year, today, wards=False):
     _, cutoff = _bounds(year, today)
-    return (select(MovementModel.area_id, column)
+    key = _key(MovementModel, wards)
+    return (select(key, column)
             .where(MovementModel.started_on <= cutoff,
                    or_(MovementModel.ended_on.is_(None), MovementModel.ended_on > cutoff))
-            .group_by(MovementModel.area_id))
+            .group_by(key))
 
 
 @register_source("models.count")
-def models_count(s: Session, year: int, params: Mapping, today: date | None = None) -> AreaValues:
+def models_count(s: Session, year: int, params: Mapping, today: date | None = None,
+                 wards: bool = False) -> AreaValues:
     """Models active on the cut-off day (started by then, not ended by then)."""
-    return _collect(s, _active_models(func.count(), year, today))
+    return _collect(s, _active_models(func.count(), year, today, wards))
 
 
 @register_source("models.members")
 def models_members(s: Session, year: int, params: Mapping,
-                   today: date | None = None) -> AreaValues:
+                   today: date | None = None, wards: bool = False) -> AreaValues:
     """Members of the models active on the cut-off day (as recorded now)."""
-    return _collect(s, _active_models(func.sum(MovementModel.members), year, today))
+    return _collect(s, _active_models(func.sum(MovementModel.members), year, today, wards))
 
 
 # rehabilitation: the definitions of rehab_stats.RehabStats.year_summary
@@ -212,30 +224,34 @@ def _rehab_in_year(year: int, params: Mapping):
 
 
 @register_source("rehab.managed", regimes=Param("many", Regime))
-def rehab_managed(s: Session, year: int, params: Mapping, today: date | None = None) -> AreaValues:
+def rehab_managed(s: Session, year: int, params: Mapping, today: date | None = None,
+                  wards: bool = False) -> AreaValues:
     """People under management at some time in the year."""
-    return _collect(s, select(RehabCase.area_id, func.count())
-                    .where(*_rehab_in_year(year, params)).group_by(RehabCase.area_id))
+    key = _key(RehabCase, wards)
+    return _collect(s, select(key, func.count())
+                    .where(*_rehab_in_year(year, params)).group_by(key))
 
 
 @register_source("rehab.received", regimes=Param("many", Regime))
 def rehab_received(s: Session, year: int, params: Mapping,
-                   today: date | None = None) -> AreaValues:
+                   today: date | None = None, wards: bool = False) -> AreaValues:
     """People whose case started in the year."""
     start, _ = period_bounds(year, None)
-    return _collect(s, select(RehabCase.area_id, func.count())
+    key = _key(RehabCase, wards)
+    return _collect(s, select(key, func.count())
                     .where(*_rehab_in_year(year, params), RehabCase.start_date >= start)
-                    .group_by(RehabCase.area_id))
+                    .group_by(key))
 
 
 @register_source("rehab.improved", regimes=Param("many", Regime))
 def rehab_improved(s: Session, year: int, params: Mapping,
-                   today: date | None = None) -> AreaValues:
+                   today: date | None = None, wards: bool = False) -> AreaValues:
     """People whose latest evaluation of the year is A or "tiến bộ" (regimes.IMPROVED)."""
     latest = (select(RehabEvaluation.case_id, func.max(RehabEvaluation.period_no).label("no"))
               .where(RehabEvaluation.period_year == year, RehabEvaluation.voided_on.is_(None))
               .group_by(RehabEvaluation.case_id).subquery())
-    stmt = (select(RehabCase.area_id, func.count())
+    key = _key(RehabCase, wards)
+    stmt = (select(key, func.count())
             .join(latest, latest.c.case_id == RehabCase.id)
             .join(RehabEvaluation, and_(RehabEvaluation.case_id == RehabCase.id,
                                         RehabEvaluation.period_year == year,
@@ -243,18 +259,19 @@ def rehab_improved(s: Session, year: int, params: Mapping,
                                         RehabEvaluation.voided_on.is_(None)))
             .where(*_rehab_in_year(year, params),
                    RehabEvaluation.classification.in_(IMPROVED))
-            .group_by(RehabCase.area_id))
+            .group_by(key))
     return _collect(s, stmt)
 
 
 # mediation: the definitions of mediation_stats.MediationStats.year_outcomes
 @register_source("mediation.count", outcome=Param("one", MediationStatus))
 def mediation_count(s: Session, year: int, params: Mapping,
-                    today: date | None = None) -> AreaValues:
+                    today: date | None = None, wards: bool = False) -> AreaValues:
     """Cases received in the year up to the cut-off day; with ``outcome``, those whose outcome
     on the cut-off day was that one (a case closed later is still in progress)."""
     start, cutoff = _bounds(year, today)
-    stmt = (select(MediationTeam.area_id, func.count()).select_from(MediationCase)
+    key = _key(MediationTeam, wards)
+    stmt = (select(key, func.count()).select_from(MediationCase)
             .join(MediationTeam, MediationTeam.id == MediationCase.team_id)
             .where(_within(MediationCase.received_on, start, cutoff)))
     outcome = params.get("outcome")
@@ -264,7 +281,7 @@ def mediation_count(s: Session, year: int, params: Mapping,
         stmt = stmt.where(or_(MediationCase.status == outcome, ~closed_by_cutoff))
     elif outcome is not None:
         stmt = stmt.where(MediationCase.status == outcome, closed_by_cutoff)
-    return _collect(s, stmt.group_by(MediationTeam.area_id))
+    return _collect(s, stmt.group_by(key))
 
 
 # dated events: tips, weapons handed in, outreach, patrols, awards
@@ -280,15 +297,17 @@ def _event_source(name: str, model, on, value, doc: str, as_float: bool = False,
                   **filters: tuple[Param, Any]) -> None:
     """Register a source that adds up ``value`` over the rows of ``model`` dated (``on``) in
     the year up to the cut-off day, narrowed by the given parameters (each a column)."""
-    def fn(s: Session, year: int, params: Mapping, today: date | None = None) -> AreaValues:
+    def fn(s: Session, year: int, params: Mapping, today: date | None = None,
+           wards: bool = False) -> AreaValues:
         start, cutoff = _bounds(year, today)
-        stmt = select(model.area_id, value).where(_within(on, start, cutoff))
+        group = _key(model, wards)
+        stmt = select(group, value).where(_within(on, start, cutoff))
         if hasattr(model, "voided_at"):  # a voided record (entered by mistake) never counts
             stmt = stmt.where(model.voided_at.is_(None))
         for key, (param, column) in filters.items():
             if key in params:
                 stmt = _filter(stmt, column, param, params[key])
-        return _collect(s, stmt.group_by(model.area_id), as_float=as_float)
+        return _collect(s, stmt.group_by(group), as_float=as_float)
 
     fn.__name__, fn.__doc__ = name.replace(".", "_"), doc
     register_source(name, **{k: p for k, (p, _) in filters.items()})(fn)
@@ -322,28 +341,29 @@ _event_source("awards.count", Award, Award.awarded_on, func.count(),
 # ratios
 @register_source("households.signup", ratio=True)
 def households_signup(s: Session, year: int, params: Mapping,
-                      today: date | None = None) -> AreaValues:
+                      today: date | None = None, wards: bool = False) -> AreaValues:
     """Households signed up for the year / households living in the area on the cut-off day
     (as the households tab counts them for the current year). One statement of two grouped
     parts: the living households from the (area_id, moved_out_on) index, the sign-ups from
     their year index — twice as fast at 100,000 households as one outer join."""
     _, cutoff = _bounds(year, today)
     living = living_on(cutoff)
-    homes = (select(Household.area_id, func.count().label("n")).where(living)
-             .group_by(Household.area_id).subquery())
-    signed = (select(Household.area_id, func.count().label("n")).select_from(HouseholdSignup)
+    key = _key(Household, wards)
+    homes = (select(key.label("k"), func.count().label("n")).where(living)
+             .group_by(key).subquery())
+    signed = (select(key.label("k"), func.count().label("n")).select_from(HouseholdSignup)
               .join(Household, Household.id == HouseholdSignup.household_id)
               .where(HouseholdSignup.year == year, living)
-              .group_by(Household.area_id).subquery())
-    stmt = (select(homes.c.area_id, func.coalesce(signed.c.n, 0), homes.c.n)
-            .outerjoin(signed, signed.c.area_id == homes.c.area_id))
+              .group_by(key).subquery())
+    stmt = (select(homes.c.k, func.coalesce(signed.c.n, 0), homes.c.n)
+            .outerjoin(signed, signed.c.k == homes.c.k))
     return _collect(s, stmt, ratio=True)
 
 
 @register_source("certification.recognised", ratio=True,
                  categories=Param("many", CertCategory, required=True))
 def certification_recognised(s: Session, year: int, params: Mapping,
-                             today: date | None = None) -> AreaValues:
+                             today: date | None = None, wards: bool = False) -> AreaValues:
     """Units recognised "An toàn về an ninh, trật tự" for the year (registered, result đạt and
     a decision number) / units that count for the year (not retired during or before it), as
     CertificationService.category_ratios counts them. Residential-area units count in their
@@ -351,10 +371,11 @@ def certification_recognised(s: Session, year: int, params: Mapping,
     _, end = year_bounds(year)
     recognised = and_(CertRecord.registered_on.is_not(None), CertRecord.result == CertResult.MET,
                       CertRecord.decision_number != "")
-    stmt = (select(CertUnit.area_id, func.count(case((recognised, 1))), func.count(CertUnit.id))
+    key = _key(CertUnit, wards)
+    stmt = (select(key, func.count(case((recognised, 1))), func.count(CertUnit.id))
             .outerjoin(CertRecord, and_(CertRecord.unit_id == CertUnit.id,
                                         CertRecord.year == year))
             .where(CertUnit.category.in_(params["categories"]),
                    or_(CertUnit.retired_on.is_(None), CertUnit.retired_on > end))
-            .group_by(CertUnit.area_id))
+            .group_by(key))
     return _collect(s, stmt, ratio=True)

@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 
 from .. import config
 from ..db.engine import Database
-from ..db.models import Area
+from ..db.models import Area, Unit
 from .indicator_sources import (
     AreaValues,
     IndicatorError,
@@ -107,8 +107,10 @@ class Indicator:
     ratio: bool = False
     ward_only: bool = False  # "scope": "ward": shown for the ward, not in each area's section
 
-    def values(self, s: Session, year: int, today: date | None = None) -> AreaValues:
-        return source(self.source)(s, year, self.params, today=today)
+    def values(self, s: Session, year: int, today: date | None = None,
+               wards: bool = False) -> AreaValues:
+        """The source's grouped values: by area, or by ward (unit id) with ``wards``."""
+        return source(self.source)(s, year, self.params, today=today, wards=wards)
 
     @property
     def zero(self) -> Value:
@@ -374,3 +376,73 @@ class IndicatorService:
         return YearEndTable(year, min(year_bounds(year)[1], today), defs, ward,
                             level if has_level else None, tuple(rows))
 
+
+
+# -- the province: every ward of the store (docs/ARCHITECTURE.md §6, the province forms) -------
+NO_WARD_NAME = "(Phường, xã chưa khai báo tên)"
+
+
+@dataclass(frozen=True)
+class WardFigures:
+    """Every indicator's figures for one ward of a province store: the ward's own "Toàn
+    phường" block (its areas and its records of no area added up)."""
+
+    unit_id: int
+    name: str  # "Phường Hoàn Kiếm"
+    figures: Mapping[str, Figures]
+
+    def __getitem__(self, code: str) -> Figures:
+        return self.figures[code]
+
+
+@dataclass(frozen=True)
+class ProvinceTable:
+    year: int
+    cutoff: date
+    definitions: Definitions
+    wards: tuple[WardFigures, ...]  # every ward of the store, by name
+    total: Mapping[str, Figures]  # the province: every ward added up
+
+    @property
+    def items(self) -> tuple[Section | Indicator, ...]:
+        return self.definitions.items
+
+
+def recorded_for(values: Mapping[str, AreaValues], key: int) -> bool:
+    """:func:`recorded` for one key (a ward) of grouped values."""
+    return any((v.num if isinstance(v, Ratio) else v)
+               for area_values in values.values()
+               for k, v in area_values.items() if k == key)
+
+
+def ward_order(rows) -> list:
+    """``(unit_id, ward_name, …)`` rows by name as Vietnamese readers sort it (folded: no
+    marks, Đ as D), then by id; the same order on SQLite and PostgreSQL whatever the
+    collation."""
+    from ..text import fold
+
+    return sorted(rows, key=lambda r: (fold(r[1] or ""), r[0]))
+
+
+def province_figures(db: Database, year: int, today: date | None = None,
+                     path: Path | None = None) -> ProvinceTable:
+    """Every indicator of the list for ``year`` and ``year - 1``, per ward of the store and
+    for the whole province: each source runs once per year grouped by ward (two statements
+    per indicator, whatever the number of wards). The caller's session must see every ward
+    (a province account)."""
+    service = IndicatorService(db, path)
+    today = today or date.today()
+    defs = service.definitions()
+    indicators = defs.indicators
+    with db.session() as s:
+        last = {i.code: i.values(s, year - 1, today, wards=True) for i in indicators}
+        this = {i.code: i.values(s, year, today, wards=True) for i in indicators}
+        units = ward_order(s.execute(select(Unit.id, Unit.ward_name)).all())
+    wards = []
+    for unit_id, name in units:
+        figures = _figures(indicators, last if recorded_for(last, unit_id) else None,
+                           this if recorded_for(this, unit_id) else None, [unit_id])
+        wards.append(WardFigures(unit_id, name or NO_WARD_NAME, figures))
+    total = _figures(indicators, last if recorded(last) else None,
+                     this if recorded(this) else None, None)
+    return ProvinceTable(year, min(year_bounds(year)[1], today), defs, tuple(wards), total)

@@ -9,6 +9,7 @@ from . import (
     households,  # noqa: F401
     mediation,  # noqa: F401
     mediation_book,  # noqa: F401
+    province,  # noqa: F401
     rehabilitation,  # noqa: F401
     reintegration,  # noqa: F401
     yearend,  # noqa: F401

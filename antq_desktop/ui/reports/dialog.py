@@ -77,6 +77,9 @@ FILE_NAMES = {
     "cert-proposal": "to-trinh-cong-nhan-an-toan-antt",
     "cert-decision": "quyet-dinh-cong-nhan-an-toan-antt",
     "cert-certificate": "giay-cong-nhan-an-toan-antt",
+    "province-yearend": "bao-cao-tong-ket-toan-tinh",
+    "province-certification": "tong-hop-cong-nhan-an-toan-antt-cac-phuong-xa",
+    "province-overview": "tong-hop-chi-tieu-cac-phuong-xa",
 }
 
 
@@ -100,7 +103,10 @@ class ReportsDialog(QDialog):
         self.setObjectName("reportsDialog")
         self.setWindowTitle("Báo cáo, biểu mẫu")
         self.db = db
-        self.forms = registry.all_forms(word=True)
+        from ...access import user_of
+
+        # a province account's province forms, a ward account's own forms
+        self.forms = registry.forms_for(user_of(db), word=True)
         if form_ids is not None:
             self.forms = [registry.get(f) for f in form_ids]
         self.units = tuple(units)
