@@ -19,7 +19,7 @@ from sqlalchemy import Column, ForeignKey, Integer, Table, func, select, text
 from antq_desktop.access import Role
 from antq_desktop.cli import main
 from antq_desktop.db.engine import open_database
-from antq_desktop.db.models import Base, Household, Resident
+from antq_desktop.db.models import Base, Household, RehabCase, Resident, Tip
 from antq_desktop.services import audit
 from antq_desktop.services import transfer as transfer_module
 from antq_desktop.services.demo import generate
@@ -118,11 +118,8 @@ def _records(url: str, unit_id: int | None = None):
                 select(Household.code, Resident.full_name, Resident.birth_date,
                        Resident.id_number).join(Household,
                                                 Household.id == Resident.household_id)).all())
-        with db.engine.connect() as conn:
-            where = "" if unit_id is None else f" WHERE unit_id = {int(unit_id)}"
-            cases = sorted(conn.execute(text(
-                f"SELECT person_name, start_date FROM rehab_case{where}")).all())
-            tips = conn.execute(text(f"SELECT count(*) FROM tip{where}")).scalar()
+            cases = sorted(s.execute(select(RehabCase.person_name, RehabCase.start_date)).all())
+            tips = s.scalar(select(func.count()).select_from(Tip))
         return homes, people, cases, tips
     finally:
         db.dispose()
@@ -410,7 +407,9 @@ def test_the_command_runs_dry_then_applies_then_refuses(ward_file, store, capsys
                           capsys)
     assert code == 1 and "Không chuyển được" in out and "đã có trong cơ sở dữ liệu đích" in out
     if PG_URL:
-        assert PG_URL.split(":")[2].split("@")[0] not in out + err  # never the password
+        from sqlalchemy.engine import make_url
+
+        assert f":{make_url(PG_URL).password}@" not in out + err  # never the password
 
 
 def test_the_command_signs_into_each_store(ward_file, store, capsys, monkeypatch, tmp_path):
