@@ -36,10 +36,22 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, Table, and_, bindparam, func, insert, or_, select, \
     text, update
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..access import CurrentUser, Role, mask_number
 from ..config import sqlite_path
-from ..db.engine import Database, DatabaseOpenError, file_state, masked_url, open_database
+from ..db.engine import (
+    Database,
+    DatabaseOpenError,
+    describe_error,
+    file_state,
+    head_revision,
+    make_engine,
+    masked_url,
+    open_database,
+    stored_revision,
+    url_problem,
+)
 from ..db.models import Base
 from ..db.models.base import utc_now
 from ..text import fold, normalize
@@ -66,6 +78,7 @@ WARD_SETTINGS: tuple[Callable[[int | None], str], ...] = (recipients_key,)
 BATCH = 2000  # rows per INSERT
 LABELS = {**audit.KINDS, "household_search": "Chỉ mục tìm kiếm hộ"}
 TRANSFER_ACTION = "transfer"
+TRANSFER_LOCK_KEY = 0x414E5451_00000002  # "ANTQ", 2: one transfer into a server at a time
 
 
 class TransferError(Exception):
@@ -606,8 +619,29 @@ def _open(url: str, what: str) -> Database:
         raise TransferError(f"Cơ sở dữ liệu {what}: {exc}") from None
 
 
-def _is_new_file(url: str) -> bool:
-    return file_state(url) in ("missing", "empty")
+def _peek(url: str) -> tuple[Database | None, str | None]:
+    """A dry run's target, opened only if that writes nothing (it is at the head revision),
+    else None and what --apply will do first."""
+    if file_state(url) in ("missing", "empty"):
+        return None, "Tệp đích chưa có: sẽ được tạo và nâng cấp khi chạy --apply."
+    problem = url_problem(url)
+    if problem is not None:
+        raise TransferError(f"Cơ sở dữ liệu đích: {problem}")
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            current, tables = stored_revision(conn)
+    except (SQLAlchemyError, OSError) as exc:
+        raise TransferError(f"Cơ sở dữ liệu đích: {describe_error(exc, url)}") from None
+    finally:
+        engine.dispose()
+    if current == head_revision():
+        return _open(url, "đích"), None
+    if current is None and not tables - {"alembic_version"}:
+        return None, ("Cơ sở dữ liệu đích còn trống: các bảng sẽ được tạo khi chạy --apply.")
+    return None, (f"Cơ sở dữ liệu đích đang ở phiên bản {current or '?'}: sẽ được nâng cấp "
+                  f"lên {head_revision()} khi chạy --apply; trùng lặp ở đích chỉ kiểm tra được "
+                  "khi đó (lần chạy --apply kiểm tra lại trước khi ghi).")
 
 
 def _same_store(a: str, b: str) -> bool:
@@ -634,10 +668,12 @@ def transfer(source_url: str, target_url: str, unit: str | None = None, *,
     started = time.monotonic()
     steps = plan()
     src = _open(source_url, "nguồn")
-    tgt = None
+    tgt, pending = None, None
     try:
-        if apply or not _is_new_file(target_url):
+        if apply:
             tgt = _open(target_url, "đích")
+        else:
+            tgt, pending = _peek(target_url)
         with src.engine.connect() as source:
             if src.is_sqlite:  # one consistent state of the source for the whole copy
                 source.exec_driver_sql("BEGIN")
@@ -651,9 +687,8 @@ def transfer(source_url: str, target_url: str, unit: str | None = None, *,
                 raise TransferError(problem)
             report = Report(masked_url(source_url), masked_url(target_url),
                             _describe_unit(found))
-            if tgt is None:
-                report.notes.append("Tệp đích chưa có: sẽ được tạo và nâng cấp khi chạy "
-                                    "--apply.")
+            if pending:
+                report.notes.append(pending)
             run = _Run(steps, found.id, n_units == 1, bool(apply), report)
             chain = audit.verify(src)
             if chain:
@@ -666,6 +701,9 @@ def transfer(source_url: str, target_url: str, unit: str | None = None, *,
             with tgt.engine.connect() as target:
                 if tgt.is_sqlite and apply:
                     target.exec_driver_sql("BEGIN IMMEDIATE")  # the write lock, for the ids
+                elif apply:  # two transfers at once would both find the ward missing
+                    target.execute(text("SELECT pg_advisory_xact_lock(:k)"),
+                                   {"k": TRANSFER_LOCK_KEY})
                 try:
                     _conflicts(run, source, target, found)
                     run.write = bool(apply) and not run.report.conflicts  # else: counts only
@@ -694,7 +732,12 @@ def transfer(source_url: str, target_url: str, unit: str | None = None, *,
                     raise
             report.applied = True
             report.new_unit_id = new_unit
-        _note_in_source(src, source_user, found.id, target_url, report)
+        try:
+            _note_in_source(src, source_user, found.id, target_url, report)
+        except Exception:  # the transfer is done; a source that cannot be written says so
+            report.notes.append("Không ghi được mục “Chuyển dữ liệu phường” vào nhật ký thao "
+                                "tác của nguồn (tệp chỉ đọc hoặc đang bận); dữ liệu đã chuyển "
+                                "xong.")
         report.seconds = time.monotonic() - started
         return report
     finally:

@@ -14,7 +14,8 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
-from sqlalchemy import Column, ForeignKey, Integer, Table, func, select, text
+from sqlalchemy import Column, ForeignKey, Integer, Table, create_engine, func, inspect, \
+    select, text
 
 from antq_desktop.access import Role
 from antq_desktop.cli import main
@@ -37,6 +38,7 @@ from antq_desktop.services.transfer import (
 from antq_desktop.services.unit import UnitService
 from antq_desktop.services.users import UserService
 from tests.conftest import PG_URL
+from tests.services.pgtools import needs_pg, scratch_database
 
 TODAY = date(2025, 11, 20)
 YEAR = 2025
@@ -280,6 +282,22 @@ def test_the_dry_run_writes_nothing(ward_file, store, tmp_path):
     report = transfer(ward_file, f"sqlite:///{missing}")
     assert not missing.exists() and not report.conflicts
     assert dict((n, c) for n, _, c in report.counts)["household"] == 60
+
+
+@needs_pg
+def test_the_dry_run_creates_no_table_on_an_empty_server_database(ward_file):
+    with scratch_database("dry") as url:
+        report = transfer(ward_file, url)
+        assert "còn trống" in " ".join(report.notes) and not report.conflicts
+        engine = create_engine(url)
+        try:
+            with engine.connect() as conn:
+                assert inspect(conn).get_table_names() == []
+        finally:
+            engine.dispose()
+        assert transfer(ward_file, url, apply=True).applied
+        back = transfer(url, ward_file)  # the ward is already in the file it came from
+        assert any("đã có" in c for c in back.conflicts)
 
 
 def test_a_second_apply_is_refused_and_duplicates_nothing(ward_file, store):
