@@ -468,6 +468,13 @@ def _conflicts(run: _Run, source: Connection, target: Connection | None, unit) -
             "không chuyển lần nữa, không gộp. Nếu cần thay thế, hãy khôi phục đích từ bản sao "
             "lưu trước lần chuyển kia.")
         return  # its people and accounts are the same ones: listing them says nothing more
+    if target.dialect.name == "sqlite":
+        there = target.execute(select(units).order_by(units.c.id)).all()
+        if there:
+            run.report.notes.append(
+                f"Tệp đích đã có {', '.join(_describe_unit(u) for u in there)}: sau khi chuyển "
+                f"tệp có {len(there) + 1} phường, xã; chương trình mở tệp với phường, xã đầu "
+                "tiên, trừ tài khoản của phường, xã khác (làm việc với phường, xã của mình).")
     steps = {s.name: s for s in run.steps}
     residents, homes = _t("resident"), _t("household")
     living = and_(residents.c.id_number.is_not(None), residents.c.id_number != "",
@@ -504,7 +511,7 @@ def _conflicts(run: _Run, source: Connection, target: Connection | None, unit) -
                 "tài khoản trước.")
 
 
-# -- settings and the trail -------------------------------------------------------------------------
+# -- settings and the trail ---------------------------------------------------------------------
 def _copy_settings(run: _Run, source: Connection, target: Connection | None) -> None:
     settings = _t("setting")
     new_unit = run.maps["unit"][run.unit_id]
@@ -611,7 +618,7 @@ def _summary_entry(actor: str, action_detail: dict, unit_id: int | None) -> dict
             "detail": audit._dumps({k: audit._plain(v) for k, v in action_detail.items()})}
 
 
-# -- the whole ---------------------------------------------------------------------------------------
+# -- the whole --------------------------------------------------------------------------------------
 def _open(url: str, what: str) -> Database:
     try:
         return open_database(url)

@@ -472,3 +472,50 @@ def test_the_command_never_prints_a_password(ward_file, capsys):
                  ["transfer", "--from", url, "--to", ward_file]):
         code, out, err = _run(argv, capsys)
         assert code != 0 and SECRET not in out + err and "Traceback" not in err
+
+
+def test_a_merge_and_a_not_duplicate_mark_keep_their_people(ward_file, store):
+    """The ids without a foreign key: a merge's undo data, a "Không trùng" pair."""
+    from antq_desktop.enums import Relationship
+    from antq_desktop.services.duplicates import DuplicateService
+
+    src = open_database(ward_file)
+    try:
+        with src.session() as s:
+            rows = s.execute(
+                select(Resident.id, Resident.full_name, Household.code)
+                .join(Household, Household.id == Resident.household_id)
+                .where(Resident.moved_out_on.is_(None), Household.moved_out_on.is_(None),
+                       Resident.relation != Relationship.HEAD)
+                .order_by(Household.code, Resident.id)).all()
+        keep, drop = rows[0], next(r for r in rows if r.code != rows[0].code)
+        first, second = [r for r in rows if r.code not in (keep.code, drop.code)][:2]
+        dup = DuplicateService(src)
+        dup.merge(keep.id, drop.id, today=TODAY)
+        dup.mark_not_duplicate(first.id, second.id, today=TODAY)
+    finally:
+        src.dispose()
+    report = transfer(ward_file, store.url, apply=True)
+    assert report.applied
+    db = _handle(store.url, report.new_unit_id)
+    try:
+        dup = DuplicateService(db)
+        (row,) = dup.merges()
+        assert (row.survivor, row.merged, row.undone_on) == (keep.full_name, drop.full_name,
+                                                             None)
+        dup.undo(row.id, today=TODAY)
+        with db.session() as s:
+            back = s.execute(select(Resident.full_name, Household.code, Resident.moved_out_on,
+                                    Resident.merged_into_id)
+                             .join(Household, Household.id == Resident.household_id)
+                             .where(Resident.full_name == drop.full_name,
+                                    Household.code == drop.code)).one()
+            assert back[2:] == (None, None)  # living in its own household again
+            pair = s.execute(text(
+                "SELECT a.full_name, b.full_name FROM person_not_duplicate p "
+                "JOIN resident a ON a.id = p.record_id JOIN resident b ON b.id = p.resident_id "
+                "JOIN household h ON h.id = a.household_id WHERE h.unit_id = :u"),
+                {"u": report.new_unit_id}).one()
+        assert set(pair) == {first.full_name, second.full_name}
+    finally:
+        db.dispose()
