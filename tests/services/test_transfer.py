@@ -363,7 +363,7 @@ def test_a_source_of_many_wards_needs_unit(store, tmp_path):
 
 
 # -- accounts and rights -----------------------------------------------------------------------
-def test_the_wards_accounts_go_along_and_sign_in_to_their_ward(ward_file, store):
+def test_the_wards_accounts_go_along_and_sign_in_to_their_ward(ward_file, store, tmp_path):
     src = open_database(ward_file)
     users = UserService(src)
     users.add("quantri", PASSWORD, Role.ADMIN)
@@ -383,6 +383,22 @@ def test_the_wards_accounts_go_along_and_sign_in_to_their_ward(ward_file, store)
             "JOIN area a ON a.id = x.area_id WHERE u.name = 'canbo'")).all()
     assert rows == [(area_name, report.new_unit_id)]
     assert UserService(store).authenticate("quantri", PASSWORD).unit_id == report.new_unit_id
+    # handed back: the ward's two accounts, not the store's others nor a province account
+    store.user = UserService(store).authenticate("tinh", PASSWORD)
+    UserService(store).add("xem_tinh", PASSWORD, Role.VIEWER, province=True)
+    back = f"sqlite:///{tmp_path / 'tra-lai.db'}"
+    assert transfer(store.url, back, "70", apply=True).applied
+    db = open_database(back)
+    try:
+        with db.engine.connect() as conn:
+            assert sorted(conn.execute(text("SELECT name, unit_id FROM app_user")).all()) == [
+                ("canbo", 1), ("quantri", 1)]
+            assert conn.execute(text(
+                "SELECT a.name FROM app_user_area x JOIN area a ON a.id = x.area_id")).all() \
+                == [(area_name,)]
+        assert UserService(db).authenticate("canbo", PASSWORD).area_ids is not None
+    finally:
+        db.dispose()
 
 
 def test_only_an_administrator_may_transfer():
