@@ -56,6 +56,7 @@ from ..db.models import Base
 from ..db.models.base import utc_now
 from ..text import fold, normalize
 from . import audit
+from .duplicates import KIND_PARTY, KIND_REHAB, KIND_RESIDENT
 from .unit import recipients_key
 
 # Tables that are not a ward's rows, and why (every table of the metadata is either the ward's,
@@ -69,7 +70,8 @@ LOGICAL_REFS = {("person_not_duplicate", "resident_id"): "resident"}
 # ... and those whose table depends on another column: (table, column) → (that column, its
 # value → the table).
 KIND_REFS = {("person_not_duplicate", "record_id"):
-             ("kind", {"resident": "resident", "rehab": "rehab_case", "party": "mediation_party"})}
+             ("kind", {KIND_RESIDENT: "resident", KIND_REHAB: "rehab_case",
+                       KIND_PARTY: "mediation_party"})}
 # Unique constraints over the whole store (none of their columns is remapped to the new ward):
 # each is checked before writing by a function of its own.
 STORE_UNIQUE = {"uq_resident_living_id_number", "uq_app_user_name_folded"}
@@ -418,7 +420,7 @@ def _copy_table(run: _Run, step: Step, source: Connection, target: Connection | 
                 _bad_ref(run, f"{where} ở nguồn trỏ tới một bản ghi không thuộc phường, xã "
                               "này.")
             values[column] = mapped
-        if step.name == "person_not_duplicate" and values["kind"] == "resident" \
+        if step.name == "person_not_duplicate" and values["kind"] == KIND_RESIDENT \
                 and values["record_id"] is not None and values["resident_id"] is not None \
                 and values["record_id"] > values["resident_id"]:  # the pair's order kept
             values["record_id"], values["resident_id"] = values["resident_id"], \
