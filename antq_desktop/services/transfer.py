@@ -768,11 +768,12 @@ def _copy(run: _Run, source: Connection, target: Connection | None) -> None:
         run.report.audit_entries = sum(1 for _ in _entries(run, source))
     users = dict((n, c) for n, _, c in run.report.counts).get("app_user", 0)
     if not users:
+        open_file = target is None or (target.dialect.name == "sqlite" and not target.execute(
+            select(func.count()).select_from(_t("app_user"))).scalar())
         run.report.notes.append("Phường, xã này không có tài khoản người dùng nào để chuyển"
                                 + (": tệp đích mở ở chế độ một người dùng (không cần đăng "
                                    "nhập) cho tới khi tạo tài khoản quản trị."
-                                   if target is None or target.dialect.name == "sqlite"
-                                   else "."))
+                                   if open_file else "."))
 
 
 def _note_in_source(src: Database, user: CurrentUser, unit_id: int, target_url: str,

@@ -332,6 +332,21 @@ def test_id_numbers_and_logins_already_in_the_store_are_reported_by_row(ward_fil
     assert _counts(store.url) == before
 
 
+def test_a_source_whose_trail_was_edited_is_refused(ward_file, store):
+    import sqlite3
+
+    con = sqlite3.connect(ward_file.removeprefix("sqlite:///"))
+    con.execute("DROP TRIGGER audit_entry_no_update")
+    con.execute("UPDATE audit_entry SET actor = 'người khác' WHERE id = 1")
+    con.commit()
+    con.close()
+    before = _counts(store.url)
+    report = transfer(ward_file, store.url, apply=True)
+    assert not report.applied and "Nhật ký thao tác của nguồn không còn nguyên vẹn" in \
+        report.conflicts[0]
+    assert _counts(store.url) == before
+
+
 def test_a_failure_half_way_leaves_the_target_unchanged(ward_file, store, monkeypatch):
     before = _counts(store.url)
     real = transfer_module._copy_table
