@@ -105,10 +105,11 @@ def build_parser() -> argparse.ArgumentParser:
                          help="tệp sao lưu (.db; với PostgreSQL: tệp .dump của pg_dump)")
     sub.add_parser("check", help="kiểm tra cơ sở dữ liệu: toàn vẹn, khóa ngoại, chỉ mục tìm "
                                  "kiếm, các quy tắc của sổ sách")
-    from . import cli_audit, cli_import, cli_users
+    from . import cli_audit, cli_import, cli_transfer, cli_users
 
     cli_import.register(sub)
     cli_audit.register(sub)
+    cli_transfer.register(sub)
     cli_users.register(parser, sub)
     return parser
 
@@ -579,6 +580,10 @@ def _url_or_none(args: argparse.Namespace) -> str | None:
 
 
 def _dispatch(args: argparse.Namespace) -> None:
+    from . import cli_transfer
+
+    if args.command in cli_transfer.COMMANDS:  # two stores, each signed into on its own
+        sys.exit(cli_transfer.run(args))
     url = resolve_db_url(args.db)
     from . import cli_users
 

@@ -59,6 +59,7 @@ ACTIONS = {
     "lock_exception": "Ngoại lệ khóa sổ",
     "password_reset": "Đặt lại mật khẩu",
     "password_change": "Đổi mật khẩu",
+    "transfer": "Chuyển dữ liệu phường",  # services/transfer.py: a ward into or out of a store
 }
 
 KINDS = {
