@@ -552,6 +552,12 @@ class MediationService:
                         out[m.id] = message
             return TeamLocks(book, joined, left)
 
+    def period_lock(self, day: date, area_id: int | None,
+                    today: date | None = None) -> str | None:
+        """The refusal a roster change dated ``day`` in the team of ``area_id`` would get."""
+        with self.db.session() as s:
+            return _first_lock(s, (day,), area_id, today)
+
     def _save_team(self, data: TeamData, today: date | None = None) -> int:
         with self.db.session.begin() as s:
             if data.id is not None:

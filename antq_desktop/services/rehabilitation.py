@@ -136,6 +136,7 @@ class CaseRow:
     closed_on: date | None
     close_reason: EndReason | None
     due: Due
+    area_id: int | None = None
 
     @property
     def status_label(self) -> str:
@@ -367,7 +368,8 @@ class RehabilitationService:
             rows.append(CaseRow(
                 c.id, c.person_name, c.birth_date.year if c.birth_date else None,
                 masked_for(self.db, c.regime), decision, c.supervisor, c.start_date, c.planned_end, area or "",
-                ev.classification if ev else None, period, c.closed_on, c.close_reason, d))
+                ev.classification if ev else None, period, c.closed_on, c.close_reason, d,
+                c.area_id))
         order = {DueState.OVERDUE: 0, DueState.DUE: 1, DueState.NOT_DUE: 2, DueState.CLOSED: 3}
         rows.sort(key=lambda r: (order[r.due.state], fold(r.person_name.rsplit(" ", 1)[-1]),
                                  fold(r.person_name), r.id))

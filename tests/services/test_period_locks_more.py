@@ -88,9 +88,9 @@ def test_a_signed_off_year_holds_a_cases_start_decision_regime_area_and_close(db
     data = rehab.get(case)
     locks = rehab.case_locks(data, today=TODAY)
     assert locks.dates and locks.counted and locks.close is None
-    for change in (dict(start_date=date(2025, 4, 1)), dict(decision_number="26/GCN"),
-                   dict(decision_date=date(2025, 2, 21)), dict(area_id=ward[1]),
-                   dict(regime=Regime.DRUG_USER)):
+    for change in ({"start_date": date(2025, 4, 1)}, {"decision_number": "26/GCN"},
+                   {"decision_date": date(2025, 2, 21)}, {"area_id": ward[1]},
+                   {"regime": Regime.DRUG_USER}):
         with pytest.raises(PeriodLocked) as info:
             rehab.save(replace(rehab.get(case), **change), today=TODAY)
         _refused(info)
@@ -154,7 +154,7 @@ def test_a_signed_off_year_holds_the_team_roster_counted_in_it(db, ward):
     periods.lock(MEDIATION, 2025, today=TODAY)
     data = service.get_team(team_id)
     locks = service.team_locks(data, today=TODAY)
-    hoa, nam, son = data.mediators
+    nam = data.mediators[1]
     assert locks.joined.get(nam.id) and not locks.left
     assert set(locks.joined) == {nam.id} and locks.book is None
 
