@@ -84,6 +84,8 @@ _MAX_DEPTH = 3
 MASKED_FIELDS = [
     (Resident, "id_number", mask_number),
     (Resident, "old_id_number", mask_number),
+    (Resident, "ethnicity", mask_text),
+    (Resident, "religion", mask_text),
     (RehabCase, "id_number", mask_number),
     (RehabCase, "notes", mask_text),
 ]

@@ -22,6 +22,7 @@ from ..enums import (
     TipResult,
     WeaponKind,
 )
+from ..peoples import check_ethnicity, clean_ethnicity, clean_religion, ethnic_groups, religions
 from ..text import fold
 from . import values as v
 from .values import fold_header
@@ -88,6 +89,23 @@ _RESIDENCE, _RESIDENCE_SHOWN = _labels(ResidenceKind, {
     "KT4": ResidenceKind.TEMPORARY,
 })
 
+def _ethnicity(raw):
+    """One of the 54 groups in the list's spelling ("Mông" → "HMông"); another is refused."""
+    value, _ = v.text(raw)
+    if value is None:
+        return None, None
+    message = check_ethnicity(value)
+    if message:
+        raise ValueError(f"“{value}” {message}")
+    return clean_ethnicity(value), None
+
+
+def _religion(raw):
+    """A listed religion in the list's spelling, another as written."""
+    value, _ = v.text(raw)
+    return (clean_religion(value) or None), None
+
+
 HOUSEHOLDS = Kind(
     id="households",
     label="Hộ gia đình, nhân khẩu",
@@ -151,6 +169,13 @@ HOUSEHOLDS = Kind(
         Column("occupation", "Nghề nghiệp", ("Nghề", "Nghề nghiệp, nơi làm việc",
                                              "Công việc"),
                v.text, "Kinh doanh", width=16),
+        Column("ethnicity", "Dân tộc", ("DT", "Dân tộc (54 dân tộc)", "Thành phần dân tộc"),
+               _ethnicity, "Kinh", choices=ethnic_groups(), width=10,
+               help="một trong 54 dân tộc (Quyết định 121-TCTK/PPCĐ); để trống: chưa ghi."),
+        Column("religion", "Tôn giáo", ("TG", "Đạo", "Tôn giáo (nếu có)"),
+               _religion, "Không", choices=religions(), width=12,
+               help="chọn trong danh sách hoặc ghi tôn giáo khác; không theo tôn giáo nào: "
+                    "Không; để trống: chưa ghi."),
         Column("notes", "Ghi chú", ("Chú thích",), v.text, None, width=20),
     ),
     need_one_of=(("birth", "birth_male", "birth_female"),),

@@ -35,7 +35,7 @@ from .values import Birth
 CHUNK = 500  # IN (…) lists and insert batches
 MEMBER_FIELDS = ("full_name", "birth_date", "sex", "relation", "residence_kind", "id_number",
                  "old_id_number", "residence_from", "residence_to", "phone", "occupation",
-                 "notes")
+                 "ethnicity", "religion", "notes")
 
 
 def _chunks(items: list, size: int = CHUNK):
@@ -160,6 +160,7 @@ def _member(row: Row, first: bool, has_relation: bool) -> MemberData:
         id_number=v.get("id_number") or "", old_id_number=v.get("old_id_number") or "",
         residence_from=v.get("residence_from"), residence_to=v.get("residence_to"),
         phone=v.get("phone") or "", occupation=v.get("occupation") or "",
+        ethnicity=v.get("ethnicity") or "", religion=v.get("religion") or "",
         notes=v.get("notes") or "")
     m.year_only = bool(birth and birth.year_only)  # type: ignore[attr-defined]
     return _clean_member(m)
@@ -240,6 +241,7 @@ def _stored(h: Household) -> HouseholdData:
                        id_number=r.id_number or "", old_id_number=r.old_id_number or "",
                        residence_from=r.residence_from, residence_to=r.residence_to,
                        phone=r.phone, occupation=r.occupation, notes=r.notes,
+                       ethnicity=r.ethnicity or "", religion=r.religion or "",
                        moved_out_on=r.moved_out_on, moved_out_reason=r.moved_out_reason)
         m.year_only = None  # type: ignore[attr-defined]  # unchanged unless the file sets it
         members.append(m)
@@ -254,6 +256,7 @@ def _resident_row(m: MemberData, hid: int, batch_id: int) -> dict:
             "old_id_number": m.old_id_number or None, "relation": m.relation,
             "residence_kind": m.residence_kind, "residence_from": m.residence_from,
             "residence_to": m.residence_to, "phone": m.phone, "occupation": m.occupation,
+            "ethnicity": m.ethnicity or None, "religion": m.religion or None,
             "notes": m.notes, "moved_out_on": None, "moved_out_reason": "",
             "birth_year_only": bool(getattr(m, "year_only", False)),
             "import_batch_id": batch_id}
@@ -479,6 +482,7 @@ def _update_existing(s: Session, g: Group, hid: int, members, matched, options: 
         r.id_number, r.old_id_number = m.id_number or None, m.old_id_number or None
         r.residence_from, r.residence_to = m.residence_from, m.residence_to
         r.phone, r.occupation, r.notes = m.phone, m.occupation, m.notes
+        r.ethnicity, r.religion = m.ethnicity or None, m.religion or None
         if getattr(m, "year_only", None) is not None:
             r.birth_year_only = bool(m.year_only)
     HouseholdService._refresh_cache(h, data.members)

@@ -16,6 +16,7 @@ from ..db.models import Area, Household, HouseholdSearch, HouseholdSignup, Resid
 from ..db.query import fetch_column
 from ..db.search import household_match
 from ..enums import Relationship, ResidenceKind, Sex
+from ..peoples import LEN_PEOPLE, check_ethnicity, clean_ethnicity, clean_religion
 from ..text import (
     clean_line,
     clean_multiline,
@@ -83,6 +84,10 @@ class MemberData:
     merged: bool = False  # merged into another record (services.duplicates): read-only here
     # only the birth year is known (an old list, or typed "1985"): birth_date is 01/01 of it
     birth_year_only: bool = False
+    # sensitive (docs/DOMAIN.md §1): "" not recorded; read masked ("•••") by an account
+    # without the right (db/guard.py); one of the 54 groups / a religion (peoples.py)
+    ethnicity: str = ""
+    religion: str = ""
 
     @property
     def active(self) -> bool:
@@ -207,6 +212,9 @@ def member_errors(m: MemberData, today: date | None = None) -> list[FieldError]:
             check_event_date(m.moved_out_on, m.residence_from or m.birth_date, today),
             "moved_out_on")
     add("Nghề nghiệp", check_free_text(m.occupation, LEN_NAME), "occupation")
+    add("Dân tộc", check_free_text(m.ethnicity, LEN_PEOPLE) or check_ethnicity(m.ethnicity),
+        "ethnicity")
+    add("Tôn giáo", check_free_text(m.religion, LEN_PEOPLE), "religion")
     add("Lý do chuyển đi", check_free_text(m.moved_out_reason, LEN_LINE), "moved_out_reason")
     add("Ghi chú", check_free_text(m.notes), "notes")
     if m.birth_year_only and m.birth_date is not None and (m.birth_date.month,
@@ -291,6 +299,8 @@ def _clean_member(m: MemberData) -> MemberData:
     if not check_phone(m.phone):
         m.phone = normalize_phone(m.phone)
     m.occupation = clean_line(m.occupation)
+    m.ethnicity = clean_ethnicity(clean_line(m.ethnicity))  # "mong" → "HMông"
+    m.religion = clean_religion(clean_line(m.religion))
     m.notes = clean_multiline(m.notes)
     m.moved_out_reason = clean_line(m.moved_out_reason)
     if m.birth_year_only and m.birth_date is not None:
@@ -433,6 +443,7 @@ class HouseholdService:
                     occupation=r.occupation, notes=r.notes, moved_out_on=r.moved_out_on,
                     moved_out_reason=r.moved_out_reason, merged=r.merged_into_id is not None,
                     birth_year_only=bool(r.birth_year_only),
+                    ethnicity=r.ethnicity or "", religion=r.religion or "",
                 )
                 for r in h.residents
             ]
@@ -571,6 +582,7 @@ class HouseholdService:
                 r.old_id_number = m.old_id_number or None
                 r.residence_from, r.residence_to = m.residence_from, m.residence_to
                 r.phone, r.occupation, r.notes = m.phone, m.occupation, m.notes
+                r.ethnicity, r.religion = m.ethnicity or None, m.religion or None
                 r.moved_out_on, r.moved_out_reason = m.moved_out_on, m.moved_out_reason
                 r.birth_year_only = bool(m.birth_year_only and m.birth_date is not None)
             self._refresh_cache(h, data.members)

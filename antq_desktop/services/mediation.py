@@ -47,7 +47,7 @@ from ..validation import (
 from .children import once_more_on_race, pair_children, unique_errors
 from .versions import check_version, stale_errors, touch
 from .households import HouseholdService, ResidentChoice
-from .periods import MEDIATION, ensure_open
+from .periods import MEDIATION, PeriodLocked, ensure_open
 from .lookup import get_or_raise
 
 MIN_MEDIATORS = 3  # Luật Hòa giải ở cơ sở, Điều 12: "từ 03 hòa giải viên trở lên"
@@ -534,13 +534,36 @@ class MediationService:
         taken = {"mediation_team_area": lambda: FieldError(
             "Khu dân cư", "đã có tổ hòa giải (vừa được tạo ở nơi khác); hãy tải lại danh sách.")}
         with unique_errors(taken), stale_errors(self.db, MediationTeam, data.id):
-            return self._save_team(data)
+            return self._save_team(data, today)
 
-    def _save_team(self, data: TeamData) -> int:
+    def team_locks(self, data: TeamData, today: date | None = None) -> TeamLocks:
+        """What of a stored team's roster a signed-off year holds (for the dialog's padlocks;
+        the save refuses the same changes): see :class:`TeamLocks`."""
+        with self.db.session() as s:
+            book = _first_lock(s, (data.book_opened_on, data.book_closed_on), data.area_id,
+                               today)
+            joined, left = {}, {}
+            for m in data.mediators:
+                if m.id is None:
+                    continue
+                for out, day in ((joined, m.decision_date), (left, m.left_on)):
+                    message = _first_lock(s, (day,), data.area_id, today)
+                    if message:
+                        out[m.id] = message
+            return TeamLocks(book, joined, left)
+
+    def period_lock(self, day: date, area_id: int | None,
+                    today: date | None = None) -> str | None:
+        """The refusal a roster change dated ``day`` in the team of ``area_id`` would get."""
+        with self.db.session() as s:
+            return _first_lock(s, (day,), area_id, today)
+
+    def _save_team(self, data: TeamData, today: date | None = None) -> int:
         with self.db.session.begin() as s:
             if data.id is not None:
                 t = get_or_raise(s, MediationTeam, data.id)
                 check_version(t, data.version)
+            _ensure_roster_open(s, t if data.id is not None else None, data, today)
             area = s.get(Area, data.area_id)
             if area is None:
                 raise FieldError("Khu dân cư", "không tồn tại.")
@@ -755,6 +778,53 @@ class MediationService:
                            for mid in data.mediator_ids]
             s.flush()
             return c.id
+
+
+@dataclass(frozen=True)
+class TeamLocks:
+    """A stored team's roster held by signed-off mediation years (docs/DOMAIN.md §3), as
+    refusal messages: ``book``, its book's opening or closing day is in one (those days cannot
+    change); ``joined``, by id, each mediator recognised (the decision's day) in one: the
+    decision's number and day cannot change; ``left``, each who left in one: the leaving day
+    and reason cannot change. Names, phones and the rest stay editable; a new mediator
+    joining or leaving in a signed-off year, or a day moved into one, is refused."""
+
+    book: str | None = None
+    joined: dict[int, str] = field(default_factory=dict)
+    left: dict[int, str] = field(default_factory=dict)
+
+
+def _first_lock(s: Session, days, area_id, today) -> str | None:
+    for day in days:
+        try:
+            ensure_open(s, MEDIATION, day, area_id, today=today)
+        except PeriodLocked as exc:
+            return exc.message
+    return None
+
+
+def _ensure_roster_open(s: Session, t: MediationTeam | None, data: TeamData,
+                        today: date | None) -> None:
+    """The roster a signed-off year counts stays as it was (:class:`TeamLocks`)."""
+    areas = {data.area_id} | ({t.area_id} if t is not None else set())
+    stored = {m.id: m for m in t.mediators} if t is not None else {}
+    days: list[date | None] = []
+    if t is not None and (t.book_opened_on, t.book_closed_on) != (data.book_opened_on,
+                                                                  data.book_closed_on):
+        days += [t.book_opened_on, t.book_closed_on, data.book_opened_on, data.book_closed_on]
+    elif t is None:
+        days += [data.book_opened_on, data.book_closed_on]
+    for m in data.mediators:
+        row = stored.get(m.id) if m.id is not None else None
+        if row is None:
+            days += [m.decision_date, m.left_on]
+            continue
+        if (row.decision_number, row.decision_date) != (m.decision_number, m.decision_date):
+            days += [row.decision_date, m.decision_date]
+        if (row.left_on, row.left_reason) != (m.left_on, m.left_reason):
+            days += [row.left_on, m.left_on]
+    for day in days:
+        ensure_open(s, MEDIATION, day, areas, today=today)
 
 
 def _mediator_data(m: Mediator) -> MediatorData:

@@ -28,12 +28,14 @@ SIGNUPS, EVALUATIONS, MEDIATION, ACTIVITIES, CERTIFICATION = (
     "signups", "evaluations", "mediation", "activities", "certification")
 KINDS = {
     SIGNUPS: "Đăng ký hộ an toàn",
-    EVALUATIONS: "Đánh giá cai nghiện",
+    # the rehabilitation records: evaluations, support given, a case's start, decision and
+    # close (services/rehabilitation.py CaseLocks); the id stays "evaluations" (stored)
+    EVALUATIONS: "Quản lý, giúp đỡ đối tượng",
     MEDIATION: "Hòa giải",
     ACTIVITIES: "Phong trào",
     CERTIFICATION: "Công nhận",
 }
-QUARTERLY = frozenset({EVALUATIONS})  # may be locked a quarter at a time
+QUARTERLY = frozenset({EVALUATIONS})  # may be locked a quarter at a time (a day's quarter)
 WARD_LABEL = "Toàn phường"
 
 
@@ -196,7 +198,8 @@ class PeriodService:
         if not 2000 <= year <= 2100:
             raise FieldError("Năm", "không hợp lệ.")
         if quarter is not None and (kind not in QUARTERLY or not 1 <= quarter <= 4):
-            raise FieldError("Quý", "chỉ khóa theo quý được đánh giá cai nghiện (quý 1–4).")
+            raise FieldError("Quý", "chỉ khóa theo quý được dữ liệu quản lý, giúp đỡ đối tượng "
+                                     "(quý 1–4).")
 
     @staticmethod
     def _check_area(s: Session, area_id: int | None) -> None:

@@ -39,7 +39,7 @@ from ..validation import (
 from .children import unique_errors
 from .versions import check_version, stale_errors
 from .households import HouseholdService, ResidentChoice
-from .periods import EVALUATIONS, ensure_open
+from .periods import EVALUATIONS, PeriodLocked, ensure_open
 from .lookup import get_or_raise
 
 
@@ -136,6 +136,7 @@ class CaseRow:
     closed_on: date | None
     close_reason: EndReason | None
     due: Due
+    area_id: int | None = None
 
     @property
     def status_label(self) -> str:
@@ -367,7 +368,8 @@ class RehabilitationService:
             rows.append(CaseRow(
                 c.id, c.person_name, c.birth_date.year if c.birth_date else None,
                 masked_for(self.db, c.regime), decision, c.supervisor, c.start_date, c.planned_end, area or "",
-                ev.classification if ev else None, period, c.closed_on, c.close_reason, d))
+                ev.classification if ev else None, period, c.closed_on, c.close_reason, d,
+                c.area_id))
         order = {DueState.OVERDUE: 0, DueState.DUE: 1, DueState.NOT_DUE: 2, DueState.CLOSED: 3}
         rows.sort(key=lambda r: (order[r.due.state], fold(r.person_name.rsplit(" ", 1)[-1]),
                                  fold(r.person_name), r.id))
@@ -427,13 +429,16 @@ class RehabilitationService:
         if errors:
             raise errors[0]
         with stale_errors(self.db, RehabCase, data.id):
-            return self._save(data)
+            return self._save(data, today)
 
-    def _save(self, data: CaseData) -> int:
+    def _save(self, data: CaseData, today: date | None = None) -> int:
         with self.db.session.begin() as s:
             if data.id is not None:
                 c = get_or_raise(s, RehabCase, data.id)
                 check_version(c, data.version)
+                _ensure_case_open(s, c, data, today)
+            else:
+                _ensure_new_case_open(s, data, today)
             if data.resident_id is not None:
                 resident = s.get(Resident, data.resident_id)
                 if resident is None:
@@ -559,6 +564,11 @@ class RehabilitationService:
             with self.db.session.begin() as s:
                 c = self._case(s, case_id)
                 row = self._entry(s, RehabSupport, c, sp) if update else None
+                if row is not None:  # a correction must not take an entry out of a locked period
+                    ensure_open(s, EVALUATIONS, row.given_on, getattr(c, "area_id", None),
+                                today=today)
+                ensure_open(s, EVALUATIONS, sp.given_on, getattr(c, "area_id", None),
+                            today=today)
                 _support_errors(c, sp, details, lender, today)
                 if row is None:
                     row = RehabSupport(case_id=case_id)
@@ -595,9 +605,9 @@ class RehabilitationService:
                 check_version(row, version)
                 if row.voided_on is not None:
                     raise FieldError("", f"Mục này đã bị hủy ngày {row.voided_on:%d/%m/%Y}.")
-                if model is RehabEvaluation:  # voiding changes the period's figures too
-                    ensure_open(s, EVALUATIONS, row.evaluated_on, getattr(c, "area_id", None),
-                                today=today)
+                # voiding changes the period's figures too (support: the year's loans, jobs…)
+                ensure_open(s, EVALUATIONS, _entry_day(row), getattr(c, "area_id", None),
+                            today=today)
                 row.voided_on, row.void_reason = today, reason
 
     def close(self, case_id: int, on: date | None, reason: EndReason | None, note: str = "",
@@ -609,13 +619,93 @@ class RehabilitationService:
             errors = close_errors(c, on, reason, note, today)
             if errors:
                 raise errors[0]
+            ensure_open(s, EVALUATIONS, on, c.area_id, today=today)
             c.closed_on, c.close_reason, c.close_note = on, reason, note
 
-    def reopen(self, case_id: int) -> None:
-        """Undo a close recorded by mistake."""
+    def reopen(self, case_id: int, today: date | None = None) -> None:
+        """Undo a close recorded by mistake (refused when the close is in a signed-off period:
+        the period's figures count the case as ended)."""
         with self.db.session.begin() as s:
-            c = s.get(RehabCase, case_id)
+            c = get_or_raise(s, RehabCase, case_id)
+            ensure_open(s, EVALUATIONS, c.closed_on, c.area_id, today=today)
             c.closed_on, c.close_reason, c.close_note = None, None, ""
+
+    def case_locks(self, data: CaseData, today: date | None = None) -> CaseLocks:
+        """Which of a stored case's counted facts a signed-off period holds (for the dialog's
+        padlocks; the save refuses the same changes): see :class:`CaseLocks`."""
+        with self.db.session() as s:
+            return CaseLocks(
+                dates=_first_lock(s, [data.start_date, data.decision_date], data.area_id,
+                                  today),
+                counted=_first_lock(s, _span_years(data.start_date, data.closed_on, today),
+                                    data.area_id, today),
+                close=_first_lock(s, [data.closed_on], data.area_id, today))
+
+    def support_lock(self, case: CaseData, given_on: date | None,
+                     today: date | None = None) -> str | None:
+        """The refusal a change of a support entry given on ``given_on`` would get, or None."""
+        with self.db.session() as s:
+            return _first_lock(s, [given_on], case.area_id, today)
+
+
+@dataclass(frozen=True)
+class CaseLocks:
+    """A stored case's facts held by signed-off periods (docs/DOMAIN.md §2, "Signed-off
+    periods"), each as the refusal message or None:
+
+    - ``dates``: its start or decision falls in a signed-off quarter or year: the start date,
+      the decision's number and date cannot change (they count it "received" there);
+    - ``counted``: a year it was managed in is signed off: its regime and residential area
+      cannot change (the year's figures count it by both);
+    - ``close``: its close falls in a signed-off period: it cannot be reopened.
+    """
+
+    dates: str | None = None
+    counted: str | None = None
+    close: str | None = None
+
+
+def _entry_day(row) -> date:
+    return row.evaluated_on if isinstance(row, RehabEvaluation) else row.given_on
+
+
+def _span_years(start: date | None, closed_on: date | None, today: date | None) -> list[int]:
+    """The years a case was managed in (start to close, or to this year)."""
+    if start is None:
+        return []
+    last = (closed_on or today or date.today()).year
+    return list(range(start.year, max(start.year, last) + 1))
+
+
+def _first_lock(s, whens, area_id, today) -> str | None:
+    for when in whens:
+        try:
+            ensure_open(s, EVALUATIONS, when, area_id, today=today)
+        except PeriodLocked as exc:
+            return exc.message
+    return None
+
+
+def _ensure_new_case_open(s, data: CaseData, today: date | None) -> None:
+    """A new case started (or decided) in a signed-off period would change its figures."""
+    for when in (data.start_date, data.decision_date):
+        ensure_open(s, EVALUATIONS, when, data.area_id, today=today)
+
+
+def _ensure_case_open(s, c: RehabCase, data: CaseData, today: date | None) -> None:
+    """The counted facts of a stored case that a signed-off period holds stay as they are
+    (:class:`CaseLocks`); its other particulars (name, address, supervisor, notes…) stay
+    editable, the case being still managed."""
+    areas = {c.area_id, data.area_id}
+    if (c.start_date, c.decision_date, c.decision_number) != (
+            data.start_date, data.decision_date, normalize(data.decision_number)):
+        for when in (c.start_date, c.decision_date, data.start_date, data.decision_date):
+            ensure_open(s, EVALUATIONS, when, areas, today=today)
+    if c.regime != data.regime or c.area_id != data.area_id:
+        years = set(_span_years(c.start_date, c.closed_on, today))
+        years |= set(_span_years(data.start_date, c.closed_on, today))
+        for year in sorted(years):
+            ensure_open(s, EVALUATIONS, year, areas, today=today)
 
 
 def _support_errors(c: RehabCase, sp: SupportData, details: str, lender: str,

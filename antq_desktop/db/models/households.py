@@ -102,6 +102,10 @@ class Resident(Versioned, Timestamped, Base):
     residence_to: Mapped[date | None] = mapped_column(Date)
     phone: Mapped[str] = mapped_column(String(20), default="")
     occupation: Mapped[str] = mapped_column(String(100), default="")
+    # sensitive personal data (docs/DOMAIN.md §1), masked for an account without the right
+    # (db/guard.py MASKED_FIELDS); None: not recorded (migration 0017)
+    ethnicity: Mapped[str | None] = mapped_column(String(100))  # one of the 54 (peoples.py)
+    religion: Mapped[str | None] = mapped_column(String(100))  # "Không", a listed one, other
     notes: Mapped[str] = mapped_column(Text, default="")
     moved_out_on: Mapped[date | None] = mapped_column(Date)
     moved_out_reason: Mapped[str] = mapped_column(String(300), default="")

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...enums import Relationship, ResidenceKind, Sex
+from ...peoples import ethnic_groups, religions
 from ...services.duplicates import DuplicateService
 from ...services.households import (
     HouseholdData,
@@ -51,7 +52,7 @@ from ..widgets.lifetime import run_modal
 from .actions import MoveAwayDialog
 
 MEMBER_COLUMNS = ["Họ và tên", "Ngày sinh", "Giới tính", "Số định danh", "Quan hệ", "Cư trú",
-                  "Tình trạng"]
+                  "Tình trạng", "Dân tộc", "Tôn giáo"]
 UNNAMED = "Nhân khẩu chưa có tên"
 BAD_ROW = QColor("#b00020")
 
@@ -67,6 +68,8 @@ def _member_cells(m: MemberData) -> list[str]:
         "Đã gộp" if m.merged else  # "Đã gộp vào …" is its reason, shown in the form
         f"Chuyển đi {format_date(m.moved_out_on)}" if m.moved_out_on else
         "Chưa lưu" if m.id is None else "Đang ở",
+        m.ethnicity,  # "•••" for an account without the right (db/guard.py)
+        m.religion,
     ]
 
 
@@ -129,6 +132,30 @@ class BirthField(DateField):
         self.setText(str(born.year) if born is not None and year_only else format_date(born))
 
 
+def people_combo(items, name: str, placeholder: str) -> QComboBox:
+    """An editable combo of ``items`` (the 54 ethnic groups, the religions: peoples.py) that
+    completes what is typed from any part of a name; free text stays (the service checks it)."""
+    combo = QComboBox(objectName=name, editable=True)
+    combo.addItem("")
+    combo.addItems(list(items))
+    combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+    combo.setMaxVisibleItems(15)
+    completer = combo.completer()
+    completer.setFilterMode(Qt.MatchFlag.MatchContains)
+    completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    completer.setCompletionMode(completer.CompletionMode.PopupCompletion)
+    combo.lineEdit().setPlaceholderText(placeholder)
+    return combo
+
+
+def set_combo_text(combo: QComboBox, text: str) -> None:
+    index = combo.findText(text) if text else 0
+    if index >= 0:
+        combo.setCurrentIndex(index)
+    else:
+        combo.setEditText(text)  # another religion, or "•••" (masked)
+
+
 class MemberForm(QGroupBox):
     """The fields of one member; edits go straight into the bound MemberData. Each field's
     error shows under it as you type (a ``FieldForm`` over the service's ``member_errors``)."""
@@ -138,7 +165,8 @@ class MemberForm(QGroupBox):
               ("id_number", "Số định danh cá nhân"), ("old_id_number", "Số CMND cũ"),
               ("relation", "Quan hệ với chủ hộ"), ("residence_kind", "Loại cư trú"),
               ("residence_from", "Cư trú từ ngày"), ("residence_to", "Cư trú đến ngày"),
-              ("phone", "Số điện thoại"), ("occupation", "Nghề nghiệp"), ("notes", "Ghi chú"),
+              ("phone", "Số điện thoại"), ("occupation", "Nghề nghiệp"),
+              ("ethnicity", "Dân tộc"), ("religion", "Tôn giáo"), ("notes", "Ghi chú"),
               ("moved_out_on", "Ngày chuyển đi"), ("moved_out_reason", "Lý do chuyển đi"))
     DATE_FIELDS = (("Ngày sinh", "birth_date"), ("Cư trú từ ngày", "residence_from"),
                    ("Cư trú đến ngày", "residence_to"), ("Ngày chuyển đi", "moved_out_on"))
@@ -167,6 +195,13 @@ class MemberForm(QGroupBox):
         self.residence_to = DateField(objectName="memberResidenceTo")
         self.phone = QLineEdit(objectName="memberPhone", maxLength=20)
         self.occupation = QLineEdit(objectName="memberOccupation", maxLength=100)
+        # sensitive (docs/DOMAIN.md §1): "•••" for an account without the right
+        self.ethnicity = people_combo(ethnic_groups(), "memberEthnicity", "chọn hoặc gõ")
+        self.ethnicity.setToolTip("Một trong 54 dân tộc Việt Nam (Quyết định 121-TCTK/PPCĐ); "
+                                  "để trống nếu chưa rõ.")
+        self.religion = people_combo(religions(), "memberReligion", "chọn hoặc ghi")
+        self.religion.setToolTip("Chọn trong danh sách hoặc ghi tôn giáo khác; không theo "
+                                 "tôn giáo nào: Không; để trống nếu chưa rõ.")
         self.notes = QLineEdit(objectName="memberNotes")
         self.moved_out_on = DateField(objectName="memberMovedOn")
         self.moved_out_reason = QLineEdit(objectName="memberMovedReason", maxLength=300)
@@ -197,6 +232,8 @@ class MemberForm(QGroupBox):
             w.textEdited.connect(self._changed)
         for w in (self.sex, self.relation, self.residence_kind):
             w.currentIndexChanged.connect(self._changed)
+        for w in (self.ethnicity, self.religion):
+            w.editTextChanged.connect(self._changed)
         self.errors.hide()  # shown only when it has something to say
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.on_change = lambda: None
@@ -212,7 +249,8 @@ class MemberForm(QGroupBox):
         self.duplicate.skipped = self.not_same.setdefault(id(member), set())
         self.setEnabled(member is not None and not member.merged)
         m = member or MemberData("", None, None, Relationship.HEAD)
-        blockers = [QSignalBlocker(w) for w in (self.sex, self.relation, self.residence_kind)]
+        blockers = [QSignalBlocker(w) for w in (self.sex, self.relation, self.residence_kind,
+                                                 self.ethnicity, self.religion)]
         self.full_name.setText(m.full_name)
         self.sex.set_value(m.sex)
         self.id_number.setText(m.id_number)
@@ -221,6 +259,8 @@ class MemberForm(QGroupBox):
         self.residence_kind.set_value(m.residence_kind)
         self.phone.setText(m.phone)
         self.occupation.setText(m.occupation)
+        set_combo_text(self.ethnicity, m.ethnicity)
+        set_combo_text(self.religion, m.religion)
         self.notes.setText(m.notes)
         self.moved_out_reason.setText(m.moved_out_reason)
         raw = self.unreadable.get(id(m), {})
@@ -250,6 +290,7 @@ class MemberForm(QGroupBox):
         m.relation = self.relation.value()
         m.residence_kind = self.residence_kind.value()
         m.phone, m.occupation = self.phone.text(), self.occupation.text()
+        m.ethnicity, m.religion = self.ethnicity.currentText(), self.religion.currentText()
         m.notes, m.moved_out_reason = self.notes.text(), self.moved_out_reason.text()
         raw: dict[str, str] = {}
         for _label, attr in self.DATE_FIELDS:

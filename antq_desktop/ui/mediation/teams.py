@@ -29,17 +29,20 @@ from ...services.mediation import (
     MediationService,
     MediatorData,
     TeamData,
+    TeamLocks,
     team_errors_as_typed,
     team_warnings,
 )
 from ...text import normalize
 from ...validation import FieldError
 from ..audit.history import history_button
+from ..permissions import PADLOCK, padlock_icon
 from ..rehabilitation.forms import (
     SteadyForm,
     TOP,
     field_label,
     fit_placeholder,
+    lock_banner,
     read_date,
     merge,
     tie_to,
@@ -60,6 +63,18 @@ def _cells(m: MediatorData) -> list[str]:
         status = f"Đã thôi {format_date(m.left_on)}"
     return [m.full_name or "(chưa có tên)", m.sex.label if m.sex else "",
             str(m.birth_year or ""), m.phone, m.decision, status]
+
+
+def hold(widgets, message: str | None) -> None:
+    """A field a signed-off year holds: read-only with the padlock and the lock's message as
+    its tooltip; ``message`` None: editable again, its own tooltip back."""
+    for w in widgets:
+        if w.property("unlockedTip") is None:
+            w.setProperty("unlockedTip", w.toolTip())
+        w.setReadOnly(bool(message))
+        for action in w.actions():  # a date field's calendar button
+            action.setEnabled(not message)
+        w.setToolTip(f"{PADLOCK} {message}" if message else w.property("unlockedTip"))
 
 
 MEDIATOR_KEYS = frozenset({"full_name", "sex", "birth_year", "phone", "decision_number",
@@ -149,8 +164,15 @@ class TeamDialog(SteadyForm, RememberedDialog):
         self.sex.currentIndexChanged.connect(self._changed)
         self.birth_year.valueChanged.connect(self._changed)
         self.is_leader.toggled.connect(self._changed)
+        # a mediator who joined or left in a signed-off year (services/mediation.py TeamLocks)
+        self.mediator_lock_note = lock_banner("", "mediatorLockedNote")
+        self.mediator_lock_note.hide()
+        grid.addWidget(self.mediator_lock_note, grid.rowCount(), 0, 1, 4)
         self.form_box.setEnabled(False)
         self._loading = False
+        self.book_lock_note = lock_banner("", "teamLockedNote")
+        self.book_lock_note.hide()
+        self.locks = TeamLocks()
 
         steady_lines(self.field_form)
         self.warnings = QLabel(objectName="teamWarnings", wordWrap=True)
@@ -165,6 +187,7 @@ class TeamDialog(SteadyForm, RememberedDialog):
         bottom.addWidget(self.saved_note, 1)
         bottom.addWidget(self.buttons)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.book_lock_note)
         layout.addLayout(top)
         row = QHBoxLayout()
         row.addWidget(QLabel("Hòa giải viên (ít nhất 3 người, có ít nhất một người nữ):"))
@@ -178,9 +201,27 @@ class TeamDialog(SteadyForm, RememberedDialog):
         layout.addLayout(bottom)
         self.remember_size("mediationTeamDialog", 860, 660)
         self.table.itemSelectionChanged.connect(self._select)
+        self._read_locks()
         self._fill_table()
         self._show_warnings()
         self.mark_clean()  # Esc asks once this differs (GuardedDialog)
+
+    def _read_locks(self) -> None:
+        """What of the stored roster a signed-off year holds; the book's days held at once
+        (the mediators' fields as each is shown)."""
+        self.locks = (self.service.team_locks(self.data) if self.data.id is not None
+                      else TeamLocks())
+        self._stored = {m.id: copy.copy(m) for m in self.data.mediators if m.id is not None}
+        hold([self.book_opened, self.book_closed], self.locks.book)
+        self.book_lock_note.setText(f"{PADLOCK} {self.locks.book} Giữ nguyên: ngày mở sổ, "
+                                    "khóa sổ." if self.locks.book else "")
+        self.book_lock_note.setVisible(bool(self.locks.book))
+
+    def mediator_lock(self, m: MediatorData) -> tuple[str | None, str | None]:
+        """(joined, left): the sign-offs holding a stored mediator's decision and leaving."""
+        if m.id is None:
+            return None, None
+        return self.locks.joined.get(m.id), self.locks.left.get(m.id)
 
     def history_targets(self) -> list[tuple[str, int | None]]:
         """The team and its mediators (read when Lịch sử is clicked)."""
@@ -206,10 +247,14 @@ class TeamDialog(SteadyForm, RememberedDialog):
         self._fill(row, m)
 
     def _fill(self, row: int, m: MediatorData) -> None:
+        joined, left = self.mediator_lock(m)
         for col, text in enumerate(_cells(m)):
             item = self.table.item(row, col) or QTableWidgetItem()
             item.setText(text)
             item.setForeground(Qt.GlobalColor.gray if m.left_on else Qt.GlobalColor.black)
+            if col == 0 and (joined or left):
+                item.setIcon(padlock_icon())
+                item.setToolTip(f"{PADLOCK} {joined or left}")
             self.table.setItem(row, col, item)
 
     def current(self) -> MediatorData | None:
@@ -236,6 +281,14 @@ class TeamDialog(SteadyForm, RememberedDialog):
         self.is_leader.setChecked(m.is_leader)
         self.left_on.set_date(m.left_on)
         self.left_reason.setText(m.left_reason)
+        joined, left = self.mediator_lock(m)
+        hold([self.decision_number, self.decision_date], joined)
+        hold([self.left_on, self.left_reason], left)
+        held = (["số và ngày quyết định công nhận"] if joined else []) + (
+            ["ngày và lý do thôi"] if left else [])
+        self.mediator_lock_note.setText(f"{PADLOCK} {joined or left} Giữ nguyên: "
+                                        f"{'; '.join(held)}." if held else "")
+        self.mediator_lock_note.setVisible(bool(held))
         self._loading = False
         # another mediator: their fields are not "edited" yet (loading them is no edit)
         self.field_form.touched -= MEDIATOR_KEYS
@@ -286,6 +339,16 @@ class TeamDialog(SteadyForm, RememberedDialog):
             # the shown mediator's errors go under their fields; the others' to the line
             found += mine if m is current else [FieldError(e.field, e.message, e.row)
                                                 for e in mine]
+        if current is not None:  # a day moved into a signed-off year: refused on save
+            stored = self._stored.get(current.id)
+            for key, label, attr in (("decision_date", "Ngày quyết định công nhận",
+                                      "decision_date"),
+                                     ("left_on", "Ngày thôi làm hòa giải viên", "left_on")):
+                day = getattr(current, attr)
+                if day is not None and (stored is None or getattr(stored, attr) != day):
+                    message = self.service.period_lock(day, data.area_id)
+                    if message:
+                        found.insert(0, FieldError(label, message, key=key))
         return merge(read, found)
 
     def _store(self) -> bool:
@@ -317,6 +380,7 @@ class TeamDialog(SteadyForm, RememberedDialog):
             return
         row = max(0, self.table.currentRow())
         self.data = self.service.get_team(self.saved_id)
+        self._read_locks()
         self._fill_table(row)
         self._show_warnings()
         self.history_button.setEnabled(True)

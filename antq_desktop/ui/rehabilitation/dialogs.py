@@ -37,6 +37,7 @@ from ...services.duplicates import DuplicateService
 from ...services.periods import EVALUATIONS, PeriodService
 from ...services.rehabilitation import (
     CaseData,
+    CaseLocks,
     EvaluationData,
     RehabilitationService,
     SupportData,
@@ -133,6 +134,14 @@ def evaluation_lock(service: RehabilitationService, case: CaseData, on: date | N
     if on is None:
         return None
     return PeriodService(service.db).is_locked(EVALUATIONS, on, case.area_id)
+
+
+def support_lock(service: RehabilitationService, case: CaseData, on: date | None) -> str | None:
+    """The sign-off of the quarter or year a support entry given ``on`` falls in: support
+    belongs to the evaluations' lock (services/rehabilitation.py), as its refusal; or None."""
+    if on is None:
+        return None
+    return service.support_lock(case, on)
 
 
 class _EntryDialog(SteadyForm, FormDialog):
@@ -272,8 +281,13 @@ class SupportDialog(_EntryDialog):
             self.lender.setText(existing.lender)
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self._kind_changed()
+        self.field_form.aliases["Khóa sổ"] = "given_on"  # a signed-off quarter or year
         self.finish_layout()
         self.saved_id: int | None = None
+        if existing is not None:
+            message = support_lock(service, case, existing.given_on)
+            if message:
+                self.lock(message)
 
     def _kind_changed(self, *_args) -> None:
         loan = self.kind.value() is SupportKind.LOAN
@@ -291,7 +305,11 @@ class SupportDialog(_EntryDialog):
     def live_errors(self) -> list[FieldError]:
         read: list[FieldError] = []
         sp = self.support(read)
-        return merge(read, support_errors(self.case, sp))
+        found = support_errors(self.case, sp)
+        message = support_lock(self.service, self.case, sp.given_on)
+        if message:  # the service refuses it on save: say so as the date is typed
+            found.insert(0, FieldError("Ngày hỗ trợ", message, key="given_on"))
+        return merge(read, found)
 
     def check(self) -> None:
         read: list[FieldError] = []
@@ -307,8 +325,8 @@ class SupportDialog(_EntryDialog):
 
 class VoidDialog(_EntryDialog):
     """Void an evaluation or support entered by mistake: it stays in the history, struck
-    through, and counts nowhere. The reason is required. An evaluation of a signed-off
-    quarter cannot be voided: the dialog shows the padlock and offers no void."""
+    through, and counts nowhere. The reason is required. An entry of a signed-off quarter or
+    year cannot be voided: the dialog shows the padlock and offers no void."""
 
     def __init__(self, service: RehabilitationService, case: CaseData, entry,
                  what: str, parent: QWidget | None = None):
@@ -323,10 +341,11 @@ class VoidDialog(_EntryDialog):
         self.finish_layout()
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Hủy mục này")
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Không hủy")
-        if isinstance(entry, EvaluationData):
-            message = evaluation_lock(service, case, entry.evaluated_on)
-            if message:
-                self.lock(message)
+        message = (evaluation_lock(service, case, entry.evaluated_on)
+                   if isinstance(entry, EvaluationData)
+                   else support_lock(service, case, getattr(entry, "given_on", None)))
+        if message:
+            self.lock(message)
 
     def live_errors(self) -> list[FieldError]:
         return void_errors(self.reason.text())
@@ -351,12 +370,17 @@ class CloseDialog(_EntryDialog):
         self.field_row("Ngày kết thúc", "on", self.on)
         self.field_row("Lý do", "reason", self.reason, "Lý do kết thúc")
         self.field_row("Ghi chú", "note", self.note, "Ghi chú kết thúc")
+        self.field_form.aliases["Khóa sổ"] = "on"
         self.finish_layout()
 
     def live_errors(self) -> list[FieldError]:
         read: list[FieldError] = []
         on = read_date(self.on, "Ngày kết thúc", "on", read)
-        return merge(read, close_errors(self.case, on, self.reason.value(), self.note.text()))
+        found = close_errors(self.case, on, self.reason.value(), self.note.text())
+        message = evaluation_lock(self.service, self.case, on)
+        if message:  # a close dated in a signed-off quarter or year is refused on save
+            found.insert(0, FieldError("Ngày kết thúc", message, key="on"))
+        return merge(read, found)
 
     def check(self) -> None:
         read: list[FieldError] = []
@@ -378,6 +402,8 @@ class CaseDialog(SteadyForm, RememberedDialog):
         self.saved_id: int | None = data.id if data else None
         self.data = data
         self.locks: list[str | None] = []  # per evaluation: its quarter's sign-off, or None
+        self.support_locks: list[str | None] = []  # per support entry, the same
+        self.case_locks = CaseLocks()  # the case's own facts a sign-off holds
         self.setWindowTitle("Mở hồ sơ quản lý, giúp đỡ" if data is None
                             else f"Hồ sơ: {data.person_name}")
 
@@ -464,6 +490,10 @@ class CaseDialog(SteadyForm, RememberedDialog):
             fit_placeholder(w)
         decision_box = QGroupBox("Diện quản lý và quyết định")
         form = QFormLayout(decision_box)
+        # a case whose start, decision or years managed are signed off (CaseLocks)
+        self.case_lock_note = lock_banner("", "caseLockedNote")
+        self.case_lock_note.hide()
+        form.addRow(self.case_lock_note)
         regime_box = QVBoxLayout()
         regime_box.addWidget(add("regime", self.regime, "Diện quản lý"))
         regime_box.addWidget(self.regime_info)
@@ -595,17 +625,21 @@ class CaseDialog(SteadyForm, RememberedDialog):
 
     def _fill_history(self, d: CaseData) -> None:
         self.locks = [evaluation_lock(self.service, d, e.evaluated_on) for e in d.evaluations]
+        self.support_locks = [support_lock(self.service, d, p.given_on) for p in d.supports]
         _fill(self.evaluations, [[e.period.label,
                                   format_date(e.evaluated_on), e.classification.label,
-                                  e.remarks] for e, lock in zip(d.evaluations, self.locks)],
+                                  e.remarks] for e in d.evaluations],
               [void_note(e) if e.voided else "" for e in d.evaluations])
-        for row, lock in enumerate(self.locks):
-            if lock and not d.evaluations[row].voided:
-                self.evaluations.item(row, 0).setIcon(padlock_icon())
-                self.evaluations.item(row, 0).setToolTip(f"{PADLOCK} {lock}")
         _fill(self.supports, [[format_date(p.given_on), p.kind.label, _money(p.amount),
                                p.lender, p.details] for p in d.supports],
               [void_note(p) if p.voided else "" for p in d.supports])
+        for table, entries, locks in ((self.evaluations, d.evaluations, self.locks),
+                                      (self.supports, d.supports, self.support_locks)):
+            for row, lock in enumerate(locks):
+                if lock and not entries[row].voided:
+                    table.item(row, 0).setIcon(padlock_icon())
+                    table.item(row, 0).setToolTip(f"{PADLOCK} {lock}")
+        self._lock_case_fields(d)
         closed = d.closed_on is not None
         self.add_evaluation_button.setEnabled(not closed)
         self.add_support_button.setEnabled(not closed)
@@ -614,13 +648,42 @@ class CaseDialog(SteadyForm, RememberedDialog):
             self.setWindowTitle(f"Hồ sơ: {d.person_name} — đã kết thúc "
                                 f"{format_date(d.closed_on)}")
 
+    def _lock_case_fields(self, d: CaseData) -> None:
+        """The case's facts a signed-off period holds (services/rehabilitation.py CaseLocks)
+        shown read-only with the padlock; the rest of the case stays editable."""
+        if d.id is None:
+            return
+        self.case_locks = locks = self.service.case_locks(d)
+        held = []
+        if locks.dates:
+            held += [self.start, self.decision_number, self.decision_date]
+        if locks.counted:
+            held += [self.regime, self.area]
+        for w in held:
+            message = locks.dates if w in (self.start, self.decision_number,
+                                           self.decision_date) else locks.counted
+            if isinstance(w, QLineEdit):
+                w.setReadOnly(True)
+                for action in w.actions():  # a date field's calendar button
+                    action.setEnabled(False)
+            else:
+                w.setEnabled(False)
+            w.setToolTip(f"{PADLOCK} {message}")
+        names = (["ngày bắt đầu, số và ngày quyết định"] if locks.dates else []) + (
+            ["diện quản lý, khu dân cư"] if locks.counted else [])
+        if names:
+            self.case_lock_note.setText(f"{PADLOCK} {locks.dates or locks.counted} "
+                                        f"Giữ nguyên: {'; '.join(names)}.")
+            self.case_lock_note.setToolTip(self.case_lock_note.text())
+        self.case_lock_note.setVisible(bool(names))
+
     # -- the person ---------------------------------------------------------------------------
     def _mode_changed(self, *_args) -> None:
         registered = self.registered.isChecked()
         self.person_search.setEnabled(registered)
         self.person_results.setEnabled(registered)
         for w in (self.name, self.birth, self.sex, self.id_number, self.address, self.area):
-            w.setEnabled(not registered)
+            w.setEnabled(not registered and not (w is self.area and self.case_locks.counted))
         if not registered:
             self.resident_id = None
         else:
@@ -803,27 +866,35 @@ class CaseDialog(SteadyForm, RememberedDialog):
             entry = self._selected(table, entries)
             for button in buttons:
                 button.setEnabled(entry is not None and not entry.voided)
-        row = self.evaluations.currentRow() if self._selected(
-            self.evaluations, data.evaluations if data else []) is not None else -1
-        lock = self.locks[row] if 0 <= row < len(getattr(self, "locks", [])) else None
-        mark_locked([self.void_evaluation_button], lock)
-        self.edit_evaluation_button.setText("Xem…" if lock else "Sửa…")
+        for table, entries, locks, edit, void in (
+                (self.evaluations, data.evaluations if data else [], self.locks,
+                 self.edit_evaluation_button, self.void_evaluation_button),
+                (self.supports, data.supports if data else [], self.support_locks,
+                 self.edit_support_button, self.void_support_button)):
+            row = table.currentRow() if self._selected(table, entries) is not None else -1
+            lock = locks[row] if 0 <= row < len(locks) else None
+            mark_locked([void], lock)
+            edit.setText("Xem…" if lock else "Sửa…")
 
     def _history_menu(self, table: QTableWidget, pos, edit, void) -> None:
         index = table.indexAt(pos)
         if not index.isValid():
             return
         table.selectRow(index.row())
-        entries = self.data.evaluations if table is self.evaluations else self.data.supports
+        evaluations = table is self.evaluations
+        entries = self.data.evaluations if evaluations else self.data.supports
+        locks = self.locks if evaluations else self.support_locks
         entry = self._selected(table, entries)
-        lock = self.locks[index.row()] if table is self.evaluations else None
+        lock = locks[index.row()] if index.row() < len(locks) else None
         menu = QMenu(table)
         for text, slot in (("Xem…" if lock else "Sửa…", edit),
-                           (("🔒 " if lock else "") + "Hủy (nhập nhầm)…", void)):
+                           ("Hủy (nhập nhầm)… — đã khóa sổ" if lock else "Hủy (nhập nhầm)…",
+                            void)):
             action = QAction(text, menu)
             action.setEnabled(entry is not None and not entry.voided
                               and not (lock and slot is void))
             if lock and slot is void:
+                action.setIcon(padlock_icon())
                 action.setToolTip(lock)
             action.triggered.connect(slot)
             menu.addAction(action)

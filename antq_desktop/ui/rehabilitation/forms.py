@@ -91,11 +91,11 @@ def merge(read: list[FieldError], found: list[FieldError]) -> list[FieldError]:
     return list(read) + [e for e in found if e.ident not in bad]
 
 
-def lock_banner(message: str) -> QLabel:
+def lock_banner(message: str, name: str = "lockedNote") -> QLabel:
     """"🔒 Quý I/2026 đã khóa sổ ngày … bởi …: không sửa được …", the message as its tooltip."""
-    label = QLabel(f"{PADLOCK} {message}", objectName="lockedNote", wordWrap=True)
+    label = QLabel(f"{PADLOCK} {message}", objectName=name, wordWrap=True)
     label.setToolTip(f"{PADLOCK} {message}")
-    label.setStyleSheet("QLabel#lockedNote { background: #f3f3f3; border: 1px solid #b0b0b0;"
+    label.setStyleSheet(f"QLabel#{name} {{ background: #f3f3f3; border: 1px solid #b0b0b0;"
                         " border-radius: 3px; padding: 4px; color: #333; }")
     return label
 

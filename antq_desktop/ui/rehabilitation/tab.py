@@ -11,8 +11,10 @@ from PySide6.QtWidgets import QComboBox, QPushButton, QWidget
 from ...enums import Regime
 from ...regimes import SHORT_LABELS, DueState
 from ...numbers import grouped
+from ...services.periods import EVALUATIONS, PeriodService
 from ...services.rehabilitation import CaseRow, CaseStatus, DueFilter
 from ...validation import FieldError
+from ..permissions import mark_locked
 from ..widgets import messages
 from ..widgets.fields import EnumCombo, format_date
 from ..widgets.lazy_model import Column
@@ -145,6 +147,11 @@ class RehabilitationTab(ListTab):
             b.setEnabled(open_case)
         self.close_button.setEnabled(case_id is not None)
         self.close_button.setText("Kết thúc…" if open_case or case_id is None else "Mở lại…")
+        row = self.rows.get(case_id) if case_id is not None else None
+        # a close in a signed-off quarter or year is not undone (services/rehabilitation.py)
+        mark_locked([self.close_button], None if row is None or row.closed_on is None else
+                    PeriodService(self.service.db).is_locked(EVALUATIONS, row.closed_on,
+                                                             row.area_id))
 
     def _changed(self, select_id: int | None = None, saved: str = "") -> None:
         self.reload(select_id)
