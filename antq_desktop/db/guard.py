@@ -20,6 +20,7 @@ handle works in one ward (``Database.unit_id``, else the store's first unit).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 
 from contextlib import contextmanager
@@ -310,6 +311,31 @@ def scope_of(db) -> int | None:
         with db.engine.connect() as conn:  # committed units only, so that it may be kept
             db.unit_id = first_unit(conn)
     return db.unit_id
+
+
+OWN_WARD_ONLY = ("Tài khoản “{name}” làm việc với dữ liệu của {ward}: chỉ tài khoản cấp tỉnh "
+                 "mới chọn được phường, xã khác.")
+
+
+def choose_ward(db, unit: int | None):
+    """Make ``unit`` (None: every ward) the ward ``db`` works in, for a province account (the
+    ward chooser, ``--unit``): the one place is ``CurrentUser.unit_id``, which scope_of reads.
+    A ward account may only name its own ward (PermissionDenied otherwise); the system user
+    (no accounts) may name any. Returns the user now working."""
+    user = user_of(db)
+    if not user.province and not user.system:
+        own = scope_of(db)
+        if unit != own:
+            with db.engine.connect() as conn:
+                name = conn.execute(select(Unit.__table__.c.ward_name)
+                                    .where(Unit.__table__.c.id == own)).scalar()
+            raise PermissionDenied(OWN_WARD_ONLY.format(name=user.name,
+                                                        ward=name or "phường, xã mình"))
+        return user
+    if unit is None and user.system:
+        db.unit_id = None  # the store's first, looked up again
+    db.user = dataclasses.replace(user, unit_id=unit)
+    return db.user
 
 
 def ward_filter(db, column):
