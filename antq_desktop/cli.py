@@ -105,12 +105,13 @@ def build_parser() -> argparse.ArgumentParser:
                          help="tệp sao lưu (.db; với PostgreSQL: tệp .dump của pg_dump)")
     sub.add_parser("check", help="kiểm tra cơ sở dữ liệu: toàn vẹn, khóa ngoại, chỉ mục tìm "
                                  "kiếm, các quy tắc của sổ sách")
-    from . import cli_audit, cli_import, cli_transfer, cli_users
+    from . import cli_audit, cli_import, cli_transfer, cli_users, cli_ward
 
     cli_import.register(sub)
     cli_audit.register(sub)
     cli_transfer.register(sub)
     cli_users.register(parser, sub)
+    cli_ward.register(parser)  # the global --unit (the ward a command works in)
     return parser
 
 
@@ -590,6 +591,10 @@ def _dispatch(args: argparse.Namespace) -> None:
     # the GUI signs in with its own dialog; "forms" only when --user names an account
     if args.command not in (None, "forms") or (args.command == "forms" and getattr(args, "user", None)):
         refused = cli_users.sign_in(url, args)
+        if refused is None and args.command != "demo":
+            from . import cli_ward
+
+            refused = cli_ward.apply(url, args)
         if refused is not None:
             sys.exit(refused)
         if args.command in cli_users.COMMANDS:

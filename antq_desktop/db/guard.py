@@ -14,18 +14,19 @@ The same session knows its ward (docs/ARCHITECTURE.md §6): every ORM SELECT, ``
 lazy load and ORM UPDATE/DELETE of such a session gets ``with_loader_criteria`` limiting every
 ward-owned model to the current ward (``unit_id``, or through the parent for the children), and
 new records get the ward of their area, else the current ward (at flush and in bulk inserts).
-A province account is not limited and may not write. The system user is limited too: a
+A province account is limited only to the ward it chose (none: every ward) and never writes. The system user is limited too: a
 handle works in one ward (``Database.unit_id``, else the store's first unit).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 
 from contextlib import contextmanager
 from itertools import chain
 
-from sqlalchemy import event, exists, func, inspect, select
+from sqlalchemy import event, exists, func, inspect, literal_column, select
 from sqlalchemy.orm import RelationshipDirection, Session, with_loader_criteria
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.elements import TextClause
@@ -300,24 +301,60 @@ def first_unit(conn) -> int | None:
 
 
 def scope_of(db) -> int | None:
-    """The ward ``db`` works in: its user's, else its own, else the store's first unit; None
-    for a province account (every ward) or a store with no unit yet."""
+    """The ward ``db`` works in: its user's (a ward account's own; a province account's the
+    ward it chose, services/users.choose_ward), else its own, else the store's first unit;
+    None for a province account that chose no ward (every ward) or a store with no unit yet."""
     user = user_of(db)
-    if user.province:
-        return None
     if user.unit_id is not None:
         return user.unit_id
+    if user.province:
+        return None
     if db.unit_id is None:
         with db.engine.connect() as conn:  # committed units only, so that it may be kept
             db.unit_id = first_unit(conn)
     return db.unit_id
 
 
+OWN_WARD_ONLY = ("Tài khoản “{name}” làm việc với dữ liệu của {ward}: chỉ tài khoản cấp tỉnh "
+                 "mới chọn được phường, xã khác.")
+
+
+def choose_ward(db, unit: int | None):
+    """Make ``unit`` (None: every ward) the ward ``db`` works in, for a province account (the
+    ward chooser, ``--unit``): the one place is ``CurrentUser.unit_id``, which scope_of reads.
+    A ward account may only name its own ward (PermissionDenied otherwise); the system user
+    (no accounts) may name any. Returns the user now working."""
+    user = user_of(db)
+    if not user.province and not user.system:
+        own = scope_of(db)
+        if unit != own:
+            with db.engine.connect() as conn:
+                name = conn.execute(select(Unit.__table__.c.ward_name)
+                                    .where(Unit.__table__.c.id == own)).scalar()
+            raise PermissionDenied(OWN_WARD_ONLY.format(name=user.name,
+                                                        ward=name or "phường, xã mình"))
+        return user
+    if unit is None and user.system:
+        db.unit_id = None  # the store's first, looked up again
+    db.user = dataclasses.replace(user, unit_id=unit)
+    return db.user
+
+
 def ward_filter(db, column):
     """A WHERE clause limiting ``column`` (a ``unit_id``) to the ward of ``db``, or None (a
     province account): for queries that bypass the session (the household list's ids)."""
     unit = scope_of(db)
-    return None if unit is None else column == unit
+    return None if unit is None else ward_is(column, unit, db.is_sqlite)
+
+
+def ward_is(column, unit: int, sqlite: bool):
+    """``column = unit``; on SQLite as ``column + 0 = unit``, which no index serves. A SQLite
+    file holds one ward, so its ``ix_<table>_unit_id`` indexes match every row; without
+    statistics (no ANALYZE) the planner still took them for selective and drove joins with
+    them: the households tab's sign-up summary scanned every household once per area (12 s
+    instead of 0.5 s on 100,000 households, docs/PERFORMANCE.md "The ward filter's cost").
+    PostgreSQL keeps its statistics and its unit index serves a province's wards."""
+    return (column + literal_column("0")) == unit if sqlite else column == unit
 
 
 def session_ward(session: Session) -> int | None:
@@ -345,15 +382,16 @@ def _through(child_column, parent, *more):
 
 
 @functools.lru_cache(maxsize=512)  # a province's wards; rebuilding them cost ~20 ms a query
-def _scope_options(unit: int) -> tuple:
-    """The loader criteria of ward ``unit``, built once per ward: the aliased parent tables of
-    the EXISTS clauses copy every column, and building them for each statement made every ORM
-    query ~20 ms slower. The options are immutable and shared by every statement."""
+def _scope_options(unit: int, sqlite: bool = False) -> tuple:
+    """The loader criteria of ward ``unit``, built once per ward (and dialect, ``ward_is``):
+    the aliased parent tables of the EXISTS clauses copy every column, and building them for
+    each statement made every ORM query ~20 ms slower. The options are immutable and shared
+    by every statement."""
     def via(child_column, parent, *more):
         alias, clauses = _through(child_column, parent, *more)
-        return exists().where(*clauses, alias.c.unit_id == unit)
+        return exists().where(*clauses, ward_is(alias.c.unit_id, unit, sqlite))
 
-    options = [with_loader_criteria(m, m.unit_id == unit, include_aliases=True)
+    options = [with_loader_criteria(m, ward_is(m.unit_id, unit, sqlite), include_aliases=True)
                for m in WARD_MODELS]
     children = [
         (Resident, via(Resident.household_id, Household)),
@@ -383,7 +421,8 @@ def _scope(state) -> None:
         return  # a load of an object already read: the options travel with it
     unit = session_ward(state.session)
     if unit is not None:
-        state.statement = state.statement.options(*_scope_options(unit))
+        sqlite = state.session.info["antq_db"].is_sqlite
+        state.statement = state.statement.options(*_scope_options(unit, sqlite))
 
 
 def _area_unit(session: Session, area_id: int) -> int | None:
@@ -392,7 +431,7 @@ def _area_unit(session: Session, area_id: int) -> int | None:
         select(table.c.unit_id).where(table.c.id == area_id)).scalar()
 
 
-def _ensure_unit(session: Session) -> int:
+def ensure_unit(session: Session) -> int:
     """The ward for a record made before any unit: the store's first, or a blank one (which
     the unit's dialog completes; services/unit.py treats it as not set up)."""
     conn = session.connection()
@@ -412,7 +451,7 @@ def _default_ward(session: Session) -> int:
     if db is not None and user_of(db).province and not session.info.get("antq_housekeeping"):
         raise PermissionDenied(PROVINCE_DENIED.format(name=user_of(db).name))
     unit = session_ward(session) if db is not None else None
-    return unit if unit is not None else _ensure_unit(session)
+    return unit if unit is not None else ensure_unit(session)
 
 
 def _assign_wards(session: Session) -> None:

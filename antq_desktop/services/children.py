@@ -53,7 +53,8 @@ UNIQUE_KEYS: dict[str, tuple[str, ...]] = {
     "user_name": ("uq_app_user_name_folded", "app_user.name_folded"),
     # primary keys that a save chooses itself: the same setting (or the unit's one row, at
     # first start) written for the first time by two saves at once
-    "setting_key": ("pk_setting", "setting.key"),
+    "setting_key": ("uq_setting_unit_key", "uq_setting_store_key", "setting.unit_id",
+                    "setting.key"),
     "unit_row": ("pk_unit", "unit.id"),
 }
 

@@ -3,6 +3,12 @@
 The deadlines and the decider of the certification (docs/DOMAIN.md §4) are settings rather than
 constants: Thông tư 48/2025/TT-BCA changed who recognises wards and may have moved the dates,
 and provinces set their own. A missing or unreadable value reads as its default.
+
+Settings are the ward's (``setting.unit_id``, migration 0018): each ward of a province store has
+its own deadlines, deciders, "Nơi nhận", idle lock and import mappings, read and written for the
+current ward (db/guard.session_ward; a province account that chose no ward: the store's first,
+as services/unit.py). The few keys in :data:`STORE_KEYS` belong to the store itself, whichever
+ward is working: where its backups go and their size cap (a backup copies the whole store).
 """
 
 from __future__ import annotations
@@ -14,12 +20,13 @@ from datetime import date
 
 from contextlib import contextmanager
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..access import Permission, require
 from ..db.engine import Database
+from ..db.guard import ensure_unit, first_unit, session_ward
 from ..db.models import Setting
 from ..enums import CertCategory
 from ..text import normalize
@@ -142,15 +149,47 @@ def cert_settings_errors(c: CertSettings) -> list[FieldError]:
 
 
 # -- reading and writing inside a session ---------------------------------------------------------
-def read_texts(s: Session, keys: list[str] | None = None) -> dict[str, str]:
-    stmt = select(Setting.key, Setting.value)
-    if keys is not None:
-        stmt = stmt.where(Setting.key.in_(keys))
+def setting_ward(s: Session) -> int | None:
+    """The ward whose settings a session reads: the current one, else (a province account
+    that chose no ward) the store's first; None before any unit."""
+    unit = session_ward(s)
+    return unit if unit is not None else first_unit(s.connection())
+
+
+def _owner(s: Session, key: str, unit: int | None):
+    """The condition selecting the row of ``key``: the store's (STORE_KEYS) or the ward's."""
+    if key in STORE_KEYS:
+        return Setting.unit_id.is_(None)
+    return Setting.unit_id == unit
+
+
+def _scoped(s: Session, keys: list[str] | None, unit: int | None = None):
+    """A WHERE clause for ``keys`` (None: every key) of ward ``unit`` (None: the session's)
+    and of the store."""
+    if unit is None:
+        unit = setting_ward(s)
+    if keys is None:
+        return or_(Setting.unit_id.is_(None), Setting.unit_id == unit)
+    store = [k for k in keys if k in STORE_KEYS]
+    ward = [k for k in keys if k not in STORE_KEYS]
+    parts = []
+    if ward:
+        parts.append(and_(Setting.unit_id == unit, Setting.key.in_(ward)))
+    if store:
+        parts.append(and_(Setting.unit_id.is_(None), Setting.key.in_(store)))
+    return or_(*parts) if parts else Setting.key.is_(None)  # no keys: no row
+
+
+def read_texts(s: Session, keys: list[str] | None = None, *,
+               unit: int | None = None) -> dict[str, str]:
+    """The stored texts of ``keys`` (None: every setting) of ward ``unit`` (None: the
+    current one) and of the store."""
+    stmt = select(Setting.key, Setting.value).where(_scoped(s, keys, unit))
     return dict(iter(s.execute(stmt)))
 
 
 def read_versions(s: Session, keys: list[str]) -> tuple[tuple[str, int], ...]:
-    rows = s.execute(select(Setting.key, Setting.version).where(Setting.key.in_(keys)))
+    rows = s.execute(select(Setting.key, Setting.version).where(_scoped(s, keys)))
     return tuple(sorted((key, version) for key, version in rows))
 
 
@@ -163,7 +202,7 @@ def check_versions(s: Session, read: tuple[tuple[str, int], ...] | None,
     changed = [k for k in keys if now.get(k) != dict(read).get(k)]
     if changed:
         stamps = [t for t in s.scalars(select(Setting.updated_at).where(
-            Setting.key.in_(changed))) if t is not None]
+            _scoped(s, changed))) if t is not None]
         raise StaleRecord(local_time(max(stamps)) if stamps else None)
 
 
@@ -172,15 +211,23 @@ def setting_races(db: Database) -> dict:
     is a change made elsewhere (the other save's)."""
     def stale() -> StaleRecord:
         with db.session() as s:
-            last = s.scalar(select(func.max(Setting.updated_at)))
+            last = s.scalar(select(func.max(Setting.updated_at)).where(_scoped(s, None)))
         return StaleRecord(local_time(last))
     return {"setting_key": stale}
 
 
-def write_text(s: Session, key: str, value: str) -> None:
-    row = s.get(Setting, key)
+def write_text(s: Session, key: str, value: str, *, unit: int | None = None) -> None:
+    """Store ``key`` for ward ``unit`` (None: the current one; a store-wide key: the
+    store's)."""
+    if key in STORE_KEYS:
+        owner = None
+    else:
+        owner = unit if unit is not None else setting_ward(s)
+        if owner is None:  # a setting saved before the unit: the store's first, blank
+            owner = ensure_unit(s)
+    row = s.scalar(select(Setting).where(Setting.key == key, _owner(s, key, owner)))
     if row is None:
-        s.add(Setting(key=key, value=value))
+        s.add(Setting(unit_id=owner, key=key, value=value))
     else:
         row.value = value
 
@@ -226,8 +273,9 @@ class SettingsService:
 
     # -- generic ------------------------------------------------------------------------------
     def get_text(self, key: str, default: str = "") -> str:
+        """The current ward's ``key`` (a store-wide key: the store's)."""
         with self.db.session() as s:
-            value = s.scalar(select(Setting.value).where(Setting.key == key))
+            value = read_texts(s, [key]).get(key)
         return default if value is None else value
 
     @contextmanager
@@ -237,8 +285,7 @@ class SettingsService:
             yield
         except StaleDataError:
             with self.db.session() as s:
-                last = s.scalar(select(func.max(Setting.updated_at))
-                                .where(Setting.key.in_(keys)))
+                last = s.scalar(select(func.max(Setting.updated_at)).where(_scoped(s, keys)))
             raise StaleRecord(local_time(last)) from None
 
     def set_text(self, key: str, value: str) -> None:
@@ -274,6 +321,10 @@ class SettingsService:
 # -- backups (issue 12) ---------------------------------------------------------------------------
 BACKUP_FOLDER = "backup.folder"  # empty: the default folder beside the database (services.backup)
 BACKUP_SIZE_CAP_MB = "backup.size_cap_mb"
+# The store's own settings, the same for every ward (migration 0018 keeps its own copy):
+# a backup copies the whole store, so where it goes and how much room the copies take are the
+# store's. Every other key is a ward's.
+STORE_KEYS = frozenset({BACKUP_FOLDER, BACKUP_SIZE_CAP_MB})
 DEFAULT_BACKUP_SIZE_CAP_MB = 2048
 MIN_BACKUP_SIZE_CAP_MB = 10
 

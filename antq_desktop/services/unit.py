@@ -49,9 +49,9 @@ RECIPIENTS_KEY = "doc.recipients"
 
 
 def recipients_key(unit: int | None) -> str:
-    """The setting of a ward's "Nơi nhận": the first ward's keeps the old key (a ward's own
-    file), the other wards of a province store have theirs."""
-    return RECIPIENTS_KEY if unit in (None, 1) else f"{RECIPIENTS_KEY}.{unit}"
+    """The setting of a ward's "Nơi nhận": the same key in every ward, since settings are the
+    ward's (services/settings.py; migration 0018 moved the other wards' ``doc.recipients.N``)."""
+    return RECIPIENTS_KEY
 MAX_RECIPIENTS = 10
 MAX_RECIPIENT_LENGTH = 200
 
@@ -157,7 +157,7 @@ class UnitService:
             if row is None or is_blank(row):
                 return None
             key = recipients_key(unit)
-            stored = read_texts(s, [key]).get(key)
+            stored = read_texts(s, [key], unit=unit).get(key)
             info = UnitInfo(
                 row.province_code, row.province_name, row.ward_code, row.ward_name,
                 row.header_superior, row.header_issuer, row.place_name,
@@ -214,7 +214,7 @@ class UnitService:
         s.add(row)
         s.flush()
         write_text(s, recipients_key(row.id),
-                   "\n".join(recipients or default_recipients(info)))
+                   "\n".join(recipients or default_recipients(info)), unit=row.id)
 
     # -- the wards of the store ----------------------------------------------------------------
     def wards(self) -> list[WardInfo]:

@@ -67,6 +67,8 @@ AREAS: tuple[Area, ...] = (
 )
 
 
+ALL_WARDS = "Tất cả phường, xã"  # the ward chooser's first item (a province account)
+
 # the status bar's counts wait for the first paint, but never longer than this after showing
 COUNTS_LATEST_MS = 500
 
@@ -169,6 +171,7 @@ class MainWindow(QMainWindow):
         self.households_tab.search.setFocus()  # most work starts with finding a household
         self._households_shortcuts()
         self._signed_in(file_menu)
+        self._ward_chooser(file_menu)
         self._watch_changes()
 
     # -- changes saved by other sessions (services/changes.py) ------------------------------------
@@ -225,6 +228,79 @@ class MainWindow(QMainWindow):
 
         users = UserService(self.db)
         self.idle_lock = IdleLock(users, users.idle_minutes(), self)
+
+    # -- the ward looked at (a province account; docs/ARCHITECTURE.md §6) --------------------------
+    def _ward_chooser(self, file_menu) -> None:
+        """A province account (or single-user mode on a store of several wards) chooses the
+        ward it looks at: the combo ``wardChooser`` at the left of the status bar (type a
+        name with or without diacritics), and Tệp → Chọn phường, xã… (Ctrl+K) to reach it.
+        A ward account works in its own ward and gets neither."""
+        self.ward_chooser = None
+        user = self.db.user
+        wards = self.units.wards()
+        if user is None or not (user.province or (user.system and len(wards) > 1)):
+            return
+        from .widgets.place_picker import PlacePicker
+
+        chooser = PlacePicker(objectName="wardChooser")
+        chooser.setToolTip("Phường, xã đang xem: danh sách, Tổng quan và báo cáo là của phường, "
+                           "xã này (gõ tên, có dấu hay không dấu, để tìm)")
+        names = [w.ward_name for w in wards]
+        if user.province:
+            chooser.addItem(ALL_WARDS, 0)
+        for w in wards:
+            shown = w.ward_name if names.count(w.ward_name) == 1 else \
+                f"{w.ward_name} ({w.province_name})"
+            chooser.addItem(shown or f"Phường, xã số {w.id} (chưa thiết lập)", w.id)
+        chooser.setMinimumContentsLength(min(28, max(len(chooser.itemText(i))
+                                                     for i in range(chooser.count()))))
+        current = user.unit_id if user.unit_id is not None else (None if user.province else
+                                                                 wards[0].id)
+        chooser.setCurrentIndex(max(0, chooser.findData(current or 0)))
+        chooser.currentIndexChanged.connect(self._ward_picked)
+        label = QLabel("Phường, xã:", objectName="wardChooserLabel")
+        label.setBuddy(chooser)
+        self.statusBar().insertWidget(0, label)
+        self.statusBar().insertWidget(1, chooser)
+        self.ward_chooser = chooser
+        action = QAction("Chọn phường, xã…", self, objectName="actionChooseWard")
+        action.setShortcut(QKeySequence("Ctrl+K"))
+        action.triggered.connect(self.open_ward_chooser)
+        file_menu.insertAction(file_menu.actions()[0], action)
+        self.update_status(counts=False)
+
+    def open_ward_chooser(self) -> None:
+        """Tệp → Chọn phường, xã…: the chooser focused, its text selected to type a name."""
+        if self.ward_chooser is None:
+            return
+        self.ward_chooser.setFocus()
+        self.ward_chooser.lineEdit().selectAll()
+        self.ward_chooser.showPopup()
+
+    def _ward_picked(self, index: int) -> None:
+        if index >= 0:
+            self.set_ward(self.ward_chooser.itemData(index) or None)
+
+    def set_ward(self, unit_id: int | None) -> None:
+        """Look at ward ``unit_id`` (None: every ward): the session's ward changes
+        (db/guard.choose_ward) and every tab reads again, each list from its first row; a tab
+        never shown reads when it is; the reports dialog reads the ward's figures when opened."""
+        from ..db.guard import choose_ward
+
+        choose_ward(self.db, unit_id)
+        if self.ward_chooser is not None:
+            index = self.ward_chooser.findData(unit_id or 0)
+            if index != self.ward_chooser.currentIndex():
+                self.ward_chooser.blockSignals(True)
+                self.ward_chooser.setCurrentIndex(index)
+                self.ward_chooser.blockSignals(False)
+        for tab in self.list_tabs():
+            tab.stale = tab._stale_wide = False
+            if not tab.unread:
+                tab.reload_all()
+        self.overview_tab.reload_areas()
+        self.overview_tab.reload()
+        self.update_status()
 
     def change_password(self) -> None:
         from ..services.users import UserService
@@ -305,8 +381,13 @@ class MainWindow(QMainWindow):
         too."""
         info = self.units.get()
         title = f"{info.ward_name}, {info.province_name}" if info else "Chưa thiết lập đơn vị"
-        self.unit_label.setText(title)
-        self.setWindowTitle(f"{APP_NAME} — {info.ward_name}" if info else APP_NAME)
+        user = self.db.user
+        if user is not None and user.province and user.unit_id is None:  # every ward
+            self.unit_label.setText(f"{ALL_WARDS} ({len(self.units.wards())})")
+            self.setWindowTitle(f"{APP_NAME} — {ALL_WARDS}")
+        else:
+            self.unit_label.setText(title)
+            self.setWindowTitle(f"{APP_NAME} — {info.ward_name}" if info else APP_NAME)
         if not counts:
             return
         self.count_label.setText(" · ".join(

@@ -56,7 +56,7 @@ def test_every_unique_constraint_has_a_message():
     for table in Base.metadata.tables.values():
         found |= {c.name for c in table.constraints if isinstance(c, UniqueConstraint)}
         found |= {i.name for i in table.indexes if i.unique}
-    assert len(found) == 10 and found <= marks, found - marks
+    assert len(found) == 12 and found <= marks, found - marks
 
 
 def test_a_not_null_failure_is_not_taken_for_a_duplicate(db):

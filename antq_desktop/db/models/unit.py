@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text, \
+    UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, Timestamped, Versioned, WardOwned, utc_now
@@ -42,13 +43,26 @@ class Area(WardOwned, Versioned, Timestamped, Base):
 
 
 class Setting(Versioned, Base):
-    """A named setting of the unit (deadlines, the decider's title…) as text; the services own
-    the keys, their defaults and their parsing. ``updated_at`` is empty on rows written before
-    migration 0008."""
+    """A named setting as text; the services own the keys, their defaults and their parsing
+    (services/settings.py). A ward's settings (deadlines, the decider's title, the idle lock…)
+    carry its ``unit_id``; the few that belong to the store itself (where its backups go, their
+    size cap) have none (migration 0018, docs/ARCHITECTURE.md §6). ``updated_at`` is empty on
+    rows written before migration 0008."""
 
     __tablename__ = "setting"
 
-    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    key: Mapped[str] = mapped_column(String(60))
     value: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime | None] = mapped_column(DateTime, default=utc_now,
                                                         onupdate=utc_now)
+
+    __table_args__ = (
+        # one value of a key per ward, and one of a store-wide key
+        Index("uq_setting_unit_key", "unit_id", "key", unique=True,
+              sqlite_where=text("unit_id IS NOT NULL"),
+              postgresql_where=text("unit_id IS NOT NULL")),
+        Index("uq_setting_store_key", "key", unique=True,
+              sqlite_where=text("unit_id IS NULL"), postgresql_where=text("unit_id IS NULL")),
+    )

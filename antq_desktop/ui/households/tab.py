@@ -203,6 +203,17 @@ class HouseholdsTab(ListTab):
         fill_area_filter(self.area, self.areas)
         self.reload(with_summary=True)
 
+    def reload_if_stale(self) -> bool:
+        """Another session's save read again (ListTab), the sign-up summary beside the list
+        too: its figures move with every household and sign-up saved elsewhere (a wide change
+        reads everything, the summary included)."""
+        wide = self._stale_wide
+        if not super().reload_if_stale():
+            return False
+        if not wide:
+            self.reload_summary()
+        return True
+
     def reload(self, with_summary: bool = False, select_id: int | None = None) -> None:
         self.model.columns[-1] = replace(self.model.columns[-1],
                                          title=f"Đăng ký {self.year.value()}")
