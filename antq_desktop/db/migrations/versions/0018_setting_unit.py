@@ -15,13 +15,13 @@ statement, the old one dropped. Versions and times are kept, so a dialog opened 
 upgrade still sees its read versions.
 
 Revision ID: 0018
-Revises: 0016
+Revises: 0017
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0018'
-down_revision = '0016'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 
