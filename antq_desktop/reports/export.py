@@ -149,6 +149,7 @@ NOT_WORD = "Biểu “{title}” là bảng biểu: hãy xuất ra tệp Excel (
 
 def build_word(db: Database, form: registry.Form, params: Params):
     """The python-docx document of a Word form, read from one consistent snapshot."""
+    registry.check_account(form, user_of(db))  # a ward's paper: one ward chosen
     with read_snapshot(db) as snapshot:
         return form.word(snapshot, params)
 

@@ -39,6 +39,10 @@ NO_AREA = "Biểu “{title}” không lập riêng cho từng khu dân cư."
 NO_CATEGORY = "Biểu “{title}” không lập riêng theo loại đơn vị."
 PROVINCE_ONLY = ("Biểu “{title}” là biểu tổng hợp cấp tỉnh: chỉ tài khoản cấp tỉnh mới lập được "
                  "(đăng nhập bằng tài khoản cấp tỉnh, trên dòng lệnh: --user TÊN).")
+PROVINCE_ONE_WARD = ("Biểu “{title}” tổng hợp mọi phường, xã: hãy chọn “Tất cả phường, xã” "
+                     "(Tệp → Chọn phường, xã…; trên dòng lệnh: bỏ --unit).")
+WARD_FORM_NEEDS_WARD = ("Biểu “{title}” là biểu của một phường, xã: hãy chọn phường, xã trước "
+                        "(Tệp → Chọn phường, xã…; trên dòng lệnh: --unit MÃ).")
 NOT_PRINTABLE = ("Biểu “{title}” chưa in hoặc xuất PDF được; hãy xuất tệp Excel (.xlsx) rồi in "
                  "từ Excel.")
 
@@ -193,17 +197,30 @@ def province_forms() -> list[Form]:
     return [f for f in _FORMS.values() if f.province]
 
 
+def _every_ward(user) -> bool:
+    """A province account looking at every ward (it chose none: the province forms), not at
+    one ward it chose (that ward's own forms, db/guard.choose_ward)."""
+    return getattr(user, "province", False) and getattr(user, "unit_id", None) is None
+
+
 def forms_for(user, word: bool = False) -> list[Form]:
-    """The forms offered to ``user`` (a CurrentUser): a province account's province forms,
-    anyone else's ward forms."""
-    return province_forms() if getattr(user, "province", False) else all_forms(word)
+    """The forms offered to ``user`` (a CurrentUser): the province forms to a province account
+    looking at every ward; the ward's forms to anyone else, a province account that chose a
+    ward included."""
+    return province_forms() if _every_ward(user) else all_forms(word)
 
 
 def check_account(form: Form, user) -> None:
     """ReportError (Vietnamese) when ``user`` may not make ``form``: a province form for an
-    account that is not a province account."""
+    account that is not a province account, or for a province account that chose one ward
+    (the form would count that ward only); a ward's form for a province account looking at
+    every ward (it would mix every ward under one letterhead)."""
     if form.province and not getattr(user, "province", False):
         raise ReportError(PROVINCE_ONLY.format(title=form.title))
+    if form.province and not _every_ward(user):
+        raise ReportError(PROVINCE_ONE_WARD.format(title=form.title))
+    if not form.province and _every_ward(user):
+        raise ReportError(WARD_FORM_NEEDS_WARD.format(title=form.title))
 
 
 def word_forms() -> list[Form]:

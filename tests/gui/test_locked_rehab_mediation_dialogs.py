@@ -52,7 +52,7 @@ def test_a_support_entry_of_a_signed_off_quarter_opens_read_only(qtbot, db, ward
     d.pages.setCurrentIndex(1)
     loan, job = d.supports.item(0, 0), d.supports.item(1, 0)
     assert not loan.icon().isNull() and loan.toolTip().startswith(PADLOCK)
-    assert "Quý 2/2025 đã khóa sổ" in loan.toolTip()
+    assert "Quý II/2025 đã khóa sổ" in loan.toolTip()
     assert job.icon().isNull(), "an entry of an open quarter has no padlock"
     d.supports.selectRow(0)
     assert not d.void_support_button.isEnabled()
@@ -133,7 +133,7 @@ def test_a_close_in_a_signed_off_period(qtbot, db, ward, pin_today):
     d = _shown(qtbot, CloseDialog(service, cid, "Lê Văn An"))
     d.on.clear()
     type_text(d.on, "20/12/2025")
-    qtbot.waitUntil(lambda: "Quý 4/2025 đã khóa sổ" in _line(d, "closeDate").text())
+    qtbot.waitUntil(lambda: "Quý IV/2025 đã khóa sổ" in _line(d, "closeDate").text())
     d.done(0)
     service.close(cid, date(2026, 1, 20), EndReason.COMPLETED, today=TODAY)  # Q1/2026: open
     PeriodService(db).lock(EVALUATIONS, 2026, quarter=1, today=TODAY)

@@ -410,3 +410,34 @@ def test_libreoffice_prints_the_planned_pages(db, store, province, tmp_path):
                 assert lo._words(line) <= words, (path.stem, number, line)
         if path.stem == "province-yearend":
             assert len(plan) > 4  # four wards and the total, about three pages each
+
+
+def test_a_province_account_makes_a_wards_form_only_with_that_ward_chosen(db, store, province,
+                                                                          tmp_path):
+    """Every ward in view: the province forms, and a ward's form is refused (it would mix
+    every ward under one letterhead). One ward chosen: its own forms, the province's refused
+    (they would count that ward only). The dialog offers what may be made."""
+    from antq_desktop.db.guard import choose_ward
+    from antq_desktop.reports.registry import (PROVINCE_ONE_WARD, WARD_FORM_NEEDS_WARD,
+                                               forms_for)
+
+    (first, _), (second, _), _third = store(3)
+    with pytest.raises(ReportError) as refused:
+        export_xlsx(province, "yearend-summary", Params(YEAR, on=TODAY), tmp_path / "x.xlsx")
+    assert str(refused.value) == WARD_FORM_NEEDS_WARD.format(
+        title=registry.get("yearend-summary").title)
+    assert {f.id for f in forms_for(province.user)} == {"province-yearend",
+                                                         "province-certification",
+                                                         "province-overview"}
+    choose_ward(province, second)
+    assert "yearend-summary" in {f.id for f in forms_for(province.user)}
+    assert not [f for f in forms_for(province.user) if f.province]
+    chosen = ward_export(province, tmp_path, second)
+    assert chosen and not (tmp_path / "x.xlsx").exists()
+    with pytest.raises(ReportError) as refused:
+        export_xlsx(province, "province-yearend", Params(YEAR, on=TODAY), tmp_path / "p.xlsx")
+    assert str(refused.value) == PROVINCE_ONE_WARD.format(
+        title=registry.get("province-yearend").title)
+    choose_ward(province, None)  # every ward again
+    assert export_xlsx(province, "province-yearend", Params(YEAR, on=TODAY),
+                       tmp_path / "p.xlsx").exists()

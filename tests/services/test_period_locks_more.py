@@ -46,7 +46,7 @@ def test_a_signed_off_quarter_refuses_support_given_in_it(db, rehab, case):
     loan, job = rehab.get(case).supports
     with pytest.raises(PeriodLocked) as info:
         rehab.add_support(case, SupportData(date(2025, 6, 1), SupportKind.PAPERS), today=TODAY)
-    assert info.value.message.startswith("Quý 2/2025 đã khóa sổ ngày ")
+    assert info.value.message.startswith("Quý II/2025 đã khóa sổ ngày ")
     with pytest.raises(PeriodLocked):  # corrected in place
         rehab.update_support(case, replace(loan, amount=40_000_000), today=TODAY)
     with pytest.raises(PeriodLocked):  # moved out of the signed-off quarter
@@ -116,7 +116,7 @@ def test_a_close_in_a_signed_off_period_is_refused_and_cannot_be_reopened(db, re
     periods.lock(EVALUATIONS, 2025, quarter=4, area_id=ward[0], today=TODAY)
     with pytest.raises(PeriodLocked) as info:
         rehab.close(cid, date(2025, 11, 30), EndReason.COMPLETED, today=TODAY)
-    assert info.value.message.startswith("Quý 4/2025 ")
+    assert info.value.message.startswith("Quý IV/2025 ")
     rehab.close(cid, date(2026, 1, 2), EndReason.COMPLETED, today=TODAY)  # Q1/2026 is open
     rehab.reopen(cid, today=TODAY)
     rehab.reopen(other, today=TODAY)  # the area lock leaves the other area open
