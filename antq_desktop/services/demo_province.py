@@ -43,7 +43,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from .. import places
 from ..db.engine import Database
 from ..db.models import Area, Household, HouseholdSignup, Resident, Unit
-from ..db.search import create_household_fts, drop_household_fts
+from ..db.search import PG_TRGM_INDEX, create_household_fts, drop_household_fts
 from ..enums import Relationship, Sex
 from ..gcpause import gc_paused
 from ..text import fold
@@ -304,6 +304,20 @@ def _build_ward(db: Database, conn, writer: _Writer, ids: _Ids, index: int, hous
     summary.areas += k
 
 
+TRGM_DDL = (f"CREATE INDEX {PG_TRGM_INDEX} ON household_search "
+            "USING gin (folded gin_trgm_ops)")  # as migration 0015 makes it
+
+
+def _drop_trigram_index(conn) -> bool:
+    """Drop PostgreSQL's trigram index for the load (built once at the end, as the FTS5
+    index on SQLite: row by row it cost most of the COPY's time); True if there was one."""
+    found = conn.exec_driver_sql("SELECT to_regclass(%(name)s) IS NOT NULL",
+                                 {"name": PG_TRGM_INDEX}).scalar()
+    if found:
+        conn.exec_driver_sql(f"DROP INDEX {PG_TRGM_INDEX}")
+    return bool(found)
+
+
 # -- entry point --------------------------------------------------------------------------------
 def generate_province(db: Database, wards: int = 10, households: int = 2000, seed: int = 2026,
                       today: date | None = None, progress: Progress | None = None,
@@ -353,6 +367,7 @@ def _generate(db: Database, wards: int, households: int, seed: int, today: date,
             fts = db.is_sqlite and db.has_fts
             if fts:
                 drop_household_fts(conn)
+            trgm = pg and _drop_trigram_index(conn)
             if not pg:
                 conn.exec_driver_sql("PRAGMA cache_size=-131072")
             ids, writer = _Ids(conn), _Writer(conn)
@@ -361,6 +376,8 @@ def _generate(db: Database, wards: int, households: int, seed: int, today: date,
                             report)
             if fts:
                 create_household_fts(conn)
+            if trgm:
+                conn.exec_driver_sql(TRGM_DDL)
             if pg:
                 for table in OWN_IDS:
                     conn.exec_driver_sql(
