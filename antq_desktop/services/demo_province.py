@@ -13,7 +13,8 @@ Speed: households, residents, search rows and sign-ups go in with PostgreSQL's `
 STDIN`` (psycopg2 ``copy_expert``), or one DB-API ``executemany`` per table and chunk on
 SQLite; their ids are given here (the tables are locked on PostgreSQL, the sequences moved past
 them at the end). The whole province is one transaction: a cancel or an error leaves nothing.
-On SQLite the FTS5 index is dropped first and built once at the end, as the demo ward does.
+The search index (FTS5 on SQLite, the trigram index on PostgreSQL) and on PostgreSQL the
+loaded tables' other secondary indexes are dropped first and built once at the end.
 
 Ward ``i``'s content depends only on ``seed``, ``today``, ``i`` and the number of households:
 the same ward generated alone into its own file (``only=[i]``) holds the same people, the same
@@ -43,7 +44,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from .. import places
 from ..db.engine import Database
 from ..db.models import Area, Household, HouseholdSignup, Resident, Unit
-from ..db.search import PG_TRGM_INDEX, create_household_fts, drop_household_fts
+from ..db.search import create_household_fts, drop_household_fts
 from ..enums import Relationship, Sex
 from ..gcpause import gc_paused
 from ..text import fold
@@ -304,18 +305,28 @@ def _build_ward(db: Database, conn, writer: _Writer, ids: _Ids, index: int, hous
     summary.areas += k
 
 
-TRGM_DDL = (f"CREATE INDEX {PG_TRGM_INDEX} ON household_search "
-            "USING gin (folded gin_trgm_ops)")  # as migration 0015 makes it
+# Indexes the load keeps on PostgreSQL: the keys, the constraints, and what the demo's own
+# queries of each ward go through (its households, their members, the areas).
+KEEP_INDEXES = {"ix_household_unit_id", "ix_household_area_id", "ix_resident_household_id"}
+LOADED_TABLES = ("household", "resident", "household_signup", "household_search")
 
 
-def _drop_trigram_index(conn) -> bool:
-    """Drop PostgreSQL's trigram index for the load (built once at the end, as the FTS5
-    index on SQLite: row by row it cost most of the COPY's time); True if there was one."""
-    found = conn.exec_driver_sql("SELECT to_regclass(%(name)s) IS NOT NULL",
-                                 {"name": PG_TRGM_INDEX}).scalar()
-    if found:
-        conn.exec_driver_sql(f"DROP INDEX {PG_TRGM_INDEX}")
-    return bool(found)
+def _drop_load_indexes(conn) -> list[str]:
+    """Drop the other indexes of the loaded tables (the trigram index among them) and return
+    the statements that make them again: built once at the end, as the FTS5 index on SQLite.
+    Row by row they cost most of the COPY's time. Indexes behind a constraint stay."""
+    rows = conn.exec_driver_sql(
+        "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.schemaname = "
+        "current_schema() AND i.tablename IN %(tables)s AND NOT EXISTS (SELECT 1 FROM "
+        "pg_constraint c WHERE c.conindid = to_regclass(quote_ident(i.indexname)))",
+        {"tables": LOADED_TABLES}).all()
+    made = []
+    for name, ddl in rows:
+        if name in KEEP_INDEXES:
+            continue
+        conn.exec_driver_sql(f'DROP INDEX "{name}"')
+        made.append(ddl)
+    return made
 
 
 # -- entry point --------------------------------------------------------------------------------
@@ -367,7 +378,10 @@ def _generate(db: Database, wards: int, households: int, seed: int, today: date,
             fts = db.is_sqlite and db.has_fts
             if fts:
                 drop_household_fts(conn)
-            trgm = pg and _drop_trigram_index(conn)
+            rebuild = []
+            if pg:
+                conn.exec_driver_sql("SET LOCAL maintenance_work_mem = '256MB'")
+                rebuild = _drop_load_indexes(conn)
             if not pg:
                 conn.exec_driver_sql("PRAGMA cache_size=-131072")
             ids, writer = _Ids(conn), _Writer(conn)
@@ -376,8 +390,8 @@ def _generate(db: Database, wards: int, households: int, seed: int, today: date,
                             report)
             if fts:
                 create_household_fts(conn)
-            if trgm:
-                conn.exec_driver_sql(TRGM_DDL)
+            for ddl in rebuild:  # the unique one checks the ID numbers of the whole store
+                conn.exec_driver_sql(ddl)
             if pg:
                 for table in OWN_IDS:
                     conn.exec_driver_sql(
