@@ -64,17 +64,59 @@ def has_household_fts(conn: Connection) -> bool:
     return conn.dialect.name == "sqlite" and FTS_TABLE in inspect(conn).get_table_names()
 
 
-def household_match(folded: str, use_fts: bool) -> ColumnElement[bool]:
-    """WHERE clause: the household's folded search text contains ``folded`` (already folded)."""
+def household_match(folded: str, use_fts: bool, per_row: bool = False) -> ColumnElement[bool]:
+    """WHERE clause: the household's folded search text contains ``folded`` (already folded).
+
+    ``per_row`` (see :func:`ward_scan_is_cheaper`): the EXISTS carries an ``OFFSET 0``, which
+    keeps PostgreSQL from turning it into a semi-join: it stays a check of each household the
+    other conditions give (the ward's), one primary-key probe of household_search each."""
     if use_fts and len(folded) >= TRIGRAM:
         phrase = '"' + folded.replace('"', '""') + '"'
         ids = text(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :phrase").bindparams(
             phrase=phrase).columns(rowid=Integer)
         return Household.id.in_(ids)
-    return (select(HouseholdSearch.household_id)
-            .where(HouseholdSearch.household_id == Household.id,
-                   HouseholdSearch.folded.like(f"%{like_escape(folded)}%", escape="\\"))
-            .correlate_except(HouseholdSearch).exists())
+    found = (select(HouseholdSearch.household_id)
+             .where(HouseholdSearch.household_id == Household.id,
+                    HouseholdSearch.folded.like(f"%{like_escape(folded)}%", escape="\\"))
+             .correlate_except(HouseholdSearch))
+    return (found.offset(0) if per_row else found).exists()
+
+
+# The trigram index's candidates (before its recheck) for the common words and digit runs
+# officers type are about this many times the planner's estimate of the matches: "nguyen van"
+# 47,296 candidates for 18,182 estimated, "001080" 24,967 for 8,081 (docs/PERFORMANCE.md,
+# "A province store").
+CANDIDATES_PER_ESTIMATE = 3
+
+
+def _plan(conn: Connection, sql: str, params: dict) -> dict:
+    return conn.exec_driver_sql("EXPLAIN (FORMAT JSON) " + sql, params).scalar()[0]["Plan"]
+
+
+def _scans_table(plan: dict) -> bool:
+    return plan["Node Type"] == "Seq Scan" or any(_scans_table(p) for p in plan.get("Plans", ()))
+
+
+def ward_scan_is_cheaper(conn: Connection, folded: str, unit_id: int) -> bool:
+    """PostgreSQL, a search inside one ward of a province store: whether checking each of the
+    ward's households (``household_match(per_row=True)``) costs less than reading what the
+    trigram index finds in the whole store, every ward's matches, and dropping the other
+    wards'. The index's work grows with the store, the per-row check with the ward only.
+
+    Decided on the planner's estimates (two EXPLAINs, about a millisecond): the ward's
+    households against the index's candidates (``CANDIDATES_PER_ESTIMATE`` × the estimated
+    matches), or the whole table where no index serves the pattern (under three characters).
+    A ward's own store never takes it (the ward is the whole table: no fewer rows)."""
+    if conn.dialect.name != "postgresql":
+        return False
+    pattern = {"p": f"%{like_escape(folded)}%"}
+    plan = _plan(conn, "SELECT 1 FROM household_search WHERE folded LIKE %(p)s ESCAPE '\\'",
+                 pattern)
+    table = _plan(conn, "SELECT 1 FROM household_search", {})["Plan Rows"]
+    candidates = table if _scans_table(plan) else min(table,
+                                                      CANDIDATES_PER_ESTIMATE * plan["Plan Rows"])
+    ward = _plan(conn, "SELECT 1 FROM household WHERE unit_id = %(u)s", {"u": unit_id})
+    return ward["Plan Rows"] < candidates
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..db.guard import session_ward
 from ..db.models import (
     Area,
     Household,
@@ -211,9 +212,12 @@ def _sample_adults(s: Session, rng: random.Random, today: date) -> dict[int, lis
     for its mediators and its cases, and a few hundred milliseconds at 100,000 households
     where reading every resident takes seconds."""
     homes: dict[int, list[int]] = {}
-    for household_id, area_id in s.connection().execute(
-            select(Household.id, Household.area_id).where(Household.moved_out_on.is_(None))
-            .order_by(Household.id)).all():
+    living = select(Household.id, Household.area_id).where(Household.moved_out_on.is_(None))
+    # Core rows (fast), so the session's ward scope does not apply: the ward's own households
+    # only (a province store holds many wards, services/demo_province.py)
+    if (ward := session_ward(s)) is not None:
+        living = living.where(Household.unit_id == ward)
+    for household_id, area_id in s.connection().execute(living.order_by(Household.id)).all():
         homes.setdefault(area_id, []).append(household_id)
     chosen = sorted(h for ids in homes.values()
                     for h in rng.sample(ids, min(HOMES_PER_AREA, len(ids))))

@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 
 from ..access import area_filter
 from ..db.engine import Database
-from ..db.guard import ward_filter
+from ..db.guard import scope_of, ward_filter
 from ..db.models import Area, Household, HouseholdSearch, HouseholdSignup, Resident
 from ..db.query import fetch_column
-from ..db.search import household_match
+from ..db.search import household_match, ward_scan_is_cheaper
 from ..enums import Relationship, ResidenceKind, Sex
 from ..peoples import LEN_PEOPLE, check_ethnicity, clean_ethnicity, clean_religion
 from ..text import (
@@ -319,7 +319,8 @@ class HouseholdService:
         self.db = db
 
     # -- list -------------------------------------------------------------------------------
-    def _filtered(self, stmt, search: str, area_id: int | None, status: str):
+    def _filtered(self, stmt, search: str, area_id: int | None, status: str,
+                  per_row: bool = False):
         if status == Status.ACTIVE:
             stmt = stmt.where(Household.moved_out_on.is_(None))
         elif status == Status.MOVED:
@@ -332,7 +333,7 @@ class HouseholdService:
             stmt = stmt.where(ward)  # query_ids reads outside the session's ward scope
         folded = fold(search)
         if folded:
-            stmt = stmt.where(household_match(folded, self.db.has_fts))
+            stmt = stmt.where(household_match(folded, self.db.has_fts, per_row))
         return stmt
 
     def query_ids(self, search: str = "", area_id: int | None = None, status: str = Status.ACTIVE,
@@ -342,13 +343,28 @@ class HouseholdService:
 
         Households whose text matches the search with its exact diacritics come first.
         """
-        stmt = self._filtered(select(Household.id), search, area_id, status)
+        with self.db.engine.connect() as conn:
+            # a ward of a province store: its households checked one by one when the trigram
+            # index would read more of the other wards' matches (db/search.py)
+            ward = scope_of(self.db) if fold(search) and not self.db.is_sqlite else None
+            per_row = ward is not None and ward_scan_is_cheaper(conn, fold(search), ward)
+            return fetch_column(conn, self._ids_query(search, area_id, status, sort,
+                                                      descending, year, per_row))
+
+    def _ids_query(self, search, area_id, status, sort, descending, year, per_row):
+        stmt = self._filtered(select(Household.id), search, area_id, status, per_row)
         order = []
         exact = lower(search)
         if exact and exact != fold(search):
-            stmt = stmt.join(HouseholdSearch, HouseholdSearch.household_id == Household.id)
-            order.append(case(
-                (HouseholdSearch.lower.like(f"%{like_escape(exact)}%", escape="\\"), 0), else_=1))
+            spelled = HouseholdSearch.lower.like(f"%{like_escape(exact)}%", escape="\\")
+            if per_row:  # a probe of each match (a join would read the whole table)
+                order.append(case((select(HouseholdSearch.household_id)
+                                   .where(HouseholdSearch.household_id == Household.id, spelled)
+                                   .correlate_except(HouseholdSearch).offset(0).exists(), 0),
+                                  else_=1))
+            else:
+                stmt = stmt.join(HouseholdSearch, HouseholdSearch.household_id == Household.id)
+                order.append(case((spelled, 0), else_=1))
         year = year or date.today().year
         key = {
             "code": Household.code,
@@ -369,8 +385,7 @@ class HouseholdService:
         order.append(key.desc() if descending else key.asc())
         if sort != "code":
             order.append(Household.code)
-        with self.db.engine.connect() as conn:
-            return fetch_column(conn, stmt.order_by(*order))
+        return stmt.order_by(*order)
 
     def rows(self, ids: Sequence[int], year: int | None = None) -> dict[int, HouseholdRow]:
         if not ids:
