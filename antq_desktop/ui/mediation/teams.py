@@ -46,7 +46,8 @@ from ..rehabilitation.forms import (
     steady_lines,
     top_row,
 )
-from ..widgets.dialogs import FieldForm, RememberedDialog, button_row, error_label
+from ..permissions import opener
+from ..widgets.dialogs import FieldForm, RememberedDialog, button_row, error_label, view_only
 from ..widgets.lifetime import modal
 from ..widgets.fields import DateField, EnumCombo, format_date
 
@@ -180,6 +181,7 @@ class TeamDialog(SteadyForm, RememberedDialog):
         self.table.itemSelectionChanged.connect(self._select)
         self._fill_table()
         self._show_warnings()
+        view_only(self, service.db)  # an account that may not write: read-only
         self.mark_clean()  # Esc asks once this differs (GuardedDialog)
 
     def history_targets(self) -> list[tuple[str, int | None]]:
@@ -347,6 +349,7 @@ class TeamsDialog(RememberedDialog):
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
         self.edit_button = QPushButton("Sửa tổ, hòa giải viên…", objectName="mediationTeamEdit")
         self.edit_button.clicked.connect(self.edit_selected)
+        opener(self.edit_button, service.db, "Xem tổ, hòa giải viên…")
         self.buttons = button_row("Đóng", self.accept, self.reject)
         self.buttons.buttons()[1].hide()
         layout = QVBoxLayout(self)

@@ -50,7 +50,7 @@ from ...services.unit import AreaInfo
 from ...validation import FieldError, parse_whole_number
 from ..duplicates.hint import DuplicateHint
 from ..audit.history import history_button
-from ..permissions import LOCKED_TITLE, PADLOCK, mark_locked, padlock_icon
+from ..permissions import PADLOCK, mark_locked, padlock_icon
 from ..widgets import messages
 from ..widgets.dialogs import (
     FieldForm,
@@ -58,7 +58,9 @@ from ..widgets.dialogs import (
     RememberedDialog,
     button_row,
     error_label,
+    open_read_only,
     scrolled,
+    view_only,
 )
 from ..widgets.fields import DateField, EnumCombo, format_date
 from ..widgets.resident_search import ResidentSearch
@@ -67,8 +69,6 @@ from .forms import (
     TOP,
     field_label,
     fit_placeholder,
-    lock_banner,
-    make_read_only,
     merge,
     read_date,
     tie_to,
@@ -151,12 +151,7 @@ class _EntryDialog(SteadyForm, FormDialog):
         steady_lines(self.field_form)
 
     def lock(self, message: str) -> None:
-        self.locked = message
-        self.setWindowTitle(f"{self.windowTitle()} — {LOCKED_TITLE}")
-        self._outer.insertWidget(0, lock_banner(message))
-        make_read_only(self._body)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).hide()
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Đóng")
+        open_read_only(self, message, locked=True)
 
     def save_and_close(self) -> None:
         if self.locked is None:  # a signed-off entry offers no save, not even from the keyboard
@@ -559,6 +554,7 @@ class CaseDialog(SteadyForm, RememberedDialog):
             self._load(data)
         self._mode_changed()
         self._regime_changed()
+        view_only(self, service.db)  # an account that may not write: read-only
         self.mark_clean()  # Esc asks once this differs (GuardedDialog)
 
     def history_targets(self) -> list[tuple[str, int | None]]:
