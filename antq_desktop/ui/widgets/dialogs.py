@@ -18,7 +18,7 @@ from datetime import date
 from typing import Callable, Iterable
 
 from PySide6.QtCore import QEvent, QObject, QRect, QSettings, Qt, QTimer
-from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import QGuiApplication, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -615,6 +615,11 @@ def make_read_only(root: QWidget, keep: Iterable[QWidget] = ()) -> None:
             w.setReadOnly(True)
             for action in w.actions():  # a date field's calendar button
                 action.setEnabled(False)
+            if isinstance(w, QLineEdit):
+                w.setPlaceholderText("")  # a hint how to type ("dd/mm/yyyy"): none to type
+            palette = w.palette()  # greyed as the disabled choices are: nothing to type here
+            palette.setColor(QPalette.ColorRole.Base, palette.color(QPalette.ColorRole.Window))
+            w.setPalette(palette)
         elif isinstance(w, (QComboBox, QListWidget)) or (
                 isinstance(w, QAbstractButton) and w.objectName() != "historyButton"):
             w.setEnabled(False)  # choosing, ticking, adding, removing: all edits
