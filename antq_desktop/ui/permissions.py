@@ -36,7 +36,8 @@ BUTTON_SUFFIXES = [
     ("Evaluate", Permission.WRITE), ("Support", Permission.WRITE), ("Close", Permission.WRITE),
     ("Reopen", Permission.WRITE), ("Delete", Permission.WRITE), ("Void", Permission.WRITE),
     ("AddMediator", Permission.WRITE), ("TeamEdit", Permission.WRITE),
-    ("Import", Permission.WRITE),
+    ("Import", Permission.WRITE), ("EndModel", Permission.WRITE), ("Retire", Permission.WRITE),
+    ("Settings", Permission.SETTINGS), ("Papers", Permission.EXPORT),
 ]
 AREAS = ("households", "rehabilitation", "mediation", "certification", "activities", "team")
 

@@ -320,3 +320,30 @@ def test_the_system_user_is_no_viewer(db):
     from antq_desktop.ui.permissions import cannot_write
 
     assert db.user is SYSTEM and cannot_write(db) is None
+
+
+def test_a_viewer_cannot_use_the_other_actions_of_the_lists(qtbot, demo_ward):
+    window = _window(qtbot, demo_ward, "chixem")
+    for name in ("householdsMove", "householdsSignup", "rehabilitationEvaluate",
+                 "rehabilitationClose", "activitiesDelete", "activitiesEndModel",
+                 "certificationEditUnit", "certificationRetire", "certificationSettings",
+                 "certificationPapers"):
+        button = window.findChild(QPushButton, name)
+        assert not button.isEnabled() and "Chỉ xem" in button.toolTip(), name
+    assert window.findChild(QPushButton, "mediationTeams").isEnabled()  # to read the teams
+
+
+def test_a_viewers_household_menu_offers_only_to_look(qtbot, demo_ward, monkeypatch):
+    from PySide6.QtCore import QPoint
+    from PySide6.QtWidgets import QMenu
+
+    window = _window(qtbot, demo_ward, "chixem")
+    tab = window.households_tab
+    window.show_tab(tab)
+    _select(tab)
+    offered = []
+    monkeypatch.setattr(QMenu, "exec", lambda menu, *_a: offered.extend(
+        (a.text(), a.isEnabled()) for a in menu.actions() if a.text()))
+    tab._context_menu(QPoint(5, 5))
+    assert offered[0] == ("Xem…", True)
+    assert all(not enabled for _text, enabled in offered[1:]), offered

@@ -279,13 +279,14 @@ class HouseholdsTab(ListTab):
         menu = QMenu(self)
         menu.addAction("Xem…" if self.view_only else "Sửa…",
                        self.edit_selected).setEnabled(len(chosen) == 1)
-        menu.addAction("Chuyển đi…", self.move_selected).setEnabled(len(chosen) == 1)
+        move = menu.addAction("Chuyển đi…", self.move_selected)
+        move.setEnabled(len(chosen) == 1 and not self.view_only)  # the buttons' rights
         menu.addSeparator()
         locked = getattr(self, "signup_lock", None)  # a signed-off year: both off
         for text, slot in ((f"Đăng ký năm {year}…", self.signup_selected),
                            (f"Hủy đăng ký năm {year}…", self.cancel_signup_selected)):
             action = menu.addAction(text, slot)
-            action.setEnabled(not locked)
+            action.setEnabled(not locked and not self.view_only)
             if locked:
                 from ..permissions import padlock_icon
 
