@@ -333,17 +333,24 @@ def test_a_viewer_cannot_use_the_other_actions_of_the_lists(qtbot, demo_ward):
     assert window.findChild(QPushButton, "mediationTeams").isEnabled()  # to read the teams
 
 
-def test_a_viewers_household_menu_offers_only_to_look(qtbot, demo_ward, monkeypatch):
-    from PySide6.QtCore import QPoint
-    from PySide6.QtWidgets import QMenu
+def test_a_viewers_household_menu_offers_only_to_look(qtbot, demo_ward):
+    from PySide6.QtCore import QPoint, QTimer
 
     window = _window(qtbot, demo_ward, "chixem")
     tab = window.households_tab
     window.show_tab(tab)
     _select(tab)
     offered = []
-    monkeypatch.setattr(QMenu, "exec", lambda menu, *_a: offered.extend(
-        (a.text(), a.isEnabled()) for a in menu.actions() if a.text()))
-    tab._context_menu(QPoint(5, 5))
+
+    def read_menu(left=50):
+        menu = QApplication.activePopupWidget()
+        if menu is None and left:
+            QTimer.singleShot(20, lambda: read_menu(left - 1))
+            return
+        offered.extend((a.text(), a.isEnabled()) for a in menu.actions() if a.text())
+        menu.close()
+
+    QTimer.singleShot(0, read_menu)
+    tab._context_menu(QPoint(5, 5))  # exec(): returns when the menu closes
     assert offered[0] == ("Xem…", True)
     assert all(not enabled for _text, enabled in offered[1:]), offered
