@@ -93,6 +93,15 @@ def _select(tab, record_id=None):
     tab.table.setFocus()
 
 
+def _opened(qtbot, tab):
+    """The tab's dialog of the selected record, shown (not run). It is the tab's child: it goes
+    with the window, so it is not given to qtbot (which would close it after it is gone)."""
+    dialog = tab.open_dialog(tab.selected_id())
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    return dialog
+
+
 def _error_texts(dialog) -> list[str]:
     return [w.text() for w in dialog.findChildren(QLabel)
             if w.objectName().endswith("Error") and w.text()]
@@ -177,10 +186,7 @@ def test_the_household_shows_masked_numbers_unchecked(qtbot, demo_ward, when_mod
     tab = window.households_tab
     window.show_tab(tab)
     _select(tab)
-    dialog = tab.open_dialog(tab.selected_id())
-    qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitExposed(dialog)
+    dialog = _opened(qtbot, tab)
     assert dialog.windowTitle().startswith("Xem hộ ")
     numbers = [m.id_number for m in dialog.data.members if m.id_number]
     assert numbers and all(n.startswith("••••") for n in numbers)  # masked for a viewer
@@ -211,10 +217,7 @@ def test_the_rehabilitation_case_shows_a_masked_regime_as_hidden(qtbot, demo_war
     tab = window.rehabilitation_tab
     window.show_tab(tab)
     _select(tab)
-    dialog = tab.open_dialog(tab.selected_id())
-    qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitExposed(dialog)
+    dialog = _opened(qtbot, tab)
     assert dialog.regime.currentText() == "(ẩn)" and not dialog.regime.isEnabled()
     assert dialog.regime.value() is None
     assert dialog.notes.isReadOnly()
@@ -264,9 +267,7 @@ def test_a_province_account_reads_only(qtbot, demo_ward, when_modal, no_question
     button = tab.findChild(QPushButton, "householdsEdit")
     assert button.text().replace("&", "") == "Xem" and "cấp tỉnh" in button.toolTip()
     _select(tab)
-    dialog = tab.open_dialog(tab.selected_id())
-    qtbot.addWidget(dialog)
-    dialog.show()
+    dialog = _opened(qtbot, tab)
     note = dialog.findChild(QLabel, "readOnlyNote")
     assert note.text() == VIEW_ONLY_NOTE and "cấp tỉnh" in note.toolTip()
     assert dialog.code.isReadOnly() and not dialog.findChild(QPushButton, "householdSave").isVisible()
@@ -306,9 +307,7 @@ def test_a_clerk_gets_an_editable_household(qtbot, demo_ward):
     tab = window.households_tab
     window.show_tab(tab)
     _select(tab)
-    dialog = tab.open_dialog(tab.selected_id())
-    qtbot.addWidget(dialog)
-    dialog.show()
+    dialog = _opened(qtbot, tab)
     assert dialog.windowTitle().startswith("Sửa hộ ")
     assert not dialog.address.isReadOnly() and dialog.area.isEnabled()
     assert dialog.findChild(QPushButton, "householdSave").isVisible()
@@ -342,10 +341,11 @@ def test_a_viewers_household_menu_offers_only_to_look(qtbot, demo_ward):
     _select(tab)
     offered = []
 
-    def read_menu(left=50):
+    def read_menu(left=500):
         menu = QApplication.activePopupWidget()
-        if menu is None and left:
-            QTimer.singleShot(20, lambda: read_menu(left - 1))
+        if menu is None:
+            if left:
+                QTimer.singleShot(20, lambda: read_menu(left - 1))
             return
         offered.extend((a.text(), a.isEnabled()) for a in menu.actions() if a.text())
         menu.close()
