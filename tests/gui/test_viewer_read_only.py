@@ -270,7 +270,8 @@ def test_a_province_account_reads_only(qtbot, demo_ward, when_modal, no_question
     dialog = _opened(qtbot, tab)
     note = dialog.findChild(QLabel, "readOnlyNote")
     assert note.text() == VIEW_ONLY_NOTE and "cấp tỉnh" in note.toolTip()
-    assert dialog.code.isReadOnly() and not dialog.findChild(QPushButton, "householdSave").isVisible()
+    assert dialog.code.isReadOnly()
+    assert not dialog.findChild(QPushButton, "householdSave").isVisible()
 
 
 @pytest.mark.parametrize("area,button_name,dialog_name", TABS, ids=[t[0] for t in TABS])

@@ -137,9 +137,9 @@ class DateField(QLineEdit):
             self.insert(full)  # an edit: textEdited fires, Ctrl+Z undoes it
 
     def keyPressEvent(self, event) -> None:
-        if not self.isReadOnly() and (
-                event.key() == Qt.Key.Key_Down and event.modifiers() & Qt.KeyboardModifier.AltModifier
-                or event.key() == Qt.Key.Key_F4):
+        alt_down = (event.key() == Qt.Key.Key_Down
+                    and event.modifiers() & Qt.KeyboardModifier.AltModifier)
+        if not self.isReadOnly() and (alt_down or event.key() == Qt.Key.Key_F4):
             self.open_calendar()
             return
         super().keyPressEvent(event)
