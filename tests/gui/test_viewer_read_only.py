@@ -82,7 +82,7 @@ def _window(qtbot, db, name):
     window.show()
     window.idle_lock.stop()
     window.activateWindow()  # shortcuts (Enter on a list) go to the active window only
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=2000)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
     return window
 
 
@@ -168,7 +168,7 @@ def test_a_viewer_opens_every_record_read_only(qtbot, demo_ward, when_modal, no_
     seen = {}
     when_modal(lambda d: look_read_only(d, no_questions, seen))
     QTest.keyClick(tab.table, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: "closed" in seen)
+    qtbot.waitUntil(lambda: "closed" in seen, timeout=10000)
     if dialog_name:
         assert seen["name"] == dialog_name
     assert "Sửa" not in seen["title"]
@@ -176,7 +176,7 @@ def test_a_viewer_opens_every_record_read_only(qtbot, demo_ward, when_modal, no_
     seen.clear()
     when_modal(lambda d: look_read_only(d, no_questions, seen))
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "closed" in seen)
+    qtbot.waitUntil(lambda: "closed" in seen, timeout=10000)
     assert fingerprint(db) == before  # nothing was written
 
 
@@ -297,7 +297,7 @@ def test_a_clerk_still_edits(qtbot, demo_ward, when_modal, area, button_name, di
 
     when_modal(look)
     QTest.keyClick(tab.table, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: "save" in seen)
+    qtbot.waitUntil(lambda: "save" in seen, timeout=10000)
     assert seen["note"] is None and seen["read_only"] is None
     assert seen["editable"] and seen["save"], seen
 
