@@ -4,6 +4,10 @@ One walk over the main window by objectName: its actions (``action…``) and eac
 (``<area>Add``, ``<area>Edit``…), so the tabs themselves know nothing about roles. The services
 refuse the same calls anyway (db/guard.py); this only spares the officer a refused save. A tab
 that re-enables a button on a selection change is held back by a small event filter.
+
+A tab's button that opens the selected record (its "Sửa", marked by :func:`opener`) is not
+greyed out: for an account that may not write it reads "Xem" and the record opens read-only
+(ui/widgets/dialogs.py ``view_only``), for Chỉ xem must be able to read every record.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QAbstractButton, QMenu, QWidget
 
-from ..access import CurrentUser, Permission
+from ..access import CurrentUser, Permission, user_of
 
 # objectName of a main-window action → the permission it needs
 ACTIONS = {
@@ -32,7 +36,8 @@ BUTTON_SUFFIXES = [
     ("Evaluate", Permission.WRITE), ("Support", Permission.WRITE), ("Close", Permission.WRITE),
     ("Reopen", Permission.WRITE), ("Delete", Permission.WRITE), ("Void", Permission.WRITE),
     ("AddMediator", Permission.WRITE), ("TeamEdit", Permission.WRITE),
-    ("Import", Permission.WRITE),
+    ("Import", Permission.WRITE), ("EndModel", Permission.WRITE), ("Retire", Permission.WRITE),
+    ("Settings", Permission.SETTINGS), ("Papers", Permission.EXPORT),
 ]
 AREAS = ("households", "rehabilitation", "mediation", "certification", "activities", "team")
 
@@ -46,8 +51,29 @@ def button_permission(name: str) -> Permission | None:
     return None
 
 
-class _HeldOff(QObject):
-    """Keeps a button disabled when its tab enables it again."""
+def cannot_write(db) -> str | None:
+    """Why the account ``db`` works for may not change records (a role without WRITE, a
+    province account), as a tooltip; None when it may. The services refuse its saves anyway."""
+    user = user_of(db)
+    return None if user.can(Permission.WRITE) else user.why_not(Permission.WRITE)
+
+
+def opener(button: QAbstractButton, db, view_text: str = "Xem") -> bool:
+    """Mark a tab's button that opens the selected record (Enter and a double-click do the
+    same): :func:`apply` leaves it to the tab's selection, and for an account that may not
+    write it reads ``view_text``, its tooltip saying why nothing can be changed. True when the
+    account may only look (the tab's other labels of the button should say so too)."""
+    button.setProperty("opensRecord", True)
+    reason = cannot_write(db)
+    if reason is not None:
+        button.setText(view_text)
+        button.setToolTip(reason)
+    return reason is not None
+
+
+class HeldOff(QObject):
+    """Keeps a widget disabled when its owner (a tab on a selection change, a dialog's own code)
+    enables it again."""
 
     def eventFilter(self, watched, event) -> bool:
         if event.type() == QEvent.Type.EnabledChange and watched.isEnabled():
@@ -66,10 +92,12 @@ def apply(window: QWidget, user: CurrentUser) -> list[str]:
             disabled.append(action.objectName())
     for menu in window.findChildren(QMenu):
         menu.setToolTipsVisible(True)
-    holder = getattr(window, "_permission_filter", None) or _HeldOff(window)
+    holder = getattr(window, "_permission_filter", None) or HeldOff(window)
     window._permission_filter = holder
     for button in window.findChildren(QAbstractButton):
         permission = button_permission(button.objectName())
+        if button.property("opensRecord"):  # "Xem" for who may not write: it opens read-only
+            continue
         if permission is not None and not user.can(permission):
             button.setEnabled(False)
             button.setToolTip(user.why_not(permission))

@@ -218,7 +218,7 @@ def test_a_record_of_a_signed_off_year_opens_read_only_with_a_padlock(qtbot, db,
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
-    mark = dialog.findChild(QLabel, "lockedMark")
+    mark = dialog.findChild(QLabel, "lockedNote")
     assert mark is not None and mark.isVisible() and mark.text().startswith(PADLOCK)
     assert "Năm 2025 đã khóa sổ ngày" in mark.toolTip() and " bởi " in mark.toolTip()
     ok = dialog.findChild(QPushButton, "dialogOk")

@@ -225,7 +225,7 @@ def test_a_record_of_a_signed_off_year_opens_read_only_with_a_padlock(qtbot, whe
     PeriodService(svc.db).lock(CERTIFICATION, 2025, today=TODAY)
     dialog = _shown(_record(svc, uid, 2025), qtbot)
     qtbot.addWidget(dialog)
-    mark = dialog.findChild(QLabel, "lockedMark")
+    mark = dialog.findChild(QLabel, "lockedNote")
     assert mark is not None and mark.isVisible() and mark.text().startswith(PADLOCK)
     assert "Năm 2025 đã khóa sổ ngày" in mark.toolTip() and " bởi " in mark.toolTip()
     save = dialog.findChild(QPushButton, "certSave")
@@ -244,7 +244,7 @@ def test_a_record_of_a_signed_off_year_opens_read_only_with_a_padlock(qtbot, whe
     # another year of the same unit is not locked
     open_year = _shown(_record(svc, uid, 2026), qtbot)
     qtbot.addWidget(open_year)
-    assert open_year.findChild(QLabel, "lockedMark") is None
+    assert open_year.findChild(QLabel, "lockedNote") is None
     assert open_year.findChild(QPushButton, "certSave").isVisible()
 
 

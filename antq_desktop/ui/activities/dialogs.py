@@ -3,8 +3,8 @@
 Every dialog is a FormDialog that remembers its size: each field has its error line under it,
 filled as you type by the service's pure rule (``activity_errors``, ``end_model_errors``); Esc
 asks before typed input is lost; Ctrl+S and Ctrl+Enter save and close. A stored record has a
-"Lịch sử" button, and one dated in a signed-off period opens read-only with a padlock
-(``open_read_only``), the save not offered.
+"Lịch sử" button, and one dated in a signed-off period opens read-only with a padlock, as
+every record does for an account that may not write (ui/widgets/dialogs.py ``view_only``).
 """
 
 from __future__ import annotations
@@ -13,9 +13,6 @@ import re
 from datetime import date
 
 from PySide6.QtWidgets import (
-    QAbstractButton,
-    QAbstractItemView,
-    QAbstractSpinBox,
     QCheckBox,
     QComboBox,
     QDialogButtonBox,
@@ -25,7 +22,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QSpinBox,
-    QTableWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -57,8 +53,8 @@ from ...services.periods import ACTIVITIES
 from ...services.unit import AreaInfo
 from ...validation import FieldError
 from ..audit.history import history_button
-from ..permissions import PADLOCK, period_lock
-from ..widgets.dialogs import ERROR_STYLE, FormDialog, GuardedDialog, RememberedDialog, inline
+from ..permissions import period_lock
+from ..widgets.dialogs import ERROR_STYLE, FormDialog, RememberedDialog, inline, view_only
 from ..widgets.fields import DateField, EnumCombo
 
 WEAPON_UNITS = ["khẩu", "viên", "quả", "kg", "chiếc", "cái", "bộ"]
@@ -95,36 +91,6 @@ def _text_box(name: str, height: int = 64) -> QPlainTextEdit:
     box.setTabChangesFocus(True)
     box.setFixedHeight(height)
     return box
-
-
-def open_read_only(dialog: GuardedDialog, message: str, save_buttons: list[QAbstractButton],
-                   cancel: QAbstractButton | None = None) -> QLabel:
-    """A record dated in a signed-off period (services/periods.py): every input becomes
-    read-only, the save is not offered (its buttons hidden, Ctrl+S and Ctrl+Enter do nothing)
-    and a padlock line says who locked the period and when (``message``, the refusal the
-    service would give), as its tooltip too. Returns the padlock line, to be laid out."""
-    for w in dialog.findChildren(QWidget):
-        if isinstance(w, (QLineEdit, QPlainTextEdit, QAbstractSpinBox)):
-            w.setReadOnly(True)
-            if isinstance(w, DateField):
-                w.calendar_action.setEnabled(False)
-        elif isinstance(w, QComboBox) or isinstance(w, QCheckBox):
-            w.setEnabled(False)
-        elif isinstance(w, QTableWidget):
-            w.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    for button in save_buttons:
-        button.setEnabled(False)
-        button.hide()
-    if cancel is not None:
-        cancel.setText("Đóng")
-    dialog.locked = message
-    tip = f"{PADLOCK} {message}"
-    mark = QLabel(f"{PADLOCK} Chỉ xem — {message}", objectName="lockedMark",
-                  wordWrap=True)
-    mark.setToolTip(tip)
-    mark.setStyleSheet("color: #7a4a00; background: #fff4dc; padding: 4px;")
-    dialog.setToolTip(tip)
-    return mark
 
 
 def with_error_lines(row: QLayout | QWidget, lines: list[QLabel]) -> QWidget:
@@ -194,13 +160,11 @@ class ActivityDialog(FormDialog, RememberedDialog):
             self.history = history_button(self, service.db, title, [(self.table, record_id)])
             self.buttons.addButton(self.history, QDialogButtonBox.ButtonRole.ResetRole)
         self.finish_layout()
+        message = None
         if record_id is not None:
             when = getattr(data, SPECS[self.kind].date_column, None)
             message = period_lock(service.db, ACTIVITIES, when, data.area_id) if when else None
-            if message:
-                ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-                cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-                self.form.insertRow(0, open_read_only(self, message, [ok], cancel))
+        view_only(self, service.db, message)  # a signed-off year, or an account that only reads
         self.remember_size(f"activities/{self.kind.value}Dialog", self.width_hint,
                            self.sizeHint().height())
 

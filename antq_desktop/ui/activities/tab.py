@@ -27,6 +27,7 @@ from ...numbers import number_text as num
 from ...services.activities import WARD_LABEL, WARD_ONLY, ActivityRow, Kind
 from ...text import fold
 from ...validation import FieldError
+from ..permissions import opener
 from ..widgets import messages
 from ..widgets.fields import format_date
 from ..widgets.lazy_model import Column
@@ -255,6 +256,7 @@ class ActivitiesTab(ListTab):
         self.year = QComboBox(objectName="activitiesYear")
         self.area = QComboBox(objectName="activitiesArea")
         self.edit_button = QPushButton("Xem, sửa", objectName="activitiesEdit")
+        self.view_only = opener(self.edit_button, self.service.db)  # "Xem": may not write
         self.delete_button = QPushButton("Xóa…", objectName="activitiesDelete")
         self.delete_button.setToolTip("Xóa bản ghi nhập nhầm (phím Delete)")
         self.end_button = QPushButton("Kết thúc mô hình…", objectName="activitiesEndModel")
@@ -386,7 +388,7 @@ class ActivitiesTab(ListTab):
                                        "(có dấu hoặc không dấu)…")
         self.delete_button.setVisible(self.kind is not Kind.MODEL and not self.show_voided)
         self.end_button.setVisible(self.kind is Kind.MODEL)
-        self.edit_button.setText("Xem" if self.show_voided else "Xem, sửa")
+        self.edit_button.setText("Xem" if self.show_voided or self.view_only else "Xem, sửa")
         self.voided_box.blockSignals(True)
         self.voided_box.setChecked(self.show_voided)
         self.voided_box.blockSignals(False)

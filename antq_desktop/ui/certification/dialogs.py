@@ -45,7 +45,7 @@ from ...services.certification_rules import record_errors
 from ...services.periods import CERTIFICATION
 from ...services.settings import LABELS, MAX_DECIDER, SettingsService, cert_settings_errors
 from ...validation import FieldError
-from ..activities.dialogs import field_error_line, open_read_only, with_error_lines
+from ..activities.dialogs import field_error_line, with_error_lines
 from ..audit.history import history_button
 from ..permissions import period_lock
 from ..widgets import messages
@@ -56,6 +56,7 @@ from ..widgets.dialogs import (
     button_row,
     error_label,
     inline,
+    view_only,
 )
 from ..widgets.fields import DateField, EnumCombo
 
@@ -285,12 +286,10 @@ class CertRecordDialog(RememberedDialog):
         ff.display([])  # every field as the rule leaves it (a style sheet set), so none jumps
         self.remember_size("certRecordDialog", 860, 720)
         message = period_lock(service.db, CERTIFICATION, record.year, unit.area_id)
-        if message:
-            mark = open_read_only(self, message, [self.buttons.button(
-                QDialogButtonBox.StandardButton.Ok), self.use_proposal],
-                self.buttons.button(QDialogButtonBox.StandardButton.Cancel))
-            self.checklist.lock()
-            self.clear_button.setEnabled(False)
+        # a signed-off year, or an account that may not write: read-only, the note under the title
+        mark = view_only(self, service.db, message, save_buttons=[self.use_proposal],
+                         place=False)
+        if mark is not None:
             self.clear_button.setToolTip(mark.toolTip())
             layout.insertWidget(1, mark)
 

@@ -28,6 +28,7 @@ from ...reports import registry
 from ...reports.registry import Params, ReportError
 from ...services.certification import CertRow, YearOverview
 from ...validation import FieldError
+from ..permissions import opener
 from ..widgets import messages
 from ..widgets.fields import EnumCombo, format_date
 from ..widgets.lazy_model import Column
@@ -122,6 +123,7 @@ class CertificationTab(ListTab):
 
         self.record_button = QPushButton("Đăng ký, đánh giá, công nhận…",
                                          objectName="certificationRecord")
+        opener(self.record_button, self.db)  # "Xem" for who may not write
         self.add_button.setText("&Thêm đơn vị")
         self.edit_button = QPushButton("Sửa đơn vị", objectName="certificationEditUnit")
         self.retire_button = QPushButton("Thôi theo dõi…", objectName="certificationRetire")

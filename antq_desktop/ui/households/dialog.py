@@ -46,7 +46,14 @@ from ...validation import FieldError, parse_date
 from ..audit.history import history_button
 from ..duplicates.hint import DuplicateHint
 from ..permissions import PADLOCK, period_lock
-from ..widgets.dialogs import ERROR_STYLE, FieldForm, RememberedDialog, button_row, error_label
+from ..widgets.dialogs import (
+    ERROR_STYLE,
+    FieldForm,
+    RememberedDialog,
+    button_row,
+    error_label,
+    view_only,
+)
 from ..widgets.fields import DateField, EnumCombo, format_date
 from ..widgets.lifetime import run_modal
 from .actions import MoveAwayDialog
@@ -487,16 +494,17 @@ class HouseholdDialog(RememberedDialog):
         self.area.currentIndexChanged.connect(self._update_lock)
         for widget in (self.code, self.address, self.since, self.signup):
             widget.textEdited.connect(lambda _text: self.top_fields.revalidate())
+        view_only(self, service.db)  # an account that may not write: read-only, never checked
         self._show_data(select_row=0)
-        if not self.data.members:
+        if not self.data.members and self.read_only is None:
             self.add_member()
         (self.address if new else self.members).setFocus()
         self.mark_clean()  # Cancel asks once this differs (GuardedDialog)
 
     def _show_data(self, select_row: int) -> None:
         """Fill the title, the marks and the member list from ``self.data``."""
-        self.setWindowTitle("Thêm hộ gia đình" if self.data.id is None
-                            else f"Sửa hộ {self.data.code}")
+        self.setWindowTitle("Thêm hộ gia đình" if self.data.id is None else
+                            f"{'Sửa' if self.read_only is None else 'Xem'} hộ {self.data.code}")
         self.form.household_id = self.data.id
         self._update_lock()
         self.members.setRowCount(0)
@@ -511,7 +519,7 @@ class HouseholdDialog(RememberedDialog):
         self.locked = period_lock(self.service.db, "signups", self.year,
                                   self.area.currentData())
         moved = self.data.moved_out_on is not None
-        read_only = bool(self.locked) or moved
+        read_only = bool(self.locked) or moved or self.read_only is not None
         self.signup.setReadOnly(read_only)
         self.signup.calendar_action.setEnabled(not read_only)
         palette = self.signup.palette()  # greyed as read-only (the error frame is a style sheet)
@@ -534,7 +542,7 @@ class HouseholdDialog(RememberedDialog):
         self._fill_row(row, m)
 
     def _fill_row(self, row: int, m: MemberData) -> None:
-        problems = [] if m.merged else self.form.problems_of(m)
+        problems = [] if m.merged or self.read_only is not None else self.form.problems_of(m)
         shown = self.form.tried or m.id is not None or bool(self.form.touched.get(id(m)))
         bad = bool(problems) and shown
         for col, text in enumerate(_member_cells(m)):
@@ -606,7 +614,7 @@ class HouseholdDialog(RememberedDialog):
         """A row added by mistake is dropped; a stored member is moved out of the household
         (asked for the day and the reason), never deleted: the save records it."""
         row = self.current_member_row()
-        if row is None:
+        if row is None or self.read_only is not None:
             return
         m = self.data.members[row]
         if m.merged or not m.active:

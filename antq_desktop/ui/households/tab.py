@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from ...services.certification_rules import percent
 from ...services.households import HouseholdRow, Status
 from ...numbers import grouped
+from ..permissions import opener
 from ..widgets import messages
 from ..widgets.fields import format_date
 from ..widgets.lazy_model import Column
@@ -92,6 +93,8 @@ class HouseholdsTab(ListTab):
         self.add_button.setText("&Thêm hộ")
         self.add_button.setToolTip("Thêm hộ gia đình (Ctrl+N)")
         self.edit_button = QPushButton("&Sửa", objectName="householdsEdit")
+        # an account that may not write reads the household: "Xem", the dialog read-only
+        self.view_only = opener(self.edit_button, self.service.db, "&Xem")
         self.move_button = QPushButton("Chuyển đi…", objectName="householdsMove")
         self.signup_button = QPushButton("Đăng ký năm…", objectName="householdsSignup")
         self.signup_button.setToolTip("Ghi đăng ký xây dựng KDC an toàn cho các hộ đang chọn")
@@ -285,14 +288,16 @@ class HouseholdsTab(ListTab):
             return
         year = self.year.value()
         menu = QMenu(self)
-        menu.addAction("Sửa…", self.edit_selected).setEnabled(len(chosen) == 1)
-        menu.addAction("Chuyển đi…", self.move_selected).setEnabled(len(chosen) == 1)
+        menu.addAction("Xem…" if self.view_only else "Sửa…",
+                       self.edit_selected).setEnabled(len(chosen) == 1)
+        move = menu.addAction("Chuyển đi…", self.move_selected)
+        move.setEnabled(len(chosen) == 1 and not self.view_only)  # the buttons' rights
         menu.addSeparator()
         locked = getattr(self, "signup_lock", None)  # a signed-off year: both off
         for text, slot in ((f"Đăng ký năm {year}…", self.signup_selected),
                            (f"Hủy đăng ký năm {year}…", self.cancel_signup_selected)):
             action = menu.addAction(text, slot)
-            action.setEnabled(not locked)
+            action.setEnabled(not locked and not self.view_only)
             if locked:
                 from ..permissions import padlock_icon
 

@@ -8,7 +8,6 @@ from datetime import date
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -38,20 +37,24 @@ from ...services.periods import MEDIATION, PeriodService
 from ...validation import FieldError, parse_whole_number
 from ..audit.history import history_button
 from ..duplicates.hint import DuplicateHint
-from ..permissions import LOCKED_TITLE
 from ..rehabilitation.forms import (
     SteadyForm,
     field_label,
     fit_placeholder,
-    lock_banner,
-    make_read_only,
     merge,
     read_date,
     tie_to,
     steady_lines,
     top_row,
 )
-from ..widgets.dialogs import FieldForm, RememberedDialog, button_row, error_label, scrolled
+from ..widgets.dialogs import (
+    FieldForm,
+    RememberedDialog,
+    button_row,
+    error_label,
+    scrolled,
+    view_only,
+)
 from ..widgets.fields import DateField, EnumCombo
 from ..widgets.resident_search import ResidentSearch
 
@@ -188,8 +191,6 @@ class MediationCaseDialog(SteadyForm, RememberedDialog):
         self.locked = (PeriodService(service.db).is_locked(MEDIATION, data.received_on)
                        if data is not None and data.id is not None and data.received_on
                        else None)
-        if self.locked:
-            layout.addWidget(lock_banner(self.locked))
         layout.addWidget(scrolled(body, "caseScroll"), 1)
         layout.addWidget(self.error)
         layout.addLayout(bottom)
@@ -217,11 +218,7 @@ class MediationCaseDialog(SteadyForm, RememberedDialog):
         self.parties.model().rowsRemoved.connect(lambda *_a: self._edited("parties"))
         self.parties.model().rowsInserted.connect(lambda *_a: self._edited("parties"))
         self.mediators.itemChanged.connect(lambda *_a: self._edited("mediator_ids"))
-        if self.locked:
-            self.setWindowTitle(f"{self.windowTitle()} — {LOCKED_TITLE}")
-            make_read_only(body)
-            self.buttons.button(QDialogButtonBox.StandardButton.Ok).hide()
-            self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Đóng")
+        view_only(self, service.db, self.locked)  # a signed-off year, or who may not write
         self.mark_clean()  # Esc asks once this differs (GuardedDialog)
 
     def _edited(self, key: str) -> None:

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QPushButton, QWidget
 from ...enums import MediationStatus, MediationType
 from ...numbers import grouped
 from ...services.mediation import CaseRow, StatusFilter
+from ..permissions import opener
 from ..widgets.fields import EnumCombo, format_date
 from ..widgets.lazy_model import Column
 from ..widgets.lists import ListTab, refill_combo
@@ -79,6 +80,7 @@ class MediationTab(ListTab):
         self.late_only = QCheckBox("Chỉ vụ chậm bắt đầu (quá 3 ngày)", objectName="mediationLate")
         self.add_button.setText("&Thêm vụ việc")
         self.edit_button = QPushButton("Xem, sửa", objectName="mediationEdit")
+        opener(self.edit_button, self.service.db)  # "Xem" for who may not write
         self.teams_button = QPushButton("Tổ hòa giải, hòa giải viên…", objectName="mediationTeams")
         self.table.setAlternatingRowColors(False)
         self.table.horizontalHeader().setStretchLastSection(True)

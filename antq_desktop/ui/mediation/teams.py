@@ -42,14 +42,21 @@ from ..rehabilitation.forms import (
     TOP,
     field_label,
     fit_placeholder,
-    lock_banner,
     read_date,
     merge,
     tie_to,
     steady_lines,
     top_row,
 )
-from ..widgets.dialogs import FieldForm, RememberedDialog, button_row, error_label
+from ..permissions import opener
+from ..widgets.dialogs import (
+    FieldForm,
+    RememberedDialog,
+    button_row,
+    error_label,
+    read_only_note,
+    view_only,
+)
 from ..widgets.lifetime import modal
 from ..widgets.fields import DateField, EnumCombo, format_date
 
@@ -165,12 +172,12 @@ class TeamDialog(SteadyForm, RememberedDialog):
         self.birth_year.valueChanged.connect(self._changed)
         self.is_leader.toggled.connect(self._changed)
         # a mediator who joined or left in a signed-off year (services/mediation.py TeamLocks)
-        self.mediator_lock_note = lock_banner("", "mediatorLockedNote")
+        self.mediator_lock_note = read_only_note("", name="mediatorLockedNote")
         self.mediator_lock_note.hide()
         grid.addWidget(self.mediator_lock_note, grid.rowCount(), 0, 1, 4)
         self.form_box.setEnabled(False)
         self._loading = False
-        self.book_lock_note = lock_banner("", "teamLockedNote")
+        self.book_lock_note = read_only_note("", name="teamLockedNote")
         self.book_lock_note.hide()
         self.locks = TeamLocks()
 
@@ -204,6 +211,7 @@ class TeamDialog(SteadyForm, RememberedDialog):
         self._read_locks()
         self._fill_table()
         self._show_warnings()
+        view_only(self, service.db)  # an account that may not write: read-only
         self.mark_clean()  # Esc asks once this differs (GuardedDialog)
 
     def _read_locks(self) -> None:
@@ -411,6 +419,7 @@ class TeamsDialog(RememberedDialog):
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
         self.edit_button = QPushButton("Sửa tổ, hòa giải viên…", objectName="mediationTeamEdit")
         self.edit_button.clicked.connect(self.edit_selected)
+        opener(self.edit_button, service.db, "Xem tổ, hòa giải viên…")
         self.buttons = button_row("Đóng", self.accept, self.reject)
         self.buttons.buttons()[1].hide()
         layout = QVBoxLayout(self)

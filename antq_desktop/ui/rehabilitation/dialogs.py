@@ -51,7 +51,7 @@ from ...services.unit import AreaInfo
 from ...validation import FieldError, parse_whole_number
 from ..duplicates.hint import DuplicateHint
 from ..audit.history import history_button
-from ..permissions import LOCKED_TITLE, PADLOCK, mark_locked, padlock_icon
+from ..permissions import PADLOCK, mark_locked, padlock_icon
 from ..widgets import messages
 from ..widgets.dialogs import (
     FieldForm,
@@ -59,7 +59,10 @@ from ..widgets.dialogs import (
     RememberedDialog,
     button_row,
     error_label,
+    open_read_only,
+    read_only_note,
     scrolled,
+    view_only,
 )
 from ..widgets.fields import DateField, EnumCombo, format_date
 from ..widgets.resident_search import ResidentSearch
@@ -68,8 +71,6 @@ from .forms import (
     TOP,
     field_label,
     fit_placeholder,
-    lock_banner,
-    make_read_only,
     merge,
     read_date,
     tie_to,
@@ -160,12 +161,7 @@ class _EntryDialog(SteadyForm, FormDialog):
         steady_lines(self.field_form)
 
     def lock(self, message: str) -> None:
-        self.locked = message
-        self.setWindowTitle(f"{self.windowTitle()} — {LOCKED_TITLE}")
-        self._outer.insertWidget(0, lock_banner(message))
-        make_read_only(self._body)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).hide()
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Đóng")
+        open_read_only(self, message, locked=True)
 
     def save_and_close(self) -> None:
         if self.locked is None:  # a signed-off entry offers no save, not even from the keyboard
@@ -491,7 +487,7 @@ class CaseDialog(SteadyForm, RememberedDialog):
         decision_box = QGroupBox("Diện quản lý và quyết định")
         form = QFormLayout(decision_box)
         # a case whose start, decision or years managed are signed off (CaseLocks)
-        self.case_lock_note = lock_banner("", "caseLockedNote")
+        self.case_lock_note = read_only_note("", name="caseLockedNote")
         self.case_lock_note.hide()
         form.addRow(self.case_lock_note)
         regime_box = QVBoxLayout()
@@ -589,6 +585,7 @@ class CaseDialog(SteadyForm, RememberedDialog):
             self._load(data)
         self._mode_changed()
         self._regime_changed()
+        view_only(self, service.db)  # an account that may not write: read-only
         self.mark_clean()  # Esc asks once this differs (GuardedDialog)
 
     def history_targets(self) -> list[tuple[str, int | None]]:

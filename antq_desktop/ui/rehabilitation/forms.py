@@ -2,9 +2,10 @@
 
 - labels and rows that line up with fields carrying their error line under them (FieldForm:
   a field's box is its widget plus a line, so a label centred on the box would sit low);
-- dates read for a live check without raising;
-- the read-only mode of a record in a signed-off period: a padlock banner naming who locked
-  it and when, every input read-only, no save offered.
+- dates read for a live check without raising.
+
+The read-only mode of a record (a signed-off period, an account that may not write) is
+ui/widgets/dialogs.py's ``view_only``, shared by every record dialog.
 """
 
 from __future__ import annotations
@@ -13,24 +14,17 @@ from datetime import date
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
-    QAbstractButton,
-    QAbstractItemView,
-    QAbstractSpinBox,
-    QComboBox,
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QPlainTextEdit,
-    QTableWidget,
     QWidget,
 )
 
 from ...validation import FieldError
-from ..permissions import PADLOCK
 from ..widgets.dialogs import fit_placeholder  # noqa: F401 - the mediation dialogs import it here
+from ..widgets.dialogs import lock_banner, make_read_only  # noqa: F401 - moved there, kept here
 from ..widgets.fields import DateField
 
 _line_height: int | None = None
@@ -89,32 +83,6 @@ def merge(read: list[FieldError], found: list[FieldError]) -> list[FieldError]:
     date that cannot be read is "chưa nhập" to the rule)."""
     bad = {e.ident for e in read}
     return list(read) + [e for e in found if e.ident not in bad]
-
-
-def lock_banner(message: str, name: str = "lockedNote") -> QLabel:
-    """"🔒 Quý I/2026 đã khóa sổ ngày … bởi …: không sửa được …", the message as its tooltip."""
-    label = QLabel(f"{PADLOCK} {message}", objectName=name, wordWrap=True)
-    label.setToolTip(f"{PADLOCK} {message}")
-    label.setStyleSheet(f"QLabel#{name} {{ background: #f3f3f3; border: 1px solid #b0b0b0;"
-                        " border-radius: 3px; padding: 4px; color: #333; }")
-    return label
-
-
-def make_read_only(root: QWidget) -> None:
-    """Every input under ``root`` shows its value and takes no edit (texts stay selectable)."""
-    for w in root.findChildren(QWidget):
-        if isinstance(w, (QLineEdit, QPlainTextEdit)):
-            w.setReadOnly(True)
-            for action in w.actions():  # a date field's calendar button
-                action.setEnabled(False)
-        elif isinstance(w, (QComboBox, QAbstractSpinBox)):
-            w.setEnabled(False)
-        elif isinstance(w, QAbstractButton) and w.objectName() != "historyButton":
-            w.setEnabled(False)  # adding, removing, ticking: all edits
-        elif isinstance(w, QTableWidget):
-            w.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        elif isinstance(w, QListWidget):
-            w.setEnabled(False)
 
 
 def tie_to(form, dialog: QWidget):

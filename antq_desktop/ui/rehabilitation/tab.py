@@ -14,7 +14,7 @@ from ...numbers import grouped
 from ...services.periods import EVALUATIONS, PeriodService
 from ...services.rehabilitation import CaseRow, CaseStatus, DueFilter
 from ...validation import FieldError
-from ..permissions import mark_locked
+from ..permissions import mark_locked, opener
 from ..widgets import messages
 from ..widgets.fields import EnumCombo, format_date
 from ..widgets.lazy_model import Column
@@ -94,6 +94,7 @@ class RehabilitationTab(ListTab):
 
         self.add_button.setText("&Mở hồ sơ mới")
         self.edit_button = QPushButton("Xem, sửa", objectName="rehabilitationEdit")
+        opener(self.edit_button, self.service.db)  # "Xem" for who may not write
         self.evaluate_button = QPushButton("Đánh giá…", objectName="rehabilitationEvaluate")
         self.support_button = QPushButton("Hỗ trợ…", objectName="rehabilitationSupport")
         self.close_button = QPushButton("Kết thúc…", objectName="rehabilitationClose")

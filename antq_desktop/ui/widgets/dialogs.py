@@ -7,6 +7,9 @@
   about: the message under the widget, a red frame, the focus; it re-runs the service's pure
   ``*_errors()`` on every edit, so a dialog validates as you type.
 - ``FormDialog``: a titled form with both, its error line and the OK/Cancel row.
+- ``view_only`` / ``open_read_only``: a record dialog opened only to look at it (a record of a
+  signed-off period, with the padlock; an account that may not write): every input read-only,
+  no save, no validation, a note at the top saying why.
 """
 
 from __future__ import annotations
@@ -14,11 +17,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Callable, Iterable
 
-from PySide6.QtCore import QRect, QSettings, Qt, QTimer
-from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QObject, QRect, QSettings, Qt, QTimer
+from PySide6.QtGui import QGuiApplication, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractItemView,
     QAbstractSpinBox,
+    QBoxLayout,
+    QCalendarWidget,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -28,8 +34,11 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QLineEdit,
+    QListWidget,
     QPlainTextEdit,
     QScrollArea,
+    QScrollBar,
+    QTabBar,
     QTableWidget,
     QTextEdit,
     QVBoxLayout,
@@ -37,6 +46,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...validation import FieldError
+from ..permissions import LOCKED_TITLE, PADLOCK, HeldOff, cannot_write
 from .fields import DateField
 from .messages import confirm, save_failure
 
@@ -206,6 +216,7 @@ class GuardedDialog(QDialog):
 
     guard_question = "Đóng cửa sổ này mà không lưu các thay đổi vừa nhập?"
     guard_edits = True  # False for dialogs that only look things up (their search box is no edit)
+    read_only: str | None = None  # why the dialog only shows its record (open_read_only)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -223,7 +234,7 @@ class GuardedDialog(QDialog):
         self._clean_state = self.state()
 
     def is_dirty(self) -> bool:
-        if not self.guard_edits:
+        if not self.guard_edits or self.read_only is not None:  # nothing typed can be saved
             return False
         if self._clean_state is None:
             return False
@@ -254,10 +265,12 @@ class GuardedDialog(QDialog):
         self.save_and_close()
 
     def _shortcut_save(self) -> None:
-        self.save_in_place()
+        if self.read_only is None:  # a read-only dialog saves nothing, not from the keyboard
+            self.save_in_place()
 
     def _shortcut_close(self) -> None:
-        self.save_and_close()
+        if self.read_only is None:
+            self.save_and_close()
 
     # -- the screen ---------------------------------------------------------------------------
     def showEvent(self, event) -> None:
@@ -297,6 +310,7 @@ class FieldForm:
         self.aliases: dict[str, str] = {}
         self.touched: set[str] = set()
         self.show_all = False
+        self.quiet = False  # a read-only dialog: nothing is checked, no message shown
         self.shown: list[FieldError] = []
         self._timer = QTimer(singleShot=True, interval=0)
         self._timer.timeout.connect(self.revalidate)
@@ -370,7 +384,16 @@ class FieldForm:
                 return self.aliases[name]
         return None
 
+    def silence(self) -> None:
+        """A read-only dialog (open_read_only): what it shows is the stored record, perhaps
+        masked ("••••••••4374"), never checked: every message and red frame goes, for good."""
+        self.quiet = True
+        self._timer.stop()
+        self.display([])
+
     def revalidate(self) -> list[FieldError]:
+        if self.quiet:
+            return []
         found = list(self.errors()) if self.errors is not None else []
         shown = [e for e in found if self.show_all or self.key_of(e) in self.touched]
         self.display(shown)
@@ -396,6 +419,8 @@ class FieldForm:
 
     def show(self, errors: list[FieldError], focus: bool = True) -> None:
         """A save was refused with ``errors``: show every one of them and focus the first."""
+        if self.quiet:
+            return
         self.show_all = True
         found = []
         if self.errors is not None:
@@ -470,6 +495,8 @@ class FormDialog(GuardedDialog):
         self._ok()
 
     def _ok(self) -> None:
+        if self.read_only is not None:
+            return
         try:
             self.check()
         except FieldError as err:
@@ -521,3 +548,160 @@ class RememberedDialog(GuardedDialog):
         if self._size_key:
             QSettings().setValue(self._size_key, self.saveGeometry())
         super().done(result)
+
+
+# -- read-only: a record to look at, not to change ------------------------------------------------
+VIEW_ONLY_NOTE = "Chỉ xem — tài khoản của bạn không được sửa dữ liệu."
+VIEW_ONLY_TITLE = "chỉ xem"  # after the title of a dialog opened by who may not write
+NOTE_STYLE = ("QLabel#{name} {{ background: #f3f3f3; border: 1px solid #b0b0b0;"
+              " border-radius: 3px; padding: 4px; color: #333; }}")
+SAVE_ROLES = (QDialogButtonBox.ButtonRole.AcceptRole, QDialogButtonBox.ButtonRole.YesRole,
+              QDialogButtonBox.ButtonRole.ApplyRole)
+# the button row's buttons that only show something ("Lịch sử…" is in the reset role)
+_LOOK_ROLES = (QDialogButtonBox.ButtonRole.ResetRole, QDialogButtonBox.ButtonRole.HelpRole)
+# parts of other widgets that are no input of the record: tab headers, scroll bars, a calendar
+_NOT_INPUTS = (QTabBar, QScrollBar, QCalendarWidget, QDialogButtonBox)
+
+
+def read_only_note(text: str, tip: str = "", name: str = "readOnlyNote") -> QLabel:
+    """The line at the top of a read-only dialog, ``tip`` (or the text) as its tooltip."""
+    label = QLabel(text, objectName=name, wordWrap=True)
+    label.setToolTip(tip or text)
+    label.setStyleSheet(NOTE_STYLE.format(name=name))
+    return label
+
+
+def lock_banner(message: str) -> QLabel:
+    """"🔒 Chỉ xem — Năm 2025 đã khóa sổ ngày … bởi …": a record of a signed-off period
+    (services/periods.py), ``message`` (the refusal the service would give) as its tooltip."""
+    return read_only_note(f"{PADLOCK} Chỉ xem — {message}", f"{PADLOCK} {message}",
+                          "lockedNote")
+
+
+class _NoDoubleClick(QObject):
+    """On a list's viewport: a double-click opens no edit (a correction dialog, a cell)."""
+
+    def eventFilter(self, watched, event) -> bool:
+        return event.type() == QEvent.Type.MouseButtonDblClick
+
+
+def _part_of_other_widget(w: QWidget, root: QWidget) -> bool:
+    parent = w
+    while parent is not None and parent is not root:
+        if isinstance(parent, _NOT_INPUTS):
+            return True
+        parent = parent.parentWidget()
+    return False
+
+
+def make_read_only(root: QWidget, keep: Iterable[QWidget] = ()) -> None:
+    """Every input under ``root`` shows its value and takes no edit:
+
+    - texts, dates and numbers are read-only (still selectable and copyable), a date's
+      calendar off;
+    - choices, ticks and buttons are disabled, and stay so when the dialog's own code enables
+      them again (a selection change); "Lịch sử" and ``keep`` stay as they are;
+    - lists of entries: no cell edits or ticks, no edit menu, a double-click opens nothing; the
+      rows can still be chosen (a household's members, each shown in the form below).
+
+    A dialog's button row is left to ``open_read_only``."""
+    kept = set(keep)
+    held = HeldOff(root)
+    no_double_click = _NoDoubleClick(root)
+    for w in root.findChildren(QWidget):
+        if w in kept or _part_of_other_widget(w, root):
+            continue
+        if isinstance(w, (QLineEdit, QPlainTextEdit, QTextEdit, QAbstractSpinBox)):
+            w.setReadOnly(True)
+            for action in w.actions():  # a date field's calendar button
+                action.setEnabled(False)
+            if isinstance(w, QLineEdit):
+                w.setPlaceholderText("")  # a hint how to type ("dd/mm/yyyy"): none to type
+            palette = w.palette()  # greyed as the disabled choices are: nothing to type here
+            palette.setColor(QPalette.ColorRole.Base, palette.color(QPalette.ColorRole.Window))
+            w.setPalette(palette)
+        elif isinstance(w, (QComboBox, QListWidget)) or (
+                isinstance(w, QAbstractButton) and w.objectName() != "historyButton"):
+            w.setEnabled(False)  # choosing, ticking, adding, removing: all edits
+            w.installEventFilter(held)
+        elif isinstance(w, QAbstractItemView):
+            w.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+            if w.contextMenuPolicy() == Qt.ContextMenuPolicy.CustomContextMenu:
+                w.setContextMenuPolicy(Qt.ContextMenuPolicy.PreventContextMenu)  # its edits
+            w.viewport().installEventFilter(no_double_click)
+            if isinstance(w, QTableWidget):
+                locked = ~(Qt.ItemFlag.ItemIsEditable | Qt.ItemFlag.ItemIsUserCheckable)
+                for row in range(w.rowCount()):
+                    for col in range(w.columnCount()):
+                        item = w.item(row, col)
+                        if item is not None:
+                            item.setFlags(item.flags() & locked)
+
+
+def open_read_only(dialog: GuardedDialog, reason: str, *, locked: bool = False,
+                   save_buttons: Iterable[QAbstractButton] = (), keep: Iterable[QWidget] = (),
+                   place: bool = True) -> QLabel:
+    """Open ``dialog`` (built, its record shown) only to look at its record.
+
+    ``reason``: the refusal the service would give a save: a signed-off period's message
+    (``locked``, shown with the padlock) or why the account may not write. Every input becomes
+    read-only (``make_read_only``); the save is not offered: the buttons of its button rows
+    that accept (and ``save_buttons``) are hidden, Cancel reads "Đóng", the dialog's keyboard
+    shortcuts (Ctrl+S, Ctrl+Enter, its own) do nothing; Esc closes without a question; no rule
+    is checked and no error line shows (what it shows may be masked, "••••••••4374"); "Lịch
+    sử" still opens. The note saying why goes at the top of the dialog (``place``; else the
+    caller lays it out) and is returned."""
+    dialog.read_only = reason
+    if locked:
+        dialog.locked = reason
+    make_read_only(dialog, keep)
+    hidden = list(save_buttons)
+    for box in dialog.findChildren(QDialogButtonBox):
+        for button in box.buttons():
+            role = box.buttonRole(button)
+            if role in SAVE_ROLES:
+                hidden.append(button)
+            elif role == QDialogButtonBox.ButtonRole.RejectRole:
+                button.setText("Đóng")
+            elif role not in _LOOK_ROLES and button.objectName() != "historyButton":
+                button.setEnabled(False)  # an action of the row (add, delete): an edit
+    for button in hidden:
+        button.setEnabled(False)
+        button.hide()
+    for shortcut in dialog.findChildren(QShortcut):  # GuardedDialog's own check read_only
+        if shortcut.parent() is not dialog or shortcut.key() not in _GUARD_KEYS:
+            shortcut.setEnabled(False)
+    for owner in (dialog, *dialog.findChildren(QWidget)):
+        for value in list(getattr(owner, "__dict__", {}).values()):
+            if isinstance(value, FieldForm):
+                value.silence()
+    title = dialog.windowTitle()
+    if locked:
+        if LOCKED_TITLE not in title:
+            dialog.setWindowTitle(f"{title} — {LOCKED_TITLE}")
+        note = lock_banner(reason)
+    else:
+        dialog.setWindowTitle(f"Xem {title[4:]}" if title.startswith("Sửa ")
+                              else f"{title} — {VIEW_ONLY_TITLE}")
+        note = read_only_note(VIEW_ONLY_NOTE, reason)
+    layout = dialog.layout()
+    if place and isinstance(layout, QBoxLayout):
+        layout.insertWidget(0, note)
+    return note
+
+
+_GUARD_KEYS = (QKeySequence("Ctrl+S"), QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter"))
+
+
+def view_only(dialog: GuardedDialog, db, locked: str | None = None, **options) -> QLabel | None:
+    """The one call a record dialog makes once it is built and shows its record: read-only
+    (``open_read_only``) when the record lies in a signed-off period (``locked``, the lock's
+    message) or when the account of ``db`` may not write (Chỉ xem, Lãnh đạo, a province
+    account); None (and nothing done) when the record may be edited. ``options`` go to
+    ``open_read_only``."""
+    if locked:
+        return open_read_only(dialog, locked, locked=True, **options)
+    reason = cannot_write(db)
+    if reason is None:
+        return None
+    return open_read_only(dialog, reason, **options)

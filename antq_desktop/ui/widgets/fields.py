@@ -9,6 +9,7 @@ from PySide6.QtCore import QDate, QLocale, QPoint, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QCalendarWidget, QComboBox, QLineEdit, QVBoxLayout, QWidget
 
+from ...access import MaskedLabel
 from ...enums import LabeledEnum
 from ...validation import parse_date
 
@@ -131,13 +132,14 @@ class DateField(QLineEdit):
     def tidy(self) -> None:
         """Write a date typed the short way in full (as a person edits: undo brings it back)."""
         full = expand_date(self.text(), past=self.past)
-        if full != self.text():
+        if full != self.text() and not self.isReadOnly():
             self.selectAll()
             self.insert(full)  # an edit: textEdited fires, Ctrl+Z undoes it
 
     def keyPressEvent(self, event) -> None:
-        if (event.key() == Qt.Key.Key_Down and event.modifiers() & Qt.KeyboardModifier.AltModifier
-                or event.key() == Qt.Key.Key_F4):
+        alt_down = (event.key() == Qt.Key.Key_Down
+                    and event.modifiers() & Qt.KeyboardModifier.AltModifier)
+        if not self.isReadOnly() and (alt_down or event.key() == Qt.Key.Key_F4):
             self.open_calendar()
             return
         super().keyPressEvent(event)
@@ -182,6 +184,13 @@ class EnumCombo(QComboBox):
         return None if data is None else self.enum_cls(data)
 
     def set_value(self, member) -> None:
+        if isinstance(member, MaskedLabel):  # a value the account may not see: "(ẩn)"
+            index = self.findText(member.label)
+            if index < 0:
+                self.addItem(member.label, None)
+                index = self.count() - 1
+            self.setCurrentIndex(index)
+            return
         self.setCurrentIndex(max(0, self.findData(None if member is None else member.value)))
 
 
