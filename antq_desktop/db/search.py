@@ -82,13 +82,6 @@ def household_match(folded: str, use_fts: bool, per_row: bool = False) -> Column
     return (found.offset(0) if per_row else found).exists()
 
 
-# The trigram index's candidates (before its recheck) for the common words and digit runs
-# officers type are about this many times the planner's estimate of the matches: "nguyen van"
-# 47,296 candidates for 18,182 estimated, "001080" 24,967 for 8,081 (docs/PERFORMANCE.md,
-# "A province store").
-CANDIDATES_PER_ESTIMATE = 3
-
-
 def _plan(conn: Connection, sql: str, params: dict) -> dict:
     return conn.exec_driver_sql("EXPLAIN (FORMAT JSON) " + sql, params).scalar()[0]["Plan"]
 
@@ -103,20 +96,21 @@ def ward_scan_is_cheaper(conn: Connection, folded: str, unit_id: int) -> bool:
     trigram index finds in the whole store, every ward's matches, and dropping the other
     wards'. The index's work grows with the store, the per-row check with the ward only.
 
-    Decided on the planner's estimates (two EXPLAINs, about a millisecond): the ward's
-    households against the index's candidates (``CANDIDATES_PER_ESTIMATE`` × the estimated
-    matches), or the whole table where no index serves the pattern (under three characters).
-    A ward's own store never takes it (the ward is the whole table: no fewer rows)."""
+    Decided on the planner's estimates (EXPLAIN, about a millisecond each): the ward's
+    households against the matches the index would read in the whole store (the index's
+    candidates are more, 2.6–3× for "nguyen van" or "001080", but a fresh index reads them
+    faster than one probe per household: docs/PERFORMANCE.md, "A province store"), or against
+    the whole table where no index serves the pattern (under three characters). A ward's own
+    store does not take it: the matches are never more than the ward's households."""
     if conn.dialect.name != "postgresql":
         return False
-    pattern = {"p": f"%{like_escape(folded)}%"}
-    plan = _plan(conn, "SELECT 1 FROM household_search WHERE folded LIKE %(p)s ESCAPE '\\'",
-                 pattern)
-    table = _plan(conn, "SELECT 1 FROM household_search", {})["Plan Rows"]
-    candidates = table if _scans_table(plan) else min(table,
-                                                      CANDIDATES_PER_ESTIMATE * plan["Plan Rows"])
     ward = _plan(conn, "SELECT 1 FROM household WHERE unit_id = %(u)s", {"u": unit_id})
-    return ward["Plan Rows"] < candidates
+    plan = _plan(conn, "SELECT 1 FROM household_search WHERE folded LIKE %(p)s ESCAPE '\\'",
+                 {"p": f"%{like_escape(folded)}%"})
+    matches = plan["Plan Rows"]
+    if _scans_table(plan):
+        matches = _plan(conn, "SELECT 1 FROM household_search", {})["Plan Rows"]
+    return ward["Plan Rows"] < matches
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import logging
 import os
 import sys
@@ -244,6 +246,8 @@ def sign_out(window, login=None) -> None:
         window.close()  # covered, it stays the last window: the program ends after its backup
         return
     if before is not None and db.user.id == before.id:
+        if before.province:  # a province officer goes on with the ward they had chosen
+            db.user = dataclasses.replace(db.user, unit_id=before.unit_id)
         window.removeEventFilter(cover)
         cover.hide()
         cover.deleteLater()

@@ -206,3 +206,21 @@ def test_the_signup_summary_follows_another_sessions_save(qtbot, db, ward, pin_t
     window.changes_timer.timeout.emit()
     window.show_tab(tab)
     assert "2/2 hộ" in tab.summary_title.text()
+
+
+def test_the_chosen_ward_survives_signing_out_and_in_again(qtbot, db, two_wards):
+    """Tệp → Đăng xuất, then the same province officer back: the same window goes on with
+    the ward the chooser shows, not every ward behind a chooser naming one."""
+    from antq_desktop.ui.app import sign_out
+
+    other, _ids = two_wards
+    window = _window(qtbot, db, "tinh")
+    window.set_ward(other)
+    sign_out(window, login=lambda handle: login(handle, "tinh", PASSWORD) is not None)
+    assert not window.signed_out
+    window.idle_lock.stop()
+    assert window.db.user.unit_id == other
+    assert window.ward_chooser.currentData() == other
+    tab = window.households_tab
+    window.show_tab(tab)
+    assert _codes(tab) == ["HK000009"]
