@@ -382,11 +382,16 @@ class MainWindow(QMainWindow):
         info = self.units.get()
         title = f"{info.ward_name}, {info.province_name}" if info else "Chưa thiết lập đơn vị"
         user = self.db.user
-        if user is not None and user.province and user.unit_id is None:  # every ward
-            self.unit_label.setText(f"{ALL_WARDS} ({len(self.units.wards())})")
+        every = user is not None and user.province and user.unit_id is None
+        if getattr(self, "ward_chooser", None) is not None:  # it names the ward already
+            wards = self.units.wards()
+            provinces = sorted({w.province_name for w in wards if w.province_name})
+            title = f"{', '.join(provinces)} · {len(wards)} phường, xã" if every else \
+                (info.province_name if info else title)
+        self.unit_label.setText(title)
+        if every:
             self.setWindowTitle(f"{APP_NAME} — {ALL_WARDS}")
         else:
-            self.unit_label.setText(title)
             self.setWindowTitle(f"{APP_NAME} — {info.ward_name}" if info else APP_NAME)
         if not counts:
             return

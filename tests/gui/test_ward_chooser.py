@@ -81,6 +81,7 @@ def test_a_province_account_switches_the_ward_it_looks_at(qtbot, db, two_wards, 
         ALL_WARDS, "Phường Cửa Nam", "Phường Hoàn Kiếm"]
     assert chooser.currentText() == ALL_WARDS
     assert window.windowTitle() == f"{APP_NAME} — {ALL_WARDS}"
+    assert window.unit_label.text() == "Thành phố Hà Nội · 2 phường, xã"
     tab = window.households_tab
     window.show_tab(tab)
     assert sorted(_codes(tab)) == ["HK000001", "HK000002", "HK000009"]  # every ward
@@ -91,7 +92,7 @@ def test_a_province_account_switches_the_ward_it_looks_at(qtbot, db, two_wards, 
     assert window.db.user.unit_id == 1
     assert _codes(tab) == ["HK000001", "HK000002"]
     assert window.windowTitle() == f"{APP_NAME} — Phường Hoàn Kiếm"
-    assert window.unit_label.text() == "Phường Hoàn Kiếm, Thành phố Hà Nội"
+    assert window.unit_label.text() == "Thành phố Hà Nội"  # the chooser names the ward
     assert "Tổ dân phố 1" in [tab.area.itemText(i) for i in range(tab.area.count())]
     window.grab().save(str(tmp_path / "hoan-kiem.png"))
 
@@ -165,6 +166,7 @@ def test_a_ward_account_has_no_chooser(qtbot, db, two_wards):
     assert window.findChild(QComboBox, "wardChooser") is None
     assert window.findChild(QAction, "actionChooseWard") is None
     assert window.windowTitle() == f"{APP_NAME} — Phường Hoàn Kiếm"
+    assert window.unit_label.text() == "Phường Hoàn Kiếm, Thành phố Hà Nội"
     tab = window.households_tab
     window.show_tab(tab)
     assert _codes(tab) == ["HK000001", "HK000002"]

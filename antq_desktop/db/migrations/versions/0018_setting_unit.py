@@ -85,7 +85,8 @@ def upgrade() -> None:
     rest = f" WHERE key NOT IN ({', '.join(repr(k) for k in sorted(moved))})" if moved else ''
     bind.execute(sa.text(
         f'INSERT INTO setting (unit_id, key, value, version, updated_at) '
-        f'SELECT CASE WHEN key IN ({store}) THEN NULL ELSE :unit END, key, value, version, '
+        f'SELECT CASE WHEN key IN ({store}) THEN NULL ELSE CAST(:unit AS INTEGER) END, key, '
+        f'value, version, '
         f'updated_at FROM {OLD}{rest} ORDER BY key'), {'unit': first})
     op.drop_table(OLD)
 
