@@ -93,13 +93,21 @@ def _select(tab, record_id=None):
     tab.table.setFocus()
 
 
-def _opened(qtbot, tab):
-    """The tab's dialog of the selected record, shown (not run). It is the tab's child: it goes
-    with the window, so it is not given to qtbot (which would close it after it is gone)."""
-    dialog = tab.open_dialog(tab.selected_id())
-    dialog.show()
-    qtbot.waitExposed(dialog)
-    return dialog
+def _opened(qtbot, when_modal, tab, check) -> None:
+    """Open the selected record as Enter does (run modally, destroyed when it closes, as the
+    program does) and run ``check(dialog)`` on it before it is closed."""
+    seen = {}
+
+    def run(dialog):
+        try:
+            check(dialog)
+        finally:
+            seen["done"] = True
+            dialog.done(0)
+
+    when_modal(run)
+    QTest.keyClick(tab.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "done" in seen, timeout=10000)
 
 
 def _error_texts(dialog) -> list[str]:
@@ -186,54 +194,61 @@ def test_the_household_shows_masked_numbers_unchecked(qtbot, demo_ward, when_mod
     tab = window.households_tab
     window.show_tab(tab)
     _select(tab)
-    dialog = _opened(qtbot, tab)
-    assert dialog.windowTitle().startswith("Xem hộ ")
-    numbers = [m.id_number for m in dialog.data.members if m.id_number]
-    assert numbers and all(n.startswith("••••") for n in numbers)  # masked for a viewer
-    for row, m in enumerate(dialog.data.members):
-        dialog.members.selectRow(row)
-        assert dialog.form.id_number.text() == m.id_number and dialog.form.id_number.isReadOnly()
-        for col in range(dialog.members.columnCount()):
-            assert dialog.members.item(row, col).foreground().color() != BAD_ROW
-            assert "12 chữ số" not in dialog.members.item(row, col).toolTip()
-    qtbot.wait(50)  # the live check's turn, were it on
-    assert _error_texts(dialog) == []
-    assert not dialog.findChild(QPushButton, "householdAddMember").isEnabled()
-    remove = dialog.findChild(QPushButton, "householdRemoveMember")
-    dialog.members.selectRow(0)  # choosing a member enables it for a clerk
-    assert not remove.isEnabled()
-    QTest.keyClick(dialog.members, Qt.Key.Key_Delete)  # no "chuyển đi" asked
-    QTest.keyClick(dialog, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier
-                   | Qt.KeyboardModifier.ShiftModifier)  # no member added
-    assert QApplication.activeModalWidget() is None
-    assert dialog.members.rowCount() == len(dialog.data.members)
-    assert dialog.signup.isReadOnly()
-    dialog.grab().save("/tmp/viewer-household.png")
+
+    def check(dialog):
+        assert dialog.windowTitle().startswith("Xem hộ ")
+        numbers = [m.id_number for m in dialog.data.members if m.id_number]
+        assert numbers and all(n.startswith("••••") for n in numbers)  # masked for a viewer
+        for row, m in enumerate(dialog.data.members):
+            dialog.members.selectRow(row)
+            shown = dialog.form.id_number
+            assert shown.text() == m.id_number and shown.isReadOnly()
+            for col in range(dialog.members.columnCount()):
+                assert dialog.members.item(row, col).foreground().color() != BAD_ROW
+                assert "12 chữ số" not in dialog.members.item(row, col).toolTip()
+        qtbot.wait(50)  # the live check's turn, were it on
+        assert _error_texts(dialog) == []
+        assert not dialog.findChild(QPushButton, "householdAddMember").isEnabled()
+        remove = dialog.findChild(QPushButton, "householdRemoveMember")
+        dialog.members.selectRow(0)  # choosing a member enables it for a clerk
+        assert not remove.isEnabled()
+        QTest.keyClick(dialog.members, Qt.Key.Key_Delete)  # no "chuyển đi" asked
+        QTest.keyClick(dialog, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier
+                       | Qt.KeyboardModifier.ShiftModifier)  # no member added
+        assert QApplication.activeModalWidget() is dialog  # nothing asked on top of it
+        assert dialog.members.rowCount() == len(dialog.data.members)
+        assert dialog.signup.isReadOnly()
+        dialog.grab().save("/tmp/viewer-household.png")
+
+    _opened(qtbot, when_modal, tab, check)
 
 
-def test_the_rehabilitation_case_shows_a_masked_regime_as_hidden(qtbot, demo_ward):
+def test_the_rehabilitation_case_shows_a_masked_regime_as_hidden(qtbot, demo_ward, when_modal):
     db = demo_ward
     window = _window(qtbot, db, "chixem")
     tab = window.rehabilitation_tab
     window.show_tab(tab)
     _select(tab)
-    dialog = _opened(qtbot, tab)
-    assert dialog.regime.currentText() == "(ẩn)" and not dialog.regime.isEnabled()
-    assert dialog.regime.value() is None
-    assert dialog.notes.isReadOnly()
-    assert dialog.findChild(QLabel, "readOnlyNote").text() == VIEW_ONLY_NOTE
-    dialog.pages.setCurrentIndex(1)
-    for name in ("rehabAddEvaluation", "rehabAddSupport", "rehabEditEvaluation",
-                 "rehabVoidEvaluation"):
-        assert not dialog.findChild(QPushButton, name).isEnabled(), name
-    if dialog.evaluations.rowCount():
-        dialog.evaluations.selectRow(0)  # a clerk's selection enables Sửa and Hủy
-        assert not dialog.edit_evaluation_button.isEnabled()
-        assert not dialog.void_evaluation_button.isEnabled()
-    dialog.pages.setCurrentIndex(0)
-    qtbot.wait(50)
-    assert _error_texts(dialog) == []
-    dialog.grab().save("/tmp/viewer-rehab.png")
+
+    def check(dialog):
+        assert dialog.regime.currentText() == "(ẩn)" and not dialog.regime.isEnabled()
+        assert dialog.regime.value() is None
+        assert dialog.notes.isReadOnly()
+        assert dialog.findChild(QLabel, "readOnlyNote").text() == VIEW_ONLY_NOTE
+        dialog.pages.setCurrentIndex(1)
+        for name in ("rehabAddEvaluation", "rehabAddSupport", "rehabEditEvaluation",
+                     "rehabVoidEvaluation"):
+            assert not dialog.findChild(QPushButton, name).isEnabled(), name
+        if dialog.evaluations.rowCount():
+            dialog.evaluations.selectRow(0)  # a clerk's selection enables Sửa and Hủy
+            assert not dialog.edit_evaluation_button.isEnabled()
+            assert not dialog.void_evaluation_button.isEnabled()
+        dialog.pages.setCurrentIndex(0)
+        qtbot.wait(50)
+        assert _error_texts(dialog) == []
+        dialog.grab().save("/tmp/viewer-rehab.png")
+
+    _opened(qtbot, when_modal, tab, check)
 
 
 def test_a_viewer_reads_a_mediation_team(qtbot, demo_ward, when_modal, no_questions):
@@ -267,11 +282,14 @@ def test_a_province_account_reads_only(qtbot, demo_ward, when_modal, no_question
     button = tab.findChild(QPushButton, "householdsEdit")
     assert button.text().replace("&", "") == "Xem" and "cấp tỉnh" in button.toolTip()
     _select(tab)
-    dialog = _opened(qtbot, tab)
-    note = dialog.findChild(QLabel, "readOnlyNote")
-    assert note.text() == VIEW_ONLY_NOTE and "cấp tỉnh" in note.toolTip()
-    assert dialog.code.isReadOnly()
-    assert not dialog.findChild(QPushButton, "householdSave").isVisible()
+
+    def check(dialog):
+        note = dialog.findChild(QLabel, "readOnlyNote")
+        assert note.text() == VIEW_ONLY_NOTE and "cấp tỉnh" in note.toolTip()
+        assert dialog.code.isReadOnly()
+        assert not dialog.findChild(QPushButton, "householdSave").isVisible()
+
+    _opened(qtbot, when_modal, tab, check)
 
 
 @pytest.mark.parametrize("area,button_name,dialog_name", TABS, ids=[t[0] for t in TABS])
@@ -302,18 +320,21 @@ def test_a_clerk_still_edits(qtbot, demo_ward, when_modal, area, button_name, di
     assert seen["editable"] and seen["save"], seen
 
 
-def test_a_clerk_gets_an_editable_household(qtbot, demo_ward):
+def test_a_clerk_gets_an_editable_household(qtbot, demo_ward, when_modal):
     db = demo_ward
     window = _window(qtbot, db, "nhaplieu")
     tab = window.households_tab
     window.show_tab(tab)
     _select(tab)
-    dialog = _opened(qtbot, tab)
-    assert dialog.windowTitle().startswith("Sửa hộ ")
-    assert not dialog.address.isReadOnly() and dialog.area.isEnabled()
-    assert dialog.findChild(QPushButton, "householdSave").isVisible()
-    assert dialog.findChild(QPushButton, "householdAddMember").isEnabled()
-    assert any(m.id_number and m.id_number[0].isdigit() for m in dialog.data.members)
+
+    def check(dialog):
+        assert dialog.windowTitle().startswith("Sửa hộ ")
+        assert not dialog.address.isReadOnly() and dialog.area.isEnabled()
+        assert dialog.findChild(QPushButton, "householdSave").isVisible()
+        assert dialog.findChild(QPushButton, "householdAddMember").isEnabled()
+        assert any(m.id_number and m.id_number[0].isdigit() for m in dialog.data.members)
+
+    _opened(qtbot, when_modal, tab, check)
 
 
 def test_the_system_user_is_no_viewer(db):
