@@ -608,7 +608,29 @@ def entries(db, flt: Filter = Filter()) -> list[Entry]:
         stmt = stmt.limit(flt.limit)
     enums = _enum_labels()
     with db.session() as s:
-        return [describe(r, enums) for r in s.scalars(stmt)]
+        found = [describe(r, enums) for r in s.scalars(stmt)]
+    hide = _hidden_labels(db)
+    if not hide:
+        return found
+    from dataclasses import replace
+
+    from ..access import MASK
+
+    # the trail, its screen and its .xlsx show what the account may see (db/guard.py)
+    return [replace(e, changes=tuple(
+        Change(c.field, MASK if c.old else "", MASK if c.new else "")
+        if c.field in hide else c for c in e.changes)) for e in found]
+
+
+def _hidden_labels(db) -> set[str]:
+    """The labels of the fields the account may not see whole (guard.MASKED_FIELDS)."""
+    from ..access import Permission
+    from ..db.guard import MASKED_FIELDS
+
+    user = getattr(db, "user", None)
+    if user is None or user.can(Permission.SENSITIVE):
+        return set()
+    return {FIELDS.get(attr, attr) for _model, attr, _fn in MASKED_FIELDS}
 
 
 def last_id(conn) -> int:

@@ -12,7 +12,7 @@ from datetime import date
 
 from sqlalchemy import exists, or_, select
 
-from ..access import area_filter, sees_sensitive
+from ..access import area_filter, mask_text, sees_sensitive
 from ..db.engine import Database
 from ..db.models import Area, Household, HouseholdSignup, Resident
 from ..enums import Relationship, ResidenceKind, Sex
@@ -39,6 +39,8 @@ class RegisterMember:
     id_number: str | None
     residence_kind: ResidenceKind
     birth_year_only: bool = False  # only the year is known (an imported list gave "1985")
+    ethnicity: str | None = None  # sensitive: masked for an account without the right
+    religion: str | None = None
 
     @property
     def born(self) -> date | int:
@@ -102,7 +104,8 @@ class RegisterService:
                 for r in s.execute(
                         select(Resident.household_id, Resident.full_name, Resident.relation,
                                Resident.birth_date, Resident.sex, Resident.id_number,
-                               Resident.residence_kind, Resident.birth_year_only)
+                               Resident.residence_kind, Resident.birth_year_only,
+                               Resident.ethnicity, Resident.religion)
                         .where(Resident.household_id.in_(chunk),
                                Resident.merged_into_id.is_(None),  # a duplicate, merged away
                                or_(Resident.moved_out_on.is_(None),
@@ -112,7 +115,9 @@ class RegisterService:
                         .order_by(Resident.household_id, Resident.id)):
                     members[r.household_id].append(RegisterMember(*r[1:]))
         if not sees_sensitive(self.db):  # an account without the right: masked whatever asked
-            members = {k: [replace(m, id_number=mask_id(m.id_number)) for m in v]
+            members = {k: [replace(m, id_number=mask_id(m.id_number),
+                                   ethnicity=mask_text(m.ethnicity),
+                                   religion=mask_text(m.religion)) for m in v]
                        for k, v in members.items()}
         out = []
         for h in households:

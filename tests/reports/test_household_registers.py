@@ -63,7 +63,7 @@ def test_the_register_of_one_area_cell_by_cell(db, homes, tmp_path, pin_today):
     texts = [v for r in rows for v in r if isinstance(v, str)]
     assert "Hộ gia đình, nhân khẩu" in texts and "Tổ dân phố số 1 — năm 2026" in texts
     assert "(Số liệu tính đến ngày 20/11/2026)" in texts  # the year is not over
-    body, total = _body(rows, 9)
+    body, total = _body(rows, 11)  # (10), (11): ethnicity, religion
     # households in their number's order (HK000002 before HK000010), the head first; the
     # household that moved away in March is not listed
     assert [r[:4] for r in body] == [
@@ -99,7 +99,7 @@ def test_a_past_year_counts_its_own_households(db, homes, tmp_path, pin_today):
     pin_today(TODAY)
     path = export_xlsx(db, "household-register", Params(2025, area_id=homes["a1"]),
                        tmp_path / "reg.xlsx")
-    body, total = _body(_rows(path), 9)
+    body, total = _body(_rows(path), 11)
     assert "HK000004" in [r[1] for r in body]  # still living there at the end of 2025
     assert not any(isinstance(v, str) and v.startswith("(Số liệu tính đến")
                    for r in _rows(path) for v in r)

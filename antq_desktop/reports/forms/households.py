@@ -15,13 +15,15 @@ from ..registry import Form, Params, ReportError, load_letterhead, register
 REGISTER_COLUMNS = [
     Column("STT", 5, "center"),
     Column("Số hộ", 10, "center"),
-    Column("Họ và tên", 21),
+    Column("Họ và tên", 20),
     Column("Quan hệ với chủ hộ", 10, "center"),
     Column("Ngày sinh", 11.5, "center"),
     Column("Giới tính", 7, "center"),
     Column("Số định danh cá nhân", 14, "center"),
     Column("Loại cư trú", 10, "center"),
-    Column("Địa chỉ", 22),
+    Column("Địa chỉ", 19),
+    Column("Dân tộc", 9, "center"),  # sensitive, like the ID numbers: masked without the
+    Column("Tôn giáo", 10, "center"),  # right (services/registers.py)
 ]
 UNSIGNED_COLUMNS = [
     Column("STT", 6, "center"),
@@ -48,9 +50,10 @@ def _member_rows(number: int, h: RegisterHousehold, full_ids: bool) -> list:
         rows.append([number if first else None, h.code if first else None, m.name,
                      m.relation.label, m.born, m.sex.label,
                      mask_id(m.id_number, full_ids), m.residence_kind.label,
-                     h.address if first else None])
+                     h.address if first else None, m.ethnicity, m.religion])
     if not rows:  # a household whose members all left by then: still listed
-        rows.append([number, h.code, h.head_name, None, None, None, None, None, h.address])
+        rows.append([number, h.code, h.head_name, None, None, None, None, None, h.address,
+                     None, None])
     return rows
 
 
