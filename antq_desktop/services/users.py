@@ -136,8 +136,23 @@ def role_of(text: str) -> Role:
     raise FieldError("Vai trò", f"không có vai trò “{text}”: chọn một trong {choices}.")
 
 
+def _area_ids(u: User) -> tuple[int, ...]:
+    """The areas of account ``u``, read as table rows: ``u.areas`` goes through the session's
+    ward criteria (db/guard.py), and a handle opened in another ward (a fresh one works in the
+    store's first) would see none of them, which means every area."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import object_session
+
+    table = UserArea.__table__
+    session = object_session(u)
+    if session is None:
+        return tuple(a.area_id for a in u.areas)
+    return tuple(session.execute(select(table.c.area_id).where(table.c.user_id == u.id)
+                                 .order_by(table.c.area_id)).scalars())
+
+
 def current_user(u: User) -> CurrentUser:
-    areas = frozenset(a.area_id for a in u.areas) or None
+    areas = frozenset(_area_ids(u)) or None
     return CurrentUser(id=u.id, name=u.name, display_name=u.display_name or u.name,
                        role=Role(u.role), area_ids=None if u.province else areas,
                        unit_id=None if u.province else u.unit_id, province=bool(u.province))
@@ -145,7 +160,7 @@ def current_user(u: User) -> CurrentUser:
 
 def _info(u: User) -> UserInfo:
     return UserInfo(id=u.id, name=u.name, display_name=u.display_name, role=Role(u.role),
-                    area_ids=tuple(a.area_id for a in u.areas), disabled=u.disabled,
+                    area_ids=_area_ids(u), disabled=u.disabled,
                     must_change=u.must_change, locked_until=u.locked_until,
                     last_login_at=u.last_login_at, unit_id=u.unit_id,
                     province=bool(u.province))

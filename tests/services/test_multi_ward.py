@@ -455,3 +455,23 @@ def test_a_0015_file_with_areas_but_no_unit_gets_a_blank_unit(db):
         assert UnitService(upgraded).wards()[0].id == 1
     finally:
         upgraded.dispose()
+
+
+def test_an_area_limited_account_of_another_ward_keeps_its_areas(db, wards):
+    """Signing in reads the account's areas whatever ward the handle was opened in (a fresh
+    handle works in the store's first ward): an area-limited clerk of ward B is limited to its
+    area, never to every area of ward B."""
+    a, b = wards
+    UserService(a.db).add("quantri", PASSWORD, Role.ADMIN)
+    admin_b = handle_for(db, b.unit_id)
+    fresh = open_database(db.url)
+    try:
+        UserService(admin_b).add("quantri_b", PASSWORD, Role.ADMIN)
+        login(admin_b, "quantri_b", PASSWORD)
+        UserService(admin_b).add("canbo_b", PASSWORD, Role.CLERK, area_ids=(b.area,))
+        user = login(fresh, "canbo_b", PASSWORD)
+        assert user.unit_id == b.unit_id and user.area_ids == frozenset({b.area})
+        assert UserService(admin_b).get("canbo_b").area_ids == (b.area,)
+    finally:
+        admin_b.dispose()
+        fresh.dispose()
