@@ -164,3 +164,34 @@ def test_the_about_box_never_shows_a_password():
     url = "postgresql+psycopg2://antq:bí-mật-123@db.local/antq"
     assert "bí-mật" not in shown_url(url) and "db.local/antq" in shown_url(url)
     assert shown_url("sqlite:////tmp/antq.db") == "sqlite:////tmp/antq.db"
+
+
+def test_a_key_anywhere_restarts_the_countdown_and_a_gone_lock_is_dropped(qtbot, db, accounts):
+    """The program's one input watcher tells every live idle lock of a key; a lock whose
+    window is gone is dropped, never called."""
+    import shiboken6
+    from PySide6.QtWidgets import QWidget
+
+    from antq_desktop.ui.login.lock import _Activity
+
+    login(db, "quantri", PASSWORD)
+    window = QWidget()
+    qtbot.addWidget(window)
+    field = QLineEdit(window)
+    window.show()
+    lock = IdleLock(UserService(db), 10, window, interval_ms=60_000, follow_session=False)
+    watcher = _Activity.of(QApplication.instance())
+    assert lock in watcher.locks and _Activity.of(QApplication.instance()) is watcher
+    lock.timer.setInterval(400)
+    lock.timer.start()
+    for _ in range(6):  # 600 ms of typing: the 400 ms countdown never runs out
+        qtbot.keyClick(field, Qt.Key.Key_A)
+        qtbot.wait(100)
+        assert lock.timer.isActive() and lock.timer.remainingTime() > 250
+    assert not lock.is_locked
+    lock.stop()
+    assert lock not in watcher.locks
+    gone = IdleLock(UserService(db), 10, window, interval_ms=60_000, follow_session=False)
+    shiboken6.delete(gone)
+    qtbot.keyClick(field, Qt.Key.Key_B)  # no call into the deleted lock
+    assert all(shiboken6.isValid(x) for x in watcher.locks)

@@ -18,6 +18,7 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
+import shiboken6
 from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
 
 from ...services.users import UserService
@@ -78,6 +79,34 @@ class _Cover(QWidget):
         return False
 
 
+class _Activity(QObject):
+    """The application's one input watcher, made once and owned by the application: it tells
+    each live IdleLock of a key or a click. An IdleLock installed on the application itself
+    outlived its window's Python side now and then (its eventFilter ran on a half-destroyed
+    wrapper: "'IdleLock' object has no attribute 'is_locked'", and once a crash in the next
+    window's constructor); this filter never goes away and the locks only register."""
+
+    def __init__(self, app: QApplication):
+        super().__init__(app)
+        self.setObjectName("idleLockActivity")
+        self.locks: list[IdleLock] = []
+        app.installEventFilter(self)
+
+    @classmethod
+    def of(cls, app: QApplication) -> _Activity:
+        found = app.findChild(cls, "idleLockActivity")
+        return found if found is not None else cls(app)
+
+    def eventFilter(self, _watched, event) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() in _ACTIVITY:
+            for lock in list(self.locks):
+                if shiboken6.isValid(lock):
+                    lock.activity()
+                else:
+                    self.locks.remove(lock)
+        return False
+
+
 class IdleLock(QObject):
     """Watches the application's input; ``minutes`` without any locks it. ``locked`` and
     ``unlocked`` are emitted around the lock."""
@@ -97,7 +126,8 @@ class IdleLock(QObject):
         self.is_locked = False
         self.dialog: LockDialog | None = None
         self._covers: list[_Cover] = []
-        QApplication.instance().installEventFilter(self)
+        self._watcher = _Activity.of(QApplication.instance())
+        self._watcher.locks.append(self)
         self.timer.start()
         self.session = (SessionLock(parent, self.lock_for_session)
                         if follow_session and isinstance(parent, QWidget) else None)
@@ -106,14 +136,13 @@ class IdleLock(QObject):
         self.timer.stop()
         if self.session is not None:
             self.session.stop()
-        app = QApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self)
+        if shiboken6.isValid(self._watcher) and self in self._watcher.locks:
+            self._watcher.locks.remove(self)
 
-    def eventFilter(self, _watched, event) -> bool:
-        if not self.is_locked and event.type() in _ACTIVITY:
+    def activity(self) -> None:
+        """A key or a click anywhere in the program (_Activity)."""
+        if not self.is_locked:
             self.timer.start()  # restarts the countdown
-        return False
 
     def lock_for_session(self) -> None:
         """The OS session was locked: lock now, saying why."""
