@@ -330,6 +330,18 @@ def database_problem(url: str) -> str | None:
     return None
 
 
+
+def open_for_command(url: str):
+    """The database a command works on, or the exit code once the reason is printed (a
+    missing, damaged or locked file, a server not reached)."""
+    problem = database_problem(url)
+    if problem is not None:
+        return _fail(problem)
+    try:
+        return open_database(url)
+    except DatabaseOpenError as exc:
+        return _fail(str(exc))
+
 def _existing_file(url: str) -> Path | str:
     """The SQLite file of ``url``, or the one-line message why the backup commands refuse it."""
     from .config import sqlite_path
@@ -496,13 +508,9 @@ def run_check(url: str) -> int:
     from .db.engine import database_error_message
     from .services.backup import check
 
-    problem = database_problem(url)
-    if problem is not None:
-        return _fail(problem)
-    try:
-        db = open_database(url)
-    except DatabaseOpenError as exc:
-        return _fail(str(exc))
+    db = open_for_command(url)
+    if isinstance(db, int):
+        return db
     try:
         problems = check(db)
     except Exception as exc:  # a damaged file is a finding, not a traceback

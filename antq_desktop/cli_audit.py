@@ -37,8 +37,7 @@ def _day(text: str) -> date | None:
 
 
 def run(url: str, args: argparse.Namespace) -> int:
-    from .cli import database_problem
-    from .db.engine import DatabaseOpenError, open_database
+    from .cli import open_for_command
     from .services import audit
 
     since = None
@@ -49,13 +48,9 @@ def run(url: str, args: argparse.Namespace) -> int:
     out = Path(args.output)
     if out.suffix.lower() != ".xlsx":
         return _fail(f"Tệp kết quả phải có đuôi .xlsx: {out}")
-    problem = database_problem(url)
-    if problem is not None:
-        return _fail(problem)
-    try:
-        db = open_database(url)
-    except DatabaseOpenError as exc:
-        return _fail(str(exc))
+    db = open_for_command(url)
+    if isinstance(db, int):
+        return db
     try:
         found = audit.entries(db, audit.Filter(user=args.actor or None, since=since))
         try:

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
+
+from .cli import _fail
 
 COMMANDS = ("transfer",)
 TO_PASSWORD_ENV = "ANTQ_TO_PASSWORD"
@@ -35,11 +36,6 @@ def register(sub) -> None:
     cmd.add_argument("--to-user", metavar="TÊN",
                      help="tài khoản ở cơ sở dữ liệu đích, nếu khác --user (mật khẩu: "
                           f"${TO_PASSWORD_ENV} hoặc hỏi khi chạy)")
-
-
-def _fail(message: str) -> int:
-    print(f"antq-desktop: {message}", file=sys.stderr)
-    return 1
 
 
 def _sign_in(url: str, name: str | None, password_env: str, where: str):

@@ -128,18 +128,13 @@ def sign_in(url: str, args: argparse.Namespace) -> int | None:
 
 
 def run(url: str, args: argparse.Namespace) -> int:
-    from .cli import _find_area, database_problem
-    from .db.engine import DatabaseOpenError, open_database
+    from .cli import _find_area, open_for_command
     from .services.users import UserService, password_errors, role_of
     from .validation import FieldError
 
-    problem = database_problem(url)
-    if problem is not None:
-        return _fail(problem)
-    try:
-        db = open_database(url)
-    except DatabaseOpenError as exc:
-        return _fail(str(exc))
+    db = open_for_command(url)
+    if isinstance(db, int):
+        return db
     users = UserService(db)
     try:
         command = args.users_command

@@ -8,7 +8,6 @@ case, with or without its kind ("Hoàn Kiếm", "phuong hoan kiem")."""
 from __future__ import annotations
 
 import argparse
-import sys
 
 from .text import fold
 
@@ -57,18 +56,13 @@ def apply(url: str, args: argparse.Namespace) -> int | None:
     if not wanted:
         return None
     from .access import CURRENT_USER, PermissionDenied
-    from .cli import database_problem
-    from .db.engine import DatabaseOpenError, open_database
+    from .cli import _fail, open_for_command
     from .db.guard import choose_ward
     from .services.unit import UnitService
 
-    problem = database_problem(url)
-    if problem is not None:
-        return _fail(problem)
-    try:
-        db = open_database(url)
-    except DatabaseOpenError as exc:
-        return _fail(str(exc))
+    db = open_for_command(url)
+    if isinstance(db, int):
+        return db
     try:
         ward = find_ward(UnitService(db).wards(), wanted)
         user = choose_ward(db, ward.id)
@@ -79,7 +73,3 @@ def apply(url: str, args: argparse.Namespace) -> int | None:
     CURRENT_USER.set(user)
     return None
 
-
-def _fail(message: str) -> int:
-    print(f"antq-desktop: {message}", file=sys.stderr)
-    return 1
