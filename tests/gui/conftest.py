@@ -96,3 +96,22 @@ def type_text(widget, text: str) -> None:
         for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
             QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key.Key_unknown,
                                                      Qt.KeyboardModifier.NoModifier, ch))
+
+
+@pytest.fixture
+def layout_threads(monkeypatch) -> list:
+    """One entry per PDF laid out (reports/printing.export_pdf): True when it ran on the main
+    (GUI) thread, where Qt's text layout belongs."""
+    import threading
+
+    from antq_desktop.reports import printing as pdf_printing
+
+    threads = []
+    real = pdf_printing.export_pdf
+
+    def export_pdf(doc, path):
+        threads.append(threading.current_thread() is threading.main_thread())
+        return real(doc, path)
+
+    monkeypatch.setattr(pdf_printing, "export_pdf", export_pdf)
+    return threads

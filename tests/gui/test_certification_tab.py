@@ -173,31 +173,13 @@ def test_header_click_sorts_and_enter_opens(qtbot, db, ward, when_modal):
     assert seen == ["certRecordDialog"]
 
 
-def _note_layout_threads(monkeypatch) -> list:
-    """Record the thread each PDF layout runs on (Qt's text layout is the GUI thread's)."""
-    import threading
-
-    from antq_desktop.reports import printing as pdf_printing
-
-    threads = []
-    real = pdf_printing.export_pdf
-
-    def export_pdf(doc, path):
-        threads.append(threading.current_thread() is threading.main_thread())
-        return real(doc, path)
-
-    monkeypatch.setattr(pdf_printing, "export_pdf", export_pdf)
-    return threads
-
-
-def test_save_a_list_as_pdf(qtbot, db, ward, tmp_path, monkeypatch):
+def test_save_a_list_as_pdf(qtbot, db, ward, tmp_path, monkeypatch, layout_threads):
     from pypdf import PdfReader
 
     tab = _tab(qtbot, db)
     saved = []
     monkeypatch.setattr(tab, "choose_path", lambda suggested: str(tmp_path / "ds"))
     monkeypatch.setattr(tab, "pdf_saved", saved.append)
-    layout_threads = _note_layout_threads(monkeypatch)
     worker = tab.save_pdf("cert-proposed")
     assert worker is not None
     qtbot.waitUntil(lambda: bool(saved), timeout=15_000)

@@ -88,24 +88,8 @@ def test_category_and_format_follow_the_form(qtbot, db, ward):
     assert dialog.params().category is None and dialog.suffix() == ".pdf"
 
 
-def _note_layout_threads(monkeypatch) -> list:
-    """Record the thread each PDF layout runs on (Qt's text layout is the GUI thread's)."""
-    import threading
-
-    from antq_desktop.reports import printing as pdf_printing
-
-    threads = []
-    real = pdf_printing.export_pdf
-
-    def export_pdf(doc, path):
-        threads.append(threading.current_thread() is threading.main_thread())
-        return real(doc, path)
-
-    monkeypatch.setattr(pdf_printing, "export_pdf", export_pdf)
-    return threads
-
-
-def test_export_a_list_of_one_category_as_pdf(qtbot, db, certified, tmp_path, monkeypatch):
+def test_export_a_list_of_one_category_as_pdf(qtbot, db, certified, tmp_path, monkeypatch,
+                                             layout_threads):
     dialog = ReportsDialog(db)
     qtbot.addWidget(dialog)
     suggested = []
@@ -117,7 +101,6 @@ def test_export_a_list_of_one_category_as_pdf(qtbot, db, certified, tmp_path, mo
     monkeypatch.setattr(dialog, "choose_path", choose)
     exported = []
     monkeypatch.setattr(dialog, "finished_export", exported.append)
-    layout_threads = _note_layout_threads(monkeypatch)
     _choose(dialog, "cert-recognised", CertCategory.AGENCY, ".pdf")
     qtbot.mouseClick(dialog.findChild(QPushButton, "reportsExport"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(exported) or bool(dialog.error.text()), timeout=15_000)
