@@ -266,6 +266,13 @@ class _Generator:
             middle = pick()
         return f"{surname} {middle} {given}"
 
+    slot = ""  # a demo province's ward (services/demo_province.py): its two digits lead every
+    #            serial, so that ID and phone numbers never clash between the wards of a store
+
+    def _serial(self, width: int) -> str:
+        digits = width - len(self.slot)
+        return f"{self.slot}{self.rng.randint(0, 10 ** digits - 1):0{digits}d}"
+
     def id_number(self, sex: Sex, year: int) -> str:
         """Province of birth registration, century and sex, year, serial (docs/DOMAIN.md §1)."""
         rng = self.rng
@@ -273,14 +280,14 @@ class _Generator:
                     else rng.choice(self.other_provinces))
         prefix = f"{province:03d}{(year // 100 - 19) * 2 + (sex is F)}{year % 100:02d}"
         while True:
-            number = f"{prefix}{rng.randint(0, 999_999):06d}"
+            number = f"{prefix}{self._serial(6)}"
             if number not in self.used_ids:
                 self.used_ids.add(number)
                 return number
 
     def old_id_number(self) -> str:
         while True:
-            number = f"01{self.rng.randint(0, 9_999_999):07d}"
+            number = f"01{self._serial(7)}"
             if number not in self.used_old_ids:
                 self.used_old_ids.add(number)
                 return number
@@ -290,7 +297,7 @@ class _Generator:
         r = rng.random()
         prefix = "09" if r < 0.6 else "03" if r < 0.8 else "08" if r < 0.92 else "07"
         while True:
-            number = f"{prefix}{rng.randint(0, 99_999_999):08d}"
+            number = f"{prefix}{self._serial(8)}"
             if number not in self.used_phones:
                 self.used_phones.add(number)
                 return number

@@ -43,15 +43,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from .. import places
 from ..db.engine import Database
-from ..db.models import Area, Household, HouseholdSignup, Resident, Unit
+from ..db.models import Area, Household, Resident, Unit
 from ..db.search import create_household_fts, drop_household_fts
-from ..enums import Relationship, Sex
+from ..enums import Relationship
 from ..gcpause import gc_paused
 from ..text import fold
 from .demo import (
     _Y,
     CANCELLED,
-    HOME_ID_PROVINCE,
     NOT_EMPTY,
     DemoError,
     _Generator,
@@ -112,35 +111,7 @@ class _WardGenerator(_Generator):
 
     def __init__(self, seed: int, today: date, slot: int):
         super().__init__(seed, today)
-        self.slot = slot
-
-    def id_number(self, sex: Sex, year: int) -> str:
-        rng = self.rng
-        province = (HOME_ID_PROVINCE if rng.random() < 0.82
-                    else rng.choice(self.other_provinces))
-        prefix = f"{province:03d}{(year // 100 - 19) * 2 + (sex is Sex.FEMALE)}{year % 100:02d}"
-        while True:
-            number = f"{prefix}{self.slot:02d}{rng.randint(0, 9_999):04d}"
-            if number not in self.used_ids:
-                self.used_ids.add(number)
-                return number
-
-    def old_id_number(self) -> str:
-        while True:
-            number = f"01{self.slot:02d}{self.rng.randint(0, 99_999):05d}"
-            if number not in self.used_old_ids:
-                self.used_old_ids.add(number)
-                return number
-
-    def phone(self) -> str:
-        rng = self.rng
-        r = rng.random()
-        prefix = "09" if r < 0.6 else "03" if r < 0.8 else "08" if r < 0.92 else "07"
-        while True:
-            number = f"{prefix}{self.slot:02d}{rng.randint(0, 999_999):06d}"
-            if number not in self.used_phones:
-                self.used_phones.add(number)
-                return number
+        self.slot = f"{slot:02d}"  # _Generator._serial
 
 
 def ward_seed(seed: int, index: int) -> int:
