@@ -40,11 +40,10 @@ from ..duplicates.hint import DuplicateHint
 from ..rehabilitation.forms import (
     SteadyForm,
     field_label,
-    fit_placeholder,
     merge,
     read_date,
-    tie_to,
     steady_lines,
+    tie_to,
     top_row,
 )
 from ..widgets.dialogs import (
@@ -52,6 +51,7 @@ from ..widgets.dialogs import (
     RememberedDialog,
     button_row,
     error_label,
+    fit_placeholder,
     scrolled,
     view_only,
 )

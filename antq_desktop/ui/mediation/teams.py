@@ -36,29 +36,28 @@ from ...services.mediation import (
 from ...text import normalize
 from ...validation import FieldError
 from ..audit.history import history_button
-from ..permissions import PADLOCK, padlock_icon
+from ..permissions import PADLOCK, opener, padlock_icon
 from ..rehabilitation.forms import (
-    SteadyForm,
     TOP,
+    SteadyForm,
     field_label,
-    fit_placeholder,
-    read_date,
     merge,
-    tie_to,
+    read_date,
     steady_lines,
+    tie_to,
     top_row,
 )
-from ..permissions import opener
 from ..widgets.dialogs import (
     FieldForm,
     RememberedDialog,
     button_row,
     error_label,
+    fit_placeholder,
     read_only_note,
     view_only,
 )
-from ..widgets.lifetime import modal
 from ..widgets.fields import DateField, EnumCombo, format_date
+from ..widgets.lifetime import modal
 
 MEDIATOR_COLUMNS = ["Họ và tên", "Giới tính", "Năm sinh", "Điện thoại", "Quyết định công nhận",
                     "Tình trạng"]

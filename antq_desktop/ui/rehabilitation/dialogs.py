@@ -49,8 +49,8 @@ from ...services.rehabilitation import (
 )
 from ...services.unit import AreaInfo
 from ...validation import FieldError, parse_whole_number
-from ..duplicates.hint import DuplicateHint
 from ..audit.history import history_button
+from ..duplicates.hint import DuplicateHint
 from ..permissions import PADLOCK, mark_locked, padlock_icon
 from ..widgets import messages
 from ..widgets.dialogs import (
@@ -59,6 +59,7 @@ from ..widgets.dialogs import (
     RememberedDialog,
     button_row,
     error_label,
+    fit_placeholder,
     open_read_only,
     read_only_note,
     scrolled,
@@ -67,15 +68,13 @@ from ..widgets.dialogs import (
 from ..widgets.fields import DateField, EnumCombo, format_date
 from ..widgets.resident_search import ResidentSearch
 from .forms import (
-    SteadyForm,
     TOP,
+    SteadyForm,
     field_label,
-    fit_placeholder,
     merge,
     read_date,
-    tie_to,
-    tie_to,
     steady_lines,
+    tie_to,
     top_row,
 )
 

@@ -23,8 +23,6 @@ from PySide6.QtWidgets import (
 )
 
 from ...validation import FieldError
-from ..widgets.dialogs import fit_placeholder  # noqa: F401 - the mediation dialogs import it here
-from ..widgets.dialogs import lock_banner, make_read_only  # noqa: F401 - moved there, kept here
 from ..widgets.fields import DateField
 
 _line_height: int | None = None

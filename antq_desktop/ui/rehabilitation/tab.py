@@ -9,8 +9,8 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QComboBox, QPushButton, QWidget
 
 from ...enums import Regime
-from ...regimes import SHORT_LABELS, DueState
 from ...numbers import grouped
+from ...regimes import SHORT_LABELS, DueState
 from ...services.periods import EVALUATIONS, PeriodService
 from ...services.rehabilitation import CaseRow, CaseStatus, DueFilter
 from ...validation import FieldError
