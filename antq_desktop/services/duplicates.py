@@ -439,13 +439,15 @@ MERGE_BACKUP_EVERY = timedelta(minutes=30)  # one backup covers the merges made 
 MERGE_FIELDS = [
     ("full_name", "Họ và tên"), ("birth_date", "Ngày sinh"), ("sex", "Giới tính"),
     ("id_number", "Số định danh cá nhân"), ("old_id_number", "Số CMND cũ"),
-    ("phone", "Số điện thoại"), ("occupation", "Nghề nghiệp"), ("notes", "Ghi chú"),
+    ("phone", "Số điện thoại"), ("occupation", "Nghề nghiệp"), ("ethnicity", "Dân tộc"),
+    ("religion", "Tôn giáo"), ("notes", "Ghi chú"),
     ("household", "Hộ, quan hệ với chủ hộ, cư trú"),
 ]
 HOUSEHOLD_PART = ("household_id", "relation", "residence_kind", "residence_from",
                   "residence_to", "moved_out_on", "moved_out_reason")
 _COLUMNS = ("full_name", "name_folded", "birth_date", "sex", "id_number", "old_id_number",
-            "phone", "occupation", "notes", *HOUSEHOLD_PART, "merged_into_id")
+            "phone", "occupation", "ethnicity", "religion", "notes", *HOUSEHOLD_PART,
+            "merged_into_id")
 _DATES = {"birth_date", "residence_from", "residence_to", "moved_out_on"}
 _ENUMS = {"sex": Sex, "relation": Relationship, "residence_kind": ResidenceKind}
 
@@ -464,6 +466,8 @@ def _dump(r: Resident) -> dict:
 
 def _load(r: Resident, values: dict) -> None:
     for name in _COLUMNS:
+        if name not in values:  # a merge made before the column existed (ethnicity, religion)
+            continue
         value = values[name]
         if name in _DATES and value is not None:
             value = date.fromisoformat(value)
@@ -526,7 +530,8 @@ def _member(r: Resident) -> MemberData:
         residence_kind=r.residence_kind, id_number=r.id_number or "",
         old_id_number=r.old_id_number or "", residence_from=r.residence_from,
         residence_to=r.residence_to, phone=r.phone, occupation=r.occupation, notes=r.notes,
-        moved_out_on=r.moved_out_on, moved_out_reason=r.moved_out_reason, id=r.id)
+        moved_out_on=r.moved_out_on, moved_out_reason=r.moved_out_reason, id=r.id,
+        ethnicity=r.ethnicity or "", religion=r.religion or "")
 
 
 EMPTIED = "Không còn nhân khẩu sau khi gộp người trùng"

@@ -1,12 +1,13 @@
 """Duplicate people (issue 13): matching, the scan, "không trùng", merge and its undo, links of
 hand-typed people. Runs on SQLite and PostgreSQL."""
 
+import json
 from datetime import date
 
 import pytest
 from sqlalchemy import select
 
-from antq_desktop.db.models import Household, MediationParty, RehabCase, Resident
+from antq_desktop.db.models import Household, MediationParty, PersonMerge, RehabCase, Resident
 from antq_desktop.enums import CaseOrigin, MediationType, Regime, Relationship, Sex
 from antq_desktop.services import duplicates as dup
 from antq_desktop.services.duplicates import (
@@ -358,3 +359,40 @@ def test_a_merge_is_preceded_by_a_verified_backup_once_per_half_hour(db, dups, p
         fresh.merge(people["anh"], people["copy"], today=TODAY)
     with db.session() as s:
         assert s.scalars(select(Resident.merged_into_id)).all() == before
+
+
+def test_merge_offers_ethnicity_and_religion_and_undo_gives_them_back(db, dups, households,
+                                                                       ward):
+    """Dân tộc and Tôn giáo (migration 0017) are merge fields: the survivor may take the other
+    record's, and undo restores both records' own; a merge recorded before those columns
+    existed (its snapshot without them) still undoes."""
+    h1 = households.save(household(ward[0], "HK000001"), today=TODAY)
+    h2 = households.save(household(ward[1], "HK000002", [
+        member("Lê Văn Bình", date(1975, 1, 1), id_number="001075000002"),
+        member("dang duc anh", rel=R.OTHER, id_number="", ethnicity="Tày",
+               religion="Phật giáo")]), today=TODAY)
+    keep = households.get(h1).members[0].id
+    drop = next(m.id for m in households.get(h2).members if m.full_name == "Dang Duc Anh")
+    fields = {f.key: f for f in dups.preview(keep, drop).fields}
+    assert fields["ethnicity"].label == "Dân tộc" and fields["ethnicity"].differs
+    assert fields["religion"].label == "Tôn giáo" and fields["religion"].b_text == "Phật giáo"
+    before = _state(db)
+    merge_id = dups.merge(keep, drop, {"ethnicity": drop, "religion": drop}, today=TODAY)
+    with db.session() as s:
+        assert (s.get(Resident, keep).ethnicity, s.get(Resident, keep).religion) == (
+            "Tày", "Phật giáo")
+    dups.undo(merge_id, today=TODAY)
+    assert _state(db) == before
+    # an older snapshot, without the two keys: undo leaves the columns as they are
+    merge_id = dups.merge(keep, drop, {"ethnicity": drop}, today=TODAY)
+    with db.session() as s, s.begin():
+        row = s.get(PersonMerge, merge_id)
+        snapshot = json.loads(row.before)
+        for part in ("survivor", "merged"):
+            snapshot[part].pop("ethnicity"), snapshot[part].pop("religion")
+        s.execute(PersonMerge.__table__.update().where(PersonMerge.id == merge_id)
+                  .values(before=json.dumps(snapshot)))
+    dups.undo(merge_id, today=TODAY)
+    with db.session() as s:
+        assert s.get(Resident, drop).merged_into_id is None
+        assert s.get(Resident, keep).ethnicity == "Tày"  # not in the old snapshot: kept
