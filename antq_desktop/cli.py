@@ -636,4 +636,4 @@ def _dispatch(args: argparse.Namespace) -> None:
         sys.exit(_fail(problem))
     from .ui.app import run_gui
 
-    sys.exit(run_gui(url))
+    sys.exit(run_gui(url, getattr(args, "ward", None)))

@@ -133,7 +133,24 @@ def _stop(text: str) -> int:
     return 1
 
 
-def run_gui(url: str) -> int:
+def start_in_ward(db: Database, wanted: str) -> bool:
+    """``antq-desktop --unit CODE`` without a command: the window opens on that ward (a
+    province account; a ward account may name only its own). False, with the message shown,
+    when no such ward is in the store or the account may not choose it."""
+    from ..access import PermissionDenied
+    from ..cli_ward import find_ward
+    from ..db.guard import choose_ward
+
+    try:
+        choose_ward(db, find_ward(UnitService(db).wards(), wanted).id)
+    except (ValueError, PermissionDenied) as exc:
+        _stop(str(exc))
+        return False
+    return True
+
+
+def run_gui(url: str, ward: str | None = None) -> int:
+    """The windowed program on ``url``; ``ward``: the ``--unit`` it was started with."""
     try:
         app = make_app()
     except (FontError, OSError) as exc:
@@ -164,6 +181,9 @@ def run_gui(url: str) -> int:
     if not sign_in(db):
         db.dispose()
         return 0
+    if ward and not start_in_ward(db, ward):
+        db.dispose()
+        return 1
     prepare_backups(db)
     window = open_main_window(db, services=services)
     window.show()

@@ -99,6 +99,7 @@ class MainWindow(QMainWindow):
         self.households = self.services.households
         self.rehabilitation = self.services.rehabilitation
         self.mediation = self.services.mediation
+        self._remembered_ward()  # before any tab reads: a province officer's last ward
 
         self.tabs = QTabWidget(objectName="mainTabs")
         self.area_tabs: dict[str, QWidget] = {}
@@ -269,6 +270,37 @@ class MainWindow(QMainWindow):
         file_menu.insertAction(file_menu.actions()[0], action)
         self.update_status(counts=False)
 
+    def _ward_key(self) -> str | None:
+        """Where this PC remembers the ward a province officer looked at last (QSettings,
+        per account name; the ward's national code, the same in every store); None for an
+        account that has no chooser."""
+        user = self.db.user
+        return f"ward/{user.name}" if user is not None and user.province else None
+
+    def _remembered_ward(self) -> None:
+        """A province officer starts in the ward they looked at last (0: every ward), when it
+        is still in the store and no ward was named at the start (``--unit``)."""
+        key = self._ward_key()
+        if key is None or self.db.user.unit_id is not None:
+            return
+        code = QSettings().value(key)
+        try:
+            code = int(code)
+        except (TypeError, ValueError):
+            return
+        ward = next((w for w in self.units.wards() if w.ward_code == code), None)
+        if ward is not None:
+            from ..db.guard import choose_ward
+
+            choose_ward(self.db, ward.id)
+
+    def _remember_ward(self, unit_id: int | None) -> None:
+        key = self._ward_key()
+        if key is None:
+            return
+        code = next((w.ward_code for w in self.units.wards() if w.id == unit_id), 0)
+        QSettings().setValue(key, code)
+
     def open_ward_chooser(self) -> None:
         """Tệp → Chọn phường, xã…: the chooser focused, its text selected to type a name."""
         if self.ward_chooser is None:
@@ -288,6 +320,7 @@ class MainWindow(QMainWindow):
         from ..db.guard import choose_ward
 
         choose_ward(self.db, unit_id)
+        self._remember_ward(unit_id)
         if self.ward_chooser is not None:
             index = self.ward_chooser.findData(unit_id or 0)
             if index != self.ward_chooser.currentIndex():

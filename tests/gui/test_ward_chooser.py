@@ -226,3 +226,53 @@ def test_the_chosen_ward_survives_signing_out_and_in_again(qtbot, db, two_wards)
     tab = window.households_tab
     window.show_tab(tab)
     assert _codes(tab) == ["HK000009"]
+
+
+def test_a_province_officer_starts_in_the_ward_looked_at_last(qtbot, db, two_wards):
+    """The ward chosen is remembered on this PC per account (its national code): the next
+    window opens on it, before any tab reads; "every ward" is remembered too, and a ward
+    no longer in the store falls back to every ward. A ward account is never moved."""
+    from PySide6.QtCore import QSettings
+
+    other, _ids = two_wards
+    window = _window(qtbot, db, "tinh")
+    window.set_ward(other)
+    window.close()
+    again = _window(qtbot, db, "tinh")
+    assert again.db.user.unit_id == other
+    assert again.ward_chooser.currentData() == other
+    tab = again.households_tab
+    again.show_tab(tab)
+    assert _codes(tab) == ["HK000009"]
+    again.set_ward(None)  # every ward
+    again.close()
+    third = _window(qtbot, db, "tinh")
+    assert third.db.user.unit_id is None and third.ward_chooser.currentText() == ALL_WARDS
+    third.close()
+    QSettings().setValue("ward/tinh", 99999)  # a ward this store does not hold
+    fourth = _window(qtbot, db, "tinh")
+    assert fourth.db.user.unit_id is None
+    fourth.close()
+    QSettings().setValue("ward/quantri", CUA_NAM.ward_code)
+    own = _window(qtbot, db, "quantri")
+    assert own.db.user.unit_id in (None, 1) and own.ward_chooser is None
+    own.show_tab(own.households_tab)
+    assert sorted(_codes(own.households_tab)) == ["HK000001", "HK000002"]
+
+
+def test_the_windowed_program_opens_on_the_ward_named_by_unit(db, two_wards, monkeypatch,
+                                                              capsys):
+    """``antq-desktop --unit CODE`` (no command): the window opens on that ward; a ward not
+    in the store, or another ward for a ward account, stops with the message."""
+    from antq_desktop.ui.app import QUIT_AFTER_ENV, start_in_ward
+
+    other, _ids = two_wards
+    monkeypatch.setenv(QUIT_AFTER_ENV, "1")  # the message on stderr, not in a box
+    login(db, "tinh", PASSWORD)
+    assert start_in_ward(db, f"{CUA_NAM.ward_code:05d}") and db.user.unit_id == other
+    assert start_in_ward(db, "phuong hoan kiem") and db.user.unit_id == 1
+    assert not start_in_ward(db, "Phường Không Có")
+    assert "Không có phường, xã “Phường Không Có”" in capsys.readouterr().err
+    login(db, "quantri", PASSWORD)
+    assert not start_in_ward(db, str(CUA_NAM.ward_code))
+    assert "chỉ tài khoản cấp tỉnh" in capsys.readouterr().err
