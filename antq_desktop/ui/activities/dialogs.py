@@ -18,11 +18,9 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHBoxLayout,
     QLabel,
-    QLayout,
     QLineEdit,
     QPlainTextEdit,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -33,10 +31,10 @@ from ...services.activities import (
     MAX_PARTICIPANTS,
     MAX_PERSONS,
     PERSON_RESULTS,
+    SPECS,
     VALUABLE_RESULTS,
     WARD_LABEL,
     ActivityData,
-    SPECS,
     ActivityService,
     AwardData,
     Kind,
@@ -54,7 +52,14 @@ from ...services.unit import AreaInfo
 from ...validation import FieldError
 from ..audit.history import history_button
 from ..permissions import period_lock
-from ..widgets.dialogs import ERROR_STYLE, FormDialog, RememberedDialog, inline, view_only
+from ..widgets.dialogs import (
+    FormDialog,
+    RememberedDialog,
+    field_error_line,
+    inline,
+    view_only,
+    with_error_lines,
+)
 from ..widgets.fields import DateField, EnumCombo
 
 WEAPON_UNITS = ["khẩu", "viên", "quả", "kg", "chiếc", "cái", "bộ"]
@@ -91,34 +96,6 @@ def _text_box(name: str, height: int = 64) -> QPlainTextEdit:
     box.setTabChangesFocus(True)
     box.setFixedHeight(height)
     return box
-
-
-def with_error_lines(row: QLayout | QWidget, lines: list[QLabel]) -> QWidget:
-    """A form row of several fields (``row``) with the error lines of its fields under it."""
-    holder = QWidget()
-    column = QVBoxLayout(holder)
-    column.setContentsMargins(0, 0, 0, 0)
-    column.setSpacing(0)
-    if isinstance(row, QLayout):
-        column.addLayout(row)
-    else:
-        column.addWidget(row)
-    for line in lines:
-        column.addWidget(line)
-    return holder
-
-
-def field_error_line(name: str) -> QLabel:
-    """An error line as FieldForm.add makes one (``<name>Error``, one line kept free), for a
-    field laid out in a row of several and bound with FieldForm.bind."""
-    line = QLabel(objectName=f"{name}Error", wordWrap=True)
-    line.setStyleSheet(ERROR_STYLE)
-    font = line.font()
-    font.setPointSizeF(max(7.0, font.pointSizeF() * 0.9))
-    line.setFont(font)
-    line.setMinimumHeight(line.fontMetrics().lineSpacing() + 1)
-    line.setProperty("guardIgnore", True)
-    return line
 
 
 class ActivityDialog(FormDialog, RememberedDialog):

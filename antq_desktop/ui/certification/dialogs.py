@@ -45,7 +45,6 @@ from ...services.certification_rules import record_errors
 from ...services.periods import CERTIFICATION
 from ...services.settings import LABELS, MAX_DECIDER, SettingsService, cert_settings_errors
 from ...validation import FieldError
-from ..activities.dialogs import field_error_line, with_error_lines
 from ..audit.history import history_button
 from ..permissions import period_lock
 from ..widgets import messages
@@ -55,8 +54,10 @@ from ..widgets.dialogs import (
     RememberedDialog,
     button_row,
     error_label,
+    field_error_line,
     inline,
     view_only,
+    with_error_lines,
 )
 from ..widgets.fields import DateField, EnumCombo
 

@@ -105,6 +105,34 @@ def error_label(name: str, bold: bool = False) -> QLabel:
 
 
 # -- what the officer typed: a snapshot of every input widget ----------------------------------
+def with_error_lines(row: QLayout | QWidget, lines: list[QLabel]) -> QWidget:
+    """A form row of several fields (``row``) with the error lines of its fields under it."""
+    holder = QWidget()
+    column = QVBoxLayout(holder)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.setSpacing(0)
+    if isinstance(row, QLayout):
+        column.addLayout(row)
+    else:
+        column.addWidget(row)
+    for line in lines:
+        column.addWidget(line)
+    return holder
+
+
+def field_error_line(name: str) -> QLabel:
+    """An error line as FieldForm.add makes one (``<name>Error``, one line kept free), for a
+    field laid out in a row of several and bound with FieldForm.bind."""
+    line = QLabel(objectName=f"{name}Error", wordWrap=True)
+    line.setStyleSheet(ERROR_STYLE)
+    font = line.font()
+    font.setPointSizeF(max(7.0, font.pointSizeF() * 0.9))
+    line.setFont(font)
+    line.setMinimumHeight(line.fontMetrics().lineSpacing() + 1)
+    line.setProperty("guardIgnore", True)
+    return line
+
+
 def _value_of(widget: QWidget):
     if isinstance(widget, QLineEdit):
         return widget.text()
