@@ -15,7 +15,9 @@ lazy load and ORM UPDATE/DELETE of such a session gets ``with_loader_criteria`` 
 ward-owned model to the current ward (``unit_id``, or through the parent for the children), and
 new records get the ward of their area, else the current ward (at flush and in bulk inserts).
 A province account is limited only to the ward it chose (none: every ward) and never writes. The system user is limited too: a
-handle works in one ward (``Database.unit_id``, else the store's first unit).
+handle works in one ward (``Database.unit_id``, else the store's first unit). A SQLite file
+that holds one ward only is read without the criteria (``unscoped``), until a second ward is in
+it.
 """
 
 from __future__ import annotations
@@ -423,13 +425,13 @@ def _scope_options(unit: int, sqlite: bool = False) -> tuple:
     return tuple(options)
 
 
-_SECOND_UNIT = "SELECT 1 FROM unit LIMIT 1 OFFSET 1"
+ONE_WARD_CHECK = "SELECT 1 FROM unit LIMIT 1 OFFSET 1"
 
 
 def one_ward(conn) -> bool:
     """Whether the store on ``conn`` holds at most one unit, so that every ward-owned row is
     that ward's (``unit_id`` is never NULL) and the ward scope would only cost time."""
-    return conn.exec_driver_sql(_SECOND_UNIT).first() is None
+    return conn.exec_driver_sql(ONE_WARD_CHECK).first() is None
 
 
 def unscoped(db, conn) -> bool:
