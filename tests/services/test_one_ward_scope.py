@@ -73,7 +73,7 @@ def test_a_one_ward_file_runs_without_the_ward_scope(one_ward):
 
 @sqlite_only
 def test_a_second_ward_brings_the_scope_back_at_once(one_ward):
-    db, area, hid = one_ward
+    db, _area, hid = one_ward
     with statements(db) as sql:
         _reads(db, hid)
     assert scoped(sql) == []
