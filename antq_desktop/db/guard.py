@@ -15,7 +15,9 @@ lazy load and ORM UPDATE/DELETE of such a session gets ``with_loader_criteria`` 
 ward-owned model to the current ward (``unit_id``, or through the parent for the children), and
 new records get the ward of their area, else the current ward (at flush and in bulk inserts).
 A province account is limited only to the ward it chose (none: every ward) and never writes. The system user is limited too: a
-handle works in one ward (``Database.unit_id``, else the store's first unit).
+handle works in one ward (``Database.unit_id``, else the store's first unit). A SQLite file
+that holds one ward only is read without the criteria (``unscoped``), until a second ward is in
+it.
 """
 
 from __future__ import annotations
@@ -342,9 +344,16 @@ def choose_ward(db, unit: int | None):
 
 def ward_filter(db, column):
     """A WHERE clause limiting ``column`` (a ``unit_id``) to the ward of ``db``, or None (a
-    province account): for queries that bypass the session (the household list's ids)."""
+    province account; a SQLite file of one ward, ``unscoped``): for queries that bypass the
+    session (the household list's ids)."""
     unit = scope_of(db)
-    return None if unit is None else ward_is(column, unit, db.is_sqlite)
+    if unit is None:
+        return None
+    if db.is_sqlite:
+        with db.engine.connect() as conn:
+            if unscoped(db, conn):
+                return None
+    return ward_is(column, unit, db.is_sqlite)
 
 
 def ward_is(column, unit: int, sqlite: bool):
@@ -416,13 +425,37 @@ def _scope_options(unit: int, sqlite: bool = False) -> tuple:
     return tuple(options)
 
 
+ONE_WARD_CHECK = "SELECT 1 FROM unit LIMIT 1 OFFSET 1"
+
+
+def one_ward(conn) -> bool:
+    """Whether the store on ``conn`` holds at most one unit, so that every ward-owned row is
+    that ward's (``unit_id`` is never NULL) and the ward scope would only cost time."""
+    return conn.exec_driver_sql(ONE_WARD_CHECK).first() is None
+
+
+def unscoped(db, conn) -> bool:
+    """Whether the ward scope may be left out for a statement about to run on ``conn``: a
+    SQLite file that holds one ward (a ward's own file, the usual case). The criteria cost the
+    households list ~3× and the search ~1.5× there (docs/PERFORMANCE.md "The ward filter's
+    cost"): the ``unit_id`` comparison needs every row read from the table where a covering
+    index served before. Asked before each statement, on the statement's own connection (its
+    own uncommitted writes included; one row read, a few µs): the moment a second ward is in
+    the file (UnitService.add_ward, a transfer, another program's commit), the scope is back.
+    A PostgreSQL store (a province's server, many wards) is always scoped."""
+    return db.is_sqlite and one_ward(conn)
+
+
 def _scope(state) -> None:
     if state.is_select and (state.is_column_load or state.is_relationship_load):
         return  # a load of an object already read: the options travel with it
     unit = session_ward(state.session)
-    if unit is not None:
-        sqlite = state.session.info["antq_db"].is_sqlite
-        state.statement = state.statement.options(*_scope_options(unit, sqlite))
+    if unit is None:
+        return
+    db = state.session.info["antq_db"]
+    if unscoped(db, state.session.connection()):
+        return
+    state.statement = state.statement.options(*_scope_options(unit, db.is_sqlite))
 
 
 def _area_unit(session: Session, area_id: int) -> int | None:
