@@ -181,9 +181,9 @@ def bench_search(url: str, unit_id: int, runs: int) -> list[tuple]:
                 cur.execute(sql, params)
                 return cur.fetchall()
 
-            def bare_like():  # the floor: the LIKE alone, in the ward, no order
+            def bare_like():  # the floor: the LIKE alone, in the ward's index, no order
                 cur.execute("SELECT s.household_id FROM household_search s JOIN household h "
-                            "ON h.id = s.household_id WHERE h.unit_id = %s AND "
+                            "ON h.id = s.household_id WHERE s.unit_id = %s AND "
                             "h.moved_out_on IS NULL AND s.folded LIKE %s",
                             (unit_id, f"%{like_escape(fold(term))}%"))
                 return cur.fetchall()
