@@ -7,16 +7,19 @@ This is the one switch for SQLite-specific search (docs/ARCHITECTURE.md §3): ca
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, Integer, inspect, select, text
+from sqlalchemy import Connection, Integer, and_, inspect, select, text
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..text import like_escape
 from .models import Household, HouseholdSearch
 
 FTS_TABLE = "household_fts"
-# PostgreSQL's counterpart (migration 0015): a pg_trgm GIN index on household_search.folded,
-# which the LIKE below uses by itself for three characters or more.
-PG_TRGM_INDEX = "ix_household_search_folded_trgm"
+# PostgreSQL's counterpart (migrations 0015, 0019): a GIN index on household_search's ward and
+# folded text (btree_gin, pg_trgm), which the LIKE below uses by itself for three characters or
+# more, with the ward's condition or without. PG_TRGM_FALLBACK: 0015's, on the text alone, kept
+# where btree_gin may not be created.
+PG_TRGM_INDEX = "ix_household_search_unit_folded_trgm"
+PG_TRGM_FALLBACK = "ix_household_search_folded_trgm"
 TRIGRAM = 3  # FTS5's trigram index answers substrings of at least three characters
 
 _FTS_DDL = [
@@ -64,57 +67,37 @@ def has_household_fts(conn: Connection) -> bool:
     return conn.dialect.name == "sqlite" and FTS_TABLE in inspect(conn).get_table_names()
 
 
-def household_match(folded: str, use_fts: bool, per_row: bool = False) -> ColumnElement[bool]:
+def household_match(folded: str, use_fts: bool, unit_id: int | None = None) -> ColumnElement[bool]:
     """WHERE clause: the household's folded search text contains ``folded`` (already folded).
 
-    ``per_row`` (see :func:`ward_scan_is_cheaper`): the EXISTS carries an ``OFFSET 0``, which
-    keeps PostgreSQL from turning it into a semi-join: it stays a check of each household the
-    other conditions give (the ward's), one primary-key probe of household_search each."""
+    ``unit_id``: the search is inside that ward (the caller limits the households to it too);
+    on the LIKE path the condition names the ward on household_search itself, which
+    PostgreSQL's index answers with the text (:func:`search_row_match`)."""
     if use_fts and len(folded) >= TRIGRAM:
         phrase = '"' + folded.replace('"', '""') + '"'
         ids = text(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :phrase").bindparams(
             phrase=phrase).columns(rowid=Integer)
         return Household.id.in_(ids)
-    found = (select(HouseholdSearch.household_id)
-             .where(HouseholdSearch.household_id == Household.id,
-                    HouseholdSearch.folded.like(f"%{like_escape(folded)}%", escape="\\"))
-             .correlate_except(HouseholdSearch))
-    return (found.offset(0) if per_row else found).exists()
+    return (select(HouseholdSearch.household_id)
+            .where(HouseholdSearch.household_id == Household.id,
+                   search_row_match(folded, unit_id))
+            .correlate_except(HouseholdSearch)).exists()
 
 
-def _plan(conn: Connection, sql: str, params: dict) -> dict:
-    return conn.exec_driver_sql("EXPLAIN (FORMAT JSON) " + sql, params).scalar()[0]["Plan"]
+def search_row_match(folded: str, unit_id: int | None = None) -> ColumnElement[bool]:
+    """WHERE clause on household_search itself (joined, or in household_match's EXISTS): its
+    folded text contains ``folded``, and it is ward ``unit_id``'s (None: any ward).
 
-
-def _scans_table(plan: dict) -> bool:
-    return plan["Node Type"] == "Seq Scan" or any(_scans_table(p) for p in plan.get("Plans", ()))
-
-
-def ward_scan_is_cheaper(conn: Connection, folded: str, unit_id: int) -> bool:
-    """PostgreSQL, a search inside one ward of a province store: whether checking each of the
-    ward's households (``household_match(per_row=True)``) costs less than reading what the
-    trigram index finds in the whole store, every ward's matches, and dropping the other
-    wards'. The index's work grows with the store, the per-row check with the ward only.
-
-    Decided on the planner's estimates (EXPLAIN, about a millisecond each): the ward's
-    households against the matches the index would read in the whole store (the index's
-    candidates are more, 2.6–3× for "nguyen van" or "001080", but a fresh index reads them
-    faster than one probe per household: docs/PERFORMANCE.md, "A province store"), or against
-    the whole table where no index serves the pattern (under three characters). A ward's own
-    store does not take it: the matches are never more than the ward's households."""
-    if conn.dialect.name != "postgresql":
-        return False
-    ward = _plan(conn, "SELECT 1 FROM household WHERE unit_id = %(u)s", {"u": unit_id})
-    plan = _plan(conn, "SELECT 1 FROM household_search WHERE folded LIKE %(p)s ESCAPE '\\'",
-                 {"p": f"%{like_escape(folded)}%"})
-    matches = plan["Plan Rows"]
-    if _scans_table(plan):
-        matches = _plan(conn, "SELECT 1 FROM household_search", {})["Plan Rows"]
-    return ward["Plan Rows"] < matches
+    On PostgreSQL both go to the trigram index ``(unit_id, folded)`` (migration 0019): inside
+    one ward of a province store it reads that ward's matches only. Without the ward it read
+    every ward's and the join to household dropped the others' (81–86 ms at p95 for a term
+    common in every ward of 10, growing with the province: docs/PERFORMANCE.md)."""
+    like = HouseholdSearch.folded.like(f"%{like_escape(folded)}%", escape="\\")
+    return like if unit_id is None else and_(HouseholdSearch.unit_id == unit_id, like)
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
     """For Alembic autogenerate: leave the search indexes out (SQLite's FTS5 table, made here,
     and PostgreSQL's trigram index, made by its migration: neither is a model's)."""
     return not ((type_ == "table" and name.startswith(FTS_TABLE))
-                or (type_ == "index" and name == PG_TRGM_INDEX))
+                or (type_ == "index" and name in (PG_TRGM_INDEX, PG_TRGM_FALLBACK)))

@@ -506,13 +506,15 @@ def _insert_new(s: Session, new, batch_id: int, report: Report, tick, total: int
                          "residence_kind": head.residence_kind, "member_count": len(active),
                          "import_batch_id": batch_id})
         s.execute(bulk(Household), rows)
-        ids = dict(iter(s.execute(select(Household.code, Household.id).where(
-            Household.code.in_([data.code for _, data, _ in part])))))
+        ids = {code: (hid, unit) for code, hid, unit in s.execute(
+            select(Household.code, Household.id, Household.unit_id).where(
+                Household.code.in_([data.code for _, data, _ in part])))}
         people, search = [], []
         for g, data, members in part:
-            hid = ids[data.code]
+            hid, unit = ids[data.code]
             folded, lowered = _search_text(data.code, data.address, data.members)
-            search.append({"household_id": hid, "folded": folded, "lower": lowered})
+            search.append({"household_id": hid, "unit_id": unit, "folded": folded,
+                           "lower": lowered})
             people += [_resident_row(m, hid, batch_id) for m in data.members]
             done += len(g.rows)
         s.execute(bulk(Resident), people)

@@ -633,14 +633,15 @@ def _write_chunk(s: Session, gen: _Generator, chunk: list[_Household], area_ids:
     s.execute(bulk(Household), rows)
     # Ids looked up by code rather than with RETURNING: a plain executemany is a third faster.
     codes = [h.code for h in chunk]
-    ids = dict(iter(s.execute(select(Household.code, Household.id)
-                              .where(Household.code.in_(codes)))))
+    ids = {code: (hid, unit) for code, hid, unit in s.execute(
+        select(Household.code, Household.id, Household.unit_id).where(Household.code.in_(codes)))}
     people, signed, search = [], [], []
     for h in chunk:
-        hid = ids[h.code]
+        hid, unit = ids[h.code]
         # The search text exactly as HouseholdService._refresh_cache writes it.
         folded, lowered = _search_text(h.code, h.address, h.members)
-        search.append({"household_id": hid, "folded": folded, "lower": lowered})
+        search.append({"household_id": hid, "unit_id": unit, "folded": folded,
+                       "lower": lowered})
         for m in h.members:
             people.append({
                 "household_id": hid, "full_name": m.full_name,

@@ -80,7 +80,7 @@ RESIDENT_COLUMNS = ("id", "household_id", "full_name", "name_folded", "birth_dat
                     "id_number", "old_id_number", "relation", "residence_kind",
                     "residence_from", "residence_to", "phone", "occupation", "notes",
                     "moved_out_on", "moved_out_reason", "birth_year_only")
-SEARCH_COLUMNS = ("household_id", "folded", "lower")
+SEARCH_COLUMNS = ("household_id", "unit_id", "folded", "lower")
 SIGNUP_COLUMNS = ("id", "household_id", "year", "signed_on")
 # Tables whose ids this module gives (the sequences are moved past them on PostgreSQL).
 OWN_IDS = ("unit", "area", "household", "resident", "household_signup")
@@ -206,7 +206,7 @@ def _household_rows(gen: _Generator, chunk: list[_Household], first_id: int, uni
             h.moved_out_on, h.moved_out_reason, head.full_name, name_sort_key(head.full_name),
             len(active), head.residence_kind.value))
         folded, lowered = _search_text(h.code, h.address, h.members)
-        search.append((hid, folded, lowered))
+        search.append((hid, unit_id, folded, lowered))
         for m in h.members:
             people.append([
                 hid, m.full_name, fold(m.full_name), m.birth_date, m.sex.value,

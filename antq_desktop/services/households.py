@@ -14,7 +14,7 @@ from ..db.engine import Database
 from ..db.guard import scope_of, ward_filter
 from ..db.models import Area, Household, HouseholdSearch, HouseholdSignup, Resident
 from ..db.query import fetch_column
-from ..db.search import household_match, ward_scan_is_cheaper
+from ..db.search import household_match, search_row_match
 from ..enums import Relationship, ResidenceKind, Sex
 from ..peoples import LEN_PEOPLE, check_ethnicity, clean_ethnicity, clean_religion
 from ..text import (
@@ -319,8 +319,7 @@ class HouseholdService:
         self.db = db
 
     # -- list -------------------------------------------------------------------------------
-    def _filtered(self, stmt, search: str, area_id: int | None, status: str,
-                  per_row: bool = False):
+    def _filtered(self, stmt, search: str, area_id: int | None, status: str):
         if status == Status.ACTIVE:
             stmt = stmt.where(Household.moved_out_on.is_(None))
         elif status == Status.MOVED:
@@ -333,7 +332,7 @@ class HouseholdService:
             stmt = stmt.where(ward)  # query_ids reads outside the session's ward scope
         folded = fold(search)
         if folded:
-            stmt = stmt.where(household_match(folded, self.db.has_fts, per_row))
+            stmt = stmt.where(household_match(folded, self.db.has_fts))
         return stmt
 
     def query_ids(self, search: str = "", area_id: int | None = None, status: str = Status.ACTIVE,
@@ -344,27 +343,27 @@ class HouseholdService:
         Households whose text matches the search with its exact diacritics come first.
         """
         with self.db.engine.connect() as conn:
-            # a ward of a province store: its households checked one by one when the trigram
-            # index would read more of the other wards' matches (db/search.py)
-            ward = scope_of(self.db) if fold(search) and not self.db.is_sqlite else None
-            per_row = ward is not None and ward_scan_is_cheaper(conn, fold(search), ward)
             return fetch_column(conn, self._ids_query(search, area_id, status, sort,
-                                                      descending, year, per_row))
+                                                      descending, year))
 
-    def _ids_query(self, search, area_id, status, sort, descending, year, per_row):
-        stmt = self._filtered(select(Household.id), search, area_id, status, per_row)
+    def _ids_query(self, search, area_id, status, sort, descending, year):
+        folded = fold(search)
+        # PostgreSQL: the search row joined once, its text and its ward (that of a ward
+        # account, or of the ward a province account chose) matched by the trigram index
+        # (db/search.py search_row_match); the exact-spelling order reads the same row.
+        # SQLite: FTS5 (or the LIKE for short terms) in household_match's WHERE.
+        joined = bool(folded) and not self.db.is_sqlite
+        stmt = self._filtered(select(Household.id), "" if joined else search, area_id, status)
+        if joined:
+            stmt = stmt.join(HouseholdSearch, HouseholdSearch.household_id == Household.id)
+            stmt = stmt.where(search_row_match(folded, scope_of(self.db)))
         order = []
         exact = lower(search)
-        if exact and exact != fold(search):
-            spelled = HouseholdSearch.lower.like(f"%{like_escape(exact)}%", escape="\\")
-            if per_row:  # a probe of each match (a join would read the whole table)
-                order.append(case((select(HouseholdSearch.household_id)
-                                   .where(HouseholdSearch.household_id == Household.id, spelled)
-                                   .correlate_except(HouseholdSearch).offset(0).exists(), 0),
-                                  else_=1))
-            else:
+        if exact and exact != folded:
+            if not joined:
                 stmt = stmt.join(HouseholdSearch, HouseholdSearch.household_id == Household.id)
-                order.append(case((spelled, 0), else_=1))
+            spelled = HouseholdSearch.lower.like(f"%{like_escape(exact)}%", escape="\\")
+            order.append(case((spelled, 0), else_=1))
         year = year or date.today().year
         key = {
             "code": Household.code,
@@ -752,7 +751,8 @@ class HouseholdService:
                    Resident.name_folded, Resident.birth_year_only)
             .join(Household, Household.id == Resident.household_id)
             .where(Household.moved_out_on.is_(None), Resident.moved_out_on.is_(None),
-                   household_match(folded, self.db.has_fts))
+                   household_match(folded, self.db.has_fts,
+                                   None if self.db.is_sqlite else scope_of(self.db)))
             .order_by(Resident.name_folded)
         )
         out = []

@@ -18,7 +18,6 @@ from antq_desktop.services.households import HouseholdService
 from antq_desktop.services.indicators import IndicatorService
 from antq_desktop.services.unit import UnitService
 from antq_desktop.text import fold, lower
-from tests.conftest import PG_URL
 
 TODAY = date(2026, 11, 20)
 WARDS, HOUSEHOLDS = 3, 50
@@ -158,60 +157,24 @@ def test_a_store_with_data_is_refused_and_a_cancel_leaves_nothing(db, tmp_path):
 
 
 @pytest.mark.parametrize("term", ["Nguyễn Văn", "nguyen", "Hàng", "HK00001", "09", "Trần Thị"])
-def test_the_per_row_search_finds_the_same_households_in_the_same_order(db, province, term):
-    """The ward-by-ward form of the search (db/search.py ``per_row``) changes the plan only:
-    the same households, exact spellings first, then the list's order."""
-    handle = handle_for(db, province.unit_ids[1])
+def test_the_ward_search_finds_its_households_exact_spellings_first(db, province, term):
+    """The search inside one ward (on PostgreSQL: the trigram index with the ward, migration
+    0019) gives exactly the ward's households whose text has the term, those spelled as typed
+    first, then in code order: the same as reading every row of the ward and checking it."""
+    unit = province.unit_ids[1]
+    handle = handle_for(db, unit)
     try:
-        homes = HouseholdService(handle)
+        found = HouseholdService(handle).query_ids(term, status="all")
         with handle.engine.connect() as conn:
-            def ids(per_row, sort="code"):
-                return [r[0] for r in conn.execute(homes._ids_query(
-                    term, None, "all", sort, False, TODAY.year, per_row))]
-
-            for sort in ("code", "head"):
-                assert ids(True, sort) == ids(False, sort)
-            found = ids(True)
-            spelled = {h for h, text_ in conn.execute(
-                select(HouseholdSearch.household_id, HouseholdSearch.lower)) if lower(term) in text_}
-        assert found
-        if lower(term) != fold(term):  # diacritics typed: those spelled so come first
-            first = [h in spelled for h in found]
-            assert first == sorted(first, reverse=True) and any(first)
-        assert homes.query_ids(term, status="all") == found
+            rows = conn.execute(select(Household.id, Household.code, HouseholdSearch.folded,
+                                       HouseholdSearch.lower)
+                                .join(HouseholdSearch, HouseholdSearch.household_id == Household.id)
+                                .where(Household.unit_id == unit)).all()
     finally:
         handle.dispose()
-
-
-def test_the_ward_scan_is_chosen_only_where_the_index_reads_other_wards(db, province):
-    from antq_desktop.db.search import ward_scan_is_cheaper
-
-    with db.engine.connect() as conn:
-        if db.engine.dialect.name != "postgresql":
-            assert not ward_scan_is_cheaper(conn, "nguyen", province.unit_ids[0])
-            return
-        # a word in most households of every ward: the index finds every ward's
-        assert ward_scan_is_cheaper(conn, "nguyen", province.unit_ids[0])
-        assert ward_scan_is_cheaper(conn, "hk", province.unit_ids[0])  # no index: a table scan
-
-
-@pytest.mark.skipif(not PG_URL, reason="the choice is PostgreSQL's (SQLite has FTS5)")
-def test_a_rare_term_keeps_the_trigram_index(db):
-    from antq_desktop.db.search import ward_scan_is_cheaper
-
-    units = generate_province(db, wards=3, households=1000, today=TODAY).unit_ids
-    with db.engine.connect() as conn:
-        number = conn.scalar(select(Resident.id_number).where(Resident.id_number.is_not(None))
-                             .order_by(Resident.id).limit(1))
-        assert not ward_scan_is_cheaper(conn, number, units[0])  # one household's ID number
-        assert ward_scan_is_cheaper(conn, "nguyen", units[0])
-
-
-@pytest.mark.skipif(not PG_URL, reason="the choice is PostgreSQL's (SQLite has FTS5)")
-def test_a_wards_own_store_never_scans_row_by_row(db):
-    from antq_desktop.db.search import ward_scan_is_cheaper
-
-    (unit,) = generate_province(db, wards=1, households=HOUSEHOLDS, today=TODAY).unit_ids
-    with db.engine.connect() as conn:
-        for term in ("nguyen", "hk", "09", "pho"):
-            assert not ward_scan_is_cheaper(conn, term, unit), term
+    diacritics = lower(term) != fold(term)
+    expected = sorted((r for r in rows if fold(term) in r.folded),
+                      key=lambda r: (diacritics and lower(term) not in r.lower, r.code))
+    assert found and found == [r.id for r in expected]
+    if diacritics:
+        assert any(lower(term) in r.lower for r in expected)

@@ -14,7 +14,9 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
     false,
+    select,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -76,13 +78,32 @@ class HouseholdSearch(Base):
     ``folded`` (no diacritics) is what the search matches; ``lower`` (diacritics kept) ranks exact
     spellings first. A table of its own keeps the household rows narrow; on SQLite a trigram FTS5
     index (``household_fts``, created by the migration) covers ``folded``.
+
+    ``unit_id`` is the household's ward, copied (migration 0019): PostgreSQL's trigram index
+    leads with it (``(unit_id, folded)``, btree_gin), so that a search inside one ward of a
+    province store reads that ward's matches only (db/search.py). Every writer gives it: the
+    ORM's insert from the household row (``_fill_unit`` below), the bulk writers (demo, import,
+    demo province) and the transfer (a foreign key to ``unit``, remapped like any other) their
+    own. A household never changes ward (db/guard.py refuses an area of another ward).
     """
 
     __tablename__ = "household_search"
 
     household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
     folded: Mapped[str] = mapped_column(Text, default="")
     lower: Mapped[str] = mapped_column(Text, default="")
+
+
+@event.listens_for(HouseholdSearch, "before_insert")
+def _fill_unit(mapper, connection, target: HouseholdSearch) -> None:
+    """An ORM insert without a ward (HouseholdService._refresh_cache makes the row before the
+    household's own ward is set, at the flush: db/guard.py) takes its household's. The household
+    row is in by then: the unit of work writes the parent first."""
+    if target.unit_id is None:
+        table = Household.__table__
+        target.unit_id = connection.execute(
+            select(table.c.unit_id).where(table.c.id == target.household_id)).scalar_one()
 
 
 class Resident(Versioned, Timestamped, Base):
