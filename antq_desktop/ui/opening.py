@@ -135,10 +135,14 @@ class DeferredOpen(QObject):
         return self.users
 
     def stop(self) -> None:
-        """The dialog is closed: nothing more is opened."""
+        """The dialog is closed: nothing more is opened, and the dialog and this object no
+        longer hold each other (both are freed when the start lets go of them, on the GUI
+        thread, as a dialog of the ordinary start is)."""
         self._steps.clear()
         if self.dialog is not None:
             self.dialog.removeEventFilter(self)
+            self.dialog.opening = None
+            self.dialog = None
 
     def _close_dialog(self) -> None:
         if self.dialog is not None and self.dialog.isVisible():
