@@ -291,6 +291,7 @@ def main(argv: list[str] | None = None) -> int:
     run_child("login", login_db)
     if args.compare:
         run_child("app", args.db, args.compare.resolve())
+        run_child("login", login_db, args.compare.resolve())
     seen: dict[str, list[float]] = {}
     for i in range(args.runs):
         line = [f"  run {i + 1}:"]
@@ -298,7 +299,11 @@ def main(argv: list[str] | None = None) -> int:
             o = run_child("app", args.db, args.compare.resolve())
             seen.setdefault("compare", []).append(o["painted"])
             seen.setdefault("compare cpu", []).append(o["_cpu"])
-            line.append(f"compared app {o['painted']:5.0f} ms (CPU {o['_cpu']:4.0f}) ·")
+            c = run_child("login", login_db, args.compare.resolve())
+            seen.setdefault("compare login", []).append(c["login"])
+            seen.setdefault("compare signed in", []).append(c["painted"])
+            line.append(f"compared app {o['painted']:5.0f} ms (CPU {o['_cpu']:4.0f}), login "
+                        f"dialog {c['login']:4.0f} ms, signed in {c['painted']:5.0f} ms ·")
         b = run_child("bare", args.db)
         a = run_child("app", args.db)
         g = run_child("login", login_db)
@@ -331,6 +336,8 @@ def main(argv: list[str] | None = None) -> int:
     show("login-first: signed in at once, first tab painted", "signed in")
     if args.compare:
         show(f"app from {args.compare}: first tab painted", "compare")
+        show(f"login from {args.compare}: login dialog painted", "compare login")
+        show(f"login from {args.compare}: signed in, first tab painted", "compare signed in")
     med = {k: statistics.median(v) for k, v in seen.items()}
     print(f"CPU until the paint, medians: bare {med['bare cpu']:.0f} ms, app {med['app cpu']:.0f} "
           f"ms (ratio {med['app cpu'] / med['bare cpu']:.2f})"
