@@ -45,13 +45,16 @@ class DeferredOpen(QObject):
         self.mismatch = False  # opened, but no accounts or no ward after all (changed since)
         self.dialog: LoginDialog | None = None
         self._steps: list[Callable[[], None]] = [
-            self._import_sqlalchemy, self._import_models, self._open, self._build,
-            self._first_read]
+            self._import_sqlalchemy, self._import_orm, self._import_models, self._open,
+            self._build, self._first_read]
         self._started = False
 
     # -- the steps ------------------------------------------------------------------------------
     def _import_sqlalchemy(self) -> None:
-        import sqlalchemy.orm  # noqa: F401 - the largest single import of the start
+        import sqlalchemy  # noqa: F401 - the largest single import of the start (its core)
+
+    def _import_orm(self) -> None:
+        import sqlalchemy.orm  # noqa: F401
 
     def _import_models(self) -> None:
         from ..db import engine  # noqa: F401 - the models' declarative mapping
