@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import NoReturn
 
 from .config import DB_ENV, resolve_db_url
-from .db.engine import DatabaseOpenError, open_database
 from .validation import FieldError
+
+# SQLAlchemy (db.engine, the models) is imported by the commands that open a database, not
+# here: the windowed program may show its login dialog before it (ui/opening.py)
 
 # argparse's own messages, in Vietnamese (the pattern of each English message, its wording)
 _ARGPARSE_MESSAGES = [
@@ -121,7 +123,13 @@ def _fail(message: str) -> int:
 
 
 def run_demo(url: str, households: int, seed: int) -> int:
-    from .db.engine import BUSY_MESSAGE, database_error_message, is_busy
+    from .db.engine import (
+        BUSY_MESSAGE,
+        DatabaseOpenError,
+        database_error_message,
+        is_busy,
+        open_database,
+    )
     from .services.demo import DemoError, generate
 
     if households < 1:
@@ -235,7 +243,7 @@ def _find_units(db, wanted: list[str], year: int) -> tuple[int, ...]:
 def run_export(url: str, args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from .db.engine import database_error_message
+    from .db.engine import DatabaseOpenError, database_error_message, open_database
     from .reports import registry
     from .reports.export import NOT_WORD, WORD_ONLY, export_docx, export_pdf, export_xlsx
 
@@ -334,6 +342,8 @@ def database_problem(url: str) -> str | None:
 def open_for_command(url: str):
     """The database a command works on, or the exit code once the reason is printed (a
     missing, damaged or locked file, a server not reached)."""
+    from .db.engine import DatabaseOpenError, open_database
+
     problem = database_problem(url)
     if problem is not None:
         return _fail(problem)
@@ -361,6 +371,8 @@ def _existing_file(url: str) -> Path | str:
 def _open_server(url: str):
     """A PostgreSQL database for backup, backups and restore, not upgraded (a backup is taken
     as the data is); or the one-line message why not."""
+    from .db.engine import DatabaseOpenError, open_database
+
     problem = database_problem(url)
     if problem is not None:
         return problem
@@ -417,6 +429,7 @@ def _print_backups(found, folder: Path, describe) -> int:
 
 
 def run_server_restore(url: str, file: str) -> int:
+    from .db.engine import DatabaseOpenError, open_database
     from .services.backup import BackupError, require_tools, restore_server
 
     try:
@@ -485,6 +498,7 @@ def run_backups(url: str, folder_arg: str | None) -> int:
 
 
 def run_restore(url: str, file: str) -> int:
+    from .db.engine import DatabaseOpenError, open_database
     from .services.backup import BackupError, restore
 
     if url.startswith("postgresql"):

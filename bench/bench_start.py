@@ -9,17 +9,22 @@ Each run is a fresh Python process, started by this script, alternately:
 - *app*: the program's own start (``antq_desktop.cli.main(["--db", PATH])``: the command line,
   the Qt check, the fonts and style, opening and checking the database, the sign-in, the main
   window with its first tab), single-user as in a smoke test (``ANTQ_QUIT_AFTER_MS`` set, far
-  beyond the run).
-Both are timed from just before the process is launched until the first paint of what the user
-looks at is done (the table's viewport; the main window's paint pass, its current tab
-included), taken at the next turn of the event loop and read from the system's monotonic clock
+  beyond the run);
+- *login*: the same start on a copy of the database with one account (made once by the
+  program's own ``users add``): the login dialog comes first (the login-first start,
+  ui/opening.py), the child types the account's name and password into it right after its
+  first paint and submits; the main window follows once the database is open and the password
+  checked.
+All are timed from just before the process is launched until the first paint of what the user
+looks at is done (the table's viewport; the login dialog; the main window's paint pass, its
+current tab included), taken at the next turn of the event loop and read from the system's monotonic clock
 in both processes; the child then leaves at once (``os._exit``). The app's child also reports
 when ``open_main_window`` returned and when Tổng quan's figures (read in the background)
 arrived. After one warm-up pair (not counted) the runs alternate, so both meet the same machine
 load; the ratio of the medians is printed, and each process's CPU time until its paint.
 
 ``--importtime`` runs one app start under ``python -X importtime`` instead and prints the
-slowest top-level imports. Results go to docs/PERFORMANCE.md.
+slowest top-level imports (``--login``: of the login-first start). Results go to docs/PERFORMANCE.md.
 """
 
 from __future__ import annotations
@@ -39,18 +44,28 @@ PROFILE_ENV = "ANTQ_BENCH_PROFILE"
 
 
 # -- the children ---------------------------------------------------------------------------------
+def _on_first_paint(widget, then) -> None:
+    """Call ``then()`` at the turn of the event loop after ``widget``'s first paint (when the
+    whole paint pass is on screen)."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    class FirstPaint(QObject):
+        seen = False
+
+        def eventFilter(self, watched, event):  # noqa: N802 (Qt's name)
+            if event.type() == QEvent.Type.Paint and not self.seen:
+                self.seen = True
+                QTimer.singleShot(0, then)  # after this paint pass (the window) is over
+            return False
+
+    widget._first_paint = FirstPaint(widget)
+    widget.installEventFilter(widget._first_paint)
+
+
 def _finish_on_paint(widget, marks: dict, loaded=None) -> None:
     """After ``widget``'s first paint has been done (and, with ``loaded``, a signal, after it
     has been emitted too: the figures read in the background): print the marks, leave at
     once."""
-    from PySide6.QtCore import QEvent, QObject, QTimer
-
-    class FirstPaint(QObject):
-        def eventFilter(self, watched, event):  # noqa: N802 (Qt's name)
-            if event.type() == QEvent.Type.Paint and not marks.get("_seen"):
-                marks["_seen"] = True
-                QTimer.singleShot(0, painted)  # after this paint pass (the window) is over
-            return False
 
     def painted() -> None:
         marks["painted"] = time.monotonic()
@@ -65,7 +80,7 @@ def _finish_on_paint(widget, marks: dict, loaded=None) -> None:
 
     def done() -> None:
         print(" ".join(f"{k}={v:.6f}" for k, v in marks.items()
-                       if k == "_cpu" or not k.startswith("_")), flush=True)
+                       if k.endswith("_cpu") or not k.startswith("_")), flush=True)
         if marks.get("_profile") is not None:
             marks["_profile"].disable()
             marks["_profile"].dump_stats(os.environ[PROFILE_ENV])
@@ -73,8 +88,7 @@ def _finish_on_paint(widget, marks: dict, loaded=None) -> None:
 
     if loaded is not None:
         loaded.connect(figures)
-    widget._first_paint = FirstPaint(widget)
-    widget.installEventFilter(widget._first_paint)
+    _on_first_paint(widget, painted)
 
 
 def child_bare() -> None:
@@ -96,11 +110,38 @@ def child_bare() -> None:
     app.exec()
 
 
-def child_app(db: str) -> None:
+LOGIN_NAME, LOGIN_PASSWORD = "bench", "bench-mật-khẩu-1"
+
+
+def _sign_in_on_paint(marks: dict) -> None:
+    """The login dialog: at its first paint, the mark (and whether SQLAlchemy is loaded yet),
+    then the account's name and password typed in and submitted at once."""
+    from antq_desktop.ui.login import dialogs
+
+    original = dialogs.LoginDialog.exec
+
+    def exec_(dialog):
+        def painted() -> None:
+            marks["login"] = time.monotonic()
+            marks["_login_cpu"] = time.process_time()
+            marks["sqlalchemy"] = float("sqlalchemy" in sys.modules)
+            dialog.name.setText(LOGIN_NAME)
+            dialog.password.setText(LOGIN_PASSWORD)
+            dialog.ok.click()  # the database may still be opening: the submit finishes it
+
+        _on_first_paint(dialog, painted)
+        return original(dialog)
+
+    dialogs.LoginDialog.exec = exec_
+
+
+def child_app(db: str, login: bool = False) -> None:
+    marks: dict = {}
+    if login:
+        _sign_in_on_paint(marks)
     from antq_desktop import cli
     from antq_desktop.ui import app as app_module
 
-    marks: dict = {}
     if os.environ.get(PROFILE_ENV):  # --profile: cProfile of the start, written at the paint
         import cProfile
 
@@ -137,14 +178,18 @@ def child_env(root: Path = ROOT) -> dict:
 
 def run_child(kind: str, db: Path, root: Path = ROOT) -> dict[str, float]:
     command = [sys.executable, str(Path(__file__).resolve()), "--child", kind, "--db", str(db)]
+    if kind == "login":
+        command[3] = "app"
+        command.append("--login")
     started = time.monotonic()
     done = subprocess.run(command, env=child_env(root), capture_output=True, text=True,
                           stdin=subprocess.DEVNULL, timeout=300)
     if done.returncode != 0 or "painted=" not in done.stdout:
         raise SystemExit(f"{kind} start failed ({done.returncode}):\n{done.stderr[-3000:]}")
-    marks = dict(item.split("=") for item in done.stdout.split()[-5:] if "=" in item)
-    return {k: float(v) * 1000 if k == "_cpu" else (float(v) - started) * 1000
-            for k, v in marks.items()}
+    marks = dict(item.split("=") for item in done.stdout.splitlines()[-1].split() if "=" in item)
+    return {k: float(v) * (1 if k == "sqlalchemy" else 1000) if k in ("_cpu", "_login_cpu",
+                                                                     "sqlalchemy")
+            else (float(v) - started) * 1000 for k, v in marks.items()}
 
 
 def ensure_database(path: Path, households: int) -> None:
@@ -157,9 +202,32 @@ def ensure_database(path: Path, households: int) -> None:
     print(f"  built in {time.perf_counter() - started:.1f} s", flush=True)
 
 
-def importtime(db: Path, top: int = 25) -> None:
+def ensure_login_database(db: Path) -> Path:
+    """A copy of ``db`` with one administrator account (made by the program's own ``users add``),
+    for the login-first start; made again when ``db`` is newer."""
+    import sqlite3
+
+    copy = db.with_name(f"{db.stem}-login{db.suffix}")
+    if copy.exists() and copy.stat().st_mtime >= db.stat().st_mtime:
+        return copy
+    print(f"copying {db} to {copy} with one account…", flush=True)
+    for tail in ("", "-wal", "-shm"):
+        Path(f"{copy}{tail}").unlink(missing_ok=True)
+    source, target = sqlite3.connect(db), sqlite3.connect(copy)
+    with target:
+        source.backup(target)
+    source.close()
+    target.close()
+    env = dict(child_env(), ANTQ_NEW_PASSWORD=LOGIN_PASSWORD)
+    subprocess.run([sys.executable, str(ROOT / "main.py"), "--db", str(copy), "users", "add",
+                    LOGIN_NAME, "--role", "admin", "--display-name", "Cán bộ đo thời gian"],
+                   check=True, env=env, stdout=subprocess.DEVNULL)
+    return copy
+
+
+def importtime(db: Path, top: int = 25, login: bool = False) -> None:
     command = [sys.executable, "-X", "importtime", str(Path(__file__).resolve()),
-               "--child", "app", "--db", str(db)]
+               "--child", "app", "--db", str(db)] + (["--login"] if login else [])
     done = subprocess.run(command, env=child_env(), capture_output=True, text=True,
                           stdin=subprocess.DEVNULL, timeout=300)
     rows = []  # (cumulative µs, self µs, nesting level, module)
@@ -192,20 +260,25 @@ def main(argv: list[str] | None = None) -> int:
                         help="also time the app from another source tree (e.g. a `git archive` "
                              "of the commit before a change), in the same rounds")
     parser.add_argument("--child", choices=("bare", "app"), help=argparse.SUPPRESS)
+    parser.add_argument("--login", action="store_true",
+                        help="with --importtime or --profile: the login-first start (a copy of "
+                             "--db with one account, signed in at the dialog's first paint)")
     args = parser.parse_args(argv)
     if args.child == "bare":
         child_bare()
         return 0
     if args.child == "app":
-        child_app(str(args.db))
+        child_app(str(args.db), args.login)
         return 0
     ensure_database(args.db, args.households)
+    login_db = ensure_login_database(args.db)
     if args.importtime:
-        importtime(args.db)
+        importtime(login_db if args.login else args.db, login=args.login)
         return 0
     if args.profile:
         os.environ[PROFILE_ENV] = str(args.profile)
-        print(f"app start under cProfile: {run_child('app', args.db)['painted']:.0f} ms; "
+        kind, db = ("login", login_db) if args.login else ("app", args.db)
+        print(f"app start under cProfile: {run_child(kind, db)['painted']:.0f} ms; "
               f"python -m pstats {args.profile}")
         return 0
     from PySide6 import __version__ as pyside
@@ -215,8 +288,10 @@ def main(argv: list[str] | None = None) -> int:
           f"({args.db.stat().st_size / 2**20:.0f} MiB)", flush=True)
     run_child("bare", args.db)  # warm-up: the page cache, Python's bytecode cache
     run_child("app", args.db)
+    run_child("login", login_db)
     if args.compare:
         run_child("app", args.db, args.compare.resolve())
+        run_child("login", login_db, args.compare.resolve())
     seen: dict[str, list[float]] = {}
     for i in range(args.runs):
         line = [f"  run {i + 1}:"]
@@ -224,17 +299,28 @@ def main(argv: list[str] | None = None) -> int:
             o = run_child("app", args.db, args.compare.resolve())
             seen.setdefault("compare", []).append(o["painted"])
             seen.setdefault("compare cpu", []).append(o["_cpu"])
-            line.append(f"compared app {o['painted']:5.0f} ms (CPU {o['_cpu']:4.0f}) ·")
+            c = run_child("login", login_db, args.compare.resolve())
+            seen.setdefault("compare login", []).append(c["login"])
+            seen.setdefault("compare signed in", []).append(c["painted"])
+            line.append(f"compared app {o['painted']:5.0f} ms (CPU {o['_cpu']:4.0f}), login "
+                        f"dialog {c['login']:4.0f} ms, signed in {c['painted']:5.0f} ms ·")
         b = run_child("bare", args.db)
         a = run_child("app", args.db)
+        g = run_child("login", login_db)
+        if g["sqlalchemy"]:
+            raise SystemExit("the login dialog was painted after SQLAlchemy was imported")
         for key, value in (("bare", b["painted"]), ("bare cpu", b["_cpu"]),
                            ("window", a["window"]), ("app", a["painted"]),
                            ("app cpu", a["_cpu"]),
-                           ("figures", a.get("figures", float("nan")) - a["window"])):
+                           ("figures", a.get("figures", float("nan")) - a["window"]),
+                           ("login", g["login"]), ("login cpu", g["_login_cpu"]),
+                           ("signed in", g["painted"]), ("signed in cpu", g["_cpu"])):
             seen.setdefault(key, []).append(value)
         line.append(f"bare {b['painted']:4.0f} ms (CPU {b['_cpu']:4.0f}) · app {a['painted']:5.0f}"
                     f" ms (CPU {a['_cpu']:4.0f}; window built {a['window']:5.0f} ms; Tổng quan's "
-                    f"figures {seen['figures'][-1]:4.0f} ms after)")
+                    f"figures {seen['figures'][-1]:4.0f} ms after) · login dialog "
+                    f"{g['login']:4.0f} ms (CPU {g['_login_cpu']:4.0f}), signed in, first tab "
+                    f"{g['painted']:5.0f} ms (CPU {g['_cpu']:4.0f})")
         print(" ".join(line), flush=True)
 
     def show(label: str, key: str) -> None:
@@ -246,12 +332,22 @@ def main(argv: list[str] | None = None) -> int:
     show("app: main window built", "window")
     show("app: first tab (Tổng quan) painted", "app")
     show("app: Tổng quan's figures shown, after the window", "figures")
+    show("login-first: login dialog painted", "login")
+    show("login-first: signed in at once, first tab painted", "signed in")
     if args.compare:
         show(f"app from {args.compare}: first tab painted", "compare")
+        show(f"login from {args.compare}: login dialog painted", "compare login")
+        show(f"login from {args.compare}: signed in, first tab painted", "compare signed in")
     med = {k: statistics.median(v) for k, v in seen.items()}
     print(f"CPU until the paint, medians: bare {med['bare cpu']:.0f} ms, app {med['app cpu']:.0f} "
           f"ms (ratio {med['app cpu'] / med['bare cpu']:.2f})"
           + (f", compared app {med['compare cpu']:.0f} ms" if args.compare else ""))
+    print(f"CPU, login-first: login dialog {med['login cpu']:.0f} ms (ratio "
+          f"{med['login cpu'] / med['bare cpu']:.2f}), main window after the sign-in "
+          f"{med['signed in cpu']:.0f} ms")
+    print(f"ratio login dialog painted / bare (medians): {med['login'] / med['bare']:.2f} "
+          f"(target ≤ {TARGET_RATIO:.1f}); signed-in first tab / bare "
+          f"{med['signed in'] / med['bare']:.2f}")
     print(f"ratio app / bare (medians): {med['app'] / med['bare']:.2f} (target ≤ "
           f"{TARGET_RATIO:.1f})" + (f"; compared app / bare {med['compare'] / med['bare']:.2f}"
                                     if args.compare else "")

@@ -9,7 +9,6 @@ unusable file's message names the newest copy to restore.
 from __future__ import annotations
 
 import errno
-import re
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -26,6 +25,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ..access import CURRENT_USER, CurrentUser
 from ..config import sqlite_path
+from .peek import REVISION_FILE  # noqa: F401 - named here by tests and callers
+from .peek import head_revision as _head_of
 from .search import has_household_fts
 
 if TYPE_CHECKING:
@@ -268,20 +269,12 @@ def alembic_config(engine: Engine) -> Config:
     return cfg
 
 
-REVISION_FILE = re.compile(r"^(\d{4})_\w+\.py$")  # versions/NNNN_what.py, revision = "NNNN"
-
-
 def head_revision() -> str | None:
     """The newest revision the program carries: the highest ``NNNN`` of the
     ``versions/NNNN_*.py`` files (each file's ``revision`` is its number and the chain is
     linear; tests/unit/test_lazy_start.py checks both against alembic's own reading). None when
     the folder is missing or holds no revision. Reads file names only: no alembic import."""
-    try:
-        names = [entry.name for entry in (MIGRATIONS / "versions").iterdir()]
-    except OSError:
-        return None
-    numbers = [m.group(1) for m in map(REVISION_FILE.match, names) if m]
-    return max(numbers, default=None)
+    return _head_of(MIGRATIONS)
 
 
 def script_head() -> str | None:

@@ -9,32 +9,28 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, QTranslator
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from ..config import APP_NAME, ORG_NAME, default_db_path, resources_dir, sqlite_path
-from ..db.engine import (
-    GUI_BUSY_TIMEOUT_MS,
-    Database,
-    DatabaseOpenError,
-    database_error_message,
-    file_state,
-    open_database,
-    restore_candidate,
-    set_busy_timeout,
-)
 from ..reports.fonts import FontError, register_fonts
-from ..services.activities import ActivityService
-from ..services.certification import CertificationService
-from ..services.duplicates import DuplicateService
-from ..services.households import HouseholdService
-from ..services.mediation import MediationService
-from ..services.rehabilitation import RehabilitationService
-from ..services.settings import SettingsService
-from ..services.unit import UnitService
 from .widgets.lifetime import collect_on_gui_thread
+
+# Nothing at module level here imports SQLAlchemy, the models or the services: on a store with
+# accounts the login dialog is shown before them (run_gui, ui/opening.py; docs/ARCHITECTURE.md)
+if TYPE_CHECKING:
+    from ..db.engine import Database, DatabaseOpenError
+    from ..services.activities import ActivityService
+    from ..services.certification import CertificationService
+    from ..services.duplicates import DuplicateService
+    from ..services.households import HouseholdService
+    from ..services.mediation import MediationService
+    from ..services.rehabilitation import RehabilitationService
+    from ..services.settings import SettingsService
+    from ..services.unit import UnitService
 
 # Quit this many milliseconds after the main window shows (smoke tests of a build, start-up
 # timing); unset in normal use.
@@ -58,6 +54,15 @@ class Services:
 
     @classmethod
     def build(cls, db: Database) -> "Services":
+        from ..services.activities import ActivityService
+        from ..services.certification import CertificationService
+        from ..services.duplicates import DuplicateService
+        from ..services.households import HouseholdService
+        from ..services.mediation import MediationService
+        from ..services.rehabilitation import RehabilitationService
+        from ..services.settings import SettingsService
+        from ..services.unit import UnitService
+
         return cls(db, UnitService(db), HouseholdService(db), RehabilitationService(db),
                    MediationService(db), CertificationService(db), ActivityService(db),
                    SettingsService(db), DuplicateService(db))
@@ -107,6 +112,8 @@ def install_error_handler(url: str) -> None:
     """
 
     def handler(kind, exc, tb) -> None:
+        from ..db.engine import database_error_message
+
         text = database_error_message(exc, url)
         if text is not None:
             text += "\nThao tác vừa rồi chưa được lưu."
@@ -140,6 +147,7 @@ def start_in_ward(db: Database, wanted: str) -> bool:
     from ..access import PermissionDenied
     from ..cli_ward import find_ward
     from ..db.guard import choose_ward
+    from ..services.unit import UnitService
 
     try:
         choose_ward(db, find_ward(UnitService(db).wards(), wanted).id)
@@ -150,28 +158,54 @@ def start_in_ward(db: Database, wanted: str) -> bool:
 
 
 def run_gui(url: str, ward: str | None = None) -> int:
-    """The windowed program on ``url``; ``ward``: the ``--unit`` it was started with."""
+    """The windowed program on ``url``; ``ward``: the ``--unit`` it was started with. A SQLite
+    store with accounts and a set-up ward shows the login dialog first and opens the database
+    behind it (db/peek.py, ui/opening.py); anything else is opened first, then set up or
+    signed into (docs/ARCHITECTURE.md)."""
     try:
         app = make_app()
     except (FontError, OSError) as exc:
         return _stop(str(exc) if isinstance(exc, FontError) else
                      "Không đọc được tệp giao diện đi kèm chương trình; hãy cài lại chương trình.")
     install_error_handler(url)
-    question = creation_question(url)
-    if question is not None:
+    services = error = None
+    first = None if _env_sign_in() else _peek(url)
+    if first is not None:
+        from .opening import login_first
+
+        outcome = login_first(url, first.ward_name, os.environ.get(USER_ENV) or "")
+        if outcome.signed_in:
+            return _run_window(app, outcome.services.db, outcome.services, ward)
+        if outcome.cancelled:
+            return 0
+        # the opening failed (its message follows, as in the ordinary order), or found no
+        # accounts or no ward after all: the ordinary order goes on from there
+        services, error = outcome.services, outcome.error
+    elif (question := creation_question(url)) is not None:
         if _quit_after() is not None:  # a smoke test: nobody to answer, so nothing is created
             return _stop(question.replace("\n\n", " ") + " (Không có ai trả lời: không tạo.)")
         if not ask_create(question):
             return 0
-    try:
-        db = open_database(url)
-    except DatabaseOpenError as exc:
-        db = _offer_restore(url, exc)
-        if db is None:
-            return 1
-    set_busy_timeout(db, GUI_BUSY_TIMEOUT_MS)  # a save during another program's write: at once
-    clean_export_leftovers()
-    services = Services.build(db)
+    if services is None:
+        from ..db.engine import (
+            GUI_BUSY_TIMEOUT_MS,
+            DatabaseOpenError,
+            open_database,
+            set_busy_timeout,
+        )
+
+        try:
+            if error is not None:
+                raise error
+            db = open_database(url)
+        except DatabaseOpenError as exc:
+            db = _offer_restore(url, exc)
+            if db is None:
+                return 1
+        set_busy_timeout(db, GUI_BUSY_TIMEOUT_MS)  # a save during another program's write: at once
+        clean_export_leftovers()
+        services = Services.build(db)
+    db = services.db
     if services.units.get() is None:
         from .unit_dialog import UnitDialog  # and the official list of places: only to set up
 
@@ -181,6 +215,20 @@ def run_gui(url: str, ward: str | None = None) -> int:
     if not sign_in(db):
         db.dispose()
         return 0
+    return _run_window(app, db, services, ward)
+
+
+def _peek(url: str):
+    """The login-first start's look into the file (db/peek.py), None: open first."""
+    from ..db.peek import peek_sign_in
+
+    return peek_sign_in(url)
+
+
+def _run_window(app: QApplication, db: Database, services: Services,
+                ward: str | None = None) -> int:
+    """The signed-in start: the main window on ``db`` (on the ward of ``--unit``, when
+    given) until the program ends."""
     if ward and not start_in_ward(db, ward):
         db.dispose()
         return 1
@@ -205,16 +253,22 @@ def run_gui(url: str, ward: str | None = None) -> int:
 USER_ENV, PASSWORD_ENV = "ANTQ_USER", "ANTQ_PASSWORD"
 
 
+def _env_sign_in() -> bool:
+    """Whether ANTQ_USER and ANTQ_PASSWORD sign in (scripts, smoke tests): no dialog."""
+    return bool(os.environ.get(USER_ENV)) and os.environ.get(PASSWORD_ENV) is not None
+
+
 def sign_in(db: Database) -> bool:
     """Who works on ``db``: ANTQ_USER/ANTQ_PASSWORD (scripts, smoke tests), else the login
     dialog; a database without accounts asks for the first administrator, or, when nobody can
     answer (ANTQ_QUIT_AFTER_MS), opens in single-user mode (docs/USERS.md). False: quit."""
+    from ..services.unit import UnitService
     from ..services.users import LoginError, UserService
     from .login import FirstAdminDialog, LoginDialog
 
     users = UserService(db)
     name = os.environ.get(USER_ENV)
-    if name and os.environ.get(PASSWORD_ENV) is not None:
+    if _env_sign_in():
         try:
             db.user = users.authenticate(name, os.environ[PASSWORD_ENV])
         except LoginError as exc:
@@ -290,6 +344,8 @@ def creation_question(url: str) -> str | None:
     """The question to ask before the program creates a new database for ``url``: a file that
     does not exist anywhere but the default place (a mistyped --db must not silently become an
     empty database), or a zero-byte file (not a database yet). None: nothing to ask."""
+    from ..db.engine import file_state
+
     state = file_state(url)
     path = sqlite_path(url)
     if state == "empty":
@@ -307,6 +363,7 @@ def _offer_restore(url: str, exc: DatabaseOpenError) -> Database | None:
     """A database that cannot be opened: when its message names a backup, offer to restore it
     (a safety copy of the damaged file is kept) and open the restored data; else say why and
     stop (None)."""
+    from ..db.engine import DatabaseOpenError, open_database, restore_candidate
     from ..services.backup import BackupError, restore
 
     copy = restore_candidate(exc, url)
@@ -377,6 +434,7 @@ def open_main_window(db: Database, *, auto_backup: bool = True,
     """The main window on ``db`` (``services``: made on it, else made here); after a restore
     it is replaced by a new window on the restored file (the old one closes without its exit
     backup, its data are gone)."""
+    from ..db.engine import GUI_BUSY_TIMEOUT_MS, DatabaseOpenError, open_database, set_busy_timeout
     from .main_window import MainWindow
 
     window = MainWindow(db, auto_backup=auto_backup, services=services)

@@ -1,6 +1,11 @@
-"""The first administrator, the login and the password change (services.users does the work)."""
+"""The first administrator, the login and the password change (services.users does the work).
+
+No SQLAlchemy at module level: the login dialog may be on screen before it is imported
+(ui/opening.py)."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -15,9 +20,12 @@ from PySide6.QtWidgets import (
 
 from ...access import CurrentUser, Role
 from ...config import APP_NAME
-from ...services.users import UserService, account_errors, password_errors
 from ...validation import FieldError
 from ..widgets.dialogs import FieldForm
+
+if TYPE_CHECKING:
+    from ...services.users import UserService
+    from ..opening import DeferredOpen
 
 
 def _password_field(name: str) -> QLineEdit:
@@ -94,6 +102,8 @@ class FirstAdminDialog(_Form):
         self.row("Nhập lại mật khẩu:", "again", self.again, "Nhập lại mật khẩu")
 
     def live_errors(self) -> list[FieldError]:
+        from ...services.users import account_errors
+
         return account_errors(self.name.text(), self.display.text(), self.password.text(),
                               self.again.text())
 
@@ -112,15 +122,21 @@ class FirstAdminDialog(_Form):
 
 
 class LoginDialog(_Form):
-    """Name and password before the main window (``loginDialog``)."""
+    """Name and password before the main window (``loginDialog``).
 
-    def __init__(self, users: UserService, unit_name: str = "",
-                 parent: QWidget | None = None, name: str = ""):
+    ``users`` None: the database is still being opened behind the dialog (``opening``, the
+    login-first start, ui/opening.py); a submit before that is done finishes it first, and
+    when it fails the opening closes the dialog (the start then says why)."""
+
+    def __init__(self, users: UserService | None, unit_name: str = "",
+                 parent: QWidget | None = None, name: str = "", *,
+                 opening: DeferredOpen | None = None):
         where = f" — {unit_name}" if unit_name else ""
         super().__init__("Đăng nhập", f"<b>{APP_NAME}</b>{where}<br>Nhập tên đăng nhập và mật "
                          "khẩu của anh/chị.", "Đăng nhập", parent)
         self.setObjectName("loginDialog")
         self.users = users
+        self.opening = opening
         self.user: CurrentUser | None = None
         self.name = QLineEdit(name, objectName="loginName")
         self.password = _password_field("loginPassword")
@@ -129,6 +145,10 @@ class LoginDialog(_Form):
         (self.password if name else self.name).setFocus()
 
     def submit(self) -> None:
+        if self.users is None:
+            self.users = self._finish_opening()
+            if self.users is None:
+                return  # the database could not be opened: the dialog is closed
         try:
             user = self.users.authenticate(self.name.text(), self.password.text())
         except FieldError as exc:
@@ -144,6 +164,16 @@ class LoginDialog(_Form):
                 return
         self.user = user
         self.accept()
+
+
+    def _finish_opening(self) -> UserService | None:
+        from PySide6.QtGui import QGuiApplication
+
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            return self.opening.finish()
+        finally:
+            QGuiApplication.restoreOverrideCursor()
 
 
 class ChangePasswordDialog(_Form):
@@ -167,6 +197,8 @@ class ChangePasswordDialog(_Form):
         self.setWindowModality(Qt.WindowModality.ApplicationModal)
 
     def live_errors(self) -> list[FieldError]:
+        from ...services.users import password_errors
+
         return password_errors(self.new.text(), self.again.text())
 
     def submit(self) -> None:

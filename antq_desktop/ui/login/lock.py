@@ -7,6 +7,7 @@ from __future__ import annotations
 import ctypes
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     SLOT,
@@ -21,8 +22,10 @@ from PySide6.QtCore import (
 import shiboken6
 from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
 
-from ...services.users import UserService
 from .dialogs import _Form, _password_field
+
+if TYPE_CHECKING:  # the login dialog is shown before SQLAlchemy is imported (ui/app.py)
+    from ...services.users import UserService
 
 _ACTIVITY = frozenset({QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress,
                        QEvent.Type.MouseMove, QEvent.Type.Wheel, QEvent.Type.TouchBegin})
