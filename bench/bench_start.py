@@ -14,7 +14,10 @@ Each run is a fresh Python process, started by this script, alternately:
   program's own ``users add``): the login dialog comes first (the login-first start,
   ui/opening.py), the child types the account's name and password into it right after its
   first paint and submits; the main window follows once the database is open and the password
-  checked.
+  checked;
+- *typed*: the same, but the submit comes ``TYPING_MS`` after the dialog's paint, the time an
+  officer takes to type a password; timed from the submit to the main window's first tab
+  painted (the wait after Enter), against the bare window's whole start.
 All are timed from just before the process is launched until the first paint of what the user
 looks at is done (the table's viewport; the login dialog; the main window's paint pass, its
 current tab included), taken at the next turn of the event loop and read from the system's monotonic clock
@@ -111,23 +114,36 @@ def child_bare() -> None:
 
 
 LOGIN_NAME, LOGIN_PASSWORD = "bench", "bench-mật-khẩu-1"
+TYPING_MS = 2000  # *typed*: an officer's name and password typed, then Enter
+TYPING_ENV = "ANTQ_BENCH_TYPING_MS"
 
 
 def _sign_in_on_paint(marks: dict) -> None:
     """The login dialog: at its first paint, the mark (and whether SQLAlchemy is loaded yet),
-    then the account's name and password typed in and submitted at once."""
+    then the account's name and password typed in and submitted, at once or (TYPING_ENV)
+    after an officer's typing time; the submit is marked."""
+    from PySide6.QtCore import QTimer
+
     from antq_desktop.ui.login import dialogs
 
     original = dialogs.LoginDialog.exec
+    typing = int(os.environ.get(TYPING_ENV, "0"))
 
     def exec_(dialog):
+        def submit() -> None:
+            dialog.name.setText(LOGIN_NAME)
+            dialog.password.setText(LOGIN_PASSWORD)
+            marks["submitted"] = time.monotonic()
+            dialog.ok.click()  # the database may still be opening: the submit finishes it
+
         def painted() -> None:
             marks["login"] = time.monotonic()
             marks["_login_cpu"] = time.process_time()
             marks["sqlalchemy"] = float("sqlalchemy" in sys.modules)
-            dialog.name.setText(LOGIN_NAME)
-            dialog.password.setText(LOGIN_PASSWORD)
-            dialog.ok.click()  # the database may still be opening: the submit finishes it
+            if typing:
+                QTimer.singleShot(typing, submit)
+            else:
+                submit()
 
         _on_first_paint(dialog, painted)
         return original(dialog)
@@ -178,11 +194,14 @@ def child_env(root: Path = ROOT) -> dict:
 
 def run_child(kind: str, db: Path, root: Path = ROOT) -> dict[str, float]:
     command = [sys.executable, str(Path(__file__).resolve()), "--child", kind, "--db", str(db)]
-    if kind == "login":
+    env = child_env(root)
+    if kind in ("login", "typed"):
         command[3] = "app"
         command.append("--login")
+        if kind == "typed":
+            env[TYPING_ENV] = str(TYPING_MS)
     started = time.monotonic()
-    done = subprocess.run(command, env=child_env(root), capture_output=True, text=True,
+    done = subprocess.run(command, env=env, capture_output=True, text=True,
                           stdin=subprocess.DEVNULL, timeout=300)
     if done.returncode != 0 or "painted=" not in done.stdout:
         raise SystemExit(f"{kind} start failed ({done.returncode}):\n{done.stderr[-3000:]}")
@@ -289,6 +308,7 @@ def main(argv: list[str] | None = None) -> int:
     run_child("bare", args.db)  # warm-up: the page cache, Python's bytecode cache
     run_child("app", args.db)
     run_child("login", login_db)
+    run_child("typed", login_db)
     if args.compare:
         run_child("app", args.db, args.compare.resolve())
         run_child("login", login_db, args.compare.resolve())
@@ -307,6 +327,7 @@ def main(argv: list[str] | None = None) -> int:
         b = run_child("bare", args.db)
         a = run_child("app", args.db)
         g = run_child("login", login_db)
+        t = run_child("typed", login_db)
         if g["sqlalchemy"]:
             raise SystemExit("the login dialog was painted after SQLAlchemy was imported")
         for key, value in (("bare", b["painted"]), ("bare cpu", b["_cpu"]),
@@ -314,13 +335,15 @@ def main(argv: list[str] | None = None) -> int:
                            ("app cpu", a["_cpu"]),
                            ("figures", a.get("figures", float("nan")) - a["window"]),
                            ("login", g["login"]), ("login cpu", g["_login_cpu"]),
-                           ("signed in", g["painted"]), ("signed in cpu", g["_cpu"])):
+                           ("signed in", g["painted"]), ("signed in cpu", g["_cpu"]),
+                           ("after enter", t["painted"] - t["submitted"])):
             seen.setdefault(key, []).append(value)
         line.append(f"bare {b['painted']:4.0f} ms (CPU {b['_cpu']:4.0f}) · app {a['painted']:5.0f}"
                     f" ms (CPU {a['_cpu']:4.0f}; window built {a['window']:5.0f} ms; Tổng quan's "
                     f"figures {seen['figures'][-1]:4.0f} ms after) · login dialog "
                     f"{g['login']:4.0f} ms (CPU {g['_login_cpu']:4.0f}), signed in, first tab "
-                    f"{g['painted']:5.0f} ms (CPU {g['_cpu']:4.0f})")
+                    f"{g['painted']:5.0f} ms (CPU {g['_cpu']:4.0f}) · typed, Enter to first tab "
+                    f"{seen['after enter'][-1]:4.0f} ms")
         print(" ".join(line), flush=True)
 
     def show(label: str, key: str) -> None:
@@ -334,6 +357,7 @@ def main(argv: list[str] | None = None) -> int:
     show("app: Tổng quan's figures shown, after the window", "figures")
     show("login-first: login dialog painted", "login")
     show("login-first: signed in at once, first tab painted", "signed in")
+    show(f"login-first: typed ({TYPING_MS} ms), Enter → first tab painted", "after enter")
     if args.compare:
         show(f"app from {args.compare}: first tab painted", "compare")
         show(f"login from {args.compare}: login dialog painted", "compare login")
@@ -347,7 +371,8 @@ def main(argv: list[str] | None = None) -> int:
           f"{med['signed in cpu']:.0f} ms")
     print(f"ratio login dialog painted / bare (medians): {med['login'] / med['bare']:.2f} "
           f"(target ≤ {TARGET_RATIO:.1f}); signed-in first tab / bare "
-          f"{med['signed in'] / med['bare']:.2f}")
+          f"{med['signed in'] / med['bare']:.2f}; typed, Enter → first tab / bare "
+          f"{med['after enter'] / med['bare']:.2f}")
     print(f"ratio app / bare (medians): {med['app'] / med['bare']:.2f} (target ≤ "
           f"{TARGET_RATIO:.1f})" + (f"; compared app / bare {med['compare'] / med['bare']:.2f}"
                                     if args.compare else "")

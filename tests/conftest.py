@@ -21,6 +21,28 @@ from antq_desktop.enums import Relationship, ResidenceKind, Sex  # noqa: E402
 from antq_desktop.services.households import HouseholdData, HouseholdService, MemberData  # noqa: E402
 from antq_desktop.services.unit import UnitInfo, UnitService  # noqa: E402
 
+from antq_desktop.services import users as _users  # noqa: E402
+
+# The program hashes passwords with argon2id's recommended parameters (64 MiB, about 0.3 s for a
+# hash and a check here): paid by every account a fixture makes and every login, they were
+# minutes of the suite. In-process tests hash with the cheapest argon2id parameters instead
+# (the same hash format, still verified for real); tests/services/test_users.py checks the
+# program's own hasher (PROGRAM_HASHER), and the fresh-process tests use it unchanged.
+PROGRAM_HASHER = _users._hasher
+_CHEAP_HASHER: list = []
+
+
+def _cheap_hasher():
+    if not _CHEAP_HASHER:
+        from argon2 import PasswordHasher
+
+        _CHEAP_HASHER.append(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+    return _CHEAP_HASHER[0]
+
+
+_users._hasher = _cheap_hasher
+
+
 def _worker_pg_url(url: str | None) -> str | None:
     """Under pytest-xdist each worker gets a database of its own on the same server (the
     suite's name + ``_gw0``…, created when missing), so that workers never empty each

@@ -46,7 +46,7 @@ class DeferredOpen(QObject):
         self.dialog: LoginDialog | None = None
         self._steps: list[Callable[[], None]] = [
             self._import_sqlalchemy, self._import_orm, self._import_models, self._open,
-            self._build, self._first_read]
+            self._build, self._first_read, self._import_window]
         self._started = False
 
     # -- the steps ------------------------------------------------------------------------------
@@ -82,6 +82,12 @@ class DeferredOpen(QObject):
             self.mismatch = True
             return
         self.users = users
+
+    def _import_window(self) -> None:
+        """The main window's modules (its tabs, their dialogs' shared parts): only imported,
+        nothing of the account's is read, so that Enter leaves the window's build alone."""
+        if not self.failed:
+            from . import main_window  # noqa: F401
 
     # -- running them ---------------------------------------------------------------------------
     @property

@@ -42,6 +42,26 @@ def test_passwords_are_argon2id_hashes_never_the_text(db, users):
         users.add("ngan", "1234", Role.VIEWER)
 
 
+def test_the_program_hashes_with_argon2s_recommended_parameters():
+    """The suite hashes cheaply (tests/conftest.py); the program's own hasher is argon2id
+    with the RFC 9106 low-memory profile, 64 MiB and three passes."""
+    from argon2 import Type, profiles
+
+    from antq_desktop.services import users as module
+    from tests.conftest import PROGRAM_HASHER
+
+    kept = list(module._HASHER)
+    module._HASHER.clear()
+    try:
+        hasher = PROGRAM_HASHER()
+    finally:
+        module._HASHER[:] = kept
+    wanted = profiles.RFC_9106_LOW_MEMORY
+    assert (hasher.type, hasher.time_cost, hasher.memory_cost, hasher.parallelism) == (
+        Type.ID, wanted.time_cost, wanted.memory_cost, wanted.parallelism)
+    assert hasher.memory_cost == 65536 and hasher.hash(PASSWORD).startswith("$argon2id$")
+
+
 def test_five_failures_in_a_row_lock_the_account_for_five_minutes(db, users):
     for i in range(4):
         with pytest.raises(LoginError, match="không đúng"):
