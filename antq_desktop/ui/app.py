@@ -80,7 +80,9 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     icon = resources_dir() / "icon.png"
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
-    app.setStyleSheet((resources_dir() / "style.qss").read_text(encoding="utf-8"))
+    style = (resources_dir() / "style.qss").read_text(encoding="utf-8")
+    if app.styleSheet() != style:  # set once: setting it again repolishes every live widget
+        app.setStyleSheet(style)
     install_qt_translation(app)
     register_fonts()
     collect_on_gui_thread(app)  # Qt objects are never freed off the GUI thread (lifetime.py)

@@ -19,13 +19,14 @@ from ..services.activities import SPECS as ACTIVITY_SPECS
 from ..services.changes import ChangeWatch
 from . import backup_dialog
 from .activities.tab import ActivitiesTab
+from .app import Services
 from .certification.tab import CertificationTab
 from .households.tab import HouseholdsTab
 from .mediation.tab import MediationTab
 from .overview import navigate as overview_navigate
 from .overview.tab import OverviewTab
 from .rehabilitation.tab import RehabilitationTab
-from .app import Services
+from .widgets.dialogs import screen_area
 from .widgets.lists import ListTab, first_reads_on_show
 
 if TYPE_CHECKING:
@@ -594,8 +595,10 @@ class MainWindow(QMainWindow):
         geometry = settings.value("mainWindow/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
-        else:  # first start: most of the screen, never more than it
-            area = self.screen().availableGeometry()
+        else:  # first start: most of the screen, never more than it (read through
+            # QGuiApplication, screen_area: a QScreen wrapper from QWidget.screen() left a
+            # freed screen in Qt's list, and the next window's constructor crashed on it)
+            area = screen_area(self)
             self.resize(min(1400, int(area.width() * 0.92)), min(860, int(area.height() * 0.9)))
         splitter = settings.value("households/splitter")
         if splitter is not None:
