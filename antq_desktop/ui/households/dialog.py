@@ -47,11 +47,11 @@ from ..audit.history import history_button
 from ..duplicates.hint import DuplicateHint
 from ..permissions import PADLOCK, period_lock
 from ..widgets.dialogs import (
-    ERROR_STYLE,
     FieldForm,
     RememberedDialog,
     button_row,
     error_label,
+    field_error_line,
     view_only,
 )
 from ..widgets.fields import DateField, EnumCombo, format_date
@@ -89,13 +89,7 @@ def place_field(grid: QGridLayout, fields: FieldForm, row: int, col: int, key: s
     fixed-width field (a date) keeps to the left."""
     text = QLabel(label + ":")
     text.setBuddy(widget)
-    line = QLabel(objectName=f"{widget.objectName() or key}Error", wordWrap=True)
-    line.setStyleSheet(ERROR_STYLE)
-    font = line.font()
-    font.setPointSizeF(max(7.0, font.pointSizeF() * 0.9))
-    line.setFont(font)
-    line.setMinimumHeight(line.fontMetrics().lineSpacing() + 1)
-    line.setProperty("guardIgnore", True)
+    line = field_error_line(widget.objectName() or key)
     fields.bind(key, widget, line, label, *aliases)
     top = Qt.AlignmentFlag.AlignTop if isinstance(widget, QPlainTextEdit) else \
         Qt.AlignmentFlag.AlignVCenter
