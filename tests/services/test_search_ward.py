@@ -13,7 +13,7 @@ import pytest
 from alembic import command
 from sqlalchemy import inspect, text
 
-from antq_desktop.db.engine import Database, alembic_config, make_engine, open_database
+from antq_desktop.db.engine import alembic_config, make_engine, open_database
 from antq_desktop.db.search import PG_TRGM_FALLBACK, PG_TRGM_INDEX
 from antq_desktop.importing.columns import HOUSEHOLDS
 from antq_desktop.importing.reader import read_table
@@ -25,6 +25,7 @@ from antq_desktop.services.transfer import transfer
 from antq_desktop.services.unit import UnitInfo, UnitService
 from tests.conftest import PG_URL, household, member
 from tests.importing.ugly import ugly_workbook
+from tests.services.test_multi_ward import handle_for
 
 TODAY = date(2026, 6, 15)
 HOAN_KIEM = UnitInfo(
@@ -54,12 +55,6 @@ def search_wards(url: str) -> dict[int, int]:
         engine.dispose()
     assert (wrong, missing) == (0, 0)
     return per_ward
-
-
-def handle_for(db: Database, unit_id: int) -> Database:
-    other = open_database(db.url)
-    other.unit_id = unit_id
-    return other
 
 
 @pytest.fixture
